@@ -1,0 +1,51 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/koehq/koe/config"
+)
+
+// env is what every command gets: the configuration, read once, and where to write.
+type env struct {
+	getenv func(string) string
+	cfg    config.Config
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func newRootCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "koe",
+		Short: "Koe (声) turns customer voices into a revenue-ranked product backlog",
+		Long: `Koe (声) collects what customers say — support chats, reviews, emails — into one feedback
+sheet, joins each voice to its account and MRR, and ranks requests by the revenue at stake.
+
+Configuration comes from environment variables (see "koe config"). With DATABASE_URL unset, koe
+runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed on this machine.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := config.Load(e.getenv)
+			if err != nil {
+				return err
+			}
+			e.cfg = cfg
+			return nil
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(
+		newServeCmd(e),
+		newDemoCmd(e),
+		newMigrateCmd(e),
+		newConfigCmd(e),
+		newVersionCmd(e),
+	)
+	return root
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/koehq/koe/dashboard"
+)
+
+func newServeCmd(e *env) *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the dashboard, public roadmap, API and background workers",
+		Long: `Run the dashboard, the public roadmap, the API and the background workers until Ctrl-C or
+SIGTERM, then stop taking requests, finish those in flight and close the database (stopping the
+embedded PostgreSQL if this process started it).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if addr != "" {
+				e.cfg.Addr = addr
+				if err := e.cfg.Validate(); err != nil {
+					return err
+				}
+			}
+			log := e.newLogger()
+			ctx := cmd.Context()
+			db, err := e.openDatabase(ctx, log, "koe")
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			srv, err := dashboard.New(db, dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log})
+			if err != nil {
+				return err
+			}
+			return e.listenAndServe(ctx, log, srv.Handler(), func(url string) {
+				log.Info("koe is serving", "url", url, "version", version)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080)")
+	return cmd
+}
+
+// listenAndServe serves h on the configured address until ctx ends, then shuts down gracefully
+// within the configured timeout. ready is called once the port is open.
+func (e *env) listenAndServe(ctx context.Context, log *slog.Logger, h http.Handler, ready func(url string)) error {
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("address %s is already in use: stop the other process, or pass --addr (or set KOE_ADDR) to another port", e.cfg.Addr)
+	}
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	ready("http://" + ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight", "timeout", e.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), e.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./koe-data" || c.DatabaseURL != "" || c.LogFormat != "auto" {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	tests := map[string]map[string]string{
+		"bad level":    {"KOE_LOG_LEVEL": "loud"},
+		"bad format":   {"KOE_LOG_FORMAT": "xml"},
+		"bad addr":     {"KOE_ADDR": "8080"},
+		"bad base url": {"KOE_BASE_URL": "koe.example.com"},
+		"bad timeout":  {"KOE_SHUTDOWN_TIMEOUT": "soon"},
+	}
+	for name, m := range tests {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Load(env(m)); err == nil {
+				t.Fatalf("Load(%v) succeeded", m)
+			}
+		})
+	}
+}
+
+func TestEntriesMaskSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://koe:s3cret@db:5432/koe?sslmode=disable"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.Entries() {
+		if strings.Contains(e.Value, "s3cret") {
+			t.Fatalf("%s shows the password: %s", e.Name, e.Value)
+		}
+	}
+	if got := maskURL("host=db password=x"); got != "xxxxx" {
+		t.Fatalf("maskURL of a key=value DSN = %q", got)
+	}
+	if len(c.Entries()) != len(Vars) {
+		t.Fatalf("entries = %d, vars = %d", len(c.Entries()), len(Vars))
+	}
+}

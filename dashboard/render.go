@@ -1,0 +1,81 @@
+package dashboard
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// page is what every template gets.
+type page struct {
+	Title   string
+	Company string
+	Lang    string
+	Demo    bool
+	Staff   bool
+	User    feedback.User
+	Data    any
+}
+
+// render executes a page into a buffer first, so a failing template never sends half a page.
+func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
+	user, staff := currentUser(c)
+	p := page{Title: title, Company: s.opts.CompanyName, Lang: lang(c), Demo: s.opts.Demo, Staff: staff, User: user, Data: data}
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		c.String(http.StatusInternalServerError, "internal error\n")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (s *Server) message(c *gin.Context, status int, title, text string) {
+	s.render(c, status, "message", title, text)
+}
+
+// fail answers an error: its code picks the status, its message is shown, internals are logged.
+func (s *Server) fail(c *gin.Context, err error) {
+	status := map[string]int{
+		feedback.EINVALID: http.StatusBadRequest, feedback.ENOTFOUND: http.StatusNotFound,
+		feedback.ECONFLICT: http.StatusConflict, feedback.EUNAUTHORIZED: http.StatusUnauthorized,
+		feedback.EFORBIDDEN: http.StatusForbidden,
+	}[feedback.ErrorCode(err)]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		s.log.Error("request failed", "path", c.FullPath(), "err", err)
+	}
+	if strings.HasSuffix(c.Request.URL.Path, ".json") {
+		c.JSON(status, gin.H{"error": gin.H{"code": feedback.ErrorCode(err), "message": feedback.ErrorMessage(err)}})
+		return
+	}
+	s.message(c, status, http.StatusText(status), feedback.ErrorMessage(err))
+}
+
+// lang picks Japanese or English: ?lang= first, then Accept-Language, then Japanese.
+func lang(c *gin.Context) string {
+	if l := c.Query("lang"); l == "ja" || l == "en" {
+		return l
+	}
+	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "ja"):
+			return "ja"
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		}
+	}
+	return "ja"
+}
+
+var statusLabels = map[string]map[feedback.RequestStatus]string{
+	"ja": {feedback.UnderReview: "検討中", feedback.Planned: "予定", feedback.InProgress: "開発中", feedback.Shipped: "リリース済み", feedback.Declined: "見送り"},
+	"en": {feedback.UnderReview: "Under review", feedback.Planned: "Planned", feedback.InProgress: "In progress", feedback.Shipped: "Shipped", feedback.Declined: "Declined"},
+}
+
+func statusLabel(lang string, s feedback.RequestStatus) string { return statusLabels[lang][s] }

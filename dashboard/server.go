@@ -1,0 +1,111 @@
+// Package dashboard is Koe's web server (gin): the staff pages under /app, the public roadmap and
+// its feeds, health endpoints. *gin.Context never leaves this package; handlers call the store
+// with context.Context and plain values.
+package dashboard
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/koehq/koe/feedback"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Store is what the dashboard needs from storage.
+type Store interface {
+	Ping(ctx context.Context) error
+	PublicRequests(ctx context.Context) ([]feedback.PublicRequest, error)
+	RequestSummaries(ctx context.Context) ([]feedback.RequestSummary, error)
+}
+
+// Options configures the server.
+type Options struct {
+	CompanyName string
+	// Demo signs every visitor in as DemoUser and shows a banner saying so. Only `koe demo` sets it.
+	Demo     bool
+	DemoUser feedback.User
+	Log      *slog.Logger
+}
+
+// Server serves the dashboard. It is safe for concurrent use.
+type Server struct {
+	store Store
+	opts  Options
+	pages map[string]*template.Template
+	log   *slog.Logger
+}
+
+// New parses the templates, so a broken one fails here, at start, and not in front of a user.
+func New(store Store, opts Options) (*Server, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.CompanyName == "" {
+		opts.CompanyName = "Koe"
+	}
+	s := &Server{store: store, opts: opts, pages: map[string]*template.Template{}, log: opts.Log}
+	funcs := template.FuncMap{
+		"statusLabel": statusLabel,
+		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
+	}
+	for _, page := range []string{"roadmap", "requests", "message"} {
+		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
+		}
+		s.pages[page] = t
+	}
+	return s, nil
+}
+
+// Handler returns the routes.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery(), s.logRequests)
+	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	r.GET("/readyz", s.readyz)
+	r.GET("/", s.home)
+	r.GET("/roadmap", s.roadmapPage)
+	r.GET("/roadmap.json", s.roadmapJSON)
+
+	app := r.Group("/app", s.requireStaff)
+	app.GET("", func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") })
+	app.GET("/requests", s.requestsPage)
+	app.GET("/requests.json", s.requestsJSON)
+	r.NoRoute(func(c *gin.Context) { s.message(c, http.StatusNotFound, "Not found", "There is no page here.") })
+	return r
+}
+
+func (s *Server) home(c *gin.Context) {
+	if s.opts.Demo {
+		c.Redirect(http.StatusFound, "/app/requests")
+		return
+	}
+	c.Redirect(http.StatusFound, "/roadmap")
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		c.String(http.StatusServiceUnavailable, "database unreachable\n")
+		return
+	}
+	c.String(http.StatusOK, "ok\n")
+}
+
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Debug("http request", "method", c.Request.Method, "path", c.FullPath(), "status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds())
+}

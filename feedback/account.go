@@ -1,0 +1,119 @@
+package feedback
+
+import (
+	"fmt"
+	"time"
+)
+
+// Lifecycle is where an account stands with us.
+type Lifecycle string
+
+const (
+	Prospect Lifecycle = "prospect"
+	Customer Lifecycle = "customer"
+	Churned  Lifecycle = "churned"
+)
+
+// Valid reports whether l is a known lifecycle.
+func (l Lifecycle) Valid() bool { return l == Prospect || l == Customer || l == Churned }
+
+// Money is an amount in a currency's minor units (yen for JPY, cents for USD).
+type Money struct {
+	Minor    int64  `json:"minor"`
+	Currency string `json:"currency"`
+}
+
+// zeroDecimal lists ISO 4217 currencies without minor units (Stripe's list of the common ones).
+var zeroDecimal = map[string]bool{
+	"BIF": true, "CLP": true, "DJF": true, "GNF": true, "JPY": true, "KMF": true, "KRW": true,
+	"MGA": true, "PYG": true, "RWF": true, "UGX": true, "VND": true, "VUV": true, "XAF": true,
+	"XOF": true, "XPF": true,
+}
+
+// ZeroDecimal reports whether currency has no minor unit.
+func ZeroDecimal(currency string) bool { return zeroDecimal[currency] }
+
+// Major returns the amount in major units (yen, dollars).
+func (m Money) Major() float64 {
+	if ZeroDecimal(m.Currency) {
+		return float64(m.Minor)
+	}
+	return float64(m.Minor) / 100
+}
+
+// String formats m for people: "¥1,200,000", "$1,250.00", "1,000 EUR".
+func (m Money) String() string {
+	switch m.Currency {
+	case "JPY":
+		return "¥" + groupThousands(m.Minor)
+	case "USD":
+		return fmt.Sprintf("$%s.%02d", groupThousands(m.Minor/100), m.Minor%100)
+	}
+	if ZeroDecimal(m.Currency) {
+		return groupThousands(m.Minor) + " " + m.Currency
+	}
+	return fmt.Sprintf("%s.%02d %s", groupThousands(m.Minor/100), m.Minor%100, m.Currency)
+}
+
+func groupThousands(n int64) string {
+	if n < 0 {
+		return "-" + groupThousands(-n)
+	}
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Account is a company that pays us, may pay us, or used to.
+type Account struct {
+	ID         int64     `json:"id"`
+	Source     string    `json:"source"` // where the account came from: csv, kintone, stripe, manual, demo
+	ExternalID string    `json:"external_id"`
+	Name       string    `json:"name"`
+	NameKey    string    `json:"name_key"`
+	Domains    []string  `json:"domains"`
+	MRR        Money     `json:"mrr"`
+	Plan       string    `json:"plan"`
+	Employees  *int      `json:"employees,omitempty"`
+	Lifecycle  Lifecycle `json:"lifecycle"`
+	// RenewalDate is the next contract renewal, if known.
+	RenewalDate *time.Time `json:"renewal_date,omitempty"`
+	// ChurnRisk is the CRM's or billing's signal, 0 (safe) to 1 (leaving).
+	ChurnRisk         *float64 `json:"churn_risk,omitempty"`
+	CancelAtPeriodEnd bool     `json:"cancel_at_period_end"`
+	// Expansion is the extra MRR the account could add, where the CRM estimates it.
+	Expansion *int64 `json:"expansion_minor,omitempty"`
+	// Deal is a prospect's expected MRR.
+	Deal      *int64    `json:"deal_minor,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Contact is a person at an account, known by email.
+type Contact struct {
+	ID        int64  `json:"id"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	AccountID int64  `json:"account_id"`
+}
+
+// MRRBand buckets a monthly amount in yen-equivalent major units for segments and for showing
+// revenue without the exact figure.
+func MRRBand(major float64) string {
+	switch {
+	case major <= 0:
+		return "none"
+	case major < 50_000:
+		return "<50k"
+	case major < 200_000:
+		return "50k-200k"
+	case major < 500_000:
+		return "200k-500k"
+	case major < 1_000_000:
+		return "500k-1M"
+	default:
+		return "1M+"
+	}
+}

@@ -1,0 +1,4 @@
+package migrations
+
+// ParseDir is parseDir, for tests.
+var ParseDir = parseDir
