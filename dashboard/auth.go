@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
@@ -30,4 +29,3 @@ func currentUser(c *gin.Context) (feedback.User, bool) {
 	u, ok := v.(feedback.User)
 	return u, ok
 }
-

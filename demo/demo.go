@@ -83,7 +83,9 @@ func (g *gen) users() {
 // mrr draws a monthly amount in yen with a B2B SaaS spread: a long tail of small accounts and a
 // few large ones.
 func (g *gen) mrr() int64 {
-	logUniform := func(lo, hi float64) float64 { return math.Exp(math.Log(lo) + g.r.Float64()*(math.Log(hi)-math.Log(lo))) }
+	logUniform := func(lo, hi float64) float64 {
+		return math.Exp(math.Log(lo) + g.r.Float64()*(math.Log(hi)-math.Log(lo)))
+	}
 	switch u := g.r.Float64(); {
 	case u < 0.82:
 		return int64(logUniform(10_000, 50_000)/1000) * 1000

@@ -1,8 +1,9 @@
 // Package pgembed runs a private PostgreSQL cluster from the server binaries installed on the
 // machine: Koe's embedded default when DATABASE_URL is unset, and the database of the tests.
 //
-// The cluster lives in DIR/postgres and listens only on 127.0.0.1, on a free port chosen at each
-// start, with a random password kept in DIR/postgres.json (mode 0600). Unix sockets are off, so
+// The cluster lives in DIR/postgres (or, when koe runs as root and the postgres user cannot
+// reach DIR, in /var/lib/koe/clusters/HASH/postgres) and listens only on 127.0.0.1, on a free
+// port chosen at each start, with a random password kept in DIR/postgres.json (mode 0600). Unix sockets are off, so
 // nothing depends on /var/run/postgresql. PostgreSQL refuses to run as root: when Koe runs as
 // root, the cluster is initialised and run as the `postgres` system user.
 //
@@ -14,6 +15,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -33,6 +35,10 @@ import (
 
 	"github.com/lib/pq"
 )
+
+// fallbackRoot holds clusters whose data directory the postgres user cannot reach (when koe runs
+// as root under /root).
+var fallbackRoot = "/var/lib/koe/clusters"
 
 // Superuser is the cluster's superuser role.
 const Superuser = "koe"
@@ -92,7 +98,18 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			return nil, err
 		}
 		if err := reachable(dir, c.runAs); err != nil {
-			return nil, err
+			// Under /root, say: keep the cluster where the postgres user can reach it, one per
+			// data directory, and say so.
+			sum := sha256.Sum256([]byte(dir))
+			alt := filepath.Join(fallbackRoot, hex.EncodeToString(sum[:8]))
+			if err2 := os.MkdirAll(alt, 0o755); err2 != nil {
+				return nil, err
+			}
+			if err2 := reachable(alt, c.runAs); err2 != nil {
+				return nil, err
+			}
+			c.pgdata = filepath.Join(alt, "postgres")
+			c.log.Warn("the postgres user cannot reach the data directory; the cluster lives elsewhere", "data_dir", dir, "cluster", c.pgdata, "reason", err.Error())
 		}
 	}
 	if c.password, err = loadCredentials(filepath.Join(dir, "postgres.json")); err != nil {

@@ -1,0 +1,25 @@
+# Koe: `make demo` runs Koe with demo data on the embedded database; `make test` runs every test.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: demo test lint bench build postgres
+
+demo: postgres
+	$(GO) run -ldflags "-X main.version=$(VERSION)" ./cmd/koe demo
+
+test: postgres
+	$(GO) test -race -count=1 ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+bench: postgres
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/koe ./cmd/koe
+
+# The PostgreSQL server binaries the embedded database and the tests start a cluster from.
+postgres:
+	@scripts/ensure-postgres.sh

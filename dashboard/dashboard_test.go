@@ -1,0 +1,146 @@
+package dashboard_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const canary = "CANARY-7f3a"
+
+// seed writes one public request and, around it, internal data that must never show publicly.
+func seed(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	acct, req := int64(1), int64(1)
+	mrr := feedback.Money{Minor: 987_654_321, Currency: "JPY"}
+	ds := feedback.Dataset{
+		Accounts: []feedback.Account{{ID: 1, Source: "t", ExternalID: "1", Name: canary + " 株式会社", NameKey: "x",
+			MRR: mrr, Lifecycle: feedback.Customer}},
+		Contacts: []feedback.Contact{{ID: 1, Email: canary + "@example.com", AccountID: 1}},
+		Requests: []feedback.Request{
+			{ID: 1, Title: canary + " internal title", Description: canary + " internal notes", PublicTitle: `Export <script>alert(1)</script>`,
+				PublicDescription: `"><img src=x onerror=alert(1)>`, Status: feedback.Planned, Public: true, StatusChangedAt: time.Now()},
+			{ID: 2, Title: canary + " private request", Status: feedback.Planned},
+		},
+		Items: []feedback.Item{{ID: 1, SourceKind: feedback.SourceChat, SourceName: "t", SourceID: "1", ReceivedAt: time.Now(),
+			Body: canary + " raw words", AuthorEmail: canary + "@example.com", AccountID: &acct, RequestID: &req,
+			MRRAtReceipt: &mrr, Status: feedback.StatusTriaged}},
+	}
+	if err := db.ImportDataset(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func get(t *testing.T, h http.Handler, path string, header ...string) (int, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body, _ := io.ReadAll(rec.Result().Body)
+	return rec.Code, string(body)
+}
+
+func TestPublicPagesShowNothingInternal(t *testing.T) {
+	db := seed(t)
+	srv, err := dashboard.New(db, dashboard.Options{CompanyName: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, path := range []string{"/roadmap", "/roadmap?lang=en", "/roadmap.json", "/"} {
+		code, body := get(t, h, path)
+		if code != http.StatusOK && code != http.StatusFound {
+			t.Errorf("%s: status %d", path, code)
+		}
+		for _, secret := range []string{canary, "987654321", "987,654,321"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s shows %q", path, secret)
+			}
+		}
+	}
+	_, body := get(t, h, "/roadmap")
+	if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+		t.Errorf("/roadmap does not escape the public title/description:\n%s", body)
+	}
+	if !strings.Contains(body, "&lt;script&gt;") {
+		t.Errorf("/roadmap lacks the escaped title")
+	}
+}
+
+func TestRoadmapLanguage(t *testing.T) {
+	srv, err := dashboard.New(seed(t), dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	if _, body := get(t, h, "/roadmap", "Accept-Language", "en-US,en;q=0.9"); !strings.Contains(body, "Planned") {
+		t.Errorf("English roadmap lacks the English status label")
+	}
+	if _, body := get(t, h, "/roadmap?lang=ja", "Accept-Language", "en"); !strings.Contains(body, "予定") {
+		t.Errorf("?lang=ja roadmap lacks the Japanese status label")
+	}
+}
+
+func TestStaffPagesNeedSignIn(t *testing.T) {
+	db := seed(t)
+	srv, err := dashboard.New(db, dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/app", "/app/requests", "/app/requests.json"} {
+		code, body := get(t, srv.Handler(), path)
+		if code != http.StatusUnauthorized {
+			t.Errorf("%s without sign-in: status %d, want 401", path, code)
+		}
+		if strings.Contains(body, canary) {
+			t.Errorf("%s without sign-in shows internal data", path)
+		}
+	}
+
+	demo, err := dashboard.New(db, dashboard.Options{Demo: true, DemoUser: feedback.User{ID: 1, Email: "demo@example.com", Role: feedback.RoleAdmin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := get(t, demo.Handler(), "/app/requests", "Accept-Language", "en")
+	if code != http.StatusOK {
+		t.Fatalf("demo /app/requests: status %d", code)
+	}
+	if !strings.Contains(body, canary+" internal title") || !strings.Contains(body, "Demo mode") {
+		t.Errorf("demo staff page lacks the request or the demo banner")
+	}
+}
+
+func TestHealth(t *testing.T) {
+	srv, err := dashboard.New(seed(t), dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, _ := get(t, srv.Handler(), path); code != http.StatusOK {
+			t.Errorf("%s: status %d", path, code)
+		}
+	}
+	if code, _ := get(t, srv.Handler(), "/nope"); code != http.StatusNotFound {
+		t.Errorf("/nope: status %d", code)
+	}
+}

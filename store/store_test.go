@@ -1,0 +1,207 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func open(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOpenExplainsFailures(t *testing.T) {
+	good, _ := url.Parse(pgtest.URL(t))
+	wrongPassword := *good
+	wrongPassword.User = url.UserPassword(good.User.Username(), "not-the-password")
+	noDB := *good
+	noDB.Path = "/no_such_database"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := ln.Addr().String()
+	ln.Close()
+
+	tests := []struct {
+		name, dsn, want string
+	}{
+		{"not a url", "mysql://root@localhost/koe", "is not a PostgreSQL URL"},
+		{"refused", "postgres://koe:pw@" + closedPort + "/koe?sslmode=disable", "connection refused"},
+		{"password", wrongPassword.String(), "refused the password"},
+		{"no database", noDB.String(), "no such database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := store.Open(context.Background(), tt.dsn, nil)
+			if err == nil {
+				t.Fatal("Open succeeded")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %q, want it to say %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "not-the-password") {
+				t.Fatalf("err shows the password: %q", err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err is more than one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestMaskDSN(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://koe:secret@db:5432/koe": "postgres://koe:xxxxx@db:5432/koe",
+		"host=db password=secret user=koe":  "host=db password=xxxxx user=koe",
+		"postgres://db/koe":                 "postgres://db/koe",
+	} {
+		if got := store.MaskDSN(dsn); got != want {
+			t.Errorf("MaskDSN(%q) = %q, want %q", dsn, got, want)
+		}
+	}
+}
+
+// fixture: two small accounts and two big ones; request 1 asked by the small ones (one of them
+// five times), request 2 by the big ones; request 3 is public but merged, 4 is internal.
+func fixture() feedback.Dataset {
+	now := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	acct := func(id, mrr int64) feedback.Account {
+		return feedback.Account{ID: id, Source: "test", ExternalID: fmt.Sprint(id), Name: fmt.Sprintf("Account %d", id),
+			NameKey: fmt.Sprintf("account%d", id), MRR: feedback.Money{Minor: mrr, Currency: "JPY"}, Lifecycle: feedback.Customer}
+	}
+	one, two, three := int64(1), int64(2), int64(3)
+	ds := feedback.Dataset{
+		Accounts: []feedback.Account{acct(1, 10_000), acct(2, 10_000), acct(3, 1_000_000), acct(4, 1_000_000)},
+		Requests: []feedback.Request{
+			{ID: 1, Title: "small ask", Status: feedback.UnderReview, Public: true, PublicTitle: "Small", StatusChangedAt: now},
+			{ID: 2, Title: "big ask", Status: feedback.Planned, Public: true, PublicTitle: "Big", StatusChangedAt: now.Add(time.Hour)},
+			{ID: 3, Title: "dup", Status: feedback.UnderReview, Public: true, PublicTitle: "Dup", MergedInto: &one},
+			{ID: 4, Title: "internal only", Status: feedback.Planned},
+		},
+	}
+	n := int64(0)
+	voice := func(acct int64, req *int64, status feedback.Status) {
+		n++
+		a := acct
+		ds.Items = append(ds.Items, feedback.Item{ID: n, SourceKind: feedback.SourceChat, SourceName: "test", SourceID: fmt.Sprint(n),
+			ReceivedAt: now, Body: "voice", AccountID: &a, RequestID: req, Status: status})
+	}
+	for range 5 {
+		voice(1, &one, feedback.StatusTriaged)
+	}
+	voice(2, &one, feedback.StatusTriaged)
+	voice(3, &two, feedback.StatusTriaged)
+	voice(4, &two, feedback.StatusTriaged)
+	voice(4, &three, feedback.StatusIgnored) // ignored voices do not count
+	return ds
+}
+
+func TestRequestSummariesRankByDistinctAccountMRR(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	if err := db.ImportDataset(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.RequestSummaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("summaries = %d, want 3 (the merged request left out)", len(got))
+	}
+	if got[0].ID != 2 || got[0].MRRMinor != 2_000_000 || got[0].Accounts != 2 {
+		t.Errorf("first = %+v, want request 2 with ¥2,000,000 from 2 accounts", got[0])
+	}
+	if got[1].ID != 1 || got[1].MRRMinor != 20_000 || got[1].Accounts != 2 || got[1].Voices != 6 {
+		t.Errorf("second = %+v, want request 1: 6 voices, 2 accounts, ¥20,000 (each account once)", got[1])
+	}
+}
+
+func TestPublicRequestsOnlyPublic(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	if err := db.ImportDataset(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.PublicRequests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, r := range got {
+		titles = append(titles, r.Title)
+	}
+	if strings.Join(titles, ",") != "Big,Small" {
+		t.Fatalf("public titles = %v, want [Big Small] (public, not merged, latest change first)", titles)
+	}
+}
+
+func TestReplaceAllIsAtomic(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	if err := db.ImportDataset(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	bad := fixture()
+	bad.Items[3].Status = "bogus" // violates a CHECK in the last table written
+	if err := db.ReplaceAll(ctx, bad); err == nil {
+		t.Fatal("ReplaceAll with a bad row succeeded")
+	}
+	n, err := db.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Accounts != 4 || n.Feedback != 9 || n.Requests != 4 {
+		t.Fatalf("after a failed replace counts = %+v, want the old data intact", n)
+	}
+	if err := db.ReplaceAll(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	// Sequences moved past imported ids: a new user gets a fresh id.
+	u, err := db.SaveUser(ctx, feedback.User{Email: "po@example.com", Role: feedback.RolePO})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID != 1 { // the fixture has no users
+		t.Fatalf("user id = %d, want 1", u.ID)
+	}
+}
+
+func TestSaveUser(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	u, err := db.SaveUser(ctx, feedback.User{Email: "Admin@Example.com", Role: feedback.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.SaveUser(ctx, feedback.User{Email: "admin@example.com", Role: feedback.RoleCS, Name: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != u.ID || again.Role != feedback.RoleCS {
+		t.Fatalf("second save = %+v, want the same user with role cs", again)
+	}
+	if _, err := db.SaveUser(ctx, feedback.User{Email: "x@example.com", Role: "boss"}); feedback.ErrorCode(err) != feedback.EINVALID {
+		t.Fatalf("unknown role err = %v, want EINVALID", err)
+	}
+	if _, err := db.UserByEmail(ctx, "nobody@example.com"); feedback.ErrorCode(err) != feedback.ENOTFOUND {
+		t.Fatalf("missing user err = %v, want ENOTFOUND", err)
+	}
+}
