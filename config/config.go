@@ -23,6 +23,12 @@ type Config struct {
 	LogLevel    slog.Level
 	LogFormat   string // auto, text or json
 	CompanyName string
+	// FreeMailDomains extends the built-in list of free-mail and carrier domains that never match
+	// an account by domain.
+	FreeMailDomains []string
+	// KintoneToken and StripeAPIKey are the account syncs' credentials.
+	KintoneToken string
+	StripeAPIKey string
 	// ShutdownTimeout bounds how long in-flight work may take after a stop signal.
 	ShutdownTimeout time.Duration
 }
@@ -46,6 +52,9 @@ var Vars = []Var{
 	{"KOE_LOG_FORMAT", "auto", false, "text, json, or auto (text on a terminal, JSON otherwise)."},
 	{"KOE_COMPANY_NAME", "Koe", false, "Company name shown on the public roadmap."},
 	{"KOE_SHUTDOWN_TIMEOUT", "15s", false, "How long in-flight work may take after SIGTERM or Ctrl-C."},
+	{"KOE_FREEMAIL_DOMAINS", "", false, "Extra free-mail or carrier domains (comma-separated) that never match an account by domain."},
+	{"KOE_KINTONE_TOKEN", "", true, "API token of the kintone app `koe accounts sync kintone` reads (view permission)."},
+	{"STRIPE_API_KEY", "", true, "Stripe secret or restricted key (read customers, subscriptions, events) for `koe accounts sync stripe`."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and validates it.
@@ -62,13 +71,20 @@ func Load(getenv func(string) string) (Config, error) {
 		return ""
 	}
 	c := Config{
-		DatabaseURL: get("DATABASE_URL"),
-		DataDir:     get("KOE_DATA_DIR"),
-		PGBinDir:    get("KOE_PG_BINDIR"),
-		Addr:        get("KOE_ADDR"),
-		BaseURL:     strings.TrimRight(get("KOE_BASE_URL"), "/"),
-		LogFormat:   get("KOE_LOG_FORMAT"),
-		CompanyName: get("KOE_COMPANY_NAME"),
+		DatabaseURL:  get("DATABASE_URL"),
+		DataDir:      get("KOE_DATA_DIR"),
+		PGBinDir:     get("KOE_PG_BINDIR"),
+		Addr:         get("KOE_ADDR"),
+		BaseURL:      strings.TrimRight(get("KOE_BASE_URL"), "/"),
+		LogFormat:    get("KOE_LOG_FORMAT"),
+		CompanyName:  get("KOE_COMPANY_NAME"),
+		KintoneToken: get("KOE_KINTONE_TOKEN"),
+		StripeAPIKey: get("STRIPE_API_KEY"),
+	}
+	for _, d := range strings.Split(get("KOE_FREEMAIL_DOMAINS"), ",") {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			c.FreeMailDomains = append(c.FreeMailDomains, d)
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("KOE_LOG_LEVEL"))); err != nil {
 		return c, fmt.Errorf("KOE_LOG_LEVEL=%q: use debug, info, warn or error", get("KOE_LOG_LEVEL"))
@@ -119,12 +135,23 @@ func (c Config) Entries() []Entry {
 		"KOE_LOG_FORMAT":       c.LogFormat,
 		"KOE_COMPANY_NAME":     c.CompanyName,
 		"KOE_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
+		"KOE_FREEMAIL_DOMAINS": strings.Join(c.FreeMailDomains, ","),
+		"KOE_KINTONE_TOKEN":    maskSecret(c.KintoneToken),
+		"STRIPE_API_KEY":       maskSecret(c.StripeAPIKey),
 	}
 	out := make([]Entry, 0, len(Vars))
 	for _, v := range Vars {
 		out = append(out, Entry{v.Name, values[v.Name]})
 	}
 	return out
+}
+
+// maskSecret shows only whether a secret is set.
+func maskSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "xxxxx (set)"
 }
 
 // maskURL hides a URL's password; a value that does not parse is hidden whole.

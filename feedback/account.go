@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -86,10 +87,31 @@ type Account struct {
 	// Expansion is the extra MRR the account could add, where the CRM estimates it.
 	Expansion *int64 `json:"expansion_minor,omitempty"`
 	// Deal is a prospect's expected MRR.
-	Deal      *int64    `json:"deal_minor,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Deal *int64 `json:"deal_minor,omitempty"`
+	// ManualFields names the fields a person set by hand; syncs leave them alone.
+	ManualFields []string  `json:"manual_fields,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
+
+// Account fields, as syncs declare what they provide and people override.
+const (
+	FieldName              = "name"
+	FieldDomains           = "domains"
+	FieldMRR               = "mrr"
+	FieldPlan              = "plan"
+	FieldEmployees         = "employees"
+	FieldLifecycle         = "lifecycle"
+	FieldRenewalDate       = "renewal_date"
+	FieldChurnRisk         = "churn_risk"
+	FieldCancelAtPeriodEnd = "cancel_at_period_end"
+	FieldExpansion         = "expansion"
+	FieldDeal              = "deal"
+)
+
+// AccountFields lists every field a sync may provide.
+var AccountFields = []string{FieldName, FieldDomains, FieldMRR, FieldPlan, FieldEmployees, FieldLifecycle,
+	FieldRenewalDate, FieldChurnRisk, FieldCancelAtPeriodEnd, FieldExpansion, FieldDeal}
 
 // Contact is a person at an account, known by email.
 type Contact struct {
@@ -116,4 +138,84 @@ func MRRBand(major float64) string {
 	default:
 		return "1M+"
 	}
+}
+
+// AccountPatch is a person's edit of an account; nil fields stay as they are. Every field it sets
+// becomes manual: later syncs leave it alone.
+type AccountPatch struct {
+	// Name goes with NameKey, its normalised form (accounts.NameKey).
+	Name        *string
+	NameKey     *string
+	Domains     *[]string
+	MRR         *Money
+	Plan        *string
+	Employees   *int
+	Lifecycle   *Lifecycle
+	RenewalDate *time.Time
+	ChurnRisk   *float64
+	Expansion   *int64
+	Deal        *int64
+}
+
+// Apply sets p's fields on a and returns the names of the fields it set.
+func (p AccountPatch) Apply(a *Account) []string {
+	var set []string
+	if p.Name != nil {
+		a.Name, set = *p.Name, append(set, FieldName)
+		a.NameKey = ""
+		if p.NameKey != nil {
+			a.NameKey = *p.NameKey
+		}
+	}
+	if p.Domains != nil {
+		a.Domains, set = *p.Domains, append(set, FieldDomains)
+	}
+	if p.MRR != nil {
+		a.MRR, set = *p.MRR, append(set, FieldMRR)
+	}
+	if p.Plan != nil {
+		a.Plan, set = *p.Plan, append(set, FieldPlan)
+	}
+	if p.Employees != nil {
+		a.Employees, set = p.Employees, append(set, FieldEmployees)
+	}
+	if p.Lifecycle != nil {
+		a.Lifecycle, set = *p.Lifecycle, append(set, FieldLifecycle)
+	}
+	if p.RenewalDate != nil {
+		a.RenewalDate, set = p.RenewalDate, append(set, FieldRenewalDate)
+	}
+	if p.ChurnRisk != nil {
+		a.ChurnRisk, set = p.ChurnRisk, append(set, FieldChurnRisk)
+	}
+	if p.Expansion != nil {
+		a.Expansion, set = p.Expansion, append(set, FieldExpansion)
+	}
+	if p.Deal != nil {
+		a.Deal, set = p.Deal, append(set, FieldDeal)
+	}
+	return set
+}
+
+// Validate checks an account's values.
+func (a Account) Validate() error {
+	switch {
+	case a.Name == "":
+		return Errorf(EINVALID, "An account needs a name.")
+	case a.NameKey == "":
+		return Errorf(EINVALID, "Account %q has no name key.", a.Name)
+	case a.MRR.Minor < 0:
+		return Errorf(EINVALID, "MRR cannot be negative.")
+	case len(a.MRR.Currency) != 3 || strings.ToUpper(a.MRR.Currency) != a.MRR.Currency:
+		return Errorf(EINVALID, "Currency %q is not an ISO 4217 code such as JPY.", a.MRR.Currency)
+	case !a.Lifecycle.Valid():
+		return Errorf(EINVALID, "Lifecycle %q: use prospect, customer or churned.", a.Lifecycle)
+	case a.Employees != nil && *a.Employees < 0:
+		return Errorf(EINVALID, "Employees cannot be negative.")
+	case a.ChurnRisk != nil && (*a.ChurnRisk < 0 || *a.ChurnRisk > 1):
+		return Errorf(EINVALID, "Churn risk must be between 0 and 1.")
+	case a.Expansion != nil && *a.Expansion < 0, a.Deal != nil && *a.Deal < 0:
+		return Errorf(EINVALID, "Amounts cannot be negative.")
+	}
+	return nil
 }

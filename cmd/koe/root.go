@@ -44,6 +44,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newServeCmd(e),
 		newDemoCmd(e),
 		newMigrateCmd(e),
+		newAccountsCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

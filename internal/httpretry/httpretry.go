@@ -1,0 +1,129 @@
+// Package httpretry sends HTTP requests to outside APIs the way their documentation asks: on 429
+// and on 5xx or a network error it waits — as long as Retry-After says, else with exponential
+// backoff and jitter — and tries again, up to a limit.
+package httpretry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Policy says how often and how long to retry.
+type Policy struct {
+	MaxAttempts int           // including the first; default 6
+	BaseDelay   time.Duration // first backoff; default 1s
+	MaxDelay    time.Duration // longest single wait; default 60s
+	// Sleep waits d or until ctx ends; tests replace it to run without waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (p Policy) withDefaults() Policy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 6
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = time.Second
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = time.Minute
+	}
+	if p.Sleep == nil {
+		p.Sleep = sleep
+	}
+	return p
+}
+
+// ExhaustedError means every attempt failed; Status is the last HTTP status (0 for a network
+// error) and Err the last error.
+type ExhaustedError struct {
+	Attempts int
+	Status   int
+	Err      error
+}
+
+func (e *ExhaustedError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("gave up after %d attempts, last answer HTTP %d", e.Attempts, e.Status)
+	}
+	return fmt.Sprintf("gave up after %d attempts: %v", e.Attempts, e.Err)
+}
+
+func (e *ExhaustedError) Unwrap() error { return e.Err }
+
+// Do sends the request newReq builds (a new one per attempt, so bodies can be re-read) and
+// returns the first answer that is neither 429 nor 5xx. The caller closes its body.
+func Do(ctx context.Context, hc *http.Client, p Policy, newReq func(ctx context.Context) (*http.Request, error)) (*http.Response, error) {
+	p = p.withDefaults()
+	var lastStatus int
+	var lastErr error
+	for attempt := 1; attempt <= p.MaxAttempts; attempt++ {
+		req, err := newReq(ctx)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := hc.Do(req)
+		var wait time.Duration
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			lastStatus, lastErr = 0, err
+		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+			lastStatus, lastErr = resp.StatusCode, fmt.Errorf("HTTP %d", resp.StatusCode)
+			wait = RetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+		default:
+			return resp, nil
+		}
+		if attempt == p.MaxAttempts {
+			break
+		}
+		if wait <= 0 {
+			backoff := p.BaseDelay << (attempt - 1)
+			wait = backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1))
+		}
+		if err := p.Sleep(ctx, min(wait, p.MaxDelay)); err != nil {
+			return nil, err
+		}
+	}
+	return nil, &ExhaustedError{Attempts: p.MaxAttempts, Status: lastStatus, Err: lastErr}
+}
+
+// RetryAfter reads a Retry-After header: delay-seconds or an HTTP date. 0 when absent or bad.
+func RetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// IsExhausted reports whether err is an ExhaustedError.
+func IsExhausted(err error) bool {
+	var e *ExhaustedError
+	return errors.As(err, &e)
+}

@@ -1,0 +1,73 @@
+package httpretry
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestDoRetriesAndHonoursRetryAfter(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1:
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case 2:
+			w.WriteHeader(http.StatusBadGateway)
+		default:
+			w.Write([]byte("ok"))
+		}
+	}))
+	defer srv.Close()
+	var waits []time.Duration
+	p := Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	resp, err := Do(context.Background(), srv.Client(), p, func(ctx context.Context) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if calls.Load() != 3 {
+		t.Fatalf("calls = %d, want 3", calls.Load())
+	}
+	if len(waits) != 2 || waits[0] != 7*time.Second {
+		t.Fatalf("waits = %v, want 7s (Retry-After) then a backoff", waits)
+	}
+	if waits[1] <= 0 || waits[1] > 2*time.Second {
+		t.Fatalf("second wait = %v, want a backoff ≤ 2s", waits[1])
+	}
+}
+
+func TestDoGivesUp(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	p := Policy{MaxAttempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }}
+	_, err := Do(context.Background(), srv.Client(), p, func(ctx context.Context) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	})
+	if !IsExhausted(err) || calls.Load() != 3 {
+		t.Fatalf("err = %v after %d calls, want ExhaustedError after 3", err, calls.Load())
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got := RetryAfter("120", now); got != 2*time.Minute {
+		t.Errorf("seconds: %v", got)
+	}
+	if got := RetryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now); got != 30*time.Second {
+		t.Errorf("date: %v", got)
+	}
+	if got := RetryAfter("soon", now); got != 0 {
+		t.Errorf("bad: %v", got)
+	}
+}

@@ -1,0 +1,97 @@
+// Package textenc turns the bytes of a file people exported (Excel, a CRM, a mail client) into
+// UTF-8 text, detecting the encoding rather than guessing: UTF-8 with or without BOM, UTF-16 with
+// BOM, Shift_JIS (Windows-31J, with ① ㈱ 髙) and EUC-JP.
+package textenc
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/japanese"
+	unicodeenc "golang.org/x/text/encoding/unicode"
+)
+
+// Decode returns b as UTF-8 text and the name of the encoding it was in. It fails, naming the
+// line, when b is not text in any of the encodings it knows.
+func Decode(b []byte) (text, enc string, err error) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		b = b[3:]
+		if !utf8.Valid(b) {
+			return "", "", fmt.Errorf("line %d: starts with a UTF-8 byte-order mark but is not valid UTF-8: save it again as UTF-8", badLine(b))
+		}
+		return string(b), "UTF-8 (BOM)", nil
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		out, err := unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.UseBOM).NewDecoder().Bytes(b)
+		if err != nil {
+			return "", "", fmt.Errorf("not valid UTF-16: %w", err)
+		}
+		return string(out), "UTF-16", nil
+	case utf8.Valid(b):
+		return string(b), "UTF-8", nil
+	}
+	// Not UTF-8: a legacy Japanese encoding. Both decoders turn invalid bytes into U+FFFD, so the
+	// one that needs no replacement — and reads as more Japanese — wins.
+	type cand struct {
+		name  string
+		enc   encoding.Encoding
+		text  string
+		bad   int
+		score int
+	}
+	var best *cand
+	for _, c := range []cand{{name: "Shift_JIS", enc: japanese.ShiftJIS}, {name: "EUC-JP", enc: japanese.EUCJP}} {
+		out, err := c.enc.NewDecoder().Bytes(b)
+		if err != nil {
+			continue
+		}
+		c.text = string(out)
+		c.bad = strings.Count(c.text, "\uFFFD")
+		c.score = japaneseScore(c.text)
+		if best == nil || c.bad < best.bad || (c.bad == best.bad && c.score > best.score) {
+			cc := c
+			best = &cc
+		}
+	}
+	if best == nil || best.bad > 0 {
+		return "", "", fmt.Errorf("line %d: not text in UTF-8, Shift_JIS or EUC-JP: save the file as UTF-8 (CSV UTF-8 in Excel) and try again", badLine(b))
+	}
+	return best.text, best.name, nil
+}
+
+// japaneseScore counts common Japanese letters and penalises half-width katakana and unusual
+// symbols, which a wrong decoding of the other encoding produces.
+func japaneseScore(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Hiragana), r >= 0x30A0 && r <= 0x30FF, unicode.In(r, unicode.Han):
+			n++
+		case r >= 0xFF61 && r <= 0xFF9F:
+			n -= 2
+		case r > 0x7F && !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsPunct(r) && !unicode.IsSpace(r):
+			n -= 2
+		}
+	}
+	return n
+}
+
+// badLine returns the 1-based line of the first byte that is not valid UTF-8.
+func badLine(b []byte) int {
+	line := 1
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		b = b[size:]
+	}
+	return line
+}
