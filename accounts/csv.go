@@ -42,7 +42,7 @@ var csvColumns = map[string][]string{
 // columnField says which account field each column provides.
 var columnField = map[string]string{
 	"name": feedback.FieldName, "domains": feedback.FieldDomains, "mrr": feedback.FieldMRR,
-	"currency": feedback.FieldMRR, "plan": feedback.FieldPlan, "employees": feedback.FieldEmployees,
+	"currency": feedback.FieldCurrency, "plan": feedback.FieldPlan, "employees": feedback.FieldEmployees,
 	"lifecycle": feedback.FieldLifecycle, "renewal_date": feedback.FieldRenewalDate,
 	"churn_risk": feedback.FieldChurnRisk, "expansion_potential": feedback.FieldExpansion,
 	"deal_value": feedback.FieldDeal,

@@ -55,6 +55,7 @@ func (m KintoneMapping) provides() []string {
 		}
 	}
 	add(m.MRR, feedback.FieldMRR)
+	add(m.Currency, feedback.FieldCurrency)
 	add(m.Domain, feedback.FieldDomains)
 	add(m.Plan, feedback.FieldPlan)
 	add(m.Employees, feedback.FieldEmployees)

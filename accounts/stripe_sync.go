@@ -36,7 +36,7 @@ var stripeEventTypes = []string{
 	"customer.discount.updated", "customer.discount.deleted",
 }
 
-var stripeFields = []string{feedback.FieldName, feedback.FieldDomains, feedback.FieldMRR, feedback.FieldLifecycle,
+var stripeFields = []string{feedback.FieldName, feedback.FieldDomains, feedback.FieldMRR, feedback.FieldCurrency, feedback.FieldLifecycle,
 	feedback.FieldRenewalDate, feedback.FieldChurnRisk, feedback.FieldCancelAtPeriodEnd}
 
 // SyncStripe brings Stripe customers into Koe with the MRR of their subscriptions. The first run
@@ -138,36 +138,40 @@ func stripeIncremental(ctx context.Context, st SyncStore, c *stripe.Client, free
 	return saveStripe(ctx, st, customers, subs, freeMail, res, now, string(raw))
 }
 
-// saveStripe writes the customers in batches; the cursor goes with the last batch.
+// saveStripe writes the customers in batches; the cursor goes with the last batch. A deleted
+// customer keeps its name and contacts in Koe and only becomes churned.
 func saveStripe(ctx context.Context, st SyncStore, customers []stripe.Customer, subs map[string][]stripe.Subscription,
 	freeMail *Index, res *Result, now time.Time, cursor string) error {
-	var records []feedback.AccountRecord
+	var live, deleted []feedback.AccountRecord
 	for _, cu := range customers {
 		res.Counts.Read++
+		if cu.Deleted {
+			deleted = append(deleted, feedback.AccountRecord{Account: feedback.Account{ExternalID: cu.ID, Name: cu.ID,
+				NameKey: NameKey(cu.ID), Lifecycle: feedback.Churned, MRR: feedback.Money{Currency: "JPY"}}})
+			continue
+		}
 		rec, err := stripeRecord(cu, subs[cu.ID], freeMail, now)
 		if err != nil {
 			res.Counts.Skipped++
 			res.Problems = append(res.Problems, Problem{"stripe customer " + cu.ID, err.Error()})
 			continue
 		}
-		records = append(records, rec)
+		live = append(live, rec)
 	}
-	for start := 0; ; start += stripeBatchSize {
-		end := min(start+stripeBatchSize, len(records))
-		b := store.AccountBatch{Source: stripeSource, Fields: stripeFields, Records: records[start:end]}
-		if end == len(records) {
-			b.Cursor = &store.SourceCursor{Kind: "stripe", Name: stripeSource, Cursor: cursor}
-		}
+	batches := []store.AccountBatch{{Source: stripeSource, Fields: []string{feedback.FieldMRR, feedback.FieldLifecycle, feedback.FieldCancelAtPeriodEnd}, Records: deleted}}
+	for start := 0; start < len(live) || start == 0; start += stripeBatchSize {
+		batches = append(batches, store.AccountBatch{Source: stripeSource, Fields: stripeFields, Records: live[start:min(start+stripeBatchSize, len(live))]})
+	}
+	batches[len(batches)-1].Cursor = &store.SourceCursor{Kind: "stripe", Name: stripeSource, Cursor: cursor}
+	for _, b := range batches {
 		counts, err := st.SaveAccounts(ctx, b)
 		if err != nil {
 			return err
 		}
 		counts.Read = 0
 		res.Counts.Add(counts)
-		if end == len(records) {
-			return nil
-		}
 	}
+	return nil
 }
 
 func stripeRecord(cu stripe.Customer, subs []stripe.Subscription, freeMail *Index, now time.Time) (feedback.AccountRecord, error) {
@@ -197,9 +201,6 @@ func stripeRecord(cu stripe.Customer, subs []stripe.Subscription, freeMail *Inde
 		ExternalID: cu.ID, Name: name, NameKey: NameKey(name),
 		MRR: feedback.Money{Minor: rev.MRR, Currency: currency}, Lifecycle: feedback.Lifecycle(rev.Lifecycle),
 		CancelAtPeriodEnd: rev.CancelAtPeriodEnd,
-	}
-	if cu.Deleted {
-		a.Lifecycle, a.MRR.Minor = feedback.Churned, 0
 	}
 	if rev.RenewalAt != nil {
 		d := rev.RenewalAt.Truncate(24 * time.Hour)

@@ -83,7 +83,7 @@ func TestImportCSVIsIdempotentAndKeepsManualFields(t *testing.T) {
 	if acct.MRR.Minor != 25000 || acct.Plan != "Business" {
 		t.Fatalf("C1 = mrr %d plan %s; want the manual MRR 25000 kept and the plan updated", acct.MRR.Minor, acct.Plan)
 	}
-	if strings.Join(acct.ManualFields, ",") != "mrr" {
+	if strings.Join(acct.ManualFields, ",") != "currency,mrr" {
 		t.Fatalf("manual fields = %v", acct.ManualFields)
 	}
 }

@@ -99,6 +99,7 @@ const (
 	FieldName              = "name"
 	FieldDomains           = "domains"
 	FieldMRR               = "mrr"
+	FieldCurrency          = "currency"
 	FieldPlan              = "plan"
 	FieldEmployees         = "employees"
 	FieldLifecycle         = "lifecycle"
@@ -110,7 +111,7 @@ const (
 )
 
 // AccountFields lists every field a sync may provide.
-var AccountFields = []string{FieldName, FieldDomains, FieldMRR, FieldPlan, FieldEmployees, FieldLifecycle,
+var AccountFields = []string{FieldName, FieldDomains, FieldMRR, FieldCurrency, FieldPlan, FieldEmployees, FieldLifecycle,
 	FieldRenewalDate, FieldChurnRisk, FieldCancelAtPeriodEnd, FieldExpansion, FieldDeal}
 
 // Contact is a person at an account, known by email.
@@ -171,7 +172,7 @@ func (p AccountPatch) Apply(a *Account) []string {
 		a.Domains, set = *p.Domains, append(set, FieldDomains)
 	}
 	if p.MRR != nil {
-		a.MRR, set = *p.MRR, append(set, FieldMRR)
+		a.MRR, set = *p.MRR, append(set, FieldMRR, FieldCurrency)
 	}
 	if p.Plan != nil {
 		a.Plan, set = *p.Plan, append(set, FieldPlan)

@@ -98,7 +98,7 @@ func upsertStagedAccounts(ctx context.Context, tx *sqlx.Tx, source string, field
 				` + pick(feedback.FieldName, "name_key") + ` AS name_key,
 				` + pick(feedback.FieldDomains, "domains") + ` AS domains,
 				` + pick(feedback.FieldMRR, "mrr_minor") + ` AS mrr_minor,
-				` + pick(feedback.FieldMRR, "currency") + ` AS currency,
+				` + pick(feedback.FieldCurrency, "currency") + ` AS currency,
 				` + pick(feedback.FieldPlan, "plan") + ` AS plan,
 				` + pick(feedback.FieldEmployees, "employees") + ` AS employees,
 				` + pick(feedback.FieldLifecycle, "lifecycle") + ` AS lifecycle,
