@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -121,3 +122,5 @@ func MaskDSN(dsn string) string {
 	}
 	return u.String()
 }
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones (--timezone) work on machines without a zoneinfo database
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

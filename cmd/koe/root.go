@@ -45,6 +45,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newDemoCmd(e),
 		newMigrateCmd(e),
 		newAccountsCmd(e),
+		newIngestCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

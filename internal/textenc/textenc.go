@@ -6,6 +6,7 @@ package textenc
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	unicodeenc "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // Decode returns b as UTF-8 text and the name of the encoding it was in. It fails, naming the
@@ -94,4 +96,43 @@ func badLine(b []byte) int {
 		b = b[size:]
 	}
 	return line
+}
+
+// Sniff names the encoding of a file from its first bytes (pass a generous prefix, say 1 MB):
+// "UTF-8", "UTF-8 (BOM)", "UTF-16", "Shift_JIS" or "EUC-JP". A prefix cut inside a character is
+// allowed.
+func Sniff(prefix []byte) (string, error) {
+	// Drop a possibly cut character at the end before judging UTF-8.
+	trimmed := prefix
+	for i := 0; i < 3 && len(trimmed) > 0 && !utf8.Valid(trimmed); i++ {
+		trimmed = trimmed[:len(trimmed)-1]
+	}
+	if utf8.Valid(trimmed) && !bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
+		if bytes.HasPrefix(prefix, []byte{0xEF, 0xBB, 0xBF}) {
+			return "UTF-8 (BOM)", nil
+		}
+		return "UTF-8", nil
+	}
+	// Cut at the last newline so the legacy decoders see whole characters.
+	if i := bytes.LastIndexByte(prefix, '\n'); i > 0 {
+		prefix = prefix[:i+1]
+	}
+	_, enc, err := Decode(prefix)
+	return enc, err
+}
+
+// NewReader returns r decoded from enc (a name Sniff or Decode returns) into UTF-8, with a UTF-8
+// byte-order mark removed.
+func NewReader(r io.Reader, enc string) io.Reader {
+	switch enc {
+	case "Shift_JIS":
+		return transform.NewReader(r, japanese.ShiftJIS.NewDecoder())
+	case "EUC-JP":
+		return transform.NewReader(r, japanese.EUCJP.NewDecoder())
+	case "UTF-16":
+		return transform.NewReader(r, unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.UseBOM).NewDecoder())
+	case "UTF-8 (BOM)":
+		return transform.NewReader(r, unicodeenc.BOMOverride(unicodeenc.UTF8.NewDecoder()))
+	}
+	return r
 }

@@ -1,0 +1,272 @@
+// Package ingest pulls voices from their sources (chat tools, review sites, mail) into the
+// feedback sheet. A Source reads items after a cursor and hands them over in batches; the
+// Pipeline cleans them (HTML to text, whitespace), reads their language and sentiment, matches
+// them to accounts, and writes each batch with the source's new cursor in one transaction — so a
+// crash loses nothing and a rerun adds nothing. One subpackage per source.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/koehq/koe/accounts"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest/textproc"
+	"github.com/koehq/koe/store"
+)
+
+// MaxBody is the largest text one voice may bring; larger records are refused with a reason.
+const MaxBody = 1 << 20
+
+// Record is one voice as a source read it.
+type Record struct {
+	Item feedback.Item
+	// HTML says Body and Context are HTML, to be turned into text.
+	HTML bool
+	// Triage is triage work that came with the voice (an imported feedback sheet).
+	Triage *Triage
+	// Where names the record for messages: file:line, or the source's id.
+	Where string
+}
+
+// Triage is triage work carried by an imported record.
+type Triage struct {
+	RequestTitle string
+	Tag          feedback.Tag
+	Insight      string
+	WhoBenefits  string
+}
+
+// Problem is a record that was not stored, and why. Failed problems are bad input; the others
+// are records that are not feedback (a bot-only conversation, an empty message).
+type Problem struct {
+	Where, Why string
+	Failed     bool
+}
+
+func (p Problem) String() string { return p.Where + ": " + p.Why }
+
+// Batch is what a source hands over at a time. Cursor is the source's position after every
+// record and problem in it ("" when the source keeps no cursor, like a file).
+type Batch struct {
+	Records  []Record
+	Problems []Problem
+	Cursor   string
+	// Done and Total say how far the source is, when it knows (bytes of a file, pages).
+	Done, Total int64
+}
+
+// Source reads voices after a cursor and calls emit for each batch, in order. It returns when
+// there is nothing more, or with the first error it cannot get past; what it emitted before
+// stays stored.
+type Source interface {
+	Kind() feedback.SourceKind
+	// Name is the source's name: feedback.source_name, and the key of its cursor.
+	Name() string
+	Pull(ctx context.Context, cursor string, emit func(Batch) error) error
+}
+
+// Store is what the pipeline needs from storage.
+type Store interface {
+	accounts.Store
+	SaveFeedback(ctx context.Context, b store.FeedbackBatch) (store.IngestCounts, error)
+	Cursor(ctx context.Context, name string) (string, error)
+	StartRun(ctx context.Context, kind, name string) (int64, error)
+	FinishRun(ctx context.Context, id int64, c feedback.SyncCounts, runErr string) error
+	RequestIDsByTitle(ctx context.Context, titles []string, actor string) (map[string]int64, error)
+	ApplyTriageImports(ctx context.Context, items []store.TriageImport, actor string) (int, error)
+}
+
+// Counts are an ingest run's numbers.
+type Counts struct {
+	Read, New, Updated, Duplicate, Skipped, Failed int
+	Done, Total                                    int64
+}
+
+// Summary is the line every `koe ingest` ends with.
+func (c Counts) Summary(kind string) string {
+	return fmt.Sprintf("ingested source=%s read=%d new=%d duplicate=%d skipped=%d failed=%d", kind, c.Read, c.New, c.Duplicate+c.Updated, c.Skipped, c.Failed)
+}
+
+// Pipeline runs sources into the store.
+type Pipeline struct {
+	Store         Store
+	ExtraFreeMail []string
+	Log           *slog.Logger
+	// Progress, when set, is called after every batch.
+	Progress func(Counts)
+	// Problem, when set, is called for every record not stored.
+	Problem func(Problem)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Run reads src from its saved cursor to the end.
+func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
+	var c Counts
+	if p.Log == nil {
+		p.Log = slog.New(slog.DiscardHandler)
+	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	data, err := p.Store.MatchData(ctx)
+	if err != nil {
+		return c, err
+	}
+	ix := accounts.NewIndex(data, p.ExtraFreeMail)
+	cursor, err := p.Store.Cursor(ctx, src.Name())
+	if err != nil {
+		return c, err
+	}
+	runID, err := p.Store.StartRun(ctx, string(src.Kind()), src.Name())
+	if err != nil {
+		return c, err
+	}
+	runErr := src.Pull(ctx, cursor, func(b Batch) error { return p.write(ctx, src, ix, b, &c) })
+	msg := ""
+	if runErr != nil {
+		msg = runErr.Error()
+	}
+	sc := feedback.SyncCounts{Read: c.Read, New: c.New, Updated: c.Updated, Unchanged: c.Duplicate, Skipped: c.Skipped, Failed: c.Failed}
+	if err := p.Store.FinishRun(context.WithoutCancel(ctx), runID, sc, msg); err != nil && runErr == nil {
+		runErr = err
+	}
+	return c, runErr
+}
+
+func (p *Pipeline) write(ctx context.Context, src Source, ix *accounts.Index, b Batch, c *Counts) error {
+	c.Done, c.Total = b.Done, b.Total
+	for _, pr := range b.Problems {
+		p.problem(pr, c)
+	}
+	items := make([]feedback.Item, 0, len(b.Records))
+	index := map[string]int{}
+	var triage []Record
+	for _, r := range b.Records {
+		c.Read++
+		it, pr := p.prepare(src, ix, r)
+		if pr != nil {
+			p.problem(*pr, c)
+			continue
+		}
+		if i, dup := index[it.SourceID]; dup { // the same voice twice in one batch: the later wins
+			items[i] = it
+			c.Duplicate++
+			continue
+		}
+		index[it.SourceID] = len(items)
+		items = append(items, it)
+		if r.Triage != nil {
+			r.Item = it
+			triage = append(triage, r)
+		}
+	}
+	batch := store.FeedbackBatch{Items: items}
+	if b.Cursor != "" {
+		batch.Cursor = &store.SourceCursor{Kind: string(src.Kind()), Name: src.Name(), Cursor: b.Cursor}
+	}
+	counts, err := p.Store.SaveFeedback(ctx, batch)
+	if err != nil {
+		return err
+	}
+	c.New += counts.New
+	c.Updated += counts.Updated
+	c.Duplicate += counts.Duplicate
+	if len(triage) > 0 {
+		if err := p.importTriage(ctx, src, triage); err != nil {
+			return err
+		}
+	}
+	if p.Progress != nil {
+		p.Progress(*c)
+	}
+	return nil
+}
+
+func (p *Pipeline) problem(pr Problem, c *Counts) {
+	c.Read++
+	if pr.Failed {
+		c.Failed++
+	} else {
+		c.Skipped++
+	}
+	if p.Problem != nil {
+		p.Problem(pr)
+	}
+}
+
+// prepare cleans and enriches one record, or says why it cannot be stored.
+func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.Item, *Problem) {
+	it := r.Item
+	where := r.Where
+	if where == "" {
+		where = src.Name() + " " + it.SourceID
+	}
+	fail := func(why string) (feedback.Item, *Problem) { return it, &Problem{Where: where, Why: why, Failed: true} }
+	if it.SourceID == "" {
+		return fail("no id: every record needs the source's own id")
+	}
+	if n := len(it.Body) + len(it.Context) + len(it.Title); n > MaxBody {
+		return fail(fmt.Sprintf("%.1f MB of text is over the %d MB limit for one voice", float64(n)/(1<<20), MaxBody>>20))
+	}
+	for _, s := range []string{it.Body, it.Context, it.Title, it.AuthorName, it.AuthorEmail, it.CompanyName} {
+		if !utf8.ValidString(s) {
+			return fail("not valid UTF-8 text: save the export as UTF-8")
+		}
+	}
+	if r.HTML {
+		it.Body, it.Context = textproc.HTMLToText(it.Body), textproc.HTMLToText(it.Context)
+	} else {
+		it.Body, it.Context = textproc.Whitespace(it.Body), textproc.Whitespace(it.Context)
+	}
+	it.Title = textproc.Whitespace(it.Title)
+	if it.Body == "" {
+		return it, &Problem{Where: where, Why: "no words from the customer (only agent or bot messages, or empty)"}
+	}
+	if it.ReceivedAt.IsZero() {
+		return fail("no date")
+	}
+	it.SourceKind, it.SourceName = src.Kind(), src.Name()
+	it.AuthorEmail = strings.ToLower(strings.TrimSpace(it.AuthorEmail))
+	it.Body, it.Context = textproc.Clip(it.Body, textproc.MaxText), textproc.Clip(it.Context, textproc.MaxText)
+	it.Language = textproc.Language(it.Title + "\n" + it.Body)
+	score, _ := textproc.Sentiment(it.Title + "\n" + it.Body)
+	it.Sentiment = &score
+	if m, ok := ix.Match(it.AuthorEmail, it.CompanyName); ok {
+		id := m.AccountID
+		it.AccountID, it.MatchRule = &id, m.Rule
+	}
+	return it, nil
+}
+
+func (p *Pipeline) importTriage(ctx context.Context, src Source, recs []Record) error {
+	var titles []string
+	seen := map[string]bool{}
+	for _, r := range recs {
+		if t := strings.TrimSpace(r.Triage.RequestTitle); t != "" && !seen[t] {
+			seen[t] = true
+			titles = append(titles, t)
+		}
+	}
+	actor := "import:" + src.Name()
+	ids, err := p.Store.RequestIDsByTitle(ctx, titles, actor)
+	if err != nil {
+		return err
+	}
+	var ti []store.TriageImport
+	for _, r := range recs {
+		t := store.TriageImport{SourceKind: r.Item.SourceKind, SourceName: r.Item.SourceName, SourceID: r.Item.SourceID,
+			Tag: r.Triage.Tag, Insight: r.Triage.Insight, WhoBenefits: r.Triage.WhoBenefits}
+		if id, ok := ids[strings.TrimSpace(r.Triage.RequestTitle)]; ok {
+			t.RequestID = &id
+		}
+		ti = append(ti, t)
+	}
+	_, err = p.Store.ApplyTriageImports(ctx, ti, actor)
+	return err
+}

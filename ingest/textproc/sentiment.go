@@ -1,0 +1,183 @@
+package textproc
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Sentiment labels.
+const (
+	Negative = "negative"
+	Neutral  = "neutral"
+	Positive = "positive"
+)
+
+// Sentiment scores the feeling of a text in [-1, 1] and labels it. Words are scored from a
+// lexicon (English by word, Japanese by longest match), flipped by a nearby negation (not, never,
+// n't; ない, ません, ず after a Japanese term), strengthened by intensifiers (very, とても), and
+// weighted toward what follows "but" / "けど" / "しかし". The sum is squashed with x/√(x²+15).
+// A star rating is something else and is never read here.
+func Sentiment(text string) (float64, string) {
+	text = strings.ToLower(norm.NFKC.String(text))
+	sum := englishScore(text) + japaneseScore(text)
+	if sum == 0 {
+		return 0, Neutral
+	}
+	if n := strings.Count(text, "!"); n > 0 {
+		sum *= 1 + 0.1*math.Min(float64(n), 3)
+	}
+	score := sum / math.Sqrt(sum*sum+15)
+	score = math.Round(score*1000) / 1000
+	switch {
+	case score >= 0.05:
+		return score, Positive
+	case score <= -0.05:
+		return score, Negative
+	}
+	return score, Neutral
+}
+
+var (
+	enNegators = map[string]bool{"not": true, "no": true, "never": true, "nothing": true, "nobody": true,
+		"neither": true, "nor": true, "without": true, "hardly": true, "barely": true, "cannot": true,
+		"cant": true, "dont": true, "doesnt": true, "didnt": true, "isnt": true, "wasnt": true, "arent": true,
+		"werent": true, "wont": true, "wouldnt": true, "shouldnt": true, "couldnt": true, "havent": true,
+		"hasnt": true, "aint": true, "nt": true}
+	enIntensifiers = map[string]float64{"very": 1.5, "really": 1.4, "so": 1.3, "extremely": 1.8, "super": 1.5,
+		"totally": 1.4, "absolutely": 1.6, "incredibly": 1.7, "highly": 1.5, "truly": 1.4, "quite": 1.2,
+		"most": 1.3, "completely": 1.5, "pretty": 1.1, "too": 1.2}
+	enContrast = map[string]bool{"but": true, "however": true, "although": true, "though": true, "yet": true}
+)
+
+// englishScore sums word scores, with negation within the three words before and intensifiers
+// right before; words after a contrast weigh 1.5, before it 0.5.
+func englishScore(text string) float64 {
+	words := strings.FieldsFunc(strings.ReplaceAll(text, "'", ""), func(r rune) bool {
+		return !(r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r)))
+	})
+	if len(words) == 0 {
+		return 0
+	}
+	scores := make([]float64, len(words))
+	for i, w := range words {
+		v, ok := enLexicon[w]
+		if !ok {
+			continue
+		}
+		if i > 0 {
+			if f, ok := enIntensifiers[words[i-1]]; ok {
+				v *= f
+			}
+		}
+		for j := max(0, i-3); j < i; j++ {
+			if enNegators[words[j]] {
+				v *= -0.7
+				break
+			}
+		}
+		scores[i] = v
+	}
+	for i, w := range words {
+		if enContrast[w] {
+			for j := range scores {
+				if j < i {
+					scores[j] *= 0.5
+				} else {
+					scores[j] *= 1.5
+				}
+			}
+			break
+		}
+	}
+	sum := 0.0
+	for _, s := range scores {
+		sum += s
+	}
+	return sum
+}
+
+// jaTerm is a Japanese lexicon entry.
+type jaTerm struct {
+	text  string
+	score float64
+}
+
+var jaByFirst = func() map[rune][]jaTerm {
+	m := map[rune][]jaTerm{}
+	for text, score := range jaLexicon {
+		r, _ := utf8.DecodeRuneInString(text)
+		m[r] = append(m[r], jaTerm{text, score})
+	}
+	for r := range m {
+		sort.Slice(m[r], func(i, j int) bool { return len(m[r][i].text) > len(m[r][j].text) })
+	}
+	return m
+}()
+
+var (
+	jaNegations    = []string{"ではない", "じゃない", "ではな", "じゃな", "ない", "なく", "なかった", "ません", "ず", "ぬ"}
+	jaIntensifiers = map[string]float64{"とても": 1.5, "すごく": 1.5, "非常に": 1.6, "大変": 1.4, "本当に": 1.4,
+		"かなり": 1.3, "めちゃくちゃ": 1.6, "もっと": 1.0, "全く": 1.3, "一番": 1.3, "超": 1.4}
+	jaContrast = []string{"けど", "けれど", "しかし", "ただ、", "ですが", "だが", "が、"}
+)
+
+// japaneseScore scans for the longest lexicon term at each position; a negation right after a
+// term flips it; an intensifier just before strengthens it.
+func japaneseScore(text string) float64 {
+	var sum float64
+	contrastAt := -1
+	for _, c := range jaContrast {
+		if i := strings.Index(text, c); i >= 0 && (contrastAt < 0 || i < contrastAt) {
+			contrastAt = i
+		}
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r < 0x3000 { // no Japanese term starts with ASCII or Latin
+			i += size
+			continue
+		}
+		matched := false
+		for _, t := range jaByFirst[r] {
+			if !strings.HasPrefix(text[i:], t.text) {
+				continue
+			}
+			v := t.score
+			end := i + len(t.text)
+			rest := text[end:min(len(text), end+18)]
+			// Allow a few kana of conjugation between the term and its negation: 便利では-ない, 良く-ない.
+			for _, neg := range jaNegations {
+				if k := strings.Index(rest, neg); k >= 0 && k <= 9 {
+					v *= -0.7
+					break
+				}
+			}
+			for w, f := range jaIntensifiers {
+				if start := max(0, i-len(w)-3); strings.Contains(text[start:i], w) {
+					v *= f
+					break
+				}
+			}
+			if contrastAt >= 0 {
+				if i < contrastAt {
+					v *= 0.5
+				} else {
+					v *= 1.5
+				}
+			}
+			sum += v
+			i = end
+			matched = true
+			break
+		}
+		if !matched {
+			i += size
+		}
+	}
+	return sum
+}

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// FeedbackBatch is one write of an ingest run: voices from one source, and the source's cursor
+// after them, saved in the same transaction.
+type FeedbackBatch struct {
+	Items  []feedback.Item
+	Cursor *SourceCursor
+}
+
+// IngestCounts says what a batch did.
+type IngestCounts struct {
+	New       int
+	Updated   int // the source edited the words; triage work was kept
+	Duplicate int
+}
+
+var stageFeedbackColumns = []string{"source_kind", "source_name", "source_id", "received_at", "author_name",
+	"author_email", "company_name", "account_id", "match_rule", "title", "body", "context", "language", "rating",
+	"sentiment", "url", "raw"}
+
+// SaveFeedback writes a batch with COPY into a staging table and one INSERT … ON CONFLICT: a voice
+// already there (same source kind, name and id) is a duplicate, or, if the source changed its
+// words, updated without touching triage work. A new voice gets the MRR its account had when it
+// was received. Items must have distinct source ids.
+func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, error) {
+	var c IngestCounts
+	err := s.inTx(ctx, "save feedback", func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS stage_feedback (
+			source_kind text, source_name text, source_id text, received_at timestamptz, author_name text,
+			author_email text, company_name text, account_id bigint, match_rule text, title text, body text,
+			context text, language text, rating real, sentiment real, url text, raw jsonb) ON COMMIT DELETE ROWS`); err != nil {
+			return err
+		}
+		if err := copyRows(ctx, tx, "stage_feedback", stageFeedbackColumns, len(b.Items), func(i int) []any {
+			it := &b.Items[i]
+			var raw any
+			if len(it.Raw) > 0 {
+				raw = string(it.Raw)
+			}
+			return []any{string(it.SourceKind), it.SourceName, it.SourceID, it.ReceivedAt, it.AuthorName, it.AuthorEmail,
+				it.CompanyName, it.AccountID, it.MatchRule, it.Title, it.Body, it.Context, it.Language, it.Rating,
+				it.Sentiment, it.URL, raw}
+		}); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `
+			INSERT INTO feedback AS f (source_kind, source_name, source_id, received_at, author_name, author_email,
+				company_name, account_id, match_rule, mrr_at_receipt_minor, mrr_currency, title, body, context,
+				language, rating, sentiment, url, raw)
+			SELECT s.source_kind, s.source_name, s.source_id, s.received_at, s.author_name, s.author_email,
+				s.company_name, s.account_id, s.match_rule, h.mrr_minor, COALESCE(h.currency, ''), s.title, s.body,
+				s.context, s.language, s.rating, s.sentiment, s.url, s.raw
+			FROM stage_feedback s
+			LEFT JOIN LATERAL (
+				SELECT mrr_minor, currency FROM account_mrr_history h
+				WHERE h.account_id = s.account_id
+				ORDER BY h.valid_from <= s.received_at DESC,
+				         CASE WHEN h.valid_from <= s.received_at THEN h.valid_from END DESC NULLS LAST, h.valid_from
+				LIMIT 1) h ON true
+			ON CONFLICT (source_kind, source_name, source_id) DO UPDATE
+				SET title = EXCLUDED.title, body = EXCLUDED.body, context = EXCLUDED.context,
+				    language = EXCLUDED.language, rating = EXCLUDED.rating, sentiment = EXCLUDED.sentiment,
+				    url = EXCLUDED.url, raw = EXCLUDED.raw, updated_at = now()
+				WHERE (f.title, f.body, f.context, f.rating) IS DISTINCT FROM
+				      (EXCLUDED.title, EXCLUDED.body, EXCLUDED.context, EXCLUDED.rating)
+			RETURNING (xmax = 0) AS inserted`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var inserted bool
+			if err := rows.Scan(&inserted); err != nil {
+				return err
+			}
+			if inserted {
+				c.New++
+			} else {
+				c.Updated++
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		c.Duplicate = len(b.Items) - c.New - c.Updated
+		if b.Cursor != nil {
+			return saveCursor(ctx, tx, *b.Cursor)
+		}
+		return nil
+	})
+	if err != nil {
+		return IngestCounts{}, err
+	}
+	return c, nil
+}
+
+// RequestIDsByTitle returns the ids of requests whose title (or public title) is one of titles,
+// creating those that do not exist, in one transaction: for importing a sheet's triage work.
+func (s *DB) RequestIDsByTitle(ctx context.Context, titles []string, actor string) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := s.inTx(ctx, "requests by title", func(tx *sqlx.Tx) error {
+		if len(titles) == 0 {
+			return nil
+		}
+		rows, err := tx.QueryxContext(ctx, `SELECT DISTINCT ON (t) t, r.id FROM unnest($1::text[]) t
+			JOIN requests r ON (r.title = t OR r.public_title = t) AND r.merged_into IS NULL
+			ORDER BY t, r.id`, pq.Array(titles))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var t string
+			var id int64
+			if err := rows.Scan(&t, &id); err != nil {
+				rows.Close()
+				return err
+			}
+			out[t] = id
+		}
+		rows.Close()
+		for _, t := range titles {
+			if _, ok := out[t]; ok || t == "" {
+				continue
+			}
+			var id int64
+			if err := tx.GetContext(ctx, &id, `INSERT INTO requests (title) VALUES ($1) RETURNING id`, t); err != nil {
+				return fmt.Errorf("create request %q: %w", t, err)
+			}
+			out[t] = id
+			if err := audit(ctx, tx, actor, "request", id, "create", nil, map[string]string{"title": t}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// TriageImport is triage work that came with an imported voice (an existing feedback sheet).
+type TriageImport struct {
+	SourceKind  feedback.SourceKind
+	SourceName  string
+	SourceID    string
+	RequestID   *int64
+	Tag         feedback.Tag
+	Insight     string
+	WhoBenefits string
+}
+
+// ApplyTriageImports sets triage work on voices that have none yet (a person's work in Koe always
+// wins over a re-imported sheet), marks them triaged, and writes the audit log.
+func (s *DB) ApplyTriageImports(ctx context.Context, items []TriageImport, actor string) (int, error) {
+	n := 0
+	err := s.inTx(ctx, "import triage", func(tx *sqlx.Tx) error {
+		for _, t := range items {
+			var tag any
+			if t.Tag != feedback.TagNone {
+				tag = string(t.Tag)
+			}
+			var id int64
+			err := tx.GetContext(ctx, &id, `
+				UPDATE feedback SET request_id = COALESCE($4, request_id), tag = COALESCE($5, tag),
+					insight = CASE WHEN insight = '' THEN $6 ELSE insight END,
+					who_benefits = CASE WHEN who_benefits = '' THEN $7 ELSE who_benefits END,
+					status = 'triaged', triaged_at = now(), updated_at = now()
+				WHERE source_kind = $1 AND source_name = $2 AND source_id = $3 AND status = 'new'
+				  AND request_id IS NULL AND tag IS NULL AND insight = ''
+				RETURNING id`, string(t.SourceKind), t.SourceName, t.SourceID, t.RequestID, tag, t.Insight, t.WhoBenefits)
+			if err != nil {
+				if isNoRows(err) {
+					continue
+				}
+				return err
+			}
+			n++
+			if err := audit(ctx, tx, actor, "feedback", id, "triage_import", nil, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
