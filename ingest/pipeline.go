@@ -9,7 +9,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -103,6 +105,8 @@ type Pipeline struct {
 	Problem func(Problem)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+
+	mu sync.Mutex // guards the counts while the reader and the writer run together
 }
 
 // Run reads src from its saved cursor to the end.
@@ -127,7 +131,7 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 	if err != nil {
 		return c, err
 	}
-	runErr := src.Pull(ctx, cursor, func(b Batch) error { return p.write(ctx, src, ix, b, &c) })
+	runErr := p.pull(ctx, src, ix, cursor, &c)
 	msg := ""
 	if runErr != nil {
 		msg = runErr.Error()
@@ -139,14 +143,66 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 	return c, runErr
 }
 
-func (p *Pipeline) write(ctx context.Context, src Source, ix *accounts.Index, b Batch, c *Counts) error {
-	c.Done, c.Total = b.Done, b.Total
+// prepared is a batch cleaned and enriched, ready to write.
+type prepared struct {
+	items  []feedback.Item
+	triage []Record
+	cursor string
+	done   int64
+	total  int64
+}
+
+// pull reads the source and writes what it reads. Cleaning and enriching a batch (CPU in this
+// process) overlaps with writing the one before (work in PostgreSQL); batches are written in the
+// order read, so a cursor never passes a batch that was not stored.
+func (p *Pipeline) pull(ctx context.Context, src Source, ix *accounts.Index, cursor string, c *Counts) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	queue := make(chan prepared, 1)
+	written := make(chan error, 1)
+	go func() {
+		for b := range queue {
+			if err := p.save(ctx, src, b, c); err != nil {
+				written <- err
+				cancel()
+				for range queue { // let the reader finish without blocking
+				}
+				return
+			}
+		}
+		written <- nil
+	}()
+	pullErr := src.Pull(ctx, cursor, func(b Batch) error {
+		var local Counts
+		pb := p.prepareBatch(src, ix, b, &local)
+		p.mu.Lock()
+		c.Read += local.Read
+		c.Skipped += local.Skipped
+		c.Failed += local.Failed
+		c.Duplicate += local.Duplicate
+		p.mu.Unlock()
+		select {
+		case queue <- pb:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(queue)
+	if err := <-written; err != nil {
+		return err
+	}
+	return pullErr
+}
+
+// prepareBatch cleans and enriches a batch, counting into c what it read, skipped and refused.
+func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Counts) prepared {
+	pb := prepared{cursor: b.Cursor, done: b.Done, total: b.Total}
 	for _, pr := range b.Problems {
+		c.Read++
 		p.problem(pr, c)
 	}
-	items := make([]feedback.Item, 0, len(b.Records))
 	index := map[string]int{}
-	var triage []Record
 	for _, r := range b.Records {
 		c.Read++
 		it, pr := p.prepare(src, ix, r)
@@ -155,41 +211,50 @@ func (p *Pipeline) write(ctx context.Context, src Source, ix *accounts.Index, b 
 			continue
 		}
 		if i, dup := index[it.SourceID]; dup { // the same voice twice in one batch: the later wins
-			items[i] = it
+			pb.items[i] = it
 			c.Duplicate++
 			continue
 		}
-		index[it.SourceID] = len(items)
-		items = append(items, it)
+		index[it.SourceID] = len(pb.items)
+		pb.items = append(pb.items, it)
 		if r.Triage != nil {
 			r.Item = it
-			triage = append(triage, r)
+			pb.triage = append(pb.triage, r)
 		}
 	}
-	batch := store.FeedbackBatch{Items: items}
-	if b.Cursor != "" {
-		batch.Cursor = &store.SourceCursor{Kind: string(src.Kind()), Name: src.Name(), Cursor: b.Cursor}
+	return pb
+}
+
+// save writes a prepared batch with its cursor and the triage work it carries.
+func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) error {
+	batch := store.FeedbackBatch{Items: b.items}
+	if b.cursor != "" {
+		batch.Cursor = &store.SourceCursor{Kind: string(src.Kind()), Name: src.Name(), Cursor: b.cursor}
 	}
 	counts, err := p.Store.SaveFeedback(ctx, batch)
 	if err != nil {
 		return err
 	}
+	p.mu.Lock()
 	c.New += counts.New
 	c.Updated += counts.Updated
 	c.Duplicate += counts.Duplicate
-	if len(triage) > 0 {
-		if err := p.importTriage(ctx, src, triage); err != nil {
+	c.Done, c.Total = b.done, b.total
+	snapshot := *c
+	p.mu.Unlock()
+	if len(b.triage) > 0 {
+		if err := p.importTriage(ctx, src, b.triage); err != nil {
 			return err
 		}
 	}
 	if p.Progress != nil {
-		p.Progress(*c)
+		p.Progress(snapshot)
 	}
 	return nil
 }
 
+// problem counts a record that was read but not stored.
 func (p *Pipeline) problem(pr Problem, c *Counts) {
-	c.Read++
 	if pr.Failed {
 		c.Failed++
 	} else {
@@ -219,7 +284,7 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 			return fail("not valid UTF-8 text: save the export as UTF-8")
 		}
 	}
-	if r.HTML {
+	if r.HTML || looksHTML(it.Body) {
 		it.Body, it.Context = textproc.HTMLToText(it.Body), textproc.HTMLToText(it.Context)
 	} else {
 		it.Body, it.Context = textproc.Whitespace(it.Body), textproc.Whitespace(it.Context)
@@ -243,6 +308,11 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 	}
 	return it, nil
 }
+
+var htmlTag = regexp.MustCompile(`(?i)</?(p|br|div|span|b|i|u|a|ul|ol|li|strong|em|table|tr|td|th|img|h[1-6]|blockquote|pre|code)(\s[^>]*)?/?>`)
+
+// looksHTML reports whether text from a source that does not say what it sends is HTML.
+func looksHTML(s string) bool { return strings.IndexByte(s, '<') >= 0 && htmlTag.MatchString(s) }
 
 func (p *Pipeline) importTriage(ctx context.Context, src Source, recs []Record) error {
 	var titles []string

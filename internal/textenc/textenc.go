@@ -99,26 +99,49 @@ func badLine(b []byte) int {
 }
 
 // Sniff names the encoding of a file from its first bytes (pass a generous prefix, say 1 MB):
-// "UTF-8", "UTF-8 (BOM)", "UTF-16", "Shift_JIS" or "EUC-JP". A prefix cut inside a character is
-// allowed.
+// "UTF-8", "UTF-8 (BOM)", "UTF-16", "Shift_JIS" or "EUC-JP". Unlike Decode it tolerates a few
+// damaged lines: it picks the encoding under which the fewest lines are broken, so that a UTF-8
+// export with one bad line is read as UTF-8 and only that line is refused.
 func Sniff(prefix []byte) (string, error) {
-	// Drop a possibly cut character at the end before judging UTF-8.
-	trimmed := prefix
-	for i := 0; i < 3 && len(trimmed) > 0 && !utf8.Valid(trimmed); i++ {
-		trimmed = trimmed[:len(trimmed)-1]
+	if bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) || bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
+		return "UTF-16", nil
 	}
-	if utf8.Valid(trimmed) && !bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
-		if bytes.HasPrefix(prefix, []byte{0xEF, 0xBB, 0xBF}) {
-			return "UTF-8 (BOM)", nil
-		}
-		return "UTF-8", nil
+	utf8Name := "UTF-8"
+	if bytes.HasPrefix(prefix, []byte{0xEF, 0xBB, 0xBF}) {
+		utf8Name = "UTF-8 (BOM)"
 	}
-	// Cut at the last newline so the legacy decoders see whole characters.
+	// Judge whole lines only: the prefix may end inside a character.
 	if i := bytes.LastIndexByte(prefix, '\n'); i > 0 {
 		prefix = prefix[:i+1]
 	}
-	_, enc, err := Decode(prefix)
-	return enc, err
+	if utf8.Valid(prefix) {
+		return utf8Name, nil
+	}
+	best, bestBad := utf8Name, badLines(prefix, func(l []byte) bool { return !utf8.Valid(l) })
+	for name, enc := range map[string]encoding.Encoding{"Shift_JIS": japanese.ShiftJIS, "EUC-JP": japanese.EUCJP} {
+		out, err := enc.NewDecoder().Bytes(prefix)
+		if err != nil {
+			continue
+		}
+		bad := badLines(out, func(l []byte) bool { return bytes.Contains(l, []byte("\uFFFD")) })
+		if bad < bestBad || bad == bestBad && best != utf8Name && name == "Shift_JIS" {
+			best, bestBad = name, bad
+		}
+	}
+	if bestBad*2 > bytes.Count(prefix, []byte("\n"))+1 {
+		return "", fmt.Errorf("line %d: not text in UTF-8, Shift_JIS or EUC-JP: save the file as UTF-8 (CSV UTF-8 in Excel) and try again", badLine(prefix))
+	}
+	return best, nil
+}
+
+func badLines(b []byte, bad func([]byte) bool) int {
+	n := 0
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if bad(l) {
+			n++
+		}
+	}
+	return n
 }
 
 // NewReader returns r decoded from enc (a name Sniff or Decode returns) into UTF-8, with a UTF-8

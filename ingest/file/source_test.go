@@ -1,0 +1,198 @@
+package file_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/koehq/koe/accounts"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/ingest/file"
+	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func openDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func write(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func run(t *testing.T, db *store.DB, src ingest.Source) (ingest.Counts, []string) {
+	t.Helper()
+	var problems []string
+	p := &ingest.Pipeline{Store: db, Problem: func(pr ingest.Problem) { problems = append(problems, pr.String()) }}
+	c, err := p.Run(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, problems
+}
+
+func mapping(t *testing.T, preset, overrides string) file.Mapping {
+	m, err := file.NewMapping(preset, overrides)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestJSONLIngestIsIdempotentAndEnriches(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	if _, err := accounts.ImportCSV(ctx, db, "a.csv", strings.NewReader("external_id,name,mrr,domains\nA,株式会社ＡＢＣ商事,120000,abc.co.jp\nG,Globex Inc.,50000,globex.com\n"), accounts.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	path := write(t, "voices.jsonl", strings.Join([]string{
+		`{"id":"c1","text":"<p>CSVで出力できないので<b>困っています</b></p>","email":"Taro@ABC.co.jp","date":"2026-11-01 10:00"}`,
+		`{"id":"c2","text":"Love the app, but please add SSO!","email":"someone@gmail.com","company":"GLOBEX","date":"2026-11-02T10:00:00Z","rating":4}`,
+		`not json`,
+		`{"id":"c3","text":"   ","email":"x@y.z"}`,
+		`{"id":"c4","text":"日付","date":"yesterday"}`,
+		`{"text":"no id here","date":"2026-11-03"}`,
+		`[1,2]`,
+		``,
+	}, "\n"))
+	src := &file.Source{Path: path, Format: "jsonl", SourceKind: feedback.SourceChat, SourceName: "widget", Mapping: mapping(t, "", ""), Location: time.UTC}
+	c, problems := run(t, db, src)
+	if c.Read != 7 || c.New != 3 || c.Skipped != 1 || c.Failed != 3 {
+		t.Fatalf("counts = %+v, problems %v", c, problems)
+	}
+	for i, want := range []string{"voices.jsonl:3: not valid JSON", "voices.jsonl:4: no text", "voices.jsonl:5: date \"yesterday\"", "voices.jsonl:7: not valid JSON"} {
+		if !strings.Contains(problems[i], want) {
+			t.Errorf("problem %d = %q, want %q", i, problems[i], want)
+		}
+	}
+	c, _ = run(t, db, src)
+	if c.New != 0 || c.Duplicate != 3 {
+		t.Fatalf("rerun counts = %+v, want new=0 duplicate=3", c)
+	}
+	items, err := db.FeedbackItems(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]feedback.Item{}
+	for _, it := range items {
+		byID[it.SourceID] = it
+	}
+	c1 := byID["c1"]
+	if c1.Body != "CSVで出力できないので困っています" || c1.Language != "ja" || c1.Sentiment == nil || *c1.Sentiment >= 0 {
+		t.Errorf("c1 = body %q lang %s sentiment %v", c1.Body, c1.Language, c1.Sentiment)
+	}
+	if c1.AccountID == nil || c1.MatchRule != feedback.MatchDomain || c1.MRRAtReceipt == nil || c1.MRRAtReceipt.Minor != 120000 {
+		t.Errorf("c1 match = %v %s %v", c1.AccountID, c1.MatchRule, c1.MRRAtReceipt)
+	}
+	c2 := byID["c2"]
+	if c2.Language != "en" || c2.Rating == nil || *c2.Rating != 4 || c2.MatchRule != feedback.MatchCompany || c2.SourceKind != feedback.SourceChat || c2.SourceName != "widget" {
+		t.Errorf("c2 = %+v", c2)
+	}
+}
+
+func TestEditedVoiceKeepsTriage(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	path := write(t, "sheet.csv", "id,本文,要望,タグ,インサイト,対象者\n1,CSV出力がほしい,CSV出力,業務効率,月次資料を手で作っている,経理\n2,SSOがほしい,,,,\n")
+	src := &file.Source{Path: path, Format: "csv", SourceKind: feedback.SourceSheet, SourceName: "old-sheet", Mapping: mapping(t, "", ""), Location: time.UTC}
+	if c, p := run(t, db, src); c.New != 2 {
+		t.Fatalf("counts = %+v %v", c, p)
+	}
+	items, _ := db.FeedbackItems(ctx, 10)
+	it := items[0]
+	if it.Status != feedback.StatusTriaged || it.RequestID == nil || it.Tag != feedback.TagInternalEfficiency || it.Insight != "月次資料を手で作っている" || it.WhoBenefits != "経理" {
+		t.Fatalf("imported triage = %+v", it)
+	}
+	if items[1].Status != feedback.StatusNew {
+		t.Fatalf("a row without triage columns was triaged: %+v", items[1])
+	}
+	reqs, _ := db.RequestSummaries(ctx)
+	if len(reqs) != 1 || reqs[0].Title != "CSV出力" {
+		t.Fatalf("requests = %+v", reqs)
+	}
+	// The sheet's row 1 is edited at the source: the words change, the triage work stays.
+	edited := write(t, "sheet.csv", "id,本文,要望,タグ,インサイト,対象者\n1,CSV出力が今月中にほしい,別の要望,使いやすさ,,\n2,SSOがほしい,,,,\n")
+	src.Path = edited
+	c, _ := run(t, db, src)
+	if c.New != 0 || c.Updated != 1 || c.Duplicate != 1 {
+		t.Fatalf("edit counts = %+v", c)
+	}
+	items, _ = db.FeedbackItems(ctx, 10)
+	if items[0].Body != "CSV出力が今月中にほしい" || items[0].Tag != feedback.TagInternalEfficiency || *items[0].RequestID != *it.RequestID {
+		t.Fatalf("after the edit = %+v", items[0])
+	}
+}
+
+func TestITreviewPresetShiftJIS(t *testing.T) {
+	db := openDB(t)
+	tsv := "タイトル\t良いポイント\t改善してほしいポイント\t満足度\t投稿日\t会社名\n" +
+		"使いやすい\t画面がシンプル\t①CSV出力を増やしてほしい\t★★★★☆\t2026/10/01\t髙橋工業株式会社\n" +
+		"惜しい\tサポートが早い\t動作が重い\t2\t2026/10/02\t\n"
+	sjis, err := japanese.ShiftJIS.NewEncoder().String(tsv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := write(t, "itreview.tsv", sjis)
+	src := &file.Source{Path: path, Format: "csv", SourceKind: feedback.SourceReview, SourceName: "itreview", Mapping: mapping(t, "itreview", ""), Location: time.UTC}
+	c, problems := run(t, db, src)
+	if c.New != 2 || len(problems) != 0 {
+		t.Fatalf("counts = %+v, problems %v", c, problems)
+	}
+	items, _ := db.FeedbackItems(context.Background(), 10)
+	it := items[0]
+	if it.Body != "①CSV出力を増やしてほしい" || it.Context != "良いポイント: 画面がシンプル" || *it.Rating != 4 ||
+		it.Title != "使いやすい" || it.CompanyName != "髙橋工業株式会社" || !strings.HasPrefix(it.SourceID, "h:") {
+		t.Fatalf("review = %+v", it)
+	}
+	if c, _ := run(t, db, src); c.New != 0 || c.Duplicate != 2 {
+		t.Fatalf("rerun = %+v", c)
+	}
+}
+
+func TestBadInputCostsOnlyItself(t *testing.T) {
+	db := openDB(t)
+	big := strings.Repeat("あ", file.MaxLine/3+10)
+	bomb := strings.Repeat("<div>", 100000) + "deep"
+	path := write(t, "bad.jsonl", strings.Join([]string{
+		`{"id":"ok1","text":"fine","date":"2026-01-01"}`,
+		`{"id":"huge","text":"` + big + `"}`,
+		`{"id":"bomb","text":"` + bomb + `","date":"2026-01-01"}`,
+		`{"id":"ok2","text":"also fine","date":"2026-01-01"}`,
+	}, "\n"))
+	src := &file.Source{Path: path, Format: "jsonl", SourceKind: feedback.SourceChat, SourceName: "bad", Mapping: mapping(t, "", ""), Location: time.UTC}
+	c, problems := run(t, db, src)
+	if c.New != 3 || c.Failed != 1 || !strings.Contains(problems[0], "bad.jsonl:2: line longer than") {
+		t.Fatalf("counts = %+v, problems %v", c, problems)
+	}
+
+	csvPath := write(t, "bad.csv", "id,text\n1,good\n2,he said \"hi\" badly\n3,a,b,c\n4,\xff\xfe bad bytes\n5,last good\n")
+	src = &file.Source{Path: csvPath, Format: "csv", SourceKind: feedback.SourceChat, SourceName: "badcsv", Mapping: mapping(t, "", ""), Location: time.UTC}
+	c, problems = run(t, db, src)
+	if c.Read != 5 || c.New != 2 || c.Failed != 3 {
+		t.Fatalf("csv counts = %+v, problems %v", c, problems)
+	}
+	for i, want := range []string{"bad.csv:3: not valid CSV", "bad.csv:4: has 4 columns", "bad.csv:5: not valid UTF-8"} {
+		if !strings.Contains(problems[i], want) {
+			t.Errorf("problem %d = %q, want %q", i, problems[i], want)
+		}
+	}
+}
