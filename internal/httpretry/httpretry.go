@@ -5,12 +5,14 @@ package httpretry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -126,4 +128,56 @@ func sleep(ctx context.Context, d time.Duration) error {
 func IsExhausted(err error) bool {
 	var e *ExhaustedError
 	return errors.As(err, &e)
+}
+
+// StatusError is an answer that is neither 2xx nor retried away: the status and the start of the
+// body, for the message.
+type StatusError struct {
+	URL    string
+	Status int
+	Body   string
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("GET %s: HTTP %d: %s", e.URL, e.Status, e.Body)
+}
+
+// GetJSON GETs url with headers, retrying as Do does, and decodes a 2xx JSON answer into into.
+// maxBody bounds what is read (a larger answer is an error, not an out-of-memory).
+func GetJSON(ctx context.Context, hc *http.Client, p Policy, url string, headers map[string]string, maxBody int64, into any) error {
+	resp, err := Do(ctx, hc, p, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		return req, nil
+	})
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", redact(url), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", redact(url), err)
+	}
+	if int64(len(body)) > maxBody {
+		return fmt.Errorf("GET %s: answer larger than %d MB", redact(url), maxBody>>20)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		snippet := strings.TrimSpace(string(body[:min(len(body), 300)]))
+		return &StatusError{URL: redact(url), Status: resp.StatusCode, Body: snippet}
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return fmt.Errorf("GET %s: not the JSON expected: %w", redact(url), err)
+	}
+	return nil
+}
+
+// redact drops a URL's query, which may carry keys.
+func redact(u string) string {
+	base, _, _ := strings.Cut(u, "?")
+	return base
 }
