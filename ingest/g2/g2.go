@@ -60,7 +60,7 @@ type response struct {
 }
 
 type page struct {
-	Data  []json.RawMessage `json:"data"`
+	Data []json.RawMessage `json:"data"`
 	Meta struct {
 		PageCount int `json:"page_count"`
 	} `json:"meta"`
