@@ -45,7 +45,7 @@ func (f *fakeIntercom) conv(id string, created, updated int64, contact string, s
 		"title": nil, "open": true, "state": "open",
 		"source": map[string]any{"type": "conversation", "id": "src" + id, "delivered_as": "customer_initiated",
 			"subject": "", "body": srcBody, "author": src, "attachments": []any{}, "url": nil},
-		"contacts": map[string]any{"type": "contact.list", "contacts": []any{map[string]any{"type": "contact", "id": contact}}},
+		"contacts":           map[string]any{"type": "contact.list", "contacts": []any{map[string]any{"type": "contact", "id": contact}}},
 		"conversation_parts": map[string]any{"type": "conversation_part.list", "conversation_parts": parts, "total_count": len(parts)},
 	}
 }
@@ -73,7 +73,9 @@ func (f *fakeIntercom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for id := range f.convs {
 			ids = append(ids, id)
 		}
-		sort.Slice(ids, func(i, j int) bool { return f.convs[ids[i]]["updated_at"].(int64) > f.convs[ids[j]]["updated_at"].(int64) })
+		sort.Slice(ids, func(i, j int) bool {
+			return f.convs[ids[i]]["updated_at"].(int64) > f.convs[ids[j]]["updated_at"].(int64)
+		})
 		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
 		start := 0
 		if after := r.URL.Query().Get("starting_after"); after != "" {
