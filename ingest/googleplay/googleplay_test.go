@@ -1,0 +1,71 @@
+package googleplay_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"google.golang.org/api/option"
+
+	"github.com/koehq/koe/ingest/googleplay"
+	"github.com/koehq/koe/ingest/sourcetest"
+	"github.com/koehq/koe/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// review is shaped as the API sends it: int64 fields (Timestamp.seconds) are JSON strings.
+func review(id, name, text string, stars, secs int) map[string]any {
+	return map[string]any{"reviewId": id, "authorName": name, "comments": []any{
+		map[string]any{"userComment": map[string]any{"text": "\t" + text, "lastModified": map[string]any{"seconds": strconv.Itoa(secs), "nanos": 0},
+			"starRating": stars, "reviewerLanguage": "ja", "device": "a1", "androidOsVersion": 34, "appVersionCode": 120, "appVersionName": "1.2.0"}},
+		map[string]any{"developerComment": map[string]any{"text": "ご意見ありがとうございます。", "lastModified": map[string]any{"seconds": strconv.Itoa(secs + 60)}}},
+	}}
+}
+
+// TestGooglePlay serves reviews.list the way the Android Publisher API does: the path
+// /androidpublisher/v3/applications/{package}/reviews, token paging, JSON with tokenPagination.
+func TestGooglePlay(t *testing.T) {
+	db := sourcetest.DB(t)
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path+"?"+r.URL.Query().Get("token"))
+		if r.URL.Path != "/androidpublisher/v3/applications/jp.koe.demo/reviews" {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":{"code":404,"message":"Package not found: x.","status":"NOT_FOUND"}}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		if r.URL.Query().Get("token") == "" {
+			json.NewEncoder(w).Encode(map[string]any{"reviews": []any{review("gp:1", "A", "動作が重くて使いにくい", 2, 1761000000),
+				review("gp:2", "B", "", 5, 1761000100)}, "tokenPagination": map[string]any{"nextPageToken": "next-1"}})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"reviews": []any{review("gp:3", "C", "とても便利です", 5, 1761000200)}})
+	}))
+	defer srv.Close()
+	src := &googleplay.Source{PackageName: "jp.koe.demo", SourceName: "google_play",
+		Options: []option.ClientOption{option.WithEndpoint(srv.URL + "/"), option.WithoutAuthentication(), option.WithHTTPClient(srv.Client())}}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.New != 2 || c.Skipped != 1 || len(paths) != 2 || !strings.HasSuffix(paths[1], "?next-1") {
+		t.Fatalf("counts %+v, problems %v, paths %v", c, problems, paths)
+	}
+	v := sourcetest.Items(t, db)["gp:1"]
+	if v.Body != "動作が重くて使いにくい" || *v.Rating != 2 || v.Context != "Developer reply: ご意見ありがとうございます。" || v.ReceivedAt.Unix() != 1761000000 {
+		t.Fatalf("review = %+v", v)
+	}
+	if c, _, _ := sourcetest.Run(t, db, src); c.New != 0 || c.Duplicate != 2 {
+		t.Fatalf("rerun = %+v", c)
+	}
+
+	missing := &googleplay.Source{PackageName: "x", SourceName: "google_play", Options: src.Options}
+	if _, _, err := sourcetest.Run(t, db, missing); err == nil || !strings.Contains(err.Error(), "Package not found") {
+		t.Fatalf("unknown package: err = %v", err)
+	}
+}
