@@ -96,7 +96,10 @@ func (c Counts) Summary(kind string) string {
 
 // Pipeline runs sources into the store.
 type Pipeline struct {
-	Store         Store
+	Store Store
+	// SourceType names the kind of source (intercom, zendesk, jsonl …) in the run records and the
+	// sources table; the voices' kind (chat, review) when empty.
+	SourceType    string
 	ExtraFreeMail []string
 	Log           *slog.Logger
 	// Progress, when set, is called after every batch.
@@ -127,7 +130,10 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 	if err != nil {
 		return c, err
 	}
-	runID, err := p.Store.StartRun(ctx, string(src.Kind()), src.Name())
+	if p.SourceType == "" {
+		p.SourceType = string(src.Kind())
+	}
+	runID, err := p.Store.StartRun(ctx, p.SourceType, src.Name())
 	if err != nil {
 		return c, err
 	}
@@ -229,7 +235,7 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) error {
 	batch := store.FeedbackBatch{Items: b.items}
 	if b.cursor != "" {
-		batch.Cursor = &store.SourceCursor{Kind: string(src.Kind()), Name: src.Name(), Cursor: b.cursor}
+		batch.Cursor = &store.SourceCursor{Kind: p.SourceType, Name: src.Name(), Cursor: b.cursor}
 	}
 	counts, err := p.Store.SaveFeedback(ctx, batch)
 	if err != nil {

@@ -10,75 +10,67 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
-	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
-	"github.com/koehq/koe/ingest/file"
+	"github.com/koehq/koe/ingest/sources"
 )
 
-// ingestFlags are the flags every `koe ingest KIND` shares.
-type ingestFlags struct {
-	name string
-}
-
 func newIngestCmd(e *env) *cobra.Command {
+	var st sources.Settings
 	cmd := &cobra.Command{
-		Use:   "ingest KIND",
+		Use:   "ingest KIND [--file PATH | --base-url URL …]",
 		Short: "Run one source once: chat transcripts, reviews, files",
-		Long: `Run one source once and add its voices to the feedback sheet. Re-running adds nothing that is
-already there; API sources continue from their saved cursor. Every record that is not stored is
-reported as WHERE: WHY, and the last line is always
-  ingested source=KIND read=N new=N duplicate=N skipped=N failed=N`,
-	}
-	cmd.AddCommand(newFileIngestCmd(e, "jsonl", "JSON Lines: one voice per line", "", feedback.SourceChat),
-		newFileIngestCmd(e, "csv", "CSV or TSV export of any chat tool, or an existing CS feedback sheet", "", feedback.SourceChat),
-		newFileIngestCmd(e, "itreview", "ITreview reviews copied into a CSV/TSV with the site's Japanese headings", "itreview", feedback.SourceReview))
-	return cmd
-}
+		Long: `Run one source once and add its voices to the feedback sheet. Re-running adds nothing already
+there; API sources continue from their saved cursor. Every record not stored is reported as
+WHERE: WHY; the last line is always
+  ingested source=KIND read=N new=N duplicate=N skipped=N failed=N
 
-func newFileIngestCmd(e *env, kind, short, preset string, defaultKind feedback.SourceKind) *cobra.Command {
-	var (
-		path, mapping, tz, sourceKind string
-		f                             ingestFlags
-	)
-	cmd := &cobra.Command{
-		Use:   kind + " --file PATH",
-		Short: short,
-		Long: short + `.
-
-Columns (or JSON keys) are found by name, English or Japanese: id, text (本文, 内容), title (件名),
-email (メール), name (氏名), company (会社名), date (日時), rating (評価, 満足度), url, context (回答),
-and for a feedback sheet request (要望), tag (タグ), insight (インサイト), who_benefits (対象者).
---map text=お問い合わせ内容,email=メールアドレス names them explicitly. A record without an id gets one
-derived from its date, email, title and text, so importing the same file again adds nothing.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := file.NewMapping(preset, mapping)
+Kinds:
+  jsonl --file F       one voice per line; keys id, text, title, email, name, company, date, rating, url
+  csv --file F         CSV/TSV of any chat tool or an existing CS feedback sheet (English or Japanese
+                       headers: 本文, メール, 会社名, 日時 …; request / tag / insight / who_benefits columns
+                       are imported as triage work); --map text=お問い合わせ内容,email=メールアドレス
+  itreview --file F    ITreview reviews copied with the site's headings (改善してほしいポイント is the voice)
+  intercom             the Intercom API (token in KOE_INTERCOM_TOKEN), or --file with exported conversations
+  zendesk --base-url https://SUB.zendesk.com [--email agent@…]   token in KOE_ZENDESK_TOKEN
+  appstore --app ID --country jp,us                                 Apple's public review feed
+  googleplay --package jp.example.app   service account in KOE_GOOGLE_CREDENTIALS
+  g2                   token in KOE_G2_TOKEN`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: sources.Kinds,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st.Kind = args[0]
+			if st.Name == "" {
+				st.Name = st.Kind
+			}
+			src, err := sources.Build(st, e.getenv)
 			if err != nil {
+				fmt.Fprintln(e.stdout, ingest.Counts{}.Summary(st.Kind))
 				return err
 			}
-			loc, err := time.LoadLocation(tz)
-			if err != nil {
-				return fmt.Errorf("--timezone %q: %w", tz, err)
-			}
-			k := feedback.SourceKind(sourceKind)
-			if !k.Valid() {
-				return fmt.Errorf("--kind %q: use chat, review, email, slack, manual or sheet", sourceKind)
-			}
-			format := "csv"
-			if kind == "jsonl" {
-				format = "jsonl"
-			}
-			src := &file.Source{Path: path, Format: format, SourceKind: k, SourceName: f.name, Mapping: m, Location: loc}
-			return e.runIngest(cmd, kind, src)
+			return e.runIngest(cmd, st.Kind, src)
 		},
 	}
-	cmd.Flags().StringVar(&path, "file", "", "the file (required)")
-	cmd.Flags().StringVar(&mapping, "map", "", "FIELD=COLUMN pairs, comma-separated")
-	cmd.Flags().StringVar(&tz, "timezone", "Asia/Tokyo", "time zone of dates written without one")
-	cmd.Flags().StringVar(&sourceKind, "kind", string(defaultKind), "what the voices are: chat, review, email, slack, manual or sheet")
-	cmd.Flags().StringVar(&f.name, "name", kind, "source name: keep it the same for every export of one tool, so reruns find their duplicates")
-	cmd.MarkFlagRequired("file")
+	addSettingsFlags(cmd, &st)
 	return cmd
+}
+
+// addSettingsFlags declares the flags that fill source settings.
+func addSettingsFlags(cmd *cobra.Command, st *sources.Settings) {
+	f := cmd.Flags()
+	f.StringVar(&st.Name, "name", "", "source name (default: the kind); keep it the same for every run of one source, so reruns find their duplicates")
+	f.StringVar(&st.File, "file", "", "file to read (jsonl, csv, itreview; intercom export)")
+	f.StringVar(&st.Map, "map", "", "FIELD=COLUMN pairs, comma-separated (files)")
+	f.StringVar(&st.Preset, "preset", "", "a known column mapping: itreview (csv)")
+	f.StringVar(&st.Voice, "kind", "", "what a file's voices are: chat (default), review, email, slack, manual, sheet")
+	f.StringVar(&st.TimeZone, "timezone", "", "time zone of dates written without one (default Asia/Tokyo)")
+	f.StringVar(&st.BaseURL, "base-url", "", "API base URL (zendesk: https://SUB.zendesk.com; others: for proxies and tests)")
+	f.StringVar(&st.AppID, "app", "", "App Store app id (appstore)")
+	f.StringVar(&st.Countries, "country", "", "App Store countries, comma-separated: jp,us (appstore)")
+	f.StringVar(&st.Package, "package", "", "Android package name (googleplay)")
+	f.StringVar(&st.Email, "email", "", "agent email for a Zendesk API token (zendesk)")
+	f.StringVar(&st.Since, "since", "", "first run only: tickets updated since this date, 2026-01-01 (zendesk; default a year ago)")
+	f.StringVar(&st.TokenEnv, "token-env", "", "environment variable holding the API token (default KOE_INTERCOM_TOKEN, KOE_ZENDESK_TOKEN, KOE_G2_TOKEN)")
+	f.StringVar(&st.Credentials, "credentials", "", "Google service-account JSON file (googleplay)")
 }
 
 // runIngest runs src through the pipeline, with a progress bar on a terminal, problems on
@@ -87,12 +79,13 @@ func (e *env) runIngest(cmd *cobra.Command, kind string, src ingest.Source) erro
 	log := e.newLogger()
 	db, err := e.openDatabase(cmd.Context(), log, "koe")
 	if err != nil {
+		fmt.Fprintln(e.stdout, ingest.Counts{}.Summary(kind))
 		return err
 	}
 	defer db.Close()
 	bar := newProgress(e.stderr)
 	p := &ingest.Pipeline{
-		Store: db, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log, Progress: bar.update,
+		Store: db, SourceType: kind, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log, Progress: bar.update,
 		Problem: func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) },
 	}
 	counts, runErr := p.Run(cmd.Context(), src)

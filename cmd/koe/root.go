@@ -46,6 +46,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newMigrateCmd(e),
 		newAccountsCmd(e),
 		newIngestCmd(e),
+		newSourcesCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/ingest/sources"
 )
 
 func newServeCmd(e *env) *cobra.Command {
@@ -42,6 +44,12 @@ embedded PostgreSQL if this process started it).`,
 			if err != nil {
 				return err
 			}
+			// Background workers stop with the server, before the database closes.
+			workCtx, stopWork := context.WithCancel(ctx)
+			var workers sync.WaitGroup
+			runner := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log}
+			workers.Go(func() { runner.Run(workCtx) })
+			defer func() { stopWork(); workers.Wait() }()
 			return e.listenAndServe(ctx, log, srv.Handler(), func(url string) {
 				log.Info("koe is serving", "url", url, "version", version)
 			})

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// ConfiguredSource is a row of the sources table: a source configured once and run on its
+// interval, with where it stands.
+type ConfiguredSource struct {
+	ID            int64           `db:"id"`
+	Kind          string          `db:"kind"`
+	Name          string          `db:"name"`
+	Config        json.RawMessage `db:"config"`
+	Enabled       bool            `db:"enabled"`
+	Interval      time.Duration   `db:"-"`
+	IntervalSecs  int             `db:"interval_seconds"`
+	Cursor        string          `db:"cursor"`
+	LastRunAt     *time.Time      `db:"last_run_at"`
+	LastSuccessAt *time.Time      `db:"last_success_at"`
+	LastError     string          `db:"last_error"`
+	// The last run's counts.
+	LastRead, LastNew, LastDuplicate, LastSkipped, LastFailed int
+}
+
+const sourceColumns = `s.id, s.kind, s.name, s.config, s.enabled, s.interval_seconds, s.cursor, s.last_run_at,
+	s.last_success_at, s.last_error`
+
+// AddSource configures a source; its name must be new.
+func (s *DB) AddSource(ctx context.Context, kind, name string, config any, interval time.Duration) (ConfiguredSource, error) {
+	b, err := json.Marshal(config)
+	if err != nil {
+		return ConfiguredSource{}, err
+	}
+	if interval < time.Minute {
+		return ConfiguredSource{}, feedback.Errorf(feedback.EINVALID, "An interval under a minute (%s) would hammer the source: use 1m or more.", interval)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO sources (kind, name, config, interval_seconds) VALUES ($1, $2, $3, $4)`,
+		kind, name, string(b), int(interval.Seconds()))
+	if isUniqueViolation(err) {
+		return ConfiguredSource{}, feedback.Errorf(feedback.ECONFLICT, "A source named %q exists already: choose another name, or remove it first.", name)
+	}
+	if err != nil {
+		return ConfiguredSource{}, fmt.Errorf("store: add source: %w", err)
+	}
+	return s.Source(ctx, name)
+}
+
+// Source returns the source named name.
+func (s *DB) Source(ctx context.Context, name string) (ConfiguredSource, error) {
+	list, err := s.sources(ctx, `s.name = $1`, name)
+	if err != nil {
+		return ConfiguredSource{}, err
+	}
+	if len(list) == 0 {
+		return ConfiguredSource{}, feedback.Errorf(feedback.ENOTFOUND, "No source named %q: `koe sources list` shows them.", name)
+	}
+	return list[0], nil
+}
+
+// Sources returns every source, configured or seen in a run, by name.
+func (s *DB) Sources(ctx context.Context) ([]ConfiguredSource, error) {
+	return s.sources(ctx, `true`)
+}
+
+// DueSources returns the enabled, configured sources whose interval has passed since their last
+// run, at now.
+func (s *DB) DueSources(ctx context.Context, now time.Time) ([]ConfiguredSource, error) {
+	return s.sources(ctx, `s.enabled AND s.config <> '{}'::jsonb
+		AND (s.last_run_at IS NULL OR s.last_run_at + make_interval(secs => s.interval_seconds) <= $1)`, now)
+}
+
+// where is one of the constant conditions above, never input.
+func (s *DB) sources(ctx context.Context, where string, args ...any) ([]ConfiguredSource, error) {
+	var rows []struct {
+		ConfiguredSource
+		LastRead      *int `db:"last_read"`
+		LastNew       *int `db:"last_new"`
+		LastDuplicate *int `db:"last_duplicate"`
+		LastSkipped   *int `db:"last_skipped"`
+		LastFailed    *int `db:"last_failed"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+sourceColumns+`,
+		r.read AS last_read, r.new AS last_new, r.duplicate + r.updated AS last_duplicate, r.skipped AS last_skipped, r.failed AS last_failed
+		FROM sources s
+		LEFT JOIN LATERAL (SELECT * FROM ingest_runs r WHERE r.name = s.name ORDER BY r.started_at DESC LIMIT 1) r ON true
+		WHERE `+where+` ORDER BY s.name`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: sources: %w", err)
+	}
+	out := make([]ConfiguredSource, len(rows))
+	for i, r := range rows {
+		c := r.ConfiguredSource
+		c.Interval = time.Duration(c.IntervalSecs) * time.Second
+		deref := func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		}
+		c.LastRead, c.LastNew, c.LastDuplicate, c.LastSkipped, c.LastFailed = deref(r.LastRead), deref(r.LastNew), deref(r.LastDuplicate), deref(r.LastSkipped), deref(r.LastFailed)
+		out[i] = c
+	}
+	return out, nil
+}
+
+// RemoveSource deletes a source, its cursor and its run records; voices it brought stay.
+func (s *DB) RemoveSource(ctx context.Context, name string) error {
+	return s.inTx(ctx, "remove source", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE name = $1`, name)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return feedback.Errorf(feedback.ENOTFOUND, "No source named %q.", name)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM ingest_runs WHERE name = $1`, name)
+		return err
+	})
+}
+
+// TryLock takes the session advisory lock named key on a connection of its own, without waiting.
+// ok is false when another process (another replica) holds it. release gives it back.
+func (s *DB) TryLock(ctx context.Context, key string) (release func(), ok bool, err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: lock %s: %w", key, err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, key).Scan(&ok); err != nil {
+		conn.Close()
+		return nil, false, fmt.Errorf("store: lock %s: %w", key, err)
+	}
+	if !ok {
+		conn.Close()
+		return nil, false, nil
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, key)
+		conn.Close()
+	}, true, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pqErr interface{ SQLState() string }
+	return errors.As(err, &pqErr) && pqErr.SQLState() == "23505"
+}
