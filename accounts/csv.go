@@ -132,7 +132,10 @@ func ParseCSV(name string, r io.Reader) (*CSVImport, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+		}
 		where := fmt.Sprintf("%s:%d", name, line)
 		if err != nil {
 			var pe *csv.ParseError

@@ -45,7 +45,8 @@ func NameKey(name string) string {
 		}
 		kept = append(kept, w)
 	}
-	key := strings.Join(kept, "")
+	// Joining may put a combining mark next to a letter again: compose once more.
+	key := norm.NFKC.String(strings.Join(kept, ""))
 	if key == "" {
 		return strings.Map(func(r rune) rune {
 			if unicode.IsLetter(r) || unicode.IsNumber(r) {

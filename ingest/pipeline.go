@@ -302,6 +302,9 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 	if it.ReceivedAt.IsZero() {
 		return fail("no date")
 	}
+	if it.Rating != nil && (*it.Rating < 0 || *it.Rating > 5 || *it.Rating != *it.Rating) {
+		return fail(fmt.Sprintf("star rating %v is outside 0–5", *it.Rating))
+	}
 	it.SourceKind, it.SourceName = src.Kind(), src.Name()
 	it.AuthorEmail = strings.ToLower(strings.TrimSpace(it.AuthorEmail))
 	it.Body, it.Context = textproc.Clip(it.Body, textproc.MaxText), textproc.Clip(it.Context, textproc.MaxText)

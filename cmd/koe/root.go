@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -11,13 +12,14 @@ import (
 // env is what every command gets: the configuration, read once, and where to write.
 type env struct {
 	getenv func(string) string
+	in     io.Reader
 	cfg    config.Config
 	stdout io.Writer
 	stderr io.Writer
 }
 
 func newRootCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	e := &env{getenv: getenv, in: os.Stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "koe",
 		Short: "Koe (声) turns customer voices into a revenue-ranked product backlog",
@@ -47,6 +49,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newAccountsCmd(e),
 		newIngestCmd(e),
 		newSourcesCmd(e),
+		newSentimentCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

@@ -258,7 +258,10 @@ func (s *Source) pullCSV(r io.Reader, b *batcher) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+		}
 		where := fmt.Sprintf("%s:%d", s.Path, line)
 		var p *ingest.Problem
 		var pe *csv.ParseError

@@ -1,0 +1,21 @@
+package textenc
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("会社名,本文\n"))
+	f.Add([]byte{0x82, 0xa0, 0x0a, 0x87, 0x40})
+	f.Add([]byte{0xFF, 0xFE, 'a', 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		text, enc, err := Decode(b)
+		if err == nil && (!utf8.ValidString(text) || enc == "") {
+			t.Fatalf("Decode gave %q in %q", text, enc)
+		}
+		if _, err := Sniff(b); err == nil {
+			return
+		}
+	})
+}
