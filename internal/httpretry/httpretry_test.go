@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -69,5 +70,34 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if got := RetryAfter("soon", now); got != 0 {
 		t.Errorf("bad: %v", got)
+	}
+}
+
+func TestDoRetriesATimeout(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			time.Sleep(300 * time.Millisecond) // longer than the client waits
+		}
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	defer srv.Close()
+	hc := &http.Client{Timeout: 100 * time.Millisecond}
+	var out struct{ OK bool }
+	p := Policy{Sleep: func(context.Context, time.Duration) error { return nil }}
+	if err := GetJSON(context.Background(), hc, p, srv.URL+"/page?key=secret", nil, 1<<20, &out); err != nil || !out.OK {
+		t.Fatalf("after a timed-out page: %v %+v", err, out)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("calls = %d, want the timed-out one retried", calls.Load())
+	}
+	p.MaxAttempts = 1
+	err := GetJSON(context.Background(), hc, p, srv.URL+"/missing?key=secret", nil, 1<<20, &out)
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("err = %v; want an error that does not show the query", err)
 	}
 }
