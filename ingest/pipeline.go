@@ -72,6 +72,13 @@ type Source interface {
 	Pull(ctx context.Context, cursor string, emit func(Batch) error) error
 }
 
+// Threaded is a Source whose records may be later messages of a conversation already stored
+// (email): their words are added to it rather than replacing it. Such a source emits at most one
+// message of a conversation per batch.
+type Threaded interface {
+	Threads() bool
+}
+
 // Store is what the pipeline needs from storage.
 type Store interface {
 	accounts.Store
@@ -234,6 +241,9 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 // save writes a prepared batch with its cursor and the triage work it carries.
 func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) error {
 	batch := store.FeedbackBatch{Items: b.items}
+	if t, ok := src.(Threaded); ok && t.Threads() {
+		batch.Threads = true
+	}
 	if b.cursor != "" {
 		batch.Cursor = &store.SourceCursor{Kind: p.SourceType, Name: src.Name(), Cursor: b.cursor}
 	}

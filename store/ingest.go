@@ -15,6 +15,10 @@ import (
 type FeedbackBatch struct {
 	Items  []feedback.Item
 	Cursor *SourceCursor
+	// Threads says an item may be a later message of a conversation already stored (email):
+	// its words are added to the stored ones, unless every message it carries (raw.message_ids)
+	// is there already. Otherwise a stored voice takes the source's latest words.
+	Threads bool
 }
 
 // IngestCounts says what a batch did.
@@ -53,6 +57,10 @@ func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, e
 		}); err != nil {
 			return err
 		}
+		onConflict := replaceWords
+		if b.Threads {
+			onConflict = appendWords
+		}
 		rows, err := tx.QueryContext(ctx, `
 			INSERT INTO feedback AS f (source_kind, source_name, source_id, received_at, author_name, author_email,
 				company_name, account_id, match_rule, mrr_at_receipt_minor, mrr_currency, title, body, context,
@@ -67,12 +75,7 @@ func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, e
 				ORDER BY h.valid_from <= s.received_at DESC,
 				         CASE WHEN h.valid_from <= s.received_at THEN h.valid_from END DESC NULLS LAST, h.valid_from
 				LIMIT 1) h ON true
-			ON CONFLICT (source_kind, source_name, source_id) DO UPDATE
-				SET title = EXCLUDED.title, body = EXCLUDED.body, context = EXCLUDED.context,
-				    language = EXCLUDED.language, rating = EXCLUDED.rating, sentiment = EXCLUDED.sentiment,
-				    url = EXCLUDED.url, raw = EXCLUDED.raw, updated_at = now()
-				WHERE (f.title, f.body, f.context, f.rating) IS DISTINCT FROM
-				      (EXCLUDED.title, EXCLUDED.body, EXCLUDED.context, EXCLUDED.rating)
+`+onConflict+`
 			RETURNING (xmax = 0) AS inserted`)
 		if err != nil {
 			return err
@@ -103,6 +106,24 @@ func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, e
 	}
 	return c, nil
 }
+
+// replaceWords: an edited voice takes the source's latest words; triage work stays.
+const replaceWords = `ON CONFLICT (source_kind, source_name, source_id) DO UPDATE
+	SET title = EXCLUDED.title, body = EXCLUDED.body, context = EXCLUDED.context,
+	    language = EXCLUDED.language, rating = EXCLUDED.rating, sentiment = EXCLUDED.sentiment,
+	    url = EXCLUDED.url, raw = EXCLUDED.raw, updated_at = now()
+	WHERE (f.title, f.body, f.context, f.rating) IS DISTINCT FROM
+	      (EXCLUDED.title, EXCLUDED.body, EXCLUDED.context, EXCLUDED.rating)`
+
+// appendWords: a later message of a conversation adds its words; one already there changes nothing.
+const appendWords = `ON CONFLICT (source_kind, source_name, source_id) DO UPDATE
+	SET body = f.body || E'\n\n' || EXCLUDED.body,
+	    context = CASE WHEN EXCLUDED.context = '' THEN f.context WHEN f.context = '' THEN EXCLUDED.context
+	                   ELSE f.context || E'\n\n' || EXCLUDED.context END,
+	    raw = jsonb_set(COALESCE(f.raw, '{}'::jsonb), '{message_ids}',
+	                    COALESCE(f.raw->'message_ids', '[]'::jsonb) || COALESCE(EXCLUDED.raw->'message_ids', '[]'::jsonb)),
+	    updated_at = now()
+	WHERE NOT COALESCE(f.raw->'message_ids', '[]'::jsonb) @> COALESCE(EXCLUDED.raw->'message_ids', '[]'::jsonb)`
 
 // RequestIDsByTitle returns the ids of requests whose title (or public title) is one of titles,
 // creating those that do not exist, in one transaction: for importing a sheet's triage work.

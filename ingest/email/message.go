@@ -1,0 +1,238 @@
+// Package email turns customers' emails into voices: MIME (multipart, nested, attachments
+// counted and dropped), charsets (ISO-2022-JP, Shift_JIS/CP932, EUC-JP, UTF-8, RFC 2047 headers),
+// the customer's own words apart from quoted replies and signatures, threads, and mail that is
+// not feedback (auto-replies, bounces, newsletters, our own). Sources: IMAP, Gmail, mbox and .eml
+// files.
+package email
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // ISO-2022-JP, Shift_JIS, EUC-JP … for bodies and RFC 2047 headers
+	"github.com/emersion/go-message/mail"
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/koehq/koe/ingest/textproc"
+	"github.com/koehq/koe/internal/textenc"
+)
+
+// Limits on what one message may cost.
+const (
+	MaxMessage = 25 << 20 // bytes read of one message; the rest is cut, and the voice says so
+	MaxParts   = 500      // MIME parts walked
+	MaxDepth   = 16       // multipart nesting
+)
+
+// Message is what Koe reads of one email.
+type Message struct {
+	MessageID  string
+	InReplyTo  []string
+	References []string
+	FromName   string
+	FromEmail  string
+	Date       time.Time
+	Subject    string
+	// Text is the message's text: text/plain, else HTML turned into text.
+	Text        string
+	Attachments int
+	// Notes are things a reader should know: an unknown charset, a cut message.
+	Notes []string
+	// NotFeedback says why this is no customer's voice (auto-reply, bounce, newsletter), or "".
+	NotFeedback string
+	Raw         []byte
+}
+
+// ThreadID is the first message of the thread this one belongs to, as far as the headers know.
+func (m *Message) ThreadID() string {
+	switch {
+	case len(m.References) > 0:
+		return m.References[0]
+	case len(m.InReplyTo) > 0:
+		return m.InReplyTo[0]
+	}
+	return m.MessageID
+}
+
+// Parse reads one RFC 5322 message of at most MaxMessage bytes from r.
+func Parse(r io.Reader) (*Message, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxMessage+1))
+	if err != nil {
+		return nil, err
+	}
+	m := &Message{}
+	if len(raw) > MaxMessage {
+		raw = raw[:MaxMessage]
+		m.Notes = append(m.Notes, fmt.Sprintf("message cut at %d MB", MaxMessage>>20))
+	}
+	m.Raw = raw
+	e, topErr := message.ReadWithOptions(bytes.NewReader(raw), &message.ReadOptions{MaxHeaderBytes: 2 << 20})
+	if topErr != nil && !message.IsUnknownCharset(topErr) && !message.IsUnknownEncoding(topErr) {
+		return nil, fmt.Errorf("not a mail message: %w", topErr)
+	}
+	h := mail.Header{Header: e.Header}
+	m.readHeader(h)
+	var plain, html []string
+	parts := 0
+	walkErr := walk(e, 0, &parts, topErr, func(part *message.Entity, partErr error) {
+		ct, params, _ := part.Header.ContentType()
+		if ct == "" {
+			ct = "text/plain"
+		}
+		disp, _, _ := part.Header.ContentDisposition()
+		switch {
+		case disp == "attachment":
+			m.Attachments++
+			return
+		case strings.HasPrefix(ct, "image/") && (disp == "inline" || part.Header.Get("Content-Id") != ""):
+			return // an inline image: dropped, not counted
+		case ct != "text/plain" && ct != "text/html":
+			m.Attachments++
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(part.Body, MaxMessage))
+		if err != nil && len(body) == 0 {
+			m.Notes = append(m.Notes, "a part could not be read: "+err.Error())
+			return
+		}
+		text := string(body)
+		if partErr != nil && message.IsUnknownCharset(partErr) || !utf8.ValidString(text) {
+			text = bestEffort(body)
+			m.Notes = append(m.Notes, fmt.Sprintf("unknown charset %q: decoded as best possible", params["charset"]))
+		}
+		if ct == "text/html" {
+			html = append(html, textproc.HTMLToText(text))
+		} else {
+			plain = append(plain, text)
+		}
+	})
+	if walkErr != nil {
+		m.Notes = append(m.Notes, walkErr.Error())
+	}
+	if len(plain) > 0 {
+		m.Text = strings.Join(plain, "\n\n")
+	} else {
+		m.Text = strings.Join(html, "\n\n")
+	}
+	m.Text = textproc.Whitespace(m.Text)
+	m.NotFeedback = notFeedback(h, e, m)
+	return m, nil
+}
+
+// walk visits the leaf parts of e, depth first, within MaxDepth and MaxParts.
+func walk(e *message.Entity, depth int, parts *int, leafErr error, visit func(*message.Entity, error)) error {
+	mr := e.MultipartReader()
+	if mr == nil {
+		*parts++
+		visit(e, leafErr)
+		return nil
+	}
+	if depth >= MaxDepth {
+		return fmt.Errorf("MIME nested deeper than %d levels: the rest was left out", MaxDepth)
+	}
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil && p == nil {
+			return fmt.Errorf("MIME structure broken (%v): the rest was left out", err)
+		}
+		if *parts >= MaxParts {
+			return fmt.Errorf("more than %d MIME parts: the rest was left out", MaxParts)
+		}
+		if p.MultipartReader() != nil {
+			if werr := walk(p, depth+1, parts, err, visit); werr != nil {
+				return werr
+			}
+			continue
+		}
+		*parts++
+		visit(p, err)
+	}
+}
+
+func (m *Message) readHeader(h mail.Header) {
+	id, err := h.MessageID()
+	if err != nil || id == "" {
+		id = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
+	}
+	m.MessageID = id
+	m.InReplyTo, _ = h.MsgIDList("In-Reply-To")
+	m.References, _ = h.MsgIDList("References")
+	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
+		m.FromName, m.FromEmail = from[0].Name, strings.ToLower(from[0].Address)
+	} else if raw := h.Get("From"); raw != "" {
+		m.FromEmail = strings.ToLower(strings.Trim(raw, "<> "))
+	}
+	m.Date, _ = h.Date()
+	if s, err := h.Subject(); err == nil {
+		m.Subject = s
+	} else {
+		dec := new(mime.WordDecoder)
+		if s, err := dec.DecodeHeader(h.Get("Subject")); err == nil {
+			m.Subject = s
+		} else {
+			m.Subject = bestEffort([]byte(h.Get("Subject")))
+		}
+	}
+	if m.MessageID == "" { // nothing to recognise it by: derive one from what it says
+		sum := sha256.Sum256(m.Raw[:min(len(m.Raw), 64<<10)])
+		m.MessageID = "sha256-" + hex.EncodeToString(sum[:12]) + "@koe.invalid"
+	}
+}
+
+// bestEffort decodes bytes in an unknown charset: UTF-8 if it is, a Japanese legacy encoding if
+// one fits, else Latin-1 (which never fails).
+func bestEffort(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	if text, _, err := textenc.Decode(b); err == nil {
+		return text
+	}
+	out, _ := charmap.ISO8859_1.NewDecoder().Bytes(b)
+	return string(out)
+}
+
+var autoSubjects = []string{"自動返信", "自動応答", "不在通知", "不在のお知らせ", "out of office", "auto:", "automatic reply", "autoreply", "auto-reply", "delivery status notification", "undeliverable", "returned mail", "mail delivery failed"}
+
+// notFeedback recognises mail that is no customer's voice.
+func notFeedback(h mail.Header, e *message.Entity, m *Message) string {
+	if v := strings.ToLower(h.Get("Auto-Submitted")); v != "" && v != "no" {
+		return "auto-reply (Auto-Submitted: " + v + ")"
+	}
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"} {
+		if h.Get(k) != "" && k != "X-Auto-Response-Suppress" {
+			return "auto-reply (" + k + ")"
+		}
+	}
+	ct, params, _ := e.Header.ContentType()
+	from := strings.ToLower(m.FromEmail)
+	if (ct == "multipart/report" && params["report-type"] == "delivery-status") || strings.HasPrefix(from, "mailer-daemon@") || strings.HasPrefix(from, "postmaster@") {
+		return "bounce"
+	}
+	prec := strings.ToLower(h.Get("Precedence"))
+	if prec == "auto_reply" {
+		return "auto-reply (Precedence: auto_reply)"
+	}
+	if h.Get("List-Unsubscribe") != "" || h.Get("List-Id") != "" || prec == "bulk" || prec == "list" || prec == "junk" {
+		return "newsletter or bulk mail (List-Unsubscribe / Precedence)"
+	}
+	subject := strings.ToLower(m.Subject)
+	for _, s := range autoSubjects {
+		if strings.Contains(subject, s) {
+			return "auto-reply (subject " + m.Subject + ")"
+		}
+	}
+	return ""
+}

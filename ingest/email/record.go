@@ -1,0 +1,134 @@
+package email
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest"
+)
+
+// Filter says which mail is ours, not a customer's.
+type Filter struct {
+	// OwnDomains are our company's mail domains: mail from them is skipped.
+	OwnDomains []string
+}
+
+func (f Filter) own(email string) bool {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return false
+	}
+	domain := strings.ToLower(email[at+1:])
+	for _, d := range f.OwnDomains {
+		d = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(d), "@"))
+		if d != "" && (domain == d || strings.HasSuffix(domain, "."+d)) {
+			return true
+		}
+	}
+	return false
+}
+
+var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|fw|fwd|aw|sv|返信|転送|回答)\s*(\[\d+\])?\s*[:：]\s*)+`)
+
+// Record turns a parsed message into a voice: one voice per thread (its id is the thread's first
+// Message-ID), holding the customer's new words; quoted mail and signatures go to context. Mail
+// that is not feedback is a skipped problem naming why. received is used when the message has no
+// usable Date header (IMAP's internal date, Gmail's internalDate).
+func (f Filter) Record(m *Message, where string, received time.Time) (ingest.Record, *ingest.Problem) {
+	skip := func(why string) (ingest.Record, *ingest.Problem) {
+		return ingest.Record{}, &ingest.Problem{Where: where, Why: why}
+	}
+	if m.NotFeedback != "" {
+		return skip("not feedback: " + m.NotFeedback)
+	}
+	if m.FromEmail == "" {
+		return skip("no sender")
+	}
+	if f.own(m.FromEmail) {
+		return skip("mail from our own domain (" + m.FromEmail + ")")
+	}
+	words, context := Split(m.Text)
+	if words == "" {
+		return skip("no new words (only quoted mail or a signature)")
+	}
+	var notes []string
+	for _, n := range m.Notes {
+		notes = append(notes, "(Koe: "+n+")")
+	}
+	if m.Attachments > 0 {
+		notes = append(notes, fmt.Sprintf("(Koe: %d attachment(s) not kept)", m.Attachments))
+	}
+	if len(notes) > 0 {
+		context = strings.TrimSpace(strings.Join(notes, "\n") + "\n" + context)
+	}
+	at := m.Date
+	if at.IsZero() || at.After(time.Now().Add(48*time.Hour)) {
+		at = received
+	}
+	raw, _ := json.Marshal(map[string]any{
+		"message_ids": []string{m.MessageID}, "in_reply_to": m.InReplyTo, "references": m.References,
+		"from": m.FromEmail, "subject": m.Subject, "attachments": m.Attachments, "notes": m.Notes, "size": len(m.Raw),
+	})
+	return ingest.Record{Item: feedback.Item{
+		SourceID: m.ThreadID(), ReceivedAt: at, AuthorName: m.FromName, AuthorEmail: m.FromEmail,
+		Title: replyPrefix.ReplaceAllString(m.Subject, ""), Body: words, Context: context, Raw: raw,
+	}, Where: where}, nil
+}
+
+// threadBatcher hands records over in batches that hold at most one message of a thread, so
+// each message's words are added to its thread in order.
+type threadBatcher struct {
+	emit    func(ingest.Batch) error
+	size    int
+	cur     ingest.Batch
+	threads map[string]bool
+	// cursor, when set, gives the source's position to save with each batch: it must cover no
+	// message that is not in this batch or an earlier one.
+	cursor func() string
+}
+
+func newThreadBatcher(emit func(ingest.Batch) error, size int) *threadBatcher {
+	return &threadBatcher{emit: emit, size: size, threads: map[string]bool{}}
+}
+
+func (b *threadBatcher) add(r ingest.Record) error {
+	if b.threads[r.Item.SourceID] {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	b.threads[r.Item.SourceID] = true
+	b.cur.Records = append(b.cur.Records, r)
+	if len(b.cur.Records)+len(b.cur.Problems) >= b.size {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *threadBatcher) problem(p ingest.Problem) error {
+	b.cur.Problems = append(b.cur.Problems, p)
+	if len(b.cur.Records)+len(b.cur.Problems) >= b.size {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush emits what is collected, with the source's cursor when it keeps one.
+func (b *threadBatcher) flush() error {
+	cursor := ""
+	if b.cursor != nil {
+		cursor = b.cursor()
+	}
+	if len(b.cur.Records)+len(b.cur.Problems) == 0 && cursor == "" {
+		return nil
+	}
+	b.cur.Cursor = cursor
+	err := b.emit(b.cur)
+	b.cur = ingest.Batch{}
+	b.threads = map[string]bool{}
+	return err
+}
