@@ -60,6 +60,9 @@ type Batch struct {
 	Cursor   string
 	// Done and Total say how far the source is, when it knows (bytes of a file, pages).
 	Done, Total int64
+	// Merged counts messages the source folded into another record of this batch (later mails
+	// of a thread): read, and counted as updating a voice.
+	Merged int
 }
 
 // Source reads voices after a cursor and calls emit for each batch, in order. It returns when
@@ -193,6 +196,7 @@ func (p *Pipeline) pull(ctx context.Context, src Source, ix *accounts.Index, cur
 		c.Skipped += local.Skipped
 		c.Failed += local.Failed
 		c.Duplicate += local.Duplicate
+		c.Updated += local.Updated
 		p.mu.Unlock()
 		select {
 		case queue <- pb:
@@ -211,6 +215,8 @@ func (p *Pipeline) pull(ctx context.Context, src Source, ix *accounts.Index, cur
 // prepareBatch cleans and enriches a batch, counting into c what it read, skipped and refused.
 func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Counts) prepared {
 	pb := prepared{cursor: b.Cursor, done: b.Done, total: b.Total}
+	c.Read += b.Merged
+	c.Updated += b.Merged
 	for _, pr := range b.Problems {
 		c.Read++
 		p.problem(pr, c)

@@ -115,13 +115,22 @@ const replaceWords = `ON CONFLICT (source_kind, source_name, source_id) DO UPDAT
 	WHERE (f.title, f.body, f.context, f.rating) IS DISTINCT FROM
 	      (EXCLUDED.title, EXCLUDED.body, EXCLUDED.context, EXCLUDED.rating)`
 
-// appendWords: a later message of a conversation adds its words; one already there changes nothing.
+// appendWords: a voice holding messages of a conversation (raw.message_ids, raw.messages) adds
+// the words and context of the messages the stored voice does not have yet, in order; one whose
+// messages are all there changes nothing.
 const appendWords = `ON CONFLICT (source_kind, source_name, source_id) DO UPDATE
-	SET body = f.body || E'\n\n' || EXCLUDED.body,
-	    context = CASE WHEN EXCLUDED.context = '' THEN f.context WHEN f.context = '' THEN EXCLUDED.context
-	                   ELSE f.context || E'\n\n' || EXCLUDED.context END,
-	    raw = jsonb_set(COALESCE(f.raw, '{}'::jsonb), '{message_ids}',
-	                    COALESCE(f.raw->'message_ids', '[]'::jsonb) || COALESCE(EXCLUDED.raw->'message_ids', '[]'::jsonb)),
+	SET body = f.body || COALESCE((
+	        SELECT string_agg(E'\n\n' || (m->>'words'), '' ORDER BY n)
+	        FROM jsonb_array_elements(EXCLUDED.raw->'messages') WITH ORDINALITY AS x(m, n)
+	        WHERE NOT COALESCE(f.raw->'message_ids', '[]'::jsonb) ? (m->>'id')), ''),
+	    context = f.context || COALESCE((
+	        SELECT string_agg(CASE WHEN f.context = '' AND n = 1 THEN '' ELSE E'\n\n' END || (m->>'context'), '' ORDER BY n)
+	        FROM jsonb_array_elements(EXCLUDED.raw->'messages') WITH ORDINALITY AS x(m, n)
+	        WHERE COALESCE(m->>'context', '') <> ''
+	          AND NOT COALESCE(f.raw->'message_ids', '[]'::jsonb) ? (m->>'id')), ''),
+	    raw = jsonb_set(COALESCE(f.raw, '{}'::jsonb), '{message_ids}', COALESCE(f.raw->'message_ids', '[]'::jsonb) || COALESCE((
+	        SELECT jsonb_agg(i) FROM jsonb_array_elements_text(EXCLUDED.raw->'message_ids') i
+	        WHERE NOT COALESCE(f.raw->'message_ids', '[]'::jsonb) ? i), '[]'::jsonb)),
 	    updated_at = now()
 	WHERE NOT COALESCE(f.raw->'message_ids', '[]'::jsonb) @> COALESCE(EXCLUDED.raw->'message_ids', '[]'::jsonb)`
 

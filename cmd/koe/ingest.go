@@ -34,7 +34,11 @@ Kinds:
   zendesk --base-url https://SUB.zendesk.com [--email agent@…]   token in KOE_ZENDESK_TOKEN
   appstore --app ID --country jp,us                                 Apple's public review feed
   googleplay --package jp.example.app   service account in KOE_GOOGLE_CREDENTIALS
-  g2                   token in KOE_G2_TOKEN`,
+  g2                   token in KOE_G2_TOKEN
+  imap --addr host:993 --user U [--mailbox INBOX] [--security tls|starttls|plain]   password in KOE_IMAP_PASSWORD
+  gmail --user support@example.com --query 'to:support@example.com'   service account in KOE_GOOGLE_CREDENTIALS
+  mbox --file x.mbox   eml --file a.eml|DIR   mail exported from any client
+  Mail: --own-domains example.com skips our own mail; quoted replies and signatures go to context.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: sources.Kinds,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -70,7 +74,16 @@ func addSettingsFlags(cmd *cobra.Command, st *sources.Settings) {
 	f.StringVar(&st.Email, "email", "", "agent email for a Zendesk API token (zendesk)")
 	f.StringVar(&st.Since, "since", "", "first run only: tickets updated since this date, 2026-01-01 (zendesk; default a year ago)")
 	f.StringVar(&st.TokenEnv, "token-env", "", "environment variable holding the API token (default KOE_INTERCOM_TOKEN, KOE_ZENDESK_TOKEN, KOE_G2_TOKEN)")
-	f.StringVar(&st.Credentials, "credentials", "", "Google service-account JSON file (googleplay)")
+	f.StringVar(&st.Credentials, "credentials", "", "Google service-account JSON file (googleplay; gmail with domain-wide delegation)")
+	f.StringVar(&st.Addr, "addr", "", "IMAP server host:port (imap)")
+	f.StringVar(&st.Security, "security", "", "IMAP connection: tls (default), starttls or plain (imap)")
+	f.StringVar(&st.User, "user", "", "IMAP login (imap); the mailbox address, or me (gmail)")
+	f.StringVar(&st.Mailbox, "mailbox", "", "IMAP mailbox (imap; default INBOX)")
+	f.StringVar(&st.CAFile, "ca-file", "", "PEM file of a private CA the IMAP server's certificate chains to (imap)")
+	f.StringVar(&st.Query, "query", "", "Gmail search, e.g. 'to:support@example.com newer_than:30d' (gmail)")
+	f.StringVar(&st.OwnDomains, "own-domains", "", "our mail domains, comma-separated: mail from them is skipped (imap, gmail, mbox, eml)")
+	f.StringVar(&st.OAuthClient, "oauth-client", "", "OAuth client_secret.json (gmail)")
+	f.StringVar(&st.OAuthToken, "oauth-token", "", "saved OAuth token JSON (gmail)")
 }
 
 // runIngest runs src through the pipeline, with a progress bar on a terminal, problems on

@@ -43,7 +43,7 @@ func (s *FileSource) Pull(ctx context.Context, _ string, emit func(ingest.Batch)
 		size = 2000
 	}
 	b := newThreadBatcher(emit, size)
-	handle := func(where string, raw []byte, cut bool) error {
+	handle := func(where string, raw []byte, cut bool, received time.Time) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (s *FileSource) Pull(ctx context.Context, _ string, emit func(ingest.Batch)
 		if cut {
 			m.Notes = append(m.Notes, fmt.Sprintf("message cut at %d MB", MaxMessage>>20))
 		}
-		rec, p := s.Filter.Record(m, where, time.Time{})
+		rec, p := s.Filter.Record(m, where, received)
 		if p != nil {
 			return b.problem(*p)
 		}
@@ -75,7 +75,11 @@ func (s *FileSource) Pull(ctx context.Context, _ string, emit func(ingest.Batch)
 		if err != nil {
 			return err
 		}
-		if err := handle(f, raw, cut); err != nil {
+		var mod time.Time // a message without a Date header is dated by its file
+		if st, err := os.Stat(f); err == nil {
+			mod = st.ModTime().UTC()
+		}
+		if err := handle(f, raw, cut, mod); err != nil {
 			return err
 		}
 	}
@@ -126,7 +130,7 @@ func readCapped(path string) ([]byte, bool, error) {
 // readMbox splits an mbox (mboxo or mboxrd) into messages: each starts with a "From " line at
 // the start of the file or after a blank line; ">From " lines are unescaped. A message larger
 // than MaxMessage is cut, never held whole.
-func readMbox(path string, handle func(where string, raw []byte, cut bool) error) error {
+func readMbox(path string, handle func(where string, raw []byte, cut bool, received time.Time) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -136,11 +140,12 @@ func readMbox(path string, handle func(where string, raw []byte, cut bool) error
 	var msg []byte
 	cut, started, prevBlank := false, false, true
 	lineNo, startLine := 0, 0
+	var envelope time.Time // the "From " line's date, for messages without a Date header
 	flush := func() error {
 		if !started {
 			return nil
 		}
-		err := handle(fmt.Sprintf("%s:%d", path, startLine), msg, cut)
+		err := handle(fmt.Sprintf("%s:%d", path, startLine), msg, cut, envelope)
 		msg, cut = msg[:0], false
 		return err
 	}
@@ -164,6 +169,7 @@ func readMbox(path string, handle func(where string, raw []byte, cut bool) error
 					return err
 				}
 				started, startLine, prevBlank = true, lineNo, false
+				envelope = envelopeDate(string(line))
 			} else {
 				prevBlank = len(bytes.TrimRight(line, "\r\n")) == 0
 				if started {
@@ -189,4 +195,17 @@ func readMbox(path string, handle func(where string, raw []byte, cut bool) error
 		return fmt.Errorf("%s is not an mbox: it should start with a \"From \" line", path)
 	}
 	return flush()
+}
+
+// envelopeDate reads the date at the end of an mbox "From sender date" line (asctime format).
+func envelopeDate(line string) time.Time {
+	fields := strings.Fields(strings.TrimSpace(line))
+	if len(fields) < 7 {
+		return time.Time{}
+	}
+	t, err := time.Parse("Mon Jan 2 15:04:05 2006", strings.Join(fields[len(fields)-5:], " "))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }

@@ -185,6 +185,16 @@ func (m *Message) readHeader(h mail.Header) {
 			m.Subject = bestEffort([]byte(h.Get("Subject")))
 		}
 	}
+	// Raw 8-bit headers in an undeclared charset (it happens): decode them as best possible.
+	if !utf8.ValidString(m.Subject) {
+		m.Subject = bestEffort([]byte(m.Subject))
+	}
+	if !utf8.ValidString(m.FromName) {
+		m.FromName = bestEffort([]byte(m.FromName))
+	}
+	if !utf8.ValidString(m.MessageID) {
+		m.MessageID = strings.ToValidUTF8(m.MessageID, "?")
+	}
 	if m.MessageID == "" { // nothing to recognise it by: derive one from what it says
 		sum := sha256.Sum256(m.Raw[:min(len(m.Raw), 64<<10)])
 		m.MessageID = "sha256-" + hex.EncodeToString(sum[:12]) + "@koe.invalid"

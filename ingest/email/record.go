@@ -70,7 +70,8 @@ func (f Filter) Record(m *Message, where string, received time.Time) (ingest.Rec
 		at = received
 	}
 	raw, _ := json.Marshal(map[string]any{
-		"message_ids": []string{m.MessageID}, "in_reply_to": m.InReplyTo, "references": m.References,
+		"message_ids": []string{m.MessageID}, "messages": []threadMessage{{ID: m.MessageID, Words: words, Context: context}},
+		"in_reply_to": m.InReplyTo, "references": m.References,
 		"from": m.FromEmail, "subject": m.Subject, "attachments": m.Attachments, "notes": m.Notes, "size": len(m.Raw),
 	})
 	return ingest.Record{Item: feedback.Item{
@@ -79,34 +80,88 @@ func (f Filter) Record(m *Message, where string, received time.Time) (ingest.Rec
 	}, Where: where}, nil
 }
 
-// threadBatcher hands records over in batches that hold at most one message of a thread, so
-// each message's words are added to its thread in order.
+// threadMessage is one message of a thread as a voice carries it in raw.messages, so that the
+// store can add exactly the messages it does not have yet.
+type threadMessage struct {
+	ID      string `json:"id"`
+	Words   string `json:"words"`
+	Context string `json:"context,omitempty"`
+}
+
+// threadBatcher hands records over in batches. A later message of a thread already in the batch
+// is merged into that thread's record (its words after the earlier ones), so that a batch holds
+// one record per thread.
 type threadBatcher struct {
 	emit    func(ingest.Batch) error
 	size    int
 	cur     ingest.Batch
-	threads map[string]bool
+	threads map[string]int // thread id → index in cur.Records
 	// cursor, when set, gives the source's position to save with each batch: it must cover no
 	// message that is not in this batch or an earlier one.
 	cursor func() string
 }
 
 func newThreadBatcher(emit func(ingest.Batch) error, size int) *threadBatcher {
-	return &threadBatcher{emit: emit, size: size, threads: map[string]bool{}}
+	return &threadBatcher{emit: emit, size: size, threads: map[string]int{}}
 }
 
 func (b *threadBatcher) add(r ingest.Record) error {
-	if b.threads[r.Item.SourceID] {
-		if err := b.flush(); err != nil {
-			return err
-		}
+	if i, ok := b.threads[r.Item.SourceID]; ok {
+		merge(&b.cur.Records[i], r)
+		b.cur.Merged++
+		return nil
 	}
-	b.threads[r.Item.SourceID] = true
+	b.threads[r.Item.SourceID] = len(b.cur.Records)
 	b.cur.Records = append(b.cur.Records, r)
 	if len(b.cur.Records)+len(b.cur.Problems) >= b.size {
 		return b.flush()
 	}
 	return nil
+}
+
+// merge adds a later message of the same thread to its record.
+func merge(into *ingest.Record, later ingest.Record) {
+	var a, b map[string]json.RawMessage
+	json.Unmarshal(into.Item.Raw, &a)
+	json.Unmarshal(later.Item.Raw, &b)
+	var ids, moreIDs []string
+	var msgs, moreMsgs []threadMessage
+	json.Unmarshal(a["message_ids"], &ids)
+	json.Unmarshal(b["message_ids"], &moreIDs)
+	json.Unmarshal(a["messages"], &msgs)
+	json.Unmarshal(b["messages"], &moreMsgs)
+	for i, id := range moreIDs {
+		if contains(ids, id) {
+			continue
+		}
+		ids = append(ids, id)
+		if i < len(moreMsgs) {
+			msgs = append(msgs, moreMsgs[i])
+		}
+	}
+	a["message_ids"], _ = json.Marshal(ids)
+	a["messages"], _ = json.Marshal(msgs)
+	into.Item.Raw, _ = json.Marshal(a)
+	var words, ctx []string
+	for _, m := range msgs {
+		words = append(words, m.Words)
+		if m.Context != "" {
+			ctx = append(ctx, m.Context)
+		}
+	}
+	into.Item.Body, into.Item.Context = strings.Join(words, "\n\n"), strings.Join(ctx, "\n\n")
+	if into.Item.AuthorEmail == "" {
+		into.Item.AuthorName, into.Item.AuthorEmail = later.Item.AuthorName, later.Item.AuthorEmail
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *threadBatcher) problem(p ingest.Problem) error {
@@ -129,6 +184,6 @@ func (b *threadBatcher) flush() error {
 	b.cur.Cursor = cursor
 	err := b.emit(b.cur)
 	b.cur = ingest.Batch{}
-	b.threads = map[string]bool{}
+	b.threads = map[string]int{}
 	return err
 }

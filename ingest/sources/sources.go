@@ -5,10 +5,19 @@
 package sources
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
+	"google.golang.org/api/gmail/v1"
 
 	"google.golang.org/api/androidpublisher/v3"
 	"google.golang.org/api/option"
@@ -16,6 +25,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/appstore"
+	"github.com/koehq/koe/ingest/email"
 	"github.com/koehq/koe/ingest/file"
 	"github.com/koehq/koe/ingest/g2"
 	"github.com/koehq/koe/ingest/googleplay"
@@ -24,7 +34,7 @@ import (
 )
 
 // Kinds lists the source kinds, in the order help shows them.
-var Kinds = []string{"jsonl", "csv", "itreview", "intercom", "zendesk", "appstore", "googleplay", "g2"}
+var Kinds = []string{"jsonl", "csv", "itreview", "intercom", "zendesk", "appstore", "googleplay", "g2", "imap", "gmail", "mbox", "eml"}
 
 // Settings configure a source. Stored as JSON for configured sources.
 type Settings struct {
@@ -45,13 +55,23 @@ type Settings struct {
 	Since     string `json:"since,omitempty"`
 	// TokenEnv names the environment variable holding the API token (default per kind).
 	TokenEnv string `json:"token_env,omitempty"`
-	// Credentials is a Google service-account file (googleplay); default
+	// Credentials is a Google service-account file (googleplay, gmail); default
 	// $KOE_GOOGLE_CREDENTIALS or $GOOGLE_APPLICATION_CREDENTIALS.
 	Credentials string `json:"credentials,omitempty"`
+	// Mail.
+	Addr        string `json:"addr,omitempty"`     // imap host:port
+	Security    string `json:"security,omitempty"` // imap: tls (default), starttls, plain
+	User        string `json:"user,omitempty"`     // imap login; gmail mailbox
+	Mailbox     string `json:"mailbox,omitempty"`
+	CAFile      string `json:"ca_file,omitempty"` // imap: a private CA
+	Query       string `json:"query,omitempty"`   // gmail search
+	OwnDomains  string `json:"own_domains,omitempty"`
+	OAuthClient string `json:"oauth_client,omitempty"` // gmail: client_secret.json
+	OAuthToken  string `json:"oauth_token,omitempty"`  // gmail: a saved OAuth token (JSON)
 }
 
 // defaultTokenEnv is where each API kind's token is read from.
-var defaultTokenEnv = map[string]string{"intercom": "KOE_INTERCOM_TOKEN", "zendesk": "KOE_ZENDESK_TOKEN", "g2": "KOE_G2_TOKEN"}
+var defaultTokenEnv = map[string]string{"intercom": "KOE_INTERCOM_TOKEN", "zendesk": "KOE_ZENDESK_TOKEN", "g2": "KOE_G2_TOKEN", "imap": "KOE_IMAP_PASSWORD"}
 
 // Validate checks the settings a kind needs.
 func (s Settings) Validate() error {
@@ -80,6 +100,15 @@ func (s Settings) Validate() error {
 		return need(s.Package, "--package")
 	case "g2":
 		return nil
+	case "imap":
+		if err := need(s.Addr, "--addr (host:993)"); err != nil {
+			return err
+		}
+		return need(s.User, "--user")
+	case "gmail":
+		return need(s.User, "--user (the mailbox address, or me)")
+	case "mbox", "eml":
+		return need(s.File, "--file")
 	}
 	return fmt.Errorf("unknown source kind %q: use %s", s.Kind, strings.Join(Kinds, ", "))
 }
@@ -149,6 +178,8 @@ func Build(s Settings, getenv func(string) string) (ingest.Source, error) {
 			return nil, fmt.Errorf("g2: no API token: set %s", tokenEnv)
 		}
 		return &g2.Source{BaseURL: s.BaseURL, Token: token, SourceName: s.Name, HTTP: hc}, nil
+	case "imap", "gmail", "mbox", "eml":
+		return mailSource(s, token, tokenEnv, getenv)
 	}
 	return nil, fmt.Errorf("unknown source kind %q", s.Kind)
 }
@@ -185,4 +216,100 @@ func fileSource(s Settings) (ingest.Source, error) {
 		format = "jsonl"
 	}
 	return &file.Source{Path: s.File, Format: format, SourceKind: voice, SourceName: s.Name, Mapping: m, Location: loc}, nil
+}
+
+func mailSource(s Settings, password, passwordEnv string, getenv func(string) string) (ingest.Source, error) {
+	filter := email.Filter{OwnDomains: splitList(s.OwnDomains)}
+	switch s.Kind {
+	case "mbox", "eml":
+		return &email.FileSource{Path: s.File, Mbox: s.Kind == "mbox", SourceName: s.Name, Filter: filter}, nil
+	case "imap":
+		if password == "" {
+			return nil, fmt.Errorf("imap: no password: set %s", passwordEnv)
+		}
+		src := &email.IMAPSource{Addr: s.Addr, Security: s.Security, User: s.User, Password: password, Mailbox: s.Mailbox, SourceName: s.Name, Filter: filter}
+		if s.CAFile != "" {
+			pem, err := os.ReadFile(s.CAFile)
+			if err != nil {
+				return nil, fmt.Errorf("imap: --ca-file: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("imap: --ca-file %s holds no PEM certificate", s.CAFile)
+			}
+			src.TLSConfig = &tls.Config{RootCAs: pool}
+		}
+		return src, nil
+	}
+	// gmail
+	opts, err := gmailOptions(s, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &email.GmailSource{User: s.User, Query: s.Query, SourceName: s.Name, Filter: filter, Options: opts}, nil
+}
+
+// gmailOptions authenticates as the issue's two ways allow: a service account with domain-wide
+// delegation impersonating the mailbox, or a saved OAuth token with its client.
+func gmailOptions(s Settings, getenv func(string) string) ([]option.ClientOption, error) {
+	ctx := context.Background()
+	var opts []option.ClientOption
+	switch {
+	case s.OAuthToken != "":
+		client, err := os.ReadFile(s.OAuthClient)
+		if err != nil {
+			return nil, fmt.Errorf("gmail: --oauth-client (client_secret.json): %w", err)
+		}
+		conf, err := google.ConfigFromJSON(client, gmail.GmailReadonlyScope)
+		if err != nil {
+			return nil, fmt.Errorf("gmail: --oauth-client: %w", err)
+		}
+		raw, err := os.ReadFile(s.OAuthToken)
+		if err != nil {
+			return nil, fmt.Errorf("gmail: --oauth-token: %w", err)
+		}
+		var tok oauth2.Token
+		if err := json.Unmarshal(raw, &tok); err != nil {
+			return nil, fmt.Errorf("gmail: --oauth-token %s is not a saved OAuth token: %w", s.OAuthToken, err)
+		}
+		opts = append(opts, option.WithTokenSource(conf.TokenSource(ctx, &tok)))
+	default:
+		creds := s.Credentials
+		for _, env := range []string{"KOE_GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS"} {
+			if creds == "" {
+				creds = getenv(env)
+			}
+		}
+		switch {
+		case creds != "":
+			raw, err := os.ReadFile(creds)
+			if err != nil {
+				return nil, fmt.Errorf("gmail: credentials: %w", err)
+			}
+			conf, err := google.JWTConfigFromJSON(raw, gmail.GmailReadonlyScope)
+			if err != nil {
+				return nil, fmt.Errorf("gmail: %s is not a service-account key: %w", creds, err)
+			}
+			conf.Subject = s.User // domain-wide delegation: read this mailbox
+			opts = append(opts, option.WithTokenSource(conf.TokenSource(ctx)))
+		case s.BaseURL != "":
+			opts = append(opts, option.WithoutAuthentication())
+		default:
+			return nil, fmt.Errorf("gmail: no credentials: set KOE_GOOGLE_CREDENTIALS to a service account with domain-wide delegation, or pass --oauth-client and --oauth-token")
+		}
+	}
+	if s.BaseURL != "" {
+		opts = append(opts, option.WithEndpoint(strings.TrimRight(s.BaseURL, "/")+"/"))
+	}
+	return opts, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
