@@ -148,6 +148,15 @@ func TestParseOddAndHostile(t *testing.T) {
 	if bad.MessageID != "b64@b.jp" {
 		t.Fatalf("invalid base64: %+v", bad)
 	}
+	huge := "From: a@b.jp\r\nMessage-ID: <big@b.jp>\r\nContent-Type: text/plain\r\n\r\nCSVがほしい\r\n" + strings.Repeat("x", 30<<20)
+	big, err := Parse(strings.NewReader(huge))
+	if err != nil || !strings.Contains(strings.Join(big.Notes, ";"), "cut at 25 MB") || !strings.HasPrefix(big.Text, "CSVがほしい") {
+		t.Fatalf("30 MB mail: err %v notes %v", err, big.Notes)
+	}
+	truncated := parse(t, "From: a@b.jp\nMessage-ID: <tr@b.jp>\nContent-Type: multipart/mixed; boundary=\"z\"\n\n--z\nContent-Type: text/plain\n\nthe words that arrived\n--z\nContent-Type: text/pl")
+	if !strings.Contains(truncated.Text, "the words that arrived") {
+		t.Fatalf("truncated message: text %q notes %v", truncated.Text, truncated.Notes)
+	}
 	noID := parse(t, "From: a@b.jp\nSubject: hi\n\nhello")
 	if !strings.HasSuffix(noID.MessageID, "@koe.invalid") {
 		t.Fatalf("a message without Message-ID got id %q", noID.MessageID)
