@@ -1,0 +1,136 @@
+package scoring
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Features are a text's weighted terms, in two families: words (Latin words, light-stemmed, and
+// word pairs) and characters (n-grams of Japanese runs, and of each word with its edges). The
+// families are scored separately and blended, so neither swamps the other.
+type Features struct {
+	Words map[string]float64
+	Chars map[string]float64
+}
+
+// normalize folds what should not tell texts apart: NFKC (full/half width), case, katakana to
+// hiragana (カタカナ = かたかな), and the long-vowel mark.
+func normalize(s string) string {
+	s = strings.ToLower(norm.NFKC.String(s))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'ァ' && r <= 'ヶ':
+			return r - 'ァ' + 'ぁ'
+		case r == 'ー' || r == '〜' || r == '～':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r == '々'
+}
+
+// stem strips common English endings so that card/cards, charge/charged/charging meet.
+func stem(w string) string {
+	if len(w) <= 3 {
+		return w
+	}
+	for _, suf := range []string{"ational", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "edly", "ed", "es", "ly", "s"} {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+			base := w[:len(w)-len(suf)]
+			if suf == "ies" || suf == "ied" {
+				base += "y"
+			}
+			return base
+		}
+	}
+	return w
+}
+
+// stopwords carry no topic.
+var stopwords = map[string]bool{
+	"the": true, "a": true, "an": true, "and": true, "or": true, "to": true, "of": true, "in": true, "on": true,
+	"for": true, "is": true, "it": true, "i": true, "my": true, "me": true, "we": true, "our": true, "you": true,
+	"your": true, "this": true, "that": true, "be": true, "are": true, "was": true, "do": true, "does": true,
+	"did": true, "can": true, "could": true, "would": true, "will": true, "with": true, "at": true, "from": true,
+	"have": true, "has": true, "had": true, "what": true, "how": true, "why": true, "when": true, "there": true,
+	"please": true, "so": true, "if": true, "am": true, "im": true, "its": true, "just": true, "get": true,
+	"want": true, "need": true, "help": true, "some": true, "any": true, "about": true, "as": true, "by": true,
+}
+
+// tokens splits a normalized text into Latin words and runs of Japanese script.
+func tokens(s string) (words []string, cjk []string) {
+	var cur []rune
+	kind := 0 // 1 word, 2 cjk
+	flush := func() {
+		if len(cur) > 0 {
+			if kind == 1 {
+				words = append(words, string(cur))
+			} else {
+				cjk = append(cjk, string(cur))
+			}
+		}
+		cur, kind = cur[:0], 0
+	}
+	for _, r := range s {
+		switch {
+		case isCJK(r):
+			if kind != 2 {
+				flush()
+			}
+			kind = 2
+			cur = append(cur, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if kind != 1 {
+				flush()
+			}
+			kind = 1
+			cur = append(cur, r)
+		case r == '\'' && kind == 1:
+			// don't → dont
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words, cjk
+}
+
+var cjkMin, cjkMax = 1, 2
+
+// termCounts extracts raw term counts.
+func termCounts(text string) (words, chars map[string]float64) {
+	words, chars = map[string]float64{}, map[string]float64{}
+	ws, cjk := tokens(normalize(text))
+	var kept []string
+	for _, w := range ws {
+		st := stem(w)
+		if !stopwords[w] {
+			words[st]++
+			kept = append(kept, st)
+		}
+		// Character n-grams of each word, with its edges, catch spelling variants and compounds.
+		padded := []rune("<" + w + ">")
+		for n := 3; n <= 5; n++ {
+			for i := 0; i+n <= len(padded); i++ {
+				chars[string(padded[i:i+n])]++
+			}
+		}
+	}
+	for i := 0; i+1 < len(kept); i++ {
+		words[kept[i]+"_"+kept[i+1]]++
+	}
+	for _, run := range cjk {
+		rs := []rune(run)
+		for n := cjkMin; n <= cjkMax; n++ {
+			for i := 0; i+n <= len(rs); i++ {
+				chars[string(rs[i:i+n])]++
+			}
+		}
+	}
+	return words, chars
+}
