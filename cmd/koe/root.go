@@ -50,6 +50,8 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newIngestCmd(e),
 		newSourcesCmd(e),
 		newSentimentCmd(e),
+		newSuggestCmd(e),
+		newSimilarityCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/koehq/koe/scoring"
+)
+
+// idLine is a line with an id kept exactly as written (a number or a string).
+type idLine struct {
+	ID       json.RawMessage `json:"id"`
+	Title    string          `json:"title"`
+	Examples []string        `json:"examples"`
+	Text     string          `json:"text"`
+	A        string          `json:"a"`
+	B        string          `json:"b"`
+}
+
+func readIDLines(path string, e *env, what string) ([]idLine, error) {
+	var out []idLine
+	err := readJSONLines(path, e.in, func(line int, raw []byte) error {
+		var l idLine
+		if err := json.Unmarshal(raw, &l); err != nil || len(l.ID) == 0 {
+			return fmt.Errorf("%s:%d: not a %s object with an id", path, line, what)
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
+func newSuggestCmd(e *env) *cobra.Command {
+	var reqPath, fbPath string
+	var top int
+	cmd := &cobra.Command{
+		Use:   "suggest --requests R.jsonl --feedback F.jsonl [--top N]",
+		Short: "Suggest the request each voice belongs to, offline",
+		Long: `Suggest, for each voice, the requests it most likely belongs to — offline, no database.
+Request lines {"id","title","examples":[…]}, feedback lines {"id","text"}; output lines
+{"id","suggestions":[{"request_id","score"}…]}, best first. Term weights are learned from all the
+texts given.`,
+		Args:              cobra.NoArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			reqLines, err := readIDLines(reqPath, e, `{"id","title","examples"}`)
+			if err != nil {
+				return err
+			}
+			voices, err := readIDLines(fbPath, e, `{"id","text"}`)
+			if err != nil {
+				return err
+			}
+			reqs := make([]scoring.RequestText, len(reqLines))
+			rawID := map[string]json.RawMessage{}
+			for i, r := range reqLines {
+				reqs[i] = scoring.RequestText{ID: string(r.ID), Title: r.Title, Examples: r.Examples}
+				rawID[string(r.ID)] = r.ID
+			}
+			corpus := make([]string, len(voices))
+			for i, v := range voices {
+				corpus[i] = v.Text
+			}
+			s := scoring.NewSuggester(reqs, corpus)
+			enc, flush := jsonLineWriter(e.stdout)
+			defer flush()
+			type out struct {
+				RequestID json.RawMessage `json:"request_id"`
+				Score     float64         `json:"score"`
+			}
+			for _, v := range voices {
+				list := []out{}
+				for _, sg := range s.Suggest(v.Text, top) {
+					list = append(list, out{rawID[sg.RequestID], sg.Score})
+				}
+				if err := enc.Encode(map[string]any{"id": v.ID, "suggestions": list}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&reqPath, "requests", "", "requests, JSON Lines (required)")
+	cmd.Flags().StringVar(&fbPath, "feedback", "", "voices, JSON Lines (required)")
+	cmd.Flags().IntVar(&top, "top", 3, "how many suggestions per voice")
+	cmd.MarkFlagRequired("requests")
+	cmd.MarkFlagRequired("feedback")
+	return cmd
+}
+
+func newSimilarityCmd(e *env) *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "similarity --pairs P.jsonl",
+		Short: `Score how alike two texts are: {"id","a","b"} lines in, {"id","score"} out`,
+		Long: `Score the similarity of text pairs in [0, 1], Japanese or English, offline. Term weights are
+learned from all the texts in the file.`,
+		Args:              cobra.NoArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pairs, err := readIDLines(path, e, `{"id","a","b"}`)
+			if err != nil {
+				return err
+			}
+			corpus := make([]string, 0, 2*len(pairs))
+			for _, p := range pairs {
+				corpus = append(corpus, p.A, p.B)
+			}
+			m := scoring.NewModel(corpus)
+			enc, flush := jsonLineWriter(e.stdout)
+			defer flush()
+			for _, p := range pairs {
+				if err := enc.Encode(map[string]any{"id": p.ID, "score": round4(m.Similarity(p.A, p.B))}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&path, "pairs", "", "pairs, JSON Lines (required)")
+	cmd.MarkFlagRequired("pairs")
+	return cmd
+}
+
+func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
