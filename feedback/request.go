@@ -60,3 +60,38 @@ type RequestSummary struct {
 	Accounts int   `json:"accounts"`
 	MRRMinor int64 `json:"mrr_minor"` // the distinct accounts' current MRR, in the default currency
 }
+
+// BacklogFilter narrows the voices that count toward a ranking. Zero fields do not filter.
+type BacklogFilter struct {
+	From, To   *time.Time // received in [From, To)
+	Tag        Tag
+	Plan       string
+	Lifecycle  Lifecycle
+	MRRBand    string // one of MRRBands
+	Employees  string // one of EmployeeBands
+	SourceKind SourceKind
+	Language   string
+}
+
+// MRRBands are the segments of monthly revenue, in yen: [lo, hi).
+var MRRBands = map[string][2]int64{
+	"<50k": {0, 50_000}, "50k-200k": {50_000, 200_000}, "200k-500k": {200_000, 500_000},
+	"500k-1M": {500_000, 1_000_000}, "1M+": {1_000_000, 1 << 62},
+}
+
+// EmployeeBands are the segments of company size: [lo, hi).
+var EmployeeBands = map[string][2]int64{
+	"1-49": {1, 50}, "50-249": {50, 250}, "250-999": {250, 1000}, "1000+": {1000, 1 << 31},
+}
+
+// VoiceLink stands for the voices of one account on one request with one tag: the newest of
+// them, and the account's MRR when that one arrived. Ranking works from these.
+type VoiceLink struct {
+	RequestID int64
+	AccountID int64
+	Tag       Tag
+	LastAt    time.Time
+	// MRRAtReceipt is valid when HasMRR (a value, not a pointer: there are a million of these).
+	MRRAtReceipt int64
+	HasMRR       bool
+}

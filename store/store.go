@@ -124,3 +124,12 @@ func MaskDSN(dsn string) string {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+func int64Array(ids []int64) any { return pq.Array(ids) }
+
+// Vacuum does what autovacuum would do in time after a bulk load: marks pages all-visible, so
+// index-only scans skip the heap, and refreshes the planner's statistics.
+func (s *DB) Vacuum(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `VACUUM ANALYZE`)
+	return err
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
+	"github.com/koehq/koe/triage"
 )
 
 func newDemoCmd(e *env) *cobra.Command {
@@ -53,6 +54,9 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			}
 			ds := demo.Generate(demo.Options{Seed: seed, Now: time.Now()})
 			if err := db.ReplaceAll(ctx, ds); err != nil {
+				return err
+			}
+			if _, err := triage.SuggestNew(ctx, db); err != nil {
 				return err
 			}
 			n, err := db.Counts(ctx)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/sources"
+	"github.com/koehq/koe/triage"
 )
 
 func newIngestCmd(e *env) *cobra.Command {
@@ -103,6 +104,11 @@ func (e *env) runIngest(cmd *cobra.Command, kind string, src ingest.Source) erro
 	}
 	counts, runErr := p.Run(cmd.Context(), src)
 	bar.clear()
+	if counts.New+counts.Updated > 0 {
+		if _, err := triage.SuggestNew(cmd.Context(), db); err != nil {
+			log.Warn("suggestions for the new voices failed", "err", err)
+		}
+	}
 	fmt.Fprintln(e.stdout, counts.Summary(kind))
 	return runErr
 }

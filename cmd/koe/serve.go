@@ -15,6 +15,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/ingest/sources"
+	"github.com/koehq/koe/triage"
 )
 
 func newServeCmd(e *env) *cobra.Command {
@@ -47,7 +48,8 @@ embedded PostgreSQL if this process started it).`,
 			// Background workers stop with the server, before the database closes.
 			workCtx, stopWork := context.WithCancel(ctx)
 			var workers sync.WaitGroup
-			runner := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log}
+			runner := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log,
+				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err }}
 			workers.Go(func() { runner.Run(workCtx) })
 			defer func() { stopWork(); workers.Wait() }()
 			return e.listenAndServe(ctx, log, srv.Handler(), func(url string) {

@@ -31,6 +31,8 @@ type Runner struct {
 	// Poll is how often due sources are looked for; 30s by default.
 	Poll time.Duration
 	Now  func() time.Time
+	// AfterRun, when set, runs after a source run that stored new voices (suggestions for them).
+	AfterRun func(ctx context.Context) error
 }
 
 func (r *Runner) now() time.Time {
@@ -128,5 +130,10 @@ func (r *Runner) runWith(ctx context.Context, name string, onlyIfDue bool, progr
 	c, err := p.Run(ctx, src)
 	log.Info("source run", "read", c.Read, "new", c.New, "duplicate", c.Duplicate+c.Updated, "skipped", c.Skipped,
 		"failed", c.Failed, "duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
+	if c.New+c.Updated > 0 && r.AfterRun != nil {
+		if aerr := r.AfterRun(ctx); aerr != nil {
+			log.Warn("after the source run", "err", aerr)
+		}
+	}
 	return true, c, err
 }

@@ -1,0 +1,240 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// VoiceLinks returns, per request, account and tag, the newest linked voice (not ignored or
+// spam) and the account's MRR when it arrived — what ranking needs — for the voices the filter
+// lets through. Filter conditions come only from the fixed set below, with their values as
+// parameters.
+func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedback.VoiceLink, error) {
+	var conds []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, fmt.Sprintf(cond, len(args)))
+	}
+	if f.From != nil {
+		add("f.received_at >= $%d", *f.From)
+	}
+	if f.To != nil {
+		add("f.received_at < $%d", *f.To)
+	}
+	if f.Tag != feedback.TagNone {
+		add("f.tag = $%d", string(f.Tag))
+	}
+	if f.SourceKind != "" {
+		add("f.source_kind = $%d", string(f.SourceKind))
+	}
+	if f.Language != "" {
+		add("f.language = $%d", f.Language)
+	}
+	if f.Plan != "" {
+		add("a.plan = $%d", f.Plan)
+	}
+	if f.Lifecycle != "" {
+		add("a.lifecycle = $%d", string(f.Lifecycle))
+	}
+	if f.MRRBand != "" {
+		b, ok := feedback.MRRBands[f.MRRBand]
+		if !ok {
+			return nil, feedback.Errorf(feedback.EINVALID, "Unknown MRR band %q.", f.MRRBand)
+		}
+		add("a.mrr_minor >= $%d", b[0])
+		add("a.mrr_minor < $%d", b[1])
+	}
+	if f.Employees != "" {
+		b, ok := feedback.EmployeeBands[f.Employees]
+		if !ok {
+			return nil, feedback.Errorf(feedback.EINVALID, "Unknown employee band %q.", f.Employees)
+		}
+		add("a.employees >= $%d", b[0])
+		add("a.employees < $%d", b[1])
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " AND " + strings.Join(conds, " AND ")
+	}
+	join := ""
+	if f.Plan != "" || f.Lifecycle != "" || f.MRRBand != "" || f.Employees != "" {
+		join = " JOIN accounts a ON a.id = f.account_id"
+	}
+	// DISTINCT ON walks feedback_links_idx in order: no sort, no aggregate.
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT DISTINCT ON (f.request_id, f.account_id, f.tag)
+		       f.request_id, f.account_id, COALESCE(f.tag, ''), f.received_at, f.mrr_at_receipt_minor
+		FROM feedback f`+join+`
+		WHERE f.request_id IS NOT NULL AND f.account_id IS NOT NULL AND f.status NOT IN ('ignored', 'spam')
+		  AND f.request_id IN (SELECT id FROM requests WHERE merged_into IS NULL)`+where+`
+		ORDER BY f.request_id, f.account_id, f.tag, f.received_at DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: voice links: %w", err)
+	}
+	defer rows.Close()
+	var out []feedback.VoiceLink
+	for rows.Next() {
+		var l feedback.VoiceLink
+		var tag string
+		var mrr sql.NullInt64
+		if err := rows.Scan(&l.RequestID, &l.AccountID, &tag, &l.LastAt, &mrr); err != nil {
+			return nil, err
+		}
+		l.Tag = feedback.Tag(tag)
+		l.MRRAtReceipt, l.HasMRR = mrr.Int64, mrr.Valid
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// RankedAccounts returns what ranking needs of the accounts with the given ids, or of every
+// account for nil ids: name, MRR, lifecycle and signals (scanned by hand: this runs over tens of
+// thousands of rows).
+func (s *DB) RankedAccounts(ctx context.Context, ids []int64) (map[int64]feedback.Account, error) {
+	q := `SELECT id, name, mrr_minor, currency, lifecycle, churn_risk, renewal_date,
+		cancel_at_period_end, expansion_minor, deal_minor FROM accounts`
+	var args []any
+	if ids != nil {
+		q += ` WHERE id = ANY($1)`
+		args = append(args, int64Array(ids))
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: accounts for ranking: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]feedback.Account)
+	for rows.Next() {
+		var a feedback.Account
+		var lc string
+		var risk sql.NullFloat64
+		var renewal sql.NullTime
+		var exp, deal sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.Name, &a.MRR.Minor, &a.MRR.Currency, &lc, &risk, &renewal, &a.CancelAtPeriodEnd, &exp, &deal); err != nil {
+			return nil, err
+		}
+		a.Lifecycle = feedback.Lifecycle(lc)
+		if risk.Valid {
+			a.ChurnRisk = &risk.Float64
+		}
+		if renewal.Valid {
+			a.RenewalDate = &renewal.Time
+		}
+		if exp.Valid {
+			a.Expansion = &exp.Int64
+		}
+		if deal.Valid {
+			a.Deal = &deal.Int64
+		}
+		out[a.ID] = a
+	}
+	return out, rows.Err()
+}
+
+// OpenRequests returns the requests not merged into another: those with the given ids, or all
+// for nil ids.
+func (s *DB) OpenRequests(ctx context.Context, ids []int64) ([]feedback.Request, error) {
+	var rows []requestRow
+	q := `SELECT ` + requestColumns + ` FROM requests r WHERE r.merged_into IS NULL`
+	var args []any
+	if ids != nil {
+		q += ` AND r.id = ANY($1)`
+		args = append(args, int64Array(ids))
+	}
+	if err := s.db.SelectContext(ctx, &rows, q+` ORDER BY r.id`, args...); err != nil {
+		return nil, fmt.Errorf("store: requests: %w", err)
+	}
+	out := make([]feedback.Request, len(rows))
+	for i, r := range rows {
+		out[i] = r.ToModel()
+	}
+	return out, nil
+}
+
+// Setting reads the JSON setting key into v; found is false when it was never saved.
+func (s *DB) Setting(ctx context.Context, key string, v any) (found bool, err error) {
+	var raw []byte
+	err = s.db.GetContext(ctx, &raw, `SELECT value FROM settings WHERE key = $1`, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	return true, json.Unmarshal(raw, v)
+}
+
+// SaveSetting saves v as the JSON setting key, with the audit log.
+func (s *DB) SaveSetting(ctx context.Context, key string, v any, actor string) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, "save setting", func(tx *sqlx.Tx) error {
+		var before []byte
+		_ = tx.GetContext(ctx, &before, `SELECT value FROM settings WHERE key = $1`, key)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_by) VALUES ($1, $2, $3)
+			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+			key, string(b), actor); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, 'setting', 0, $2, $3, $4)`,
+			actor, "save "+key, nullJSON(before), string(b))
+		return err
+	})
+}
+
+func nullJSON(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}
+
+// MergeRequest moves every voice and suggestion of request from into request into, marks from
+// merged, and writes the audit log, in one transaction.
+func (s *DB) MergeRequest(ctx context.Context, from, into int64, actor string) (moved int, err error) {
+	if from == into {
+		return 0, feedback.Errorf(feedback.EINVALID, "A request cannot be merged into itself.")
+	}
+	err = s.inTx(ctx, "merge requests", func(tx *sqlx.Tx) error {
+		var states []struct {
+			ID     int64  `db:"id"`
+			Merged *int64 `db:"merged_into"`
+		}
+		if err := tx.SelectContext(ctx, &states, `SELECT id, merged_into FROM requests WHERE id IN ($1, $2) FOR UPDATE`, from, into); err != nil {
+			return err
+		}
+		if len(states) != 2 {
+			return feedback.Errorf(feedback.ENOTFOUND, "Request %d or %d does not exist.", from, into)
+		}
+		for _, st := range states {
+			if st.Merged != nil {
+				return feedback.Errorf(feedback.ECONFLICT, "Request %d was already merged into %d.", st.ID, *st.Merged)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE feedback SET request_id = $2, updated_at = now() WHERE request_id = $1`, from, into)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		moved = int(n)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM feedback_suggestions WHERE request_id = $1`, from); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET merged_into = $2, updated_at = now() WHERE id = $1`, from, into); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "request", from, "merge", map[string]any{"id": from}, map[string]any{"merged_into": into, "voices_moved": moved})
+	})
+	return moved, err
+}

@@ -1,0 +1,205 @@
+// Package triage puts scoring to work on the stored feedback sheet: the ranked backlog with the
+// configured weights, suggestions stored for each new voice, and candidate new requests grouped
+// from voices that match no request well.
+package triage
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/scoring"
+	"github.com/koehq/koe/store"
+)
+
+// WeightsKey is the setting that holds the ranking weights.
+const WeightsKey = "scoring.weights"
+
+// Store is what triage needs from storage.
+type Store interface {
+	VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedback.VoiceLink, error)
+	RankedAccounts(ctx context.Context, ids []int64) (map[int64]feedback.Account, error)
+	OpenRequests(ctx context.Context, ids []int64) ([]feedback.Request, error)
+	Setting(ctx context.Context, key string, v any) (bool, error)
+	RequestTexts(ctx context.Context, perRequest int) ([]store.RequestText, error)
+	UnsuggestedVoices(ctx context.Context, limit int) ([]store.VoiceText, error)
+	NewVoices(ctx context.Context, limit int) ([]store.VoiceText, error)
+	CorpusSample(ctx context.Context, n int) ([]string, error)
+	SaveSuggestions(ctx context.Context, list []store.Suggested) error
+}
+
+// Weights returns the saved ranking weights, or the defaults.
+func Weights(ctx context.Context, st Store) (scoring.Weights, error) {
+	w := scoring.DefaultWeights
+	if _, err := st.Setting(ctx, WeightsKey, &w); err != nil {
+		return w, err
+	}
+	return w, nil
+}
+
+// Rank ranks the open requests by revenue at stake for the voices the filter lets through, and
+// writes out the working of the first explain of them (all when explain < 0). Unfiltered, every
+// open request is ranked; filtered, only those with voices that pass the filter.
+func Rank(ctx context.Context, st Store, f feedback.BacklogFilter, w scoring.Weights, now time.Time, explain int) ([]scoring.Ranked, error) {
+	var (
+		links    []feedback.VoiceLink
+		accounts map[int64]feedback.Account
+		reqs     []feedback.Request
+	)
+	if f == (feedback.BacklogFilter{}) {
+		// The three reads are independent: run them side by side.
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() (err error) { links, err = st.VoiceLinks(gctx, f); return })
+		g.Go(func() (err error) { accounts, err = st.RankedAccounts(gctx, nil); return })
+		g.Go(func() (err error) { reqs, err = st.OpenRequests(gctx, nil); return })
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if links, err = st.VoiceLinks(ctx, f); err != nil {
+			return nil, err
+		}
+		accountIDs, requestIDs := []int64{}, []int64{}
+		seenA, seenR := map[int64]bool{}, map[int64]bool{}
+		for _, l := range links {
+			if !seenA[l.AccountID] {
+				seenA[l.AccountID] = true
+				accountIDs = append(accountIDs, l.AccountID)
+			}
+			if !seenR[l.RequestID] {
+				seenR[l.RequestID] = true
+				requestIDs = append(requestIDs, l.RequestID)
+			}
+		}
+		if accounts, err = st.RankedAccounts(ctx, accountIDs); err != nil {
+			return nil, err
+		}
+		if reqs, err = st.OpenRequests(ctx, requestIDs); err != nil {
+			return nil, err
+		}
+	}
+	ranked := scoring.RankRequests(reqs, links, accounts, w, now)
+	if explain < 0 || explain > len(ranked) {
+		explain = len(ranked)
+	}
+	scoring.Explain(ranked[:explain], accounts, w, now)
+	return ranked, nil
+}
+
+// NewRequestHint is the score under which a voice's best suggestion is too weak to trust: the
+// voice probably asks for something new.
+const NewRequestHint = 0.2
+
+// Suggester builds a suggester over the open requests (titles and up to 50 recent linked voices
+// each), with term weights learned from a sample of all voices.
+func Suggester(ctx context.Context, st Store) (*scoring.Suggester, error) {
+	texts, err := st.RequestTexts(ctx, 50)
+	if err != nil {
+		return nil, err
+	}
+	corpus, err := st.CorpusSample(ctx, 20000)
+	if err != nil {
+		return nil, err
+	}
+	reqs := make([]scoring.RequestText, len(texts))
+	for i, t := range texts {
+		reqs[i] = scoring.RequestText{ID: strconv.FormatInt(t.ID, 10), Title: t.Title, Examples: t.Examples}
+	}
+	return scoring.NewSuggester(reqs, corpus), nil
+}
+
+// SuggestNew stores the top three suggestions of every new voice that has none, and returns how
+// many voices it did.
+func SuggestNew(ctx context.Context, st Store) (int, error) {
+	s, err := Suggester(ctx, st)
+	if err != nil {
+		return 0, err
+	}
+	if s.Len() == 0 {
+		return 0, nil
+	}
+	total := 0
+	for {
+		voices, err := st.UnsuggestedVoices(ctx, 2000)
+		if err != nil || len(voices) == 0 {
+			return total, err
+		}
+		list := make([]store.Suggested, 0, len(voices))
+		for _, v := range voices {
+			sg := store.Suggested{FeedbackID: v.ID}
+			for _, x := range s.Suggest(v.Text, 3) {
+				id, _ := strconv.ParseInt(x.RequestID, 10, 64)
+				sg.Requests, sg.Scores = append(sg.Requests, id), append(sg.Scores, x.Score)
+			}
+			if len(sg.Requests) == 0 { // nothing in common with any request: remember that too
+				continue
+			}
+			list = append(list, sg)
+		}
+		if err := st.SaveSuggestions(ctx, list); err != nil {
+			return total, err
+		}
+		total += len(voices)
+		if len(list) < len(voices) {
+			return total, nil // the rest match nothing; they would come back every time
+		}
+	}
+}
+
+// Cluster is a group of new voices that match no request well and resemble each other: a
+// candidate new request.
+type Cluster struct {
+	Voices []int64 `json:"voices"`
+	// Sample is the voice closest to the group's start, to name the candidate by.
+	Sample string `json:"sample"`
+}
+
+// Clusters groups up to limit new voices whose best suggestion scores under NewRequestHint:
+// each joins the first group whose first voice it resembles (similarity ≥ threshold), else
+// starts one. Groups of at least minSize are returned, largest first.
+func Clusters(ctx context.Context, st Store, limit int, threshold float64, minSize int) ([]Cluster, error) {
+	s, err := Suggester(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	voices, err := st.NewVoices(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	m := s.Model()
+	type group struct {
+		lead scoring.Vec
+		c    Cluster
+	}
+	var groups []*group
+	for _, v := range voices {
+		if best := s.Suggest(v.Text, 1); len(best) > 0 && best[0].Score >= NewRequestHint {
+			continue
+		}
+		vec := m.Vector(v.Text)
+		placed := false
+		for _, g := range groups {
+			if scoring.Dot(vec, g.lead) >= threshold {
+				g.c.Voices = append(g.c.Voices, v.ID)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			groups = append(groups, &group{lead: vec, c: Cluster{Voices: []int64{v.ID}, Sample: v.Text}})
+		}
+	}
+	var out []Cluster
+	for _, g := range groups {
+		if len(g.c.Voices) >= minSize {
+			out = append(out, g.c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Voices) > len(out[j].Voices) })
+	return out, nil
+}
