@@ -115,54 +115,92 @@ type Ranked struct {
 // the older request. now is the clock. The parts carry numbers; Explain adds their working in
 // words for the requests a caller shows.
 func RankRequests(reqs []feedback.Request, links []Link, accounts map[int64]feedback.Account, w Weights, now time.Time) []Ranked {
-	sorted := sort.SliceIsSorted(links, func(i, j int) bool { return linkLess(links[i], links[j]) })
-	if !sorted {
+	if !sort.SliceIsSorted(links, func(i, j int) bool { return linkLess(links[i], links[j]) }) {
 		links = append([]Link(nil), links...)
 		sort.Slice(links, func(i, j int) bool { return linkLess(links[i], links[j]) })
 	}
-	// Pointers: an Account is a large struct, and this loop runs once per link.
-	accts := make(map[int64]*feedback.Account, len(accounts))
+	r := NewRanker(reqs, accounts, w, now)
+	for i := range links {
+		r.Add(links[i])
+	}
+	return r.Ranked()
+}
+
+// Ranker ranks links as they stream in, grouped by request and account (as the database reads
+// them), so that ranking overlaps with reading. Not safe for concurrent use.
+type Ranker struct {
+	accts map[int64]*feedback.Account
+	index map[int64]int
+	out   []Ranked
+	w     Weights
+	now   time.Time
+	cur   candidate // the strongest part of the current (request, account) group
+	key   [2]int64
+	open  bool
+}
+
+// NewRanker starts a ranking of reqs.
+func NewRanker(reqs []feedback.Request, accounts map[int64]feedback.Account, w Weights, now time.Time) *Ranker {
+	r := &Ranker{accts: make(map[int64]*feedback.Account, len(accounts)), index: make(map[int64]int, len(reqs)),
+		out: make([]Ranked, len(reqs)), w: w, now: now}
+	// Pointers: an Account is a large struct, and Add runs once per link.
 	for id := range accounts {
 		a := accounts[id]
-		accts[id] = &a
+		r.accts[id] = &a
 	}
-	index := make(map[int64]int, len(reqs))
-	out := make([]Ranked, len(reqs))
-	for i, r := range reqs {
-		index[r.ID] = i
-		out[i] = Ranked{RequestID: r.ID, Title: r.Title, Status: r.Status, createdAt: r.CreatedAt}
+	for i, q := range reqs {
+		r.index[q.ID] = i
+		r.out[i] = Ranked{RequestID: q.ID, Title: q.Title, Status: q.Status, createdAt: q.CreatedAt}
 	}
-	// Links come grouped by request and account: keep each account's strongest part.
-	for i := 0; i < len(links); {
-		j := i
-		var best candidate
-		for ; j < len(links) && links[j].RequestID == links[i].RequestID && links[j].AccountID == links[i].AccountID; j++ {
-			a, ok := accts[links[j].AccountID]
-			if !ok {
-				continue
-			}
-			c, ok := value(&links[j], a, w, now)
-			if ok && (best.link == nil || c.amount > best.amount || c.amount == best.amount && c.component < best.component) {
-				best = c
-			}
-		}
-		if k, ok := index[links[i].RequestID]; ok && best.link != nil {
-			rk := &out[k]
-			rk.parts = append(rk.parts, best)
-			rk.MRRTotal += best.mrr
-			switch best.component {
-			case Churn:
-				rk.Churn += best.amount
-			case Expansion:
-				rk.Expansion += best.amount
-			case Pipeline:
-				rk.Pipeline += best.amount
-			default:
-				rk.Other += best.amount
-			}
-		}
-		i = j
+	return r
+}
+
+// Add takes the next link; links of one request and account must come together.
+func (r *Ranker) Add(l Link) {
+	key := [2]int64{l.RequestID, l.AccountID}
+	if r.open && key != r.key {
+		r.flush()
 	}
+	r.key = key
+	a, ok := r.accts[l.AccountID]
+	if !ok {
+		return
+	}
+	c, ok := value(&l, a, r.w, r.now)
+	if ok && (!r.open || c.amount > r.cur.amount || c.amount == r.cur.amount && c.component < r.cur.component) {
+		r.cur, r.open = c, true
+	}
+}
+
+// flush books the finished group's strongest part on its request.
+func (r *Ranker) flush() {
+	best := r.cur
+	r.open = false
+	k, ok := r.index[best.link.RequestID]
+	if !ok {
+		return
+	}
+	rk := &r.out[k]
+	rk.parts = append(rk.parts, best)
+	rk.MRRTotal += best.mrr
+	switch best.component {
+	case Churn:
+		rk.Churn += best.amount
+	case Expansion:
+		rk.Expansion += best.amount
+	case Pipeline:
+		rk.Pipeline += best.amount
+	default:
+		rk.Other += best.amount
+	}
+}
+
+// Ranked ends the ranking and returns it, best first.
+func (r *Ranker) Ranked() []Ranked {
+	if r.open {
+		r.flush()
+	}
+	out := r.out
 	for i := range out {
 		rk := &out[i]
 		rk.Breakdown = []Part{}
@@ -220,7 +258,7 @@ func round(x float64) float64 { return math.Round(x*100) / 100 }
 
 // candidate is one link's value before the strongest per account is chosen.
 type candidate struct {
-	link      *Link
+	link      Link
 	component string
 	amount    float64
 	mrr       int64
@@ -235,7 +273,7 @@ func value(l *Link, a *feedback.Account, w Weights, now time.Time) (candidate, b
 	if (!w.CurrentMRR || a.Lifecycle == feedback.Churned) && l.HasMRR {
 		mrr = l.MRRAtReceipt // a churned account pays nothing today: win-back is what it paid
 	}
-	c := candidate{link: l, mrr: mrr}
+	c := candidate{link: *l, mrr: mrr}
 	var monthly float64
 	switch {
 	case a.Lifecycle == feedback.Prospect:

@@ -14,10 +14,19 @@ import (
 )
 
 // VoiceLinks returns, per request, account and tag, the newest linked voice (not ignored or
-// spam) and the account's MRR when it arrived — what ranking needs — for the voices the filter
+// spam) and the account's MRR when it arrived (merged requests hold no voices: a merge moves
+// them) — what ranking needs — for the voices the filter
 // lets through. Filter conditions come only from the fixed set below, with their values as
 // parameters.
 func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedback.VoiceLink, error) {
+	var out []feedback.VoiceLink
+	err := s.EachVoiceLink(ctx, f, func(l feedback.VoiceLink) { out = append(out, l) })
+	return out, err
+}
+
+// EachVoiceLink is VoiceLinks as a stream: fn gets each link as it is read, ordered by request,
+// account and tag, so that ranking can run while the rows arrive.
+func (s *DB) EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, fn func(feedback.VoiceLink)) error {
 	var conds []string
 	var args []any
 	add := func(cond string, v any) {
@@ -48,7 +57,7 @@ func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedba
 	if f.MRRBand != "" {
 		b, ok := feedback.MRRBands[f.MRRBand]
 		if !ok {
-			return nil, feedback.Errorf(feedback.EINVALID, "Unknown MRR band %q.", f.MRRBand)
+			return feedback.Errorf(feedback.EINVALID, "Unknown MRR band %q.", f.MRRBand)
 		}
 		add("a.mrr_minor >= $%d", b[0])
 		add("a.mrr_minor < $%d", b[1])
@@ -56,7 +65,7 @@ func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedba
 	if f.Employees != "" {
 		b, ok := feedback.EmployeeBands[f.Employees]
 		if !ok {
-			return nil, feedback.Errorf(feedback.EINVALID, "Unknown employee band %q.", f.Employees)
+			return feedback.Errorf(feedback.EINVALID, "Unknown employee band %q.", f.Employees)
 		}
 		add("a.employees >= $%d", b[0])
 		add("a.employees < $%d", b[1])
@@ -74,26 +83,24 @@ func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedba
 		SELECT DISTINCT ON (f.request_id, f.account_id, f.tag)
 		       f.request_id, f.account_id, COALESCE(f.tag, ''), f.received_at, f.mrr_at_receipt_minor
 		FROM feedback f`+join+`
-		WHERE f.request_id IS NOT NULL AND f.account_id IS NOT NULL AND f.status NOT IN ('ignored', 'spam')
-		  AND f.request_id IN (SELECT id FROM requests WHERE merged_into IS NULL)`+where+`
+		WHERE f.request_id IS NOT NULL AND f.account_id IS NOT NULL AND f.status NOT IN ('ignored', 'spam')`+where+`
 		ORDER BY f.request_id, f.account_id, f.tag, f.received_at DESC`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: voice links: %w", err)
+		return fmt.Errorf("store: voice links: %w", err)
 	}
 	defer rows.Close()
-	var out []feedback.VoiceLink
 	for rows.Next() {
 		var l feedback.VoiceLink
 		var tag string
 		var mrr sql.NullInt64
 		if err := rows.Scan(&l.RequestID, &l.AccountID, &tag, &l.LastAt, &mrr); err != nil {
-			return nil, err
+			return err
 		}
 		l.Tag = feedback.Tag(tag)
 		l.MRRAtReceipt, l.HasMRR = mrr.Int64, mrr.Valid
-		out = append(out, l)
+		fn(l)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // RankedAccounts returns what ranking needs of the accounts with the given ids, or of every

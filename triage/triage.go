@@ -5,6 +5,7 @@ package triage
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strconv"
 	"time"
@@ -22,6 +23,7 @@ const WeightsKey = "scoring.weights"
 // Store is what triage needs from storage.
 type Store interface {
 	VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedback.VoiceLink, error)
+	EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, fn func(feedback.VoiceLink)) error
 	RankedAccounts(ctx context.Context, ids []int64) (map[int64]feedback.Account, error)
 	OpenRequests(ctx context.Context, ids []int64) ([]feedback.Request, error)
 	Setting(ctx context.Context, key string, v any) (bool, error)
@@ -45,50 +47,78 @@ func Weights(ctx context.Context, st Store) (scoring.Weights, error) {
 // writes out the working of the first explain of them (all when explain < 0). Unfiltered, every
 // open request is ranked; filtered, only those with voices that pass the filter.
 func Rank(ctx context.Context, st Store, f feedback.BacklogFilter, w scoring.Weights, now time.Time, explain int) ([]scoring.Ranked, error) {
-	var (
-		links    []feedback.VoiceLink
-		accounts map[int64]feedback.Account
-		reqs     []feedback.Request
-	)
 	if f == (feedback.BacklogFilter{}) {
-		// The three reads are independent: run them side by side.
+		// The links are read (and their rows parsed) on one goroutine from the start; accounts
+		// and requests load beside it; then the ranker takes the links as they come, in chunks.
+		chunks := make(chan []feedback.VoiceLink, 256)
+		readErr := make(chan error, 1)
+		go func() {
+			defer close(chunks)
+			chunk := make([]feedback.VoiceLink, 0, 4096)
+			readErr <- st.EachVoiceLink(ctx, f, func(l feedback.VoiceLink) {
+				chunk = append(chunk, l)
+				if len(chunk) == cap(chunk) {
+					chunks <- chunk
+					chunk = make([]feedback.VoiceLink, 0, 4096)
+				}
+			})
+			chunks <- chunk
+		}()
+		var (
+			accounts map[int64]feedback.Account
+			reqs     []feedback.Request
+		)
 		g, gctx := errgroup.WithContext(ctx)
-		g.Go(func() (err error) { links, err = st.VoiceLinks(gctx, f); return })
 		g.Go(func() (err error) { accounts, err = st.RankedAccounts(gctx, nil); return })
 		g.Go(func() (err error) { reqs, err = st.OpenRequests(gctx, nil); return })
-		if err := g.Wait(); err != nil {
-			return nil, err
-		}
-	} else {
-		var err error
-		if links, err = st.VoiceLinks(ctx, f); err != nil {
-			return nil, err
-		}
-		accountIDs, requestIDs := []int64{}, []int64{}
-		seenA, seenR := map[int64]bool{}, map[int64]bool{}
-		for _, l := range links {
-			if !seenA[l.AccountID] {
-				seenA[l.AccountID] = true
-				accountIDs = append(accountIDs, l.AccountID)
-			}
-			if !seenR[l.RequestID] {
-				seenR[l.RequestID] = true
-				requestIDs = append(requestIDs, l.RequestID)
+		loadErr := g.Wait()
+		r := scoring.NewRanker(reqs, accounts, w, now)
+		for chunk := range chunks { // drained even after a load error, so the reader ends
+			if loadErr == nil {
+				for _, l := range chunk {
+					r.Add(l)
+				}
 			}
 		}
-		if accounts, err = st.RankedAccounts(ctx, accountIDs); err != nil {
+		if err := errors.Join(loadErr, <-readErr); err != nil {
 			return nil, err
 		}
-		if reqs, err = st.OpenRequests(ctx, requestIDs); err != nil {
-			return nil, err
+		return explained(r.Ranked(), accounts, w, now, explain), nil
+	}
+	links, err := st.VoiceLinks(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	accountIDs, requestIDs := []int64{}, []int64{}
+	seenA, seenR := map[int64]bool{}, map[int64]bool{}
+	for _, l := range links {
+		if !seenA[l.AccountID] {
+			seenA[l.AccountID] = true
+			accountIDs = append(accountIDs, l.AccountID)
+		}
+		if !seenR[l.RequestID] {
+			seenR[l.RequestID] = true
+			requestIDs = append(requestIDs, l.RequestID)
 		}
 	}
-	ranked := scoring.RankRequests(reqs, links, accounts, w, now)
-	if explain < 0 || explain > len(ranked) {
-		explain = len(ranked)
+	accounts, err := st.RankedAccounts(ctx, accountIDs)
+	if err != nil {
+		return nil, err
 	}
-	scoring.Explain(ranked[:explain], accounts, w, now)
-	return ranked, nil
+	reqs, err := st.OpenRequests(ctx, requestIDs)
+	if err != nil {
+		return nil, err
+	}
+	return explained(scoring.RankRequests(reqs, links, accounts, w, now), accounts, w, now, explain), nil
+}
+
+// explained writes out the working of the first n of ranked (all when n < 0).
+func explained(ranked []scoring.Ranked, accounts map[int64]feedback.Account, w scoring.Weights, now time.Time, n int) []scoring.Ranked {
+	if n < 0 || n > len(ranked) {
+		n = len(ranked)
+	}
+	scoring.Explain(ranked[:n], accounts, w, now)
+	return ranked
 }
 
 // NewRequestHint is the score under which a voice's best suggestion is too weak to trust: the
