@@ -101,12 +101,14 @@ func Rank(ctx context.Context, st Store, f feedback.BacklogFilter, w scoring.Wei
 			requestIDs = append(requestIDs, l.RequestID)
 		}
 	}
-	accounts, err := st.RankedAccounts(ctx, accountIDs)
-	if err != nil {
-		return nil, err
-	}
-	reqs, err := st.OpenRequests(ctx, requestIDs)
-	if err != nil {
+	var (
+		accounts map[int64]feedback.Account
+		reqs     []feedback.Request
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { accounts, err = st.RankedAccounts(gctx, accountIDs); return })
+	g.Go(func() (err error) { reqs, err = st.OpenRequests(gctx, requestIDs); return })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return explained(scoring.RankRequests(reqs, links, accounts, w, now), accounts, w, now, explain), nil
