@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -74,13 +75,8 @@ func newAccountsListCmd(e *env) *cobra.Command {
 		Use:   "list",
 		Short: "List accounts, most MRR first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			list, err := db.Accounts(cmd.Context(), limit)
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			list, err := db.Accounts(ctx, limit)
 			if err != nil {
 				return err
 			}
@@ -91,7 +87,7 @@ func newAccountsListCmd(e *env) *cobra.Command {
 					a.Plan, a.Lifecycle, strings.Join(a.Domains, ";"), strings.Join(a.ManualFields, ","))
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&limit, "limit", 100, "how many")
 	return cmd
@@ -106,13 +102,8 @@ func newAccountsSetCmd(e *env) *cobra.Command {
 Fields: name, domains, mrr, currency, plan, employees, lifecycle, renewal_date, churn_risk,
 expansion, deal. Each field set here becomes manual: later CSV, kintone or Stripe syncs keep it.`,
 		Args: cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			acct, err := db.AccountByRef(cmd.Context(), args[0])
+		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
+			acct, err := db.AccountByRef(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -123,18 +114,18 @@ expansion, deal. Each field set here becomes manual: later CSV, kintone or Strip
 			if actor == "" {
 				actor = "cli:" + os.Getenv("USER")
 			}
-			after, err := db.EditAccount(cmd.Context(), acct.ID, patch, actor)
+			after, err := db.EditAccount(ctx, acct.ID, patch, actor)
 			if err != nil {
 				return err
 			}
-			n, err := accounts.Rematch(cmd.Context(), db, e.cfg.FreeMailDomains)
+			n, err := accounts.Rematch(ctx, db, e.cfg.FreeMailDomains)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "account %d %s: mrr=%s plan=%s lifecycle=%s manual=%s rematched=%d\n", after.ID, after.Name,
 				after.MRR, after.Plan, after.Lifecycle, strings.Join(after.ManualFields, ","), n)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&actor, "actor", "", "who is making the change, for the audit log (default cli:$USER)")
 	return cmd
@@ -149,13 +140,8 @@ func newAccountsUnmatchedCmd(e *env) *cobra.Command {
 "koe accounts rule add --email ADDRESS --account ACCOUNT" (or --domain): the rule applies to all
 past and future voices from that address or domain.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			list, err := db.UnmatchedSenders(cmd.Context(), limit)
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			list, err := db.UnmatchedSenders(ctx, limit)
 			if err != nil {
 				return err
 			}
@@ -165,7 +151,7 @@ past and future voices from that address or domain.`,
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", s.Voices, s.LastAt.Format("2006-01-02"), s.Email, s.Company)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&limit, "limit", 50, "how many senders")
 	return cmd
@@ -227,18 +213,13 @@ func newAccountsRematchCmd(e *env) *cobra.Command {
 		Use:   "rematch",
 		Short: "Re-match every voice not assigned by hand to its account",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			n, err := accounts.Rematch(cmd.Context(), db, e.cfg.FreeMailDomains)
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			n, err := accounts.Rematch(ctx, db, e.cfg.FreeMailDomains)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "rematched=%d\n", n)
 			return nil
-		},
+		}),
 	}
 }

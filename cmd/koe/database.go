@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
 
 	"github.com/koehq/koe/internal/pgembed"
 	"github.com/koehq/koe/store"
@@ -88,4 +89,17 @@ func explainEmbedded(err error) error {
 		msg = "embedded PostgreSQL: " + strings.TrimPrefix(msg, "pgembed: ")
 	}
 	return fmt.Errorf("%s", msg)
+}
+
+// withDB makes a command body that gets the migrated database (embedded or DATABASE_URL),
+// closed when it returns.
+func (e *env) withDB(fn func(ctx context.Context, db *database, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return fn(cmd.Context(), db, args)
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -52,20 +53,15 @@ func newTriageCmd(e *env) *cobra.Command {
 		Use:   "suggest",
 		Short: "Store the top three request suggestions of every new voice that has none",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
 			start := time.Now()
-			n, err := triage.SuggestNew(cmd.Context(), db)
+			n, err := triage.SuggestNew(ctx, db)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "suggested for %d voices in %s\n", n, time.Since(start).Round(time.Millisecond))
 			return nil
-		},
+		}),
 	}
 	var limit, minSize int
 	var threshold float64
@@ -73,13 +69,8 @@ func newTriageCmd(e *env) *cobra.Command {
 		Use:   "clusters",
 		Short: "Group new voices that match no request well into candidate new requests",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			list, err := triage.Clusters(cmd.Context(), db, limit, threshold, minSize)
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			list, err := triage.Clusters(ctx, db, limit, threshold, minSize)
 			if err != nil {
 				return err
 			}
@@ -91,7 +82,7 @@ func newTriageCmd(e *env) *cobra.Command {
 				}
 			}
 			return nil
-		},
+		}),
 	}
 	clusters.Flags().IntVar(&limit, "limit", 5000, "how many of the newest voices to look at")
 	clusters.Flags().Float64Var(&threshold, "similarity", 0.35, "how alike voices must be to group")

@@ -66,13 +66,8 @@ func newSourcesListCmd(e *env) *cobra.Command {
 		Use:   "list",
 		Short: "List sources with their last run, counts and last error",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			list, err := db.Sources(cmd.Context())
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			list, err := db.Sources(ctx)
 			if err != nil {
 				return err
 			}
@@ -93,7 +88,7 @@ func newSourcesListCmd(e *env) *cobra.Command {
 					s.LastRead, s.LastNew, s.LastDuplicate, s.LastSkipped, s.LastFailed, s.LastError)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 }
 
@@ -129,17 +124,12 @@ func newSourcesRemoveCmd(e *env) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Remove a source and its cursor (the voices it brought stay)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := db.RemoveSource(cmd.Context(), args[0]); err != nil {
+		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
+			if err := db.RemoveSource(ctx, args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "source %s removed\n", args[0])
 			return nil
-		},
+		}),
 	}
 }
