@@ -147,24 +147,25 @@ func (s *DB) RankedAccounts(ctx context.Context, ids []int64) (map[int64]feedbac
 	return out, rows.Err()
 }
 
-// OpenRequests returns the requests not merged into another: those with the given ids, or all
-// for nil ids.
-func (s *DB) OpenRequests(ctx context.Context, ids []int64) ([]feedback.Request, error) {
-	var rows []requestRow
-	q := `SELECT ` + requestColumns + ` FROM requests r WHERE r.merged_into IS NULL`
-	var args []any
-	if ids != nil {
-		q += ` AND r.id = ANY($1)`
-		args = append(args, int64Array(ids))
+// RankedRequests returns what ranking needs of every open request (id, title, status, age),
+// scanned by hand: it runs over tens of thousands of rows while a page waits.
+func (s *DB) RankedRequests(ctx context.Context) ([]feedback.Request, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, title, status, created_at FROM requests WHERE merged_into IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: requests for ranking: %w", err)
 	}
-	if err := s.db.SelectContext(ctx, &rows, q+` ORDER BY r.id`, args...); err != nil {
-		return nil, fmt.Errorf("store: requests: %w", err)
+	defer rows.Close()
+	var out []feedback.Request
+	for rows.Next() {
+		var r feedback.Request
+		var status string
+		if err := rows.Scan(&r.ID, &r.Title, &status, &r.CreatedAt); err != nil {
+			return nil, err
+		}
+		r.Status = feedback.RequestStatus(status)
+		out = append(out, r)
 	}
-	out := make([]feedback.Request, len(rows))
-	for i, r := range rows {
-		out[i] = r.ToModel()
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // Setting reads the JSON setting key into v; found is false when it was never saved.

@@ -25,7 +25,7 @@ type Store interface {
 	VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedback.VoiceLink, error)
 	EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, fn func(feedback.VoiceLink)) error
 	RankedAccounts(ctx context.Context, ids []int64) (map[int64]feedback.Account, error)
-	OpenRequests(ctx context.Context, ids []int64) ([]feedback.Request, error)
+	RankedRequests(ctx context.Context) ([]feedback.Request, error)
 	Setting(ctx context.Context, key string, v any) (bool, error)
 	RequestTexts(ctx context.Context, perRequest int) ([]store.RequestText, error)
 	UnsuggestedVoices(ctx context.Context, limit int) ([]store.VoiceText, error)
@@ -70,7 +70,7 @@ func Rank(ctx context.Context, st Store, f feedback.BacklogFilter, w scoring.Wei
 		)
 		g, gctx := errgroup.WithContext(ctx)
 		g.Go(func() (err error) { accounts, err = st.RankedAccounts(gctx, nil); return })
-		g.Go(func() (err error) { reqs, err = st.OpenRequests(gctx, nil); return })
+		g.Go(func() (err error) { reqs, err = st.RankedRequests(gctx); return })
 		loadErr := g.Wait()
 		r := scoring.NewRanker(reqs, accounts, w, now)
 		for chunk := range chunks { // drained even after a load error, so the reader ends
@@ -85,30 +85,35 @@ func Rank(ctx context.Context, st Store, f feedback.BacklogFilter, w scoring.Wei
 		}
 		return explained(r.Ranked(), accounts, w, now, explain), nil
 	}
-	links, err := st.VoiceLinks(ctx, f)
-	if err != nil {
+	// Filtered: the links and the (few, small) requests side by side, then only the accounts
+	// the links name; requests without a link that passes are left out.
+	var (
+		links []feedback.VoiceLink
+		all   []feedback.Request
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { links, err = st.VoiceLinks(gctx, f); return })
+	g.Go(func() (err error) { all, err = st.RankedRequests(gctx); return })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	accountIDs, requestIDs := []int64{}, []int64{}
+	var accountIDs []int64
 	seenA, seenR := map[int64]bool{}, map[int64]bool{}
 	for _, l := range links {
 		if !seenA[l.AccountID] {
 			seenA[l.AccountID] = true
 			accountIDs = append(accountIDs, l.AccountID)
 		}
-		if !seenR[l.RequestID] {
-			seenR[l.RequestID] = true
-			requestIDs = append(requestIDs, l.RequestID)
+		seenR[l.RequestID] = true
+	}
+	reqs := all[:0]
+	for _, r := range all {
+		if seenR[r.ID] {
+			reqs = append(reqs, r)
 		}
 	}
-	var (
-		accounts map[int64]feedback.Account
-		reqs     []feedback.Request
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { accounts, err = st.RankedAccounts(gctx, accountIDs); return })
-	g.Go(func() (err error) { reqs, err = st.OpenRequests(gctx, requestIDs); return })
-	if err := g.Wait(); err != nil {
+	accounts, err := st.RankedAccounts(ctx, append(accountIDs, 0)) // never nil: nil means all
+	if err != nil {
 		return nil, err
 	}
 	return explained(scoring.RankRequests(reqs, links, accounts, w, now), accounts, w, now, explain), nil
