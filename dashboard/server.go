@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/triage"
 )
 
 //go:embed templates/*.html
@@ -22,9 +23,9 @@ var templateFS embed.FS
 
 // Store is what the dashboard needs from storage.
 type Store interface {
+	triage.Store
 	Ping(ctx context.Context) error
 	PublicRequests(ctx context.Context) ([]feedback.PublicRequest, error)
-	RequestSummaries(ctx context.Context) ([]feedback.RequestSummary, error)
 }
 
 // Options configures the server.
@@ -56,6 +57,7 @@ func New(store Store, opts Options) (*Server, error) {
 	funcs := template.FuncMap{
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
+		"yenf":        func(x float64) string { return feedback.Money{Minor: int64(x + 0.5), Currency: "JPY"}.String() },
 	}
 	for _, page := range []string{"roadmap", "requests", "message"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")

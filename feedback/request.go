@@ -53,14 +53,6 @@ type PublicRequest struct {
 	StatusChangedAt time.Time     `json:"status_changed_at"`
 }
 
-// RequestSummary is a request with what the staff list shows about its voices.
-type RequestSummary struct {
-	Request
-	Voices   int   `json:"voices"`
-	Accounts int   `json:"accounts"`
-	MRRMinor int64 `json:"mrr_minor"` // the distinct accounts' current MRR, in the default currency
-}
-
 // BacklogFilter narrows the voices that count toward a ranking. Zero fields do not filter.
 type BacklogFilter struct {
 	From, To   *time.Time // received in [From, To)

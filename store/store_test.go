@@ -113,27 +113,6 @@ func fixture() feedback.Dataset {
 	return ds
 }
 
-func TestRequestSummariesRankByDistinctAccountMRR(t *testing.T) {
-	db := open(t)
-	ctx := context.Background()
-	if err := db.ImportDataset(ctx, fixture()); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.RequestSummaries(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 3 {
-		t.Fatalf("summaries = %d, want 3 (the merged request left out)", len(got))
-	}
-	if got[0].ID != 2 || got[0].MRRMinor != 2_000_000 || got[0].Accounts != 2 {
-		t.Errorf("first = %+v, want request 2 with ¥2,000,000 from 2 accounts", got[0])
-	}
-	if got[1].ID != 1 || got[1].MRRMinor != 20_000 || got[1].Accounts != 2 || got[1].Voices != 6 {
-		t.Errorf("second = %+v, want request 1: 6 voices, 2 accounts, ¥20,000 (each account once)", got[1])
-	}
-}
-
 func TestPublicRequestsOnlyPublic(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()

@@ -120,7 +120,7 @@ func (s *DB) SaveSuggestions(ctx context.Context, list []Suggested) error {
 }
 
 // Suggestions returns the stored suggestions of one voice, best first.
-func (s *DB) Suggestions(ctx context.Context, feedbackID int64) ([]feedback.RequestSummary, []float64, error) {
+func (s *DB) Suggestions(ctx context.Context, feedbackID int64) ([]feedback.Request, []float64, error) {
 	var rows []struct {
 		requestRow
 		Score float64 `db:"score"`
@@ -130,10 +130,10 @@ func (s *DB) Suggestions(ctx context.Context, feedbackID int64) ([]feedback.Requ
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: suggestions: %w", err)
 	}
-	reqs := make([]feedback.RequestSummary, len(rows))
+	reqs := make([]feedback.Request, len(rows))
 	scores := make([]float64, len(rows))
 	for i, r := range rows {
-		reqs[i] = feedback.RequestSummary{Request: r.requestRow.ToModel()}
+		reqs[i] = r.requestRow.ToModel()
 		scores[i] = r.Score
 	}
 	return reqs, scores, nil

@@ -125,7 +125,7 @@ func TestEditedVoiceKeepsTriage(t *testing.T) {
 	if items[1].Status != feedback.StatusNew {
 		t.Fatalf("a row without triage columns was triaged: %+v", items[1])
 	}
-	reqs, _ := db.RequestSummaries(ctx)
+	reqs, _ := db.RankedRequests(ctx)
 	if len(reqs) != 1 || reqs[0].Title != "CSV出力" {
 		t.Fatalf("requests = %+v", reqs)
 	}
