@@ -29,8 +29,20 @@ type Config struct {
 	// KintoneToken and StripeAPIKey are the account syncs' credentials.
 	KintoneToken string
 	StripeAPIKey string
+	// Slack is the Slack bot's configuration.
+	Slack Slack
 	// ShutdownTimeout bounds how long in-flight work may take after a stop signal.
 	ShutdownTimeout time.Duration
+}
+
+// Slack configures the Slack bot. With no BotToken nothing is posted and the outbox waits.
+type Slack struct {
+	BotToken, APIURL            string
+	VoiceChannel, ReviewChannel string
+	Language                    string
+	ShowMRR, EmailVoices        bool
+	LowRating, HighRating       float64
+	Burst                       int
 }
 
 // Var documents one environment variable.
@@ -55,6 +67,16 @@ var Vars = []Var{
 	{"KOE_FREEMAIL_DOMAINS", "", false, "Extra free-mail or carrier domains (comma-separated) that never match an account by domain."},
 	{"KOE_KINTONE_TOKEN", "", true, "API token of the kintone app `koe accounts sync kintone` reads (view permission)."},
 	{"STRIPE_API_KEY", "", true, "Stripe secret or restricted key (read customers, subscriptions, events) for `koe accounts sync stripe`."},
+	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read). Unset: nothing is posted and the outbox waits."},
+	{"KOE_SLACK_API_URL", "", false, "Base URL of the Slack Web API (a proxy, a test server); Slack's own when unset."},
+	{"KOE_SLACK_VOICE_CHANNEL", "", false, "Channel id (C…) every chat voice is posted to."},
+	{"KOE_SLACK_REVIEW_CHANNEL", "", false, "Channel id (C…) notable reviews are posted to."},
+	{"KOE_SLACK_LANGUAGE", "ja", false, "Language of Slack messages: ja or en."},
+	{"KOE_SLACK_SHOW_MRR", "false", false, "Show the exact MRR in Slack rather than its band."},
+	{"KOE_SLACK_EMAIL_VOICES", "false", false, "Post email voices to the voice channel too."},
+	{"KOE_SLACK_REVIEW_LOW", "2", false, "A review rated at or below this many stars is notable."},
+	{"KOE_SLACK_REVIEW_HIGH", "5", false, "A review rated at or above this many stars is notable."},
+	{"KOE_SLACK_BURST", "20", false, "More notable reviews than this arriving at once become one summary with the reviews in its thread."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and validates it.
@@ -80,6 +102,32 @@ func Load(getenv func(string) string) (Config, error) {
 		CompanyName:  get("KOE_COMPANY_NAME"),
 		KintoneToken: get("KOE_KINTONE_TOKEN"),
 		StripeAPIKey: get("STRIPE_API_KEY"),
+	}
+	c.Slack = Slack{BotToken: get("SLACK_BOT_TOKEN"), APIURL: get("KOE_SLACK_API_URL"),
+		VoiceChannel: get("KOE_SLACK_VOICE_CHANNEL"), ReviewChannel: get("KOE_SLACK_REVIEW_CHANNEL"),
+		Language: get("KOE_SLACK_LANGUAGE")}
+	if c.Slack.Language != "ja" && c.Slack.Language != "en" {
+		return c, fmt.Errorf("KOE_SLACK_LANGUAGE=%q: use ja or en", c.Slack.Language)
+	}
+	var err error
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"KOE_SLACK_SHOW_MRR", &c.Slack.ShowMRR}, {"KOE_SLACK_EMAIL_VOICES", &c.Slack.EmailVoices}} {
+		if *b.dst, err = strconv.ParseBool(get(b.name)); err != nil {
+			return c, fmt.Errorf("%s=%q: use true or false", b.name, get(b.name))
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  *float64
+	}{{"KOE_SLACK_REVIEW_LOW", &c.Slack.LowRating}, {"KOE_SLACK_REVIEW_HIGH", &c.Slack.HighRating}} {
+		if *f.dst, err = strconv.ParseFloat(get(f.name), 64); err != nil || *f.dst < 0 || *f.dst > 5 {
+			return c, fmt.Errorf("%s=%q: use a star rating from 0 to 5", f.name, get(f.name))
+		}
+	}
+	if c.Slack.Burst, err = strconv.Atoi(get("KOE_SLACK_BURST")); err != nil || c.Slack.Burst < 1 {
+		return c, fmt.Errorf("KOE_SLACK_BURST=%q: use a whole number of at least 1", get("KOE_SLACK_BURST"))
 	}
 	for _, d := range strings.Split(get("KOE_FREEMAIL_DOMAINS"), ",") {
 		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
@@ -138,6 +186,17 @@ func (c Config) Entries() []Entry {
 		"KOE_FREEMAIL_DOMAINS": strings.Join(c.FreeMailDomains, ","),
 		"KOE_KINTONE_TOKEN":    maskSecret(c.KintoneToken),
 		"STRIPE_API_KEY":       maskSecret(c.StripeAPIKey),
+
+		"SLACK_BOT_TOKEN":          maskSecret(c.Slack.BotToken),
+		"KOE_SLACK_API_URL":        c.Slack.APIURL,
+		"KOE_SLACK_VOICE_CHANNEL":  c.Slack.VoiceChannel,
+		"KOE_SLACK_REVIEW_CHANNEL": c.Slack.ReviewChannel,
+		"KOE_SLACK_LANGUAGE":       c.Slack.Language,
+		"KOE_SLACK_SHOW_MRR":       strconv.FormatBool(c.Slack.ShowMRR),
+		"KOE_SLACK_EMAIL_VOICES":   strconv.FormatBool(c.Slack.EmailVoices),
+		"KOE_SLACK_REVIEW_LOW":     strconv.FormatFloat(c.Slack.LowRating, 'g', -1, 64),
+		"KOE_SLACK_REVIEW_HIGH":    strconv.FormatFloat(c.Slack.HighRating, 'g', -1, 64),
+		"KOE_SLACK_BURST":          strconv.Itoa(c.Slack.Burst),
 	}
 	out := make([]Entry, 0, len(Vars))
 	for _, v := range Vars {

@@ -24,6 +24,10 @@ func TestLoadRejects(t *testing.T) {
 		"bad addr":     {"KOE_ADDR": "8080"},
 		"bad base url": {"KOE_BASE_URL": "koe.example.com"},
 		"bad timeout":  {"KOE_SHUTDOWN_TIMEOUT": "soon"},
+		"bad language": {"KOE_SLACK_LANGUAGE": "fr"},
+		"bad show mrr": {"KOE_SLACK_SHOW_MRR": "maybe"},
+		"bad rating":   {"KOE_SLACK_REVIEW_LOW": "7"},
+		"bad burst":    {"KOE_SLACK_BURST": "0"},
 	}
 	for name, m := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -36,7 +40,8 @@ func TestLoadRejects(t *testing.T) {
 
 func TestEntriesMaskSecrets(t *testing.T) {
 	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://koe:s3cret@db:5432/koe?sslmode=disable",
-		"KOE_KINTONE_TOKEN": "s3cret", "STRIPE_API_KEY": "sk_s3cret"}))
+		"KOE_KINTONE_TOKEN": "s3cret", "STRIPE_API_KEY": "sk_s3cret",
+		"SLACK_BOT_TOKEN": "xoxb-s3cret"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,6 +118,9 @@ type Pipeline struct {
 	Problem func(Problem)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Notify, when set, turns the voices a batch adds into messages for the outbox, written in
+	// the batch's transaction (the Slack bot's rules).
+	Notify func(added []feedback.Item) []store.OutboxMessage
 
 	mu sync.Mutex // guards the counts while the reader and the writer run together
 }
@@ -246,7 +249,7 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 
 // save writes a prepared batch with its cursor and the triage work it carries.
 func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) error {
-	batch := store.FeedbackBatch{Items: b.items}
+	batch := store.FeedbackBatch{Items: b.items, Notify: p.Notify}
 	if t, ok := src.(Threaded); ok && t.Threads() {
 		batch.Threads = true
 	}

@@ -78,3 +78,16 @@ func (s *DB) FeedbackItems(ctx context.Context, limit int) ([]feedback.Item, err
 	}
 	return out, nil
 }
+
+// FeedbackByID returns one voice.
+func (s *DB) FeedbackByID(ctx context.Context, id int64) (feedback.Item, error) {
+	var r itemRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+itemColumns+` FROM feedback WHERE id = $1`, id)
+	if isNoRows(err) {
+		return feedback.Item{}, feedback.Errorf(feedback.ENOTFOUND, "No voice %d.", id)
+	}
+	if err != nil {
+		return feedback.Item{}, fmt.Errorf("store: feedback %d: %w", id, err)
+	}
+	return r.ToModel(), nil
+}

@@ -19,6 +19,9 @@ type FeedbackBatch struct {
 	// its words are added to the stored ones, unless every message it carries (raw.message_ids)
 	// is there already. Otherwise a stored voice takes the source's latest words.
 	Threads bool
+	// Notify, when set, is given the voices this batch adds (with their ids) and returns the
+	// messages to post about them, which go to the outbox in the same transaction.
+	Notify func(added []feedback.Item) []OutboxMessage
 }
 
 // IngestCounts says what a batch did.
@@ -76,24 +79,41 @@ func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, e
 				         CASE WHEN h.valid_from <= s.received_at THEN h.valid_from END DESC NULLS LAST, h.valid_from
 				LIMIT 1) h ON true
 `+onConflict+`
-			RETURNING (xmax = 0) AS inserted`)
+			RETURNING (xmax = 0) AS inserted, f.id, f.source_id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		added := map[string]int64{}
 		for rows.Next() {
 			var inserted bool
-			if err := rows.Scan(&inserted); err != nil {
+			var id int64
+			var sourceID string
+			if err := rows.Scan(&inserted, &id, &sourceID); err != nil {
 				return err
 			}
 			if inserted {
 				c.New++
+				added[sourceID] = id
 			} else {
 				c.Updated++
 			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		rows.Close()
+		if b.Notify != nil && len(added) > 0 {
+			var items []feedback.Item
+			for _, it := range b.Items {
+				if id, ok := added[it.SourceID]; ok {
+					it.ID = id
+					items = append(items, it)
+				}
+			}
+			if err := enqueue(ctx, tx, b.Notify(items)); err != nil {
+				return err
+			}
 		}
 		c.Duplicate = len(b.Items) - c.New - c.Updated
 		if b.Cursor != nil {

@@ -101,6 +101,7 @@ func (e *env) runIngest(cmd *cobra.Command, kind string, src ingest.Source) erro
 	p := &ingest.Pipeline{
 		Store: db, SourceType: kind, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log, Progress: bar.update,
 		Problem: func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) },
+		Notify:  e.slackConfig().Messages,
 	}
 	counts, runErr := p.Run(cmd.Context(), src)
 	bar.clear()

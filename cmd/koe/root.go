@@ -55,6 +55,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newRequestsCmd(e),
 		newTriageCmd(e),
 		newSimilarityCmd(e),
+		newSlackCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

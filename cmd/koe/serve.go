@@ -15,6 +15,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/ingest/sources"
+	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/triage"
 )
 
@@ -49,8 +50,15 @@ embedded PostgreSQL if this process started it).`,
 			workCtx, stopWork := context.WithCancel(ctx)
 			var workers sync.WaitGroup
 			runner := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log,
-				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err }}
+				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err },
+				Notify:   e.slackConfig().Messages}
 			workers.Go(func() { runner.Run(workCtx) })
+			if cfg := e.slackConfig(); cfg.BotToken != "" {
+				bot := &slackbot.Worker{Store: db, Config: cfg, Log: log.With("worker", "slack")}
+				workers.Go(func() { bot.Run(workCtx) })
+			} else {
+				log.Info("SLACK_BOT_TOKEN is not set: Slack messages wait in the outbox")
+			}
 			defer func() { stopWork(); workers.Wait() }()
 			return e.listenAndServe(ctx, log, srv.Handler(), func(url string) {
 				log.Info("koe is serving", "url", url, "version", version)

@@ -110,7 +110,8 @@ func newSourcesRunCmd(e *env) *cobra.Command {
 			}
 			bar := newProgress(e.stderr)
 			r := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log,
-				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err }}
+				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err },
+				Notify:   e.slackConfig().Messages}
 			c, runErr := r.RunOne(cmd.Context(), args[0], bar.update, func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) })
 			bar.clear()
 			fmt.Fprintln(e.stdout, c.Summary(s.Kind))

@@ -33,6 +33,8 @@ type Runner struct {
 	Now  func() time.Time
 	// AfterRun, when set, runs after a source run that stored new voices (suggestions for them).
 	AfterRun func(ctx context.Context) error
+	// Notify turns the voices a run adds into outbox messages (the Slack bot's rules).
+	Notify func(added []feedback.Item) []store.OutboxMessage
 }
 
 func (r *Runner) now() time.Time {
@@ -125,7 +127,7 @@ func (r *Runner) runWith(ctx context.Context, name string, onlyIfDue bool, progr
 		return true, ingest.Counts{}, err
 	}
 	log := r.Log.With("source", name, "kind", st.Kind)
-	p := &ingest.Pipeline{Store: r.Store, SourceType: st.Kind, ExtraFreeMail: r.ExtraFreeMail, Log: log, Progress: progress, Problem: problem}
+	p := &ingest.Pipeline{Store: r.Store, SourceType: st.Kind, ExtraFreeMail: r.ExtraFreeMail, Log: log, Progress: progress, Problem: problem, Notify: r.Notify}
 	start := time.Now()
 	c, err := p.Run(ctx, src)
 	log.Info("source run", "read", c.Read, "new", c.New, "duplicate", c.Duplicate+c.Updated, "skipped", c.Skipped,

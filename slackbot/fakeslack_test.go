@@ -1,0 +1,169 @@
+package slackbot_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// fakeSlack answers the Web API methods the bot uses the way Slack documents them: form-encoded
+// requests with a Bearer token, {"ok": …} answers, 429 with Retry-After, conversations.history
+// newest first with message metadata only when include_all_metadata is set.
+type fakeSlack struct {
+	mu       sync.Mutex
+	token    string
+	seq      int
+	messages map[string][]map[string]any // channel → messages, oldest first
+	// faults are taken one per chat.postMessage call: "429", "500", "accept-then-timeout",
+	// "accept-then-reset", "channel_not_found", or "" for none.
+	faults []string
+	delay  time.Duration
+	posts  int
+	// scopes are sent, as Slack does, in the X-OAuth-Scopes header of every answer.
+	scopes string
+}
+
+func newFakeSlack() *fakeSlack {
+	return &fakeSlack{token: "xoxb-test", messages: map[string][]map[string]any{}, delay: 400 * time.Millisecond,
+		scopes: "chat:write,channels:history,groups:history,channels:read"}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if tok == "" {
+		tok = r.Form.Get("token")
+	}
+	if tok != f.token {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	f.mu.Lock()
+	w.Header().Set("X-OAuth-Scopes", f.scopes)
+	f.mu.Unlock()
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	switch method {
+	case "auth.test":
+		writeJSON(w, map[string]any{"ok": true, "url": "https://koe-test.slack.com/", "team": "Koe", "user": "koe", "team_id": "T1", "user_id": "U1", "bot_id": "B1"})
+	case "conversations.info":
+		ch := r.Form.Get("channel")
+		if !strings.HasPrefix(ch, "C") {
+			writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": ch, "name": "voices", "is_channel": true, "is_member": ch != "COUTSIDE"}})
+	case "chat.postMessage":
+		f.postMessage(w, r)
+	case "conversations.history":
+		f.history(w, r)
+	default:
+		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.posts++
+	fault := ""
+	if len(f.faults) > 0 {
+		fault, f.faults = f.faults[0], f.faults[1:]
+	}
+	switch fault {
+	case "429":
+		f.mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	case "500":
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	case "channel_not_found":
+		f.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+		return
+	}
+	ch := r.Form.Get("channel")
+	if !strings.HasPrefix(ch, "C") {
+		f.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+		return
+	}
+	f.seq++
+	ts := fmt.Sprintf("1790000000.%06d", f.seq)
+	msg := map[string]any{"type": "message", "ts": ts, "text": r.Form.Get("text"), "bot_id": "B1"}
+	if b := r.Form.Get("blocks"); b != "" {
+		var blocks any
+		json.Unmarshal([]byte(b), &blocks)
+		msg["blocks"] = blocks
+	}
+	if m := r.Form.Get("metadata"); m != "" {
+		var meta any
+		json.Unmarshal([]byte(m), &meta)
+		msg["metadata"] = meta
+	}
+	if t := r.Form.Get("thread_ts"); t != "" {
+		msg["thread_ts"] = t
+	}
+	f.messages[ch] = append(f.messages[ch], msg)
+	f.mu.Unlock()
+	switch fault {
+	case "accept-then-timeout":
+		time.Sleep(f.delay) // longer than the client waits: Slack has the message, the client does not know
+	case "accept-then-reset":
+		if hj, ok := w.(http.Hijacker); ok {
+			conn, _, _ := hj.Hijack()
+			conn.Close()
+			return
+		}
+	}
+	writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "message": msg})
+}
+
+func (f *fakeSlack) history(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := r.Form.Get("channel")
+	withMeta := r.Form.Get("include_all_metadata") == "1"
+	var out []map[string]any
+	list := f.messages[ch]
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i]["thread_ts"] != nil {
+			continue // replies live in conversations.replies, not in the channel's history
+		}
+		m := map[string]any{}
+		for k, v := range list[i] {
+			if k == "metadata" && !withMeta {
+				continue
+			}
+			m[k] = v
+		}
+		out = append(out, m)
+	}
+	writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": false})
+}
+
+// byKey counts posted messages per dedupe key, across channels and threads.
+func (f *fakeSlack) byKey() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]int{}
+	for _, list := range f.messages {
+		for _, m := range list {
+			if meta, ok := m["metadata"].(map[string]any); ok {
+				if p, ok := meta["event_payload"].(map[string]any); ok {
+					out[fmt.Sprint(p["dedupe_key"])]++
+				}
+			}
+		}
+	}
+	return out
+}

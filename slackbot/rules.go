@@ -1,0 +1,113 @@
+// Package slackbot tells the company about the voices that matter through Slack. Rules turn new
+// voices into outbox messages in the transaction that stores them; a worker posts each exactly
+// once (github.com/slack-go/slack), rendering it from the current data when it posts.
+// *slack.Client never leaves this package.
+package slackbot
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
+)
+
+// Config is the bot's configuration.
+type Config struct {
+	BotToken string
+	// APIURL points the client at another Slack API (tests, proxies); Slack's when empty.
+	APIURL string
+	// Channels are channel ids (C…): where each kind of message goes; empty turns it off.
+	VoiceChannel, ReviewChannel string
+	// Language of the messages: ja or en.
+	Language string
+	// ShowMRR shows exact MRR rather than its band.
+	ShowMRR bool
+	// EmailVoices posts email voices to the voice channel too.
+	EmailVoices bool
+	// A review is notable at or below LowRating, at or above HighRating, or with sentiment this
+	// strong either way.
+	LowRating, HighRating, StrongSentiment float64
+	// Burst is how many notable reviews at once become one summary with the reviews in its thread.
+	Burst int
+	// BaseURL is Koe's own address, for links.
+	BaseURL string
+}
+
+// Defaults fills the zero values.
+func (c Config) Defaults() Config {
+	if c.Language == "" {
+		c.Language = "ja"
+	}
+	if c.LowRating == 0 {
+		c.LowRating = 2
+	}
+	if c.HighRating == 0 {
+		c.HighRating = 5
+	}
+	if c.StrongSentiment == 0 {
+		c.StrongSentiment = 0.6
+	}
+	if c.Burst == 0 {
+		c.Burst = 20
+	}
+	return c
+}
+
+// Message kinds.
+const (
+	KindVoice         = "voice"
+	KindReview        = "review"
+	KindReviewSummary = "review_summary"
+)
+
+// Messages are the outbox messages for voices just added: every chat voice (and email voice if
+// configured) for the voice channel; notable reviews for the review channel, a burst of them as a
+// summary with the reviews as its thread. They are queued whether or not Slack is configured (the
+// outbox waits); the channel is the one configured for their kind when they are posted.
+func (c Config) Messages(added []feedback.Item) []store.OutboxMessage {
+	c = c.Defaults()
+	var out, reviews []store.OutboxMessage
+	for _, it := range added {
+		switch {
+		case it.SourceKind == feedback.SourceChat || it.SourceKind == feedback.SourceEmail && c.EmailVoices:
+			out = append(out, store.OutboxMessage{DedupeKey: fmt.Sprintf("voice:%d", it.ID), Kind: KindVoice,
+				Subject: map[string]any{"feedback_id": it.ID}})
+		case it.SourceKind == feedback.SourceReview && c.notable(it):
+			reviews = append(reviews, store.OutboxMessage{DedupeKey: fmt.Sprintf("review:%d", it.ID), Kind: KindReview,
+				Subject: map[string]any{"feedback_id": it.ID}})
+		}
+	}
+	if len(reviews) > c.Burst {
+		key := fmt.Sprintf("reviews:%d-%d", reviews[0].Subject["feedback_id"], reviews[len(reviews)-1].Subject["feedback_id"])
+		out = append(out, store.OutboxMessage{DedupeKey: key, Kind: KindReviewSummary,
+			Subject: map[string]any{"count": len(reviews), "feedback_ids": reviewIDs(reviews)}})
+		for i := range reviews {
+			reviews[i].ParentKey = key
+		}
+	}
+	return append(out, reviews...)
+}
+
+func reviewIDs(msgs []store.OutboxMessage) []any {
+	out := make([]any, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Subject["feedback_id"]
+	}
+	return out
+}
+
+// channel is where messages of a kind go, and the variable that sets it.
+func (c Config) channel(kind string) (id, variable string) {
+	if kind == KindVoice {
+		return c.VoiceChannel, "KOE_SLACK_VOICE_CHANNEL"
+	}
+	return c.ReviewChannel, "KOE_SLACK_REVIEW_CHANNEL"
+}
+
+func (c Config) notable(it feedback.Item) bool {
+	if it.Rating != nil && (*it.Rating <= c.LowRating || *it.Rating >= c.HighRating) {
+		return true
+	}
+	return it.Sentiment != nil && math.Abs(*it.Sentiment) >= c.StrongSentiment
+}

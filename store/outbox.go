@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// OutboxMessage is a message to post later, exactly once.
+type OutboxMessage struct {
+	DedupeKey string
+	Kind      string
+	Channel   string
+	Subject   map[string]any
+	// ParentKey makes the message a reply in the thread of that message.
+	ParentKey string
+}
+
+// OutboxRow is a queued message as a worker claims it.
+type OutboxRow struct {
+	ID        int64
+	DedupeKey string
+	Kind      string
+	Channel   string
+	Subject   map[string]any
+	ParentKey string
+	// ParentTS and ParentChannel are where the parent was posted, once it is sent.
+	ParentTS, ParentChannel string
+	Attempts                int
+	CreatedAt               time.Time
+}
+
+// enqueue writes msgs in one statement (a burst of voices is one round trip); a parent is
+// inserted with its replies, and the foreign key is checked at the statement's end.
+func enqueue(ctx context.Context, tx *sqlx.Tx, msgs []OutboxMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	keys, kinds, channels, subjects, parents := make([]string, len(msgs)), make([]string, len(msgs)),
+		make([]string, len(msgs)), make([]string, len(msgs)), make([]string, len(msgs))
+	for i, m := range msgs {
+		subject, err := json.Marshal(m.Subject)
+		if err != nil {
+			return fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+		}
+		keys[i], kinds[i], channels[i], subjects[i], parents[i] = m.DedupeKey, m.Kind, m.Channel, string(subject), m.ParentKey
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, channel, subject, parent_key)
+		SELECT k, kind, ch, s::jsonb, NULLIF(p, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS m(k, kind, ch, s, p)
+		ON CONFLICT (dedupe_key) DO NOTHING`,
+		pq.Array(keys), pq.Array(kinds), pq.Array(channels), pq.Array(subjects), pq.Array(parents)); err != nil {
+		return fmt.Errorf("enqueue %d message(s): %w", len(msgs), err)
+	}
+	return nil
+}
+
+// Enqueue writes messages to the outbox in one transaction; a dedupe key already there is
+// skipped.
+func (s *DB) Enqueue(ctx context.Context, msgs []OutboxMessage) error {
+	return s.inTx(ctx, "enqueue", func(tx *sqlx.Tx) error { return enqueue(ctx, tx, msgs) })
+}
+
+// ClaimOutbox takes the next due message for lease (across replicas: SKIP LOCKED, then a lease
+// so a crashed worker's message comes back), or returns nil when there is none. A reply waits
+// for its parent to be sent.
+func (s *DB) ClaimOutbox(ctx context.Context, lease time.Duration) (*OutboxRow, error) {
+	var row *OutboxRow
+	err := s.inTx(ctx, "claim outbox", func(tx *sqlx.Tx) error {
+		var r struct {
+			ID        int64          `db:"id"`
+			DedupeKey string         `db:"dedupe_key"`
+			Kind      string         `db:"kind"`
+			Channel   string         `db:"channel"`
+			Subject   []byte         `db:"subject"`
+			ParentKey sql.NullString `db:"parent_key"`
+			ParentTS  sql.NullString `db:"parent_ts"`
+			ParentCh  sql.NullString `db:"parent_channel"`
+			Attempts  int            `db:"attempts"`
+			CreatedAt time.Time      `db:"created_at"`
+		}
+		err := tx.GetContext(ctx, &r, `
+			SELECT o.id, o.dedupe_key, o.kind, o.channel, o.subject, o.parent_key, p.posted_ts AS parent_ts, p.posted_channel AS parent_channel, o.attempts, o.created_at
+			FROM outbox o LEFT JOIN outbox p ON p.dedupe_key = o.parent_key
+			WHERE o.target = 'slack' AND o.next_attempt_at <= now()
+			  AND (o.status = 'pending' OR (o.status = 'sending' AND o.lease_until < now()))
+			  AND (o.parent_key IS NULL OR p.status = 'sent')
+			ORDER BY o.next_attempt_at, o.id
+			LIMIT 1 FOR UPDATE OF o SKIP LOCKED`)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+			lease_until = now() + make_interval(secs => $2) WHERE id = $1`, r.ID, lease.Seconds()); err != nil {
+			return err
+		}
+		row = &OutboxRow{ID: r.ID, DedupeKey: r.DedupeKey, Kind: r.Kind, Channel: r.Channel, ParentKey: r.ParentKey.String,
+			ParentTS: r.ParentTS.String, ParentChannel: r.ParentCh.String, Attempts: r.Attempts + 1, CreatedAt: r.CreatedAt}
+		return json.Unmarshal(r.Subject, &row.Subject)
+	})
+	return row, err
+}
+
+// MarkSent records where a message was posted.
+func (s *DB) MarkSent(ctx context.Context, id int64, channel, ts string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'sent', posted_channel = $2, posted_ts = $3, sent_at = now(),
+		lease_until = NULL, last_error = '' WHERE id = $1`, id, channel, ts)
+	if err != nil {
+		return fmt.Errorf("store: mark sent: %w", err)
+	}
+	return nil
+}
+
+// RetryLater puts a message back with its error, to be tried at next.
+func (s *DB) RetryLater(ctx context.Context, id int64, next time.Time, why string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = $3,
+		lease_until = NULL WHERE id = $1`, id, next, why)
+	if err != nil {
+		return fmt.Errorf("store: retry later: %w", err)
+	}
+	return nil
+}
+
+// GiveUp marks a message failed with its error; `koe slack retry` puts it back.
+func (s *DB) GiveUp(ctx context.Context, id int64, why string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL WHERE id = $1`, id, why)
+	if err != nil {
+		return fmt.Errorf("store: give up: %w", err)
+	}
+	return nil
+}
+
+// OutboxEntry is an outbox row for people to look at.
+type OutboxEntry struct {
+	ID        int64      `db:"id" json:"id"`
+	Kind      string     `db:"kind" json:"kind"`
+	Channel   string     `db:"channel" json:"channel"`
+	Status    string     `db:"status" json:"status"`
+	Attempts  int        `db:"attempts" json:"attempts"`
+	LastError string     `db:"last_error" json:"last_error"`
+	PostedTS  string     `db:"posted_ts" json:"posted_ts"`
+	CreatedAt time.Time  `db:"created_at" json:"created_at"`
+	SentAt    *time.Time `db:"sent_at" json:"sent_at"`
+}
+
+// Outbox lists messages, newest first; failedOnly narrows to the ones given up on.
+func (s *DB) Outbox(ctx context.Context, failedOnly bool, limit int) ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := s.db.SelectContext(ctx, &out, `SELECT id, kind, COALESCE(NULLIF(posted_channel, ''), channel) AS channel, status, attempts,
+		last_error, posted_ts, created_at, sent_at FROM outbox WHERE NOT $1 OR status = 'failed' ORDER BY id DESC LIMIT $2`, failedOnly, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox: %w", err)
+	}
+	return out, nil
+}
+
+// RetryFailed puts failed messages (one, or all for id 0) back in the queue.
+func (s *DB) RetryFailed(ctx context.Context, id int64) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now()
+		WHERE status = 'failed' AND ($1 = 0 OR id = $1)`, id)
+	if err != nil {
+		return 0, fmt.Errorf("store: retry failed: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
