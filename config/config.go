@@ -43,6 +43,7 @@ type Slack struct {
 	ShowMRR, EmailVoices        bool
 	LowRating, HighRating       float64
 	Burst                       int
+	MaxAge                      time.Duration
 }
 
 // Var documents one environment variable.
@@ -76,6 +77,7 @@ var Vars = []Var{
 	{"KOE_SLACK_EMAIL_VOICES", "false", false, "Post email voices to the voice channel too."},
 	{"KOE_SLACK_REVIEW_LOW", "2", false, "A review rated at or below this many stars is notable."},
 	{"KOE_SLACK_REVIEW_HIGH", "5", false, "A review rated at or above this many stars is notable."},
+	{"KOE_SLACK_MAX_AGE", "72h", false, "Voices received longer ago than this (history being imported) are not posted."},
 	{"KOE_SLACK_BURST", "20", false, "More notable reviews than this arriving at once become one summary with the reviews in its thread."},
 }
 
@@ -128,6 +130,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Slack.Burst, err = strconv.Atoi(get("KOE_SLACK_BURST")); err != nil || c.Slack.Burst < 1 {
 		return c, fmt.Errorf("KOE_SLACK_BURST=%q: use a whole number of at least 1", get("KOE_SLACK_BURST"))
+	}
+	if c.Slack.MaxAge, err = time.ParseDuration(get("KOE_SLACK_MAX_AGE")); err != nil || c.Slack.MaxAge <= 0 {
+		return c, fmt.Errorf("KOE_SLACK_MAX_AGE=%q: use a duration such as 72h", get("KOE_SLACK_MAX_AGE"))
 	}
 	for _, d := range strings.Split(get("KOE_FREEMAIL_DOMAINS"), ",") {
 		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
@@ -197,6 +202,7 @@ func (c Config) Entries() []Entry {
 		"KOE_SLACK_REVIEW_LOW":     strconv.FormatFloat(c.Slack.LowRating, 'g', -1, 64),
 		"KOE_SLACK_REVIEW_HIGH":    strconv.FormatFloat(c.Slack.HighRating, 'g', -1, 64),
 		"KOE_SLACK_BURST":          strconv.Itoa(c.Slack.Burst),
+		"KOE_SLACK_MAX_AGE":        c.Slack.MaxAge.String(),
 	}
 	out := make([]Entry, 0, len(Vars))
 	for _, v := range Vars {

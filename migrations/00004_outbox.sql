@@ -24,6 +24,8 @@ CREATE TABLE outbox (
     sent_at         timestamptz
 );
 CREATE INDEX outbox_due_idx ON outbox (next_attempt_at, id) WHERE status IN ('pending', 'sending');
+-- The last post to a channel, for pacing across replicas.
+CREATE INDEX outbox_channel_sent_idx ON outbox (posted_channel, sent_at) WHERE status = 'sent';
 CREATE INDEX outbox_parent_idx ON outbox (parent_key) WHERE parent_key IS NOT NULL;
 
 -- +goose Down

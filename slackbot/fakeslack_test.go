@@ -22,6 +22,8 @@ type fakeSlack struct {
 	faults []string
 	delay  time.Duration
 	posts  int
+	// at is when each message Slack took arrived, per channel.
+	at map[string][]time.Time
 	// scopes are sent, as Slack does, in the X-OAuth-Scopes header of every answer.
 	scopes string
 }
@@ -114,6 +116,10 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 		msg["thread_ts"] = t
 	}
 	f.messages[ch] = append(f.messages[ch], msg)
+	if f.at == nil {
+		f.at = map[string][]time.Time{}
+	}
+	f.at[ch] = append(f.at[ch], time.Now())
 	f.mu.Unlock()
 	switch fault {
 	case "accept-then-timeout":

@@ -7,6 +7,7 @@ package slackbot
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
@@ -30,8 +31,13 @@ type Config struct {
 	LowRating, HighRating, StrongSentiment float64
 	// Burst is how many notable reviews at once become one summary with the reviews in its thread.
 	Burst int
+	// MaxAge: voices received longer ago than this are history being imported, not news, and are
+	// not posted (a first Intercom sync would otherwise queue years of chats).
+	MaxAge time.Duration
 	// BaseURL is Koe's own address, for links.
 	BaseURL string
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
 }
 
 // Defaults fills the zero values.
@@ -51,6 +57,12 @@ func (c Config) Defaults() Config {
 	if c.Burst == 0 {
 		c.Burst = 20
 	}
+	if c.MaxAge == 0 {
+		c.MaxAge = 72 * time.Hour
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	return c
 }
 
@@ -63,13 +75,15 @@ const (
 
 // Messages are the outbox messages for voices just added: every chat voice (and email voice if
 // configured) for the voice channel; notable reviews for the review channel, a burst of them as a
-// summary with the reviews as its thread. They are queued whether or not Slack is configured (the
+// summary with the reviews as its thread; voices older than MaxAge are left out. They are queued whether or not Slack is configured (the
 // outbox waits); the channel is the one configured for their kind when they are posted.
 func (c Config) Messages(added []feedback.Item) []store.OutboxMessage {
 	c = c.Defaults()
+	since := c.Now().Add(-c.MaxAge)
 	var out, reviews []store.OutboxMessage
 	for _, it := range added {
 		switch {
+		case it.ReceivedAt.Before(since):
 		case it.SourceKind == feedback.SourceChat || it.SourceKind == feedback.SourceEmail && c.EmailVoices:
 			out = append(out, store.OutboxMessage{DedupeKey: fmt.Sprintf("voice:%d", it.ID), Kind: KindVoice,
 				Subject: map[string]any{"feedback_id": it.ID}})

@@ -24,6 +24,7 @@ type OutboxStore interface {
 	Store
 	ClaimOutbox(ctx context.Context, lease time.Duration) (*store.OutboxRow, error)
 	MarkSent(ctx context.Context, id int64, channel, ts string) error
+	LastPost(ctx context.Context, channel string) (time.Time, error)
 	RetryLater(ctx context.Context, id int64, next time.Time, why string) error
 	GiveUp(ctx context.Context, id int64, why string) error
 }
@@ -32,7 +33,8 @@ type OutboxStore interface {
 const metadataType = "koe_outbox"
 
 // Worker posts outbox messages to Slack exactly once: one claimed row at a time (SKIP LOCKED and
-// a lease across replicas), paced to about one message a second per channel. A retry after a
+// a lease across replicas), paced to about one message a second per channel (after the last post
+// there by any replica; two replicas claiming at the same instant may still post a pair). A retry after a
 // failure that Slack may not have seen (a time-out, a dropped connection) first looks for the
 // message, by its metadata, in the channel's recent history.
 type Worker struct {
@@ -146,8 +148,12 @@ func (w *Worker) PostOne(ctx context.Context) (bool, error) {
 		}
 		row.Channel = ch
 	}
-	// Pace per channel.
-	if wait := time.Until(w.last[row.Channel].Add(w.Pace)); wait > 0 {
+	// Pace per channel, across replicas: after this worker's last post there, and anyone's.
+	last := w.last[row.Channel]
+	if t, err := w.Store.LastPost(ctx, row.Channel); err == nil && t.After(last) {
+		last = t
+	}
+	if wait := time.Until(last.Add(w.Pace)); wait > 0 {
 		if err := w.Sleep(ctx, wait); err != nil {
 			return true, w.Store.RetryLater(context.WithoutCancel(ctx), row.ID, time.Now(), "stopped")
 		}

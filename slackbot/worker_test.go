@@ -33,11 +33,13 @@ func openDB(t *testing.T) *store.DB {
 	return db
 }
 
-// ingestJSONL runs lines through the real pipeline with the bot's rules as its Notify hook.
+// ingestJSONL runs lines through the real pipeline with the bot's rules as its Notify hook; TODAY
+// in a line becomes the time now.
 func ingestJSONL(t *testing.T, db *store.DB, cfg slackbot.Config, kind feedback.SourceKind, name string, lines ...string) ingest.Counts {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name+".jsonl")
-	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+	text := strings.ReplaceAll(strings.Join(lines, "\n"), "TODAY", time.Now().UTC().Format(time.RFC3339))
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	m, err := file.NewMapping("", "")
@@ -118,13 +120,13 @@ func TestEveryVoicePostedExactlyOnceThroughFaults(t *testing.T) {
 
 	var chats []string
 	for i := range 6 {
-		chats = append(chats, fmt.Sprintf(`{"id":"c%d","text":"CSV出力がほしい <script>alert(%d)</script>","email":"taro@abc.co.jp","date":"2026-11-0%dT10:00:00Z"}`, i, i, i+1))
+		chats = append(chats, fmt.Sprintf(`{"id":"c%d","text":"CSV出力がほしい <script>alert(%d)</script>","email":"taro@abc.co.jp","date":"TODAY"}`, i, i))
 	}
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", chats...)
 	ingestJSONL(t, db, cfg, feedback.SourceReview, "appstore",
-		`{"id":"r1","text":"毎日落ちる。最悪です。","rating":1,"date":"2026-11-01"}`,
-		`{"id":"r2","text":"まあまあ","rating":3,"date":"2026-11-02"}`,
-		`{"id":"r3","text":"Best tool we have used","rating":5,"date":"2026-11-03"}`)
+		`{"id":"r1","text":"毎日落ちる。最悪です。","rating":1,"date":"TODAY"}`,
+		`{"id":"r2","text":"まあまあ","rating":3,"date":"TODAY"}`,
+		`{"id":"r3","text":"Best tool we have used","rating":5,"date":"TODAY"}`)
 
 	// Two workers, as two replicas would run.
 	drain(t, db, newWorker(db, cfg, srv.URL), newWorker(db, cfg, srv.URL))
@@ -158,6 +160,10 @@ func TestEveryVoicePostedExactlyOnceThroughFaults(t *testing.T) {
 		t.Errorf("want the account with its MRR band, not the exact MRR: %s", blocks)
 	}
 
+	// History being imported (older than MaxAge) is not news: nothing is queued for it.
+	ingestJSONL(t, db, cfg, feedback.SourceChat, "history", `{"id":"h1","text":"old chat","date":"2025-01-01"}`,
+		`{"id":"h2","text":"old review","rating":1,"date":"2025-01-01"}`)
+
 	// The same voices again, and a worker over the lot: nothing new is queued or posted.
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", chats...)
 	drain(t, db, newWorker(db, cfg, srv.URL))
@@ -177,7 +183,7 @@ func TestBurstOfReviewsIsOneSummaryWithAThread(t *testing.T) {
 	cfg := slackbot.Config{ReviewChannel: "CREVIEW", Burst: 3, Language: "en"}
 	var lines []string
 	for i := range 5 {
-		lines = append(lines, fmt.Sprintf(`{"id":"r%d","text":"crashes on start %d","rating":1,"date":"2026-11-01"}`, i, i))
+		lines = append(lines, fmt.Sprintf(`{"id":"r%d","text":"crashes on start %d","rating":1,"date":"TODAY"}`, i, i))
 	}
 	ingestJSONL(t, db, cfg, feedback.SourceReview, "googleplay", lines...)
 	drain(t, db, newWorker(db, cfg, srv.URL))
@@ -206,7 +212,7 @@ func TestRefusedMessageFailsVisiblyAndCanBeRetried(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	// Voices arrive before anyone has configured Slack: the outbox keeps them.
-	ingestJSONL(t, db, slackbot.Config{}, feedback.SourceChat, "widget", `{"id":"c1","text":"please add SSO","date":"2026-11-01"}`)
+	ingestJSONL(t, db, slackbot.Config{}, feedback.SourceChat, "widget", `{"id":"c1","text":"please add SSO","date":"TODAY"}`)
 	if s := statuses(t, db); s["pending"] != 1 {
 		t.Fatalf("statuses = %v, want the voice waiting", s)
 	}
@@ -240,7 +246,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	cfg := slackbot.Config{VoiceChannel: "CVOICE"}
-	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"please add SSO","date":"2026-11-01"}`)
+	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"please add SSO","date":"TODAY"}`)
 	w := newWorker(db, cfg, srv.URL)
 	w.MaxAttempts = 3
 	drain(t, db, w)
@@ -253,5 +259,39 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	}
 	if len(fake.byKey()) != 0 {
 		t.Fatal("a message was posted")
+	}
+}
+
+func TestPostsArePacedPerChannel(t *testing.T) {
+	db := openDB(t)
+	fake := newFakeSlack()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	cfg := slackbot.Config{VoiceChannel: "CVOICE", ReviewChannel: "CREVIEW"}
+	var chats, reviews []string
+	for i := range 6 {
+		chats = append(chats, fmt.Sprintf(`{"id":"c%d","text":"voice %d","date":"TODAY"}`, i, i))
+		reviews = append(reviews, fmt.Sprintf(`{"id":"r%d","text":"review %d","rating":1,"date":"TODAY"}`, i, i))
+	}
+	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", chats...)
+	ingestJSONL(t, db, cfg, feedback.SourceReview, "appstore", reviews...)
+	const pace = 150 * time.Millisecond
+	w := newWorker(db, cfg, srv.URL)
+	w.Pace = pace
+	drain(t, db, w)
+
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	for ch, at := range fake.at {
+		if len(at) != 6 {
+			t.Fatalf("%s got %d posts", ch, len(at))
+		}
+		for i := 1; i < len(at); i++ {
+			// A lower bound only: a slow machine makes the gaps longer, never shorter.
+			if gap := at[i].Sub(at[i-1]); gap < pace-10*time.Millisecond {
+				t.Errorf("%s: posts %d and %d only %v apart", ch, i-1, i, gap)
+			}
+		}
+		t.Logf("%s: %d posts in %v", ch, len(at), at[len(at)-1].Sub(at[0]))
 	}
 }

@@ -119,6 +119,16 @@ func (s *DB) MarkSent(ctx context.Context, id int64, channel, ts string) error {
 	return nil
 }
 
+// LastPost is when anyone (any replica) last posted to channel; zero if never.
+func (s *DB) LastPost(ctx context.Context, channel string) (time.Time, error) {
+	var at sql.NullTime
+	err := s.db.GetContext(ctx, &at, `SELECT max(sent_at) FROM outbox WHERE status = 'sent' AND posted_channel = $1`, channel)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: last post to %s: %w", channel, err)
+	}
+	return at.Time, nil
+}
+
 // RetryLater puts a message back with its error, to be tried at next.
 func (s *DB) RetryLater(ctx context.Context, id int64, next time.Time, why string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = $3,

@@ -17,7 +17,7 @@ func (e *env) slackConfig() slackbot.Config {
 	s := e.cfg.Slack
 	return slackbot.Config{BotToken: s.BotToken, APIURL: s.APIURL, VoiceChannel: s.VoiceChannel, ReviewChannel: s.ReviewChannel,
 		Language: s.Language, ShowMRR: s.ShowMRR, EmailVoices: s.EmailVoices, LowRating: s.LowRating, HighRating: s.HighRating,
-		Burst: s.Burst, BaseURL: e.cfg.BaseURL}
+		Burst: s.Burst, MaxAge: s.MaxAge, BaseURL: e.cfg.BaseURL}
 }
 
 func newSlackCmd(e *env) *cobra.Command {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack/slacktest"
 
@@ -17,8 +18,10 @@ func TestSlackCommands(t *testing.T) {
 	defer s.Stop()
 	env := []string{"DATABASE_URL=" + pgtest.URL(t)}
 	jsonl := filepath.Join(t.TempDir(), "chats.jsonl")
-	os.WriteFile(jsonl, []byte(`{"id":"1","text":"CSVがほしい","date":"2026-01-01"}
-{"id":"2","text":"SSO please","date":"2026-01-02"}
+	today := time.Now().UTC().Format(time.RFC3339)
+	os.WriteFile(jsonl, []byte(`{"id":"1","text":"CSVがほしい","date":"`+today+`"}
+{"id":"2","text":"SSO please","date":"`+today+`"}
+{"id":"3","text":"an old chat from the history","date":"2025-01-02"}
 `), 0o644)
 	// Slack not configured yet: the voices wait in the outbox.
 	if _, errOut, code := koe(t, env, "ingest", "jsonl", "--file", jsonl, "--name", "widget"); code != 0 {

@@ -20,6 +20,7 @@ import (
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/file"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/store"
 )
 
@@ -67,8 +68,17 @@ func writeJSONL(tb testing.TB, n int) string {
 // BenchmarkIngestJSONL ingests a 1,000,000-voice JSON Lines file through the whole pipeline
 // (parse, clean, language, sentiment, account match, staged upsert) and, on another empty
 // database, COPYs the same rows straight into the feedback table; it reports both rates and their
-// ratio (the goal is ≥ 0.5).
+// ratio (the goal is ≥ 0.5). The Slack rules run as in `koe ingest`: the file's voices are
+// history (January 2026), so none is queued. KOE_BENCH_OUTBOX=all queues every one as if it had
+// just arrived (the worst case); KOE_BENCH_OUTBOX=0 leaves the rules out.
 func BenchmarkIngestJSONL(b *testing.B) {
+	notify := slackbot.Config{}.Messages
+	switch os.Getenv("KOE_BENCH_OUTBOX") {
+	case "all":
+		notify = slackbot.Config{MaxAge: 100 * 365 * 24 * time.Hour}.Messages
+	case "0":
+		notify = nil
+	}
 	n := benchItems()
 	path := writeJSONL(b, n)
 	ctx := context.Background()
@@ -91,7 +101,7 @@ func BenchmarkIngestJSONL(b *testing.B) {
 		src := &file.Source{Path: path, Format: "jsonl", SourceKind: feedback.SourceChat, SourceName: "bench", Mapping: m, Location: time.UTC}
 		b.StartTimer()
 		start := time.Now()
-		c, err := (&ingest.Pipeline{Store: db}).Run(ctx, src)
+		c, err := (&ingest.Pipeline{Store: db, Notify: notify}).Run(ctx, src)
 		if err != nil || c.New != n {
 			b.Fatalf("ingest: %+v %v", c, err)
 		}

@@ -1,0 +1,31 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/store"
+)
+
+func BenchmarkEnqueue(b *testing.B) {
+	db, err := store.Open(context.Background(), pgtest.URL(b), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		msgs := make([]store.OutboxMessage, 2000)
+		for i := range msgs {
+			n++
+			msgs[i] = store.OutboxMessage{DedupeKey: fmt.Sprintf("voice:%d", n), Kind: "voice", Subject: map[string]any{"feedback_id": n}}
+		}
+		if err := db.Enqueue(ctx, msgs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*2000)/b.Elapsed().Seconds(), "msgs/s")
+}
