@@ -38,6 +38,7 @@ type Config struct {
 // Slack configures the Slack bot. With no BotToken nothing is posted and the outbox waits.
 type Slack struct {
 	BotToken, APIURL            string
+	SigningSecret               string
 	VoiceChannel, ReviewChannel string
 	Language                    string
 	ShowMRR, EmailVoices        bool
@@ -68,7 +69,8 @@ var Vars = []Var{
 	{"KOE_FREEMAIL_DOMAINS", "", false, "Extra free-mail or carrier domains (comma-separated) that never match an account by domain."},
 	{"KOE_KINTONE_TOKEN", "", true, "API token of the kintone app `koe accounts sync kintone` reads (view permission)."},
 	{"STRIPE_API_KEY", "", true, "Stripe secret or restricted key (read customers, subscriptions, events) for `koe accounts sync stripe`."},
-	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read). Unset: nothing is posted and the outbox waits."},
+	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read, users:read, users:read.email). Unset: nothing is posted and the outbox waits."},
+	{"SLACK_SIGNING_SECRET", "", true, "The Slack app's signing secret; set, `koe serve` answers the buttons at POST /slack/interactivity (the app's Interactivity Request URL)."},
 	{"KOE_SLACK_API_URL", "", false, "Base URL of the Slack Web API (a proxy, a test server); Slack's own when unset."},
 	{"KOE_SLACK_VOICE_CHANNEL", "", false, "Channel id (C…) every chat voice is posted to."},
 	{"KOE_SLACK_REVIEW_CHANNEL", "", false, "Channel id (C…) notable reviews are posted to."},
@@ -105,7 +107,7 @@ func Load(getenv func(string) string) (Config, error) {
 		KintoneToken: get("KOE_KINTONE_TOKEN"),
 		StripeAPIKey: get("STRIPE_API_KEY"),
 	}
-	c.Slack = Slack{BotToken: get("SLACK_BOT_TOKEN"), APIURL: get("KOE_SLACK_API_URL"),
+	c.Slack = Slack{BotToken: get("SLACK_BOT_TOKEN"), APIURL: get("KOE_SLACK_API_URL"), SigningSecret: get("SLACK_SIGNING_SECRET"),
 		VoiceChannel: get("KOE_SLACK_VOICE_CHANNEL"), ReviewChannel: get("KOE_SLACK_REVIEW_CHANNEL"),
 		Language: get("KOE_SLACK_LANGUAGE")}
 	if c.Slack.Language != "ja" && c.Slack.Language != "en" {
@@ -194,6 +196,7 @@ func (c Config) Entries() []Entry {
 
 		"SLACK_BOT_TOKEN":          maskSecret(c.Slack.BotToken),
 		"KOE_SLACK_API_URL":        c.Slack.APIURL,
+		"SLACK_SIGNING_SECRET":     maskSecret(c.Slack.SigningSecret),
 		"KOE_SLACK_VOICE_CHANNEL":  c.Slack.VoiceChannel,
 		"KOE_SLACK_REVIEW_CHANNEL": c.Slack.ReviewChannel,
 		"KOE_SLACK_LANGUAGE":       c.Slack.Language,

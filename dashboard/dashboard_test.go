@@ -12,6 +12,7 @@ import (
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/store"
 )
 
@@ -142,5 +143,29 @@ func TestHealth(t *testing.T) {
 	}
 	if code, _ := get(t, srv.Handler(), "/nope"); code != http.StatusNotFound {
 		t.Errorf("/nope: status %d", code)
+	}
+}
+
+func TestSlackInteractivityRoute(t *testing.T) {
+	db := seed(t)
+	plain, err := dashboard.New(db, dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/slack/interactivity", strings.NewReader("payload={}"))
+	rec := httptest.NewRecorder()
+	plain.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotFound {
+		t.Fatalf("without a signing secret: %d", rec.Code)
+	}
+	withSlack, err := dashboard.New(db, dashboard.Options{SlackInteractivity: &slackbot.Interactions{Store: db, SigningSecret: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req = httptest.NewRequest(http.MethodPost, "/slack/interactivity", strings.NewReader("payload={}"))
+	rec = httptest.NewRecorder()
+	withSlack.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Fatalf("an unsigned request: %d", rec.Code)
 	}
 }

@@ -35,6 +35,9 @@ type Options struct {
 	Demo     bool
 	DemoUser feedback.User
 	Log      *slog.Logger
+	// SlackInteractivity, when set, answers Slack's interactivity requests (it verifies their
+	// signatures itself) at POST /slack/interactivity.
+	SlackInteractivity http.Handler
 }
 
 // Server serves the dashboard. It is safe for concurrent use.
@@ -79,6 +82,9 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/", s.home)
 	r.GET("/roadmap", s.roadmapPage)
 	r.GET("/roadmap.json", s.roadmapJSON)
+	if s.opts.SlackInteractivity != nil {
+		r.POST("/slack/interactivity", gin.WrapH(s.opts.SlackInteractivity))
+	}
 
 	app := r.Group("/app", s.requireStaff)
 	app.GET("", func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") })

@@ -12,9 +12,9 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Scopes the bot needs: to post, and to read a channel's history when it must find out whether
-// Slack took a message before a failure.
-var Scopes = []string{"chat:write", "channels:history", "groups:history", "channels:read"}
+// Scopes the bot needs: to post; to read a channel's history when it must find out whether Slack
+// took a message before a failure; to see who pressed a button (their email maps them to Koe).
+var Scopes = []string{"chat:write", "channels:history", "groups:history", "channels:read", "users:read", "users:read.email"}
 
 // Finding is one line of `koe slack check`.
 type Finding struct {

@@ -24,13 +24,18 @@ type fakeSlack struct {
 	posts  int
 	// at is when each message Slack took arrived, per channel.
 	at map[string][]time.Time
+	// users are the workspace's members: id → email.
+	users map[string]string
+	// updates are chat.update calls; replies are what was posted to a response_url.
+	updates []map[string]string
+	replies []map[string]any
 	// scopes are sent, as Slack does, in the X-OAuth-Scopes header of every answer.
 	scopes string
 }
 
 func newFakeSlack() *fakeSlack {
 	return &fakeSlack{token: "xoxb-test", messages: map[string][]map[string]any{}, delay: 400 * time.Millisecond,
-		scopes: "chat:write,channels:history,groups:history,channels:read"}
+		scopes: "chat:write,channels:history,groups:history,channels:read,users:read,users:read.email"}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -39,6 +44,15 @@ func writeJSON(w http.ResponseWriter, v any) {
 }
 
 func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/respond" { // a response_url: JSON, no token
+		var v map[string]any
+		json.NewDecoder(r.Body).Decode(&v)
+		f.mu.Lock()
+		f.replies = append(f.replies, v)
+		f.mu.Unlock()
+		w.Write([]byte("ok"))
+		return
+	}
 	r.ParseForm()
 	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if tok == "" {
@@ -62,6 +76,21 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": ch, "name": "voices", "is_channel": true, "is_member": ch != "COUTSIDE"}})
+	case "users.info":
+		f.mu.Lock()
+		email, ok := f.users[r.Form.Get("user")]
+		f.mu.Unlock()
+		if !ok {
+			writeJSON(w, map[string]any{"ok": false, "error": "user_not_found"})
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{"id": r.Form.Get("user"), "name": "someone",
+			"profile": map[string]any{"email": email, "real_name": "Someone"}}})
+	case "chat.update":
+		f.mu.Lock()
+		f.updates = append(f.updates, map[string]string{"channel": r.Form.Get("channel"), "ts": r.Form.Get("ts"), "blocks": r.Form.Get("blocks")})
+		f.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": r.Form.Get("ts")})
 	case "chat.postMessage":
 		f.postMessage(w, r)
 	case "conversations.history":

@@ -59,3 +59,16 @@ func (s *DB) PublicRequests(ctx context.Context) ([]feedback.PublicRequest, erro
 	}
 	return out, nil
 }
+
+// RequestByID returns one request.
+func (s *DB) RequestByID(ctx context.Context, id int64) (feedback.Request, error) {
+	var r requestRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+requestColumns+` FROM requests r WHERE r.id = $1`, id)
+	if isNoRows(err) {
+		return feedback.Request{}, feedback.Errorf(feedback.ENOTFOUND, "No request %d.", id)
+	}
+	if err != nil {
+		return feedback.Request{}, fmt.Errorf("store: request %d: %w", id, err)
+	}
+	return r.ToModel(), nil
+}

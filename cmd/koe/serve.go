@@ -42,7 +42,12 @@ embedded PostgreSQL if this process started it).`,
 				return err
 			}
 			defer db.Close()
-			srv, err := dashboard.New(db, dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log})
+			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log}
+			if e.cfg.Slack.SigningSecret != "" {
+				opts.SlackInteractivity = &slackbot.Interactions{Store: db, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
+					Log: log.With("handler", "slack")}
+			}
+			srv, err := dashboard.New(db, opts)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,181 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
+)
+
+// InteractStore is what the buttons need from storage.
+type InteractStore interface {
+	Store
+	UserByEmail(ctx context.Context, email string) (feedback.User, error)
+	TagFeedback(ctx context.Context, id int64, tag feedback.Tag, u store.Triager) error
+	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
+}
+
+// Interactions answers Slack's interactivity requests (the buttons on a voice) at Koe's HTTP
+// endpoint: each request is verified with the signing secret over the raw body, within Slack's
+// five-minute window, before anything in it is read. Only workspace members whose Slack email
+// belongs to a Koe user with the cs, po or admin role may tag or link; the message is then
+// rendered again from the stored voice, with who did it.
+type Interactions struct {
+	Store         InteractStore
+	Config        Config
+	SigningSecret string
+	Log           *slog.Logger
+	HTTP          *http.Client
+}
+
+func (h *Interactions) client() *slack.Client {
+	hc := h.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(hc)}
+	if h.Config.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(strings.TrimRight(h.Config.APIURL, "/")+"/"))
+	}
+	return slack.New(h.Config.BotToken, opts...)
+}
+
+func (h *Interactions) log() *slog.Logger {
+	if h.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return h.Log
+}
+
+func (h *Interactions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	sv, err := slack.NewSecretsVerifier(r.Header, h.SigningSecret)
+	if err == nil {
+		_, _ = sv.Write(body)
+		err = sv.Ensure()
+	}
+	if err != nil {
+		h.log().Warn("slack request refused", "err", err, "remote", r.RemoteAddr)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	var cb slack.InteractionCallback
+	if err == nil {
+		err = json.Unmarshal([]byte(form.Get("payload")), &cb)
+	}
+	if err != nil {
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	if cb.Type != slack.InteractionTypeBlockActions {
+		w.WriteHeader(http.StatusOK) // not ours to handle; Slack wants a 200 all the same
+		return
+	}
+	// Slack wants an answer within 3 seconds; the work is a few queries and one API call.
+	ctx, cancel := context.WithTimeout(r.Context(), 2500*time.Millisecond)
+	defer cancel()
+	if msg := h.act(ctx, &cb); msg != "" {
+		h.reply(ctx, cb.ResponseURL, msg)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// act does what the button says and returns what to tell the person, if anything.
+func (h *Interactions) act(ctx context.Context, cb *slack.InteractionCallback) string {
+	c := h.Config.Defaults()
+	client := h.client()
+	for _, a := range cb.ActionCallback.BlockActions {
+		if !strings.HasPrefix(a.ActionID, ActionTag) && a.ActionID != ActionLink {
+			continue
+		}
+		id, arg, ok := strings.Cut(a.Value, ":")
+		voice, err := strconv.ParseInt(id, 10, 64)
+		if !ok || err != nil {
+			return "Koe: this button is from an older Koe; open the voice in Koe instead."
+		}
+		who, err := h.triager(ctx, client, cb.User.ID)
+		if err != nil {
+			return err.Error()
+		}
+		if strings.HasPrefix(a.ActionID, ActionTag) {
+			err = h.Store.TagFeedback(ctx, voice, feedback.Tag(arg), who)
+		} else {
+			req, perr := strconv.ParseInt(arg, 10, 64)
+			if perr != nil {
+				return "Koe: this button is from an older Koe; open the voice in Koe instead."
+			}
+			err = h.Store.LinkFeedback(ctx, voice, req, who)
+		}
+		if err != nil {
+			h.log().Warn("slack action failed", "action", a.ActionID, "voice", voice, "err", err)
+			return "Koe: " + err.Error()
+		}
+		msg, err := c.render(ctx, h.Store, &store.OutboxRow{Kind: KindVoice, Subject: map[string]any{"feedback_id": voice}})
+		if err != nil {
+			return "Koe: " + err.Error()
+		}
+		done := fmt.Sprintf("<@%s> · %s", cb.User.ID, a.Text.Text)
+		blocks := append(msg.blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, done, false, false)))
+		if _, _, _, err := client.UpdateMessageContext(ctx, cb.Channel.ID, cb.Container.MessageTs,
+			slack.MsgOptionText(msg.text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+			h.log().Warn("slack message not updated", "err", err) // the change is stored; the message catches up on the next press
+		}
+	}
+	return ""
+}
+
+// triager is the Koe user behind a Slack user, if they may triage.
+func (h *Interactions) triager(ctx context.Context, client *slack.Client, slackUser string) (store.Triager, error) {
+	u, err := client.GetUserInfoContext(ctx, slackUser)
+	if err != nil {
+		return store.Triager{}, fmt.Errorf("Koe could not look you up in Slack (%v); ask an admin to check the bot's users:read and users:read.email scopes", err)
+	}
+	email := u.Profile.Email
+	if email == "" {
+		return store.Triager{}, errors.New("Koe cannot see your email in Slack; ask an admin to add the users:read.email scope")
+	}
+	ku, err := h.Store.UserByEmail(ctx, email)
+	if err != nil || (ku.Role != feedback.RoleAdmin && ku.Role != feedback.RoleCS && ku.Role != feedback.RolePO) {
+		return store.Triager{}, fmt.Errorf("Only Koe users with the cs, po or admin role can tag or link voices; ask an admin to add %s", email)
+	}
+	return store.Triager{UserID: ku.ID, Actor: "slack:" + email}, nil
+}
+
+// reply tells the person who pressed, and only them.
+func (h *Interactions) reply(ctx context.Context, responseURL, text string) {
+	if responseURL == "" {
+		return
+	}
+	err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, h.httpClient(), &slack.WebhookMessage{Text: text, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: false})
+	if err != nil {
+		h.log().Warn("slack reply failed", "err", err)
+	}
+}
+
+func (h *Interactions) httpClient() *http.Client {
+	if h.HTTP != nil {
+		return h.HTTP
+	}
+	return &http.Client{Timeout: 10 * time.Second}
+}

@@ -1,0 +1,144 @@
+package slackbot_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/slackbot"
+)
+
+const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+// signed is an interactivity request as Slack sends it: the payload form-encoded, signed with
+// HMAC-SHA256 of "v0:timestamp:body" under the app's signing secret.
+func signed(t *testing.T, url_ string, payload map[string]any, at time.Time, key string) *http.Response {
+	t.Helper()
+	js, _ := json.Marshal(payload)
+	body := "payload=" + url.QueryEscape(string(js))
+	ts := strconv.FormatInt(at.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req, _ := http.NewRequest(http.MethodPost, url_, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+func press(user, actionID, value, label, responseURL string) map[string]any {
+	return map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": user}, "channel": map[string]any{"id": "CVOICE"},
+		"container":    map[string]any{"type": "message", "message_ts": "1790000000.000001", "channel_id": "CVOICE"},
+		"response_url": responseURL,
+		"actions": []map[string]any{{"action_id": actionID, "block_id": "b", "value": value, "type": "button",
+			"text": map[string]any{"type": "plain_text", "text": label}}},
+	}
+}
+
+func TestButtonsTagAndLinkFromSlack(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	fake := newFakeSlack()
+	fake.users = map[string]string{"UCS": "hanako@koe.example", "UVIEW": "viewer@koe.example", "USTRANGER": "x@other.example"}
+	slackSrv := httptest.NewServer(fake)
+	defer slackSrv.Close()
+	for _, u := range []feedback.User{{Email: "hanako@koe.example", Name: "Hanako", Role: feedback.RoleCS},
+		{Email: "viewer@koe.example", Name: "Viewer", Role: feedback.RoleViewer}} {
+		if _, err := db.SaveUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := slackbot.Config{VoiceChannel: "CVOICE", BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/"}
+	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"CSVで出力したい","date":"TODAY"}`)
+	ids, err := db.RequestIDsByTitle(ctx, []string{"CSV export"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	voice := int64(1)
+	if it, err := db.FeedbackByID(ctx, voice); err != nil || it.Body != "CSVで出力したい" {
+		t.Fatalf("voice 1: %+v %v", it, err)
+	}
+	h := &slackbot.Interactions{Store: db, Config: cfg, SigningSecret: secret}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	respond := slackSrv.URL + "/respond"
+	tagChurn := press("UCS", "koe_tag_churn_risk", fmt.Sprintf("%d:churn_risk", voice), "解約リスク", respond)
+
+	// Forged, stale and unsigned requests change nothing.
+	if r := signed(t, srv.URL, tagChurn, time.Now(), "wrong-secret"); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong signature: %d", r.StatusCode)
+	}
+	if r := signed(t, srv.URL, tagChurn, time.Now().Add(-6*time.Minute), secret); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("stale timestamp: %d", r.StatusCode)
+	}
+	if r, _ := http.Post(srv.URL, "application/x-www-form-urlencoded", strings.NewReader("payload={}")); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned: %d", r.StatusCode)
+	}
+	// A viewer, and someone Koe does not know, are told why, and change nothing.
+	for _, u := range []string{"UVIEW", "USTRANGER"} {
+		if r := signed(t, srv.URL, press(u, "koe_tag_churn_risk", "1:churn_risk", "x", respond), time.Now(), secret); r.StatusCode != 200 {
+			t.Fatalf("%s: %d", u, r.StatusCode)
+		}
+	}
+	if it, _ := db.FeedbackByID(ctx, voice); it.Tag != feedback.TagNone {
+		t.Fatalf("tagged by someone who may not: %+v", it)
+	}
+	fake.mu.Lock()
+	if len(fake.replies) != 2 || !strings.Contains(fmt.Sprint(fake.replies[0]["text"]), "cs, po or admin") || fake.replies[0]["response_type"] != "ephemeral" {
+		t.Fatalf("replies = %v", fake.replies)
+	}
+	fake.mu.Unlock()
+
+	// A CS member tags it (twice: Slack retries) and links it.
+	for range 2 {
+		if r := signed(t, srv.URL, tagChurn, time.Now(), secret); r.StatusCode != 200 {
+			t.Fatalf("tag: %d", r.StatusCode)
+		}
+	}
+	link := press("UCS", slackbot.ActionLink, fmt.Sprintf("%d:%d", voice, ids["CSV export"]), "Link", respond)
+	if r := signed(t, srv.URL, link, time.Now(), secret); r.StatusCode != 200 {
+		t.Fatalf("link: %d", r.StatusCode)
+	}
+	it, _ := db.FeedbackByID(ctx, voice)
+	if it.Tag != feedback.TagChurnRisk || it.RequestID == nil || *it.RequestID != ids["CSV export"] || it.Status != feedback.StatusTriaged {
+		t.Fatalf("after the buttons: %+v", it)
+	}
+	history, err := db.History(ctx, "feedback", voice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audits []string
+	for _, h := range history {
+		audits = append(audits, h.Actor+" "+h.Action)
+	}
+	if strings.Join(audits, ",") != "slack:hanako@koe.example tag,slack:hanako@koe.example link" {
+		t.Fatalf("audit log = %v", audits)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.updates) != 3 {
+		t.Fatalf("%d chat.update calls, want 3", len(fake.updates))
+	}
+	last := fake.updates[2]
+	if last["channel"] != "CVOICE" || last["ts"] != "1790000000.000001" || !strings.Contains(last["blocks"], `\u003c@UCS\u003e · Link`) ||
+		!strings.Contains(last["blocks"], "#"+strconv.FormatInt(ids["CSV export"], 10)+" CSV export") || !strings.Contains(last["blocks"], "解約リスク") {
+		t.Fatalf("updated message = %v", last)
+	}
+}
