@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // KOE_SLACK_TIMEZONE works on machines without a zoneinfo database
 )
 
 // Config is the whole configuration. The zero value is not valid: use Load.
@@ -45,6 +46,12 @@ type Slack struct {
 	LowRating, HighRating       float64
 	Burst                       int
 	MaxAge                      time.Duration
+
+	RequestChannel, DigestChannel string
+	RequestThreshold, ChurnMRR    float64
+	DigestDay                     time.Weekday
+	DigestHour                    int
+	Location                      *time.Location
 }
 
 // Var documents one environment variable.
@@ -74,6 +81,12 @@ var Vars = []Var{
 	{"KOE_SLACK_API_URL", "", false, "Base URL of the Slack Web API (a proxy, a test server); Slack's own when unset."},
 	{"KOE_SLACK_VOICE_CHANNEL", "", false, "Channel id (C…) every chat voice is posted to."},
 	{"KOE_SLACK_REVIEW_CHANNEL", "", false, "Channel id (C…) notable reviews are posted to."},
+	{"KOE_SLACK_REQUEST_CHANNEL", "", false, "Channel id (C…) for notable requests (with later changes in their threads) and churn-risk voices from big accounts."},
+	{"KOE_SLACK_DIGEST_CHANNEL", "", false, "Channel id (C…) for the weekly digest of the top requests and the biggest movers."},
+	{"KOE_SLACK_REQUEST_THRESHOLD", "1000000", false, "Revenue at stake per year at which a request is posted."},
+	{"KOE_SLACK_CHURN_MRR", "100000", false, "MRR from which a voice tagged churn risk is posted."},
+	{"KOE_SLACK_DIGEST_AT", "Mon 09:00", false, "When the weekly digest is due: a weekday and an hour."},
+	{"KOE_SLACK_TIMEZONE", "Asia/Tokyo", false, "Time zone of KOE_SLACK_DIGEST_AT."},
 	{"KOE_SLACK_LANGUAGE", "ja", false, "Language of Slack messages: ja or en."},
 	{"KOE_SLACK_SHOW_MRR", "false", false, "Show the exact MRR in Slack rather than its band."},
 	{"KOE_SLACK_EMAIL_VOICES", "false", false, "Post email voices to the voice channel too."},
@@ -132,6 +145,21 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Slack.Burst, err = strconv.Atoi(get("KOE_SLACK_BURST")); err != nil || c.Slack.Burst < 1 {
 		return c, fmt.Errorf("KOE_SLACK_BURST=%q: use a whole number of at least 1", get("KOE_SLACK_BURST"))
+	}
+	c.Slack.RequestChannel, c.Slack.DigestChannel = get("KOE_SLACK_REQUEST_CHANNEL"), get("KOE_SLACK_DIGEST_CHANNEL")
+	for _, f := range []struct {
+		name string
+		dst  *float64
+	}{{"KOE_SLACK_REQUEST_THRESHOLD", &c.Slack.RequestThreshold}, {"KOE_SLACK_CHURN_MRR", &c.Slack.ChurnMRR}} {
+		if *f.dst, err = strconv.ParseFloat(get(f.name), 64); err != nil || *f.dst <= 0 {
+			return c, fmt.Errorf("%s=%q: use an amount above 0, such as 1000000", f.name, get(f.name))
+		}
+	}
+	if c.Slack.DigestDay, c.Slack.DigestHour, err = parseWeeklyAt(get("KOE_SLACK_DIGEST_AT")); err != nil {
+		return c, fmt.Errorf("KOE_SLACK_DIGEST_AT=%q: use a weekday and an hour such as \"Mon 09:00\"", get("KOE_SLACK_DIGEST_AT"))
+	}
+	if c.Slack.Location, err = time.LoadLocation(get("KOE_SLACK_TIMEZONE")); err != nil {
+		return c, fmt.Errorf("KOE_SLACK_TIMEZONE=%q: use an IANA time zone such as Asia/Tokyo", get("KOE_SLACK_TIMEZONE"))
 	}
 	if c.Slack.MaxAge, err = time.ParseDuration(get("KOE_SLACK_MAX_AGE")); err != nil || c.Slack.MaxAge <= 0 {
 		return c, fmt.Errorf("KOE_SLACK_MAX_AGE=%q: use a duration such as 72h", get("KOE_SLACK_MAX_AGE"))
@@ -194,24 +222,48 @@ func (c Config) Entries() []Entry {
 		"KOE_KINTONE_TOKEN":    maskSecret(c.KintoneToken),
 		"STRIPE_API_KEY":       maskSecret(c.StripeAPIKey),
 
-		"SLACK_BOT_TOKEN":          maskSecret(c.Slack.BotToken),
-		"KOE_SLACK_API_URL":        c.Slack.APIURL,
-		"SLACK_SIGNING_SECRET":     maskSecret(c.Slack.SigningSecret),
-		"KOE_SLACK_VOICE_CHANNEL":  c.Slack.VoiceChannel,
-		"KOE_SLACK_REVIEW_CHANNEL": c.Slack.ReviewChannel,
-		"KOE_SLACK_LANGUAGE":       c.Slack.Language,
-		"KOE_SLACK_SHOW_MRR":       strconv.FormatBool(c.Slack.ShowMRR),
-		"KOE_SLACK_EMAIL_VOICES":   strconv.FormatBool(c.Slack.EmailVoices),
-		"KOE_SLACK_REVIEW_LOW":     strconv.FormatFloat(c.Slack.LowRating, 'g', -1, 64),
-		"KOE_SLACK_REVIEW_HIGH":    strconv.FormatFloat(c.Slack.HighRating, 'g', -1, 64),
-		"KOE_SLACK_BURST":          strconv.Itoa(c.Slack.Burst),
-		"KOE_SLACK_MAX_AGE":        c.Slack.MaxAge.String(),
+		"SLACK_BOT_TOKEN":             maskSecret(c.Slack.BotToken),
+		"KOE_SLACK_API_URL":           c.Slack.APIURL,
+		"SLACK_SIGNING_SECRET":        maskSecret(c.Slack.SigningSecret),
+		"KOE_SLACK_VOICE_CHANNEL":     c.Slack.VoiceChannel,
+		"KOE_SLACK_REVIEW_CHANNEL":    c.Slack.ReviewChannel,
+		"KOE_SLACK_LANGUAGE":          c.Slack.Language,
+		"KOE_SLACK_SHOW_MRR":          strconv.FormatBool(c.Slack.ShowMRR),
+		"KOE_SLACK_EMAIL_VOICES":      strconv.FormatBool(c.Slack.EmailVoices),
+		"KOE_SLACK_REVIEW_LOW":        strconv.FormatFloat(c.Slack.LowRating, 'g', -1, 64),
+		"KOE_SLACK_REVIEW_HIGH":       strconv.FormatFloat(c.Slack.HighRating, 'g', -1, 64),
+		"KOE_SLACK_BURST":             strconv.Itoa(c.Slack.Burst),
+		"KOE_SLACK_MAX_AGE":           c.Slack.MaxAge.String(),
+		"KOE_SLACK_REQUEST_CHANNEL":   c.Slack.RequestChannel,
+		"KOE_SLACK_DIGEST_CHANNEL":    c.Slack.DigestChannel,
+		"KOE_SLACK_REQUEST_THRESHOLD": strconv.FormatFloat(c.Slack.RequestThreshold, 'f', -1, 64),
+		"KOE_SLACK_CHURN_MRR":         strconv.FormatFloat(c.Slack.ChurnMRR, 'f', -1, 64),
+		"KOE_SLACK_DIGEST_AT":         fmt.Sprintf("%s %02d:00", c.Slack.DigestDay.String()[:3], c.Slack.DigestHour),
+		"KOE_SLACK_TIMEZONE":          c.Slack.Location.String(),
 	}
 	out := make([]Entry, 0, len(Vars))
 	for _, v := range Vars {
 		out = append(out, Entry{v.Name, values[v.Name]})
 	}
 	return out
+}
+
+// parseWeeklyAt reads "Mon 09:00" (a weekday, English, any case, and a whole hour).
+func parseWeeklyAt(s string) (time.Weekday, int, error) {
+	day, clock, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return 0, 0, fmt.Errorf("no hour")
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.EqualFold(day, d.String()) || strings.EqualFold(day, d.String()[:3]) {
+			t, err := time.Parse("15:04", strings.TrimSpace(clock))
+			if err != nil || t.Minute() != 0 {
+				return 0, 0, fmt.Errorf("bad hour")
+			}
+			return d, t.Hour(), nil
+		}
+	}
+	return 0, 0, fmt.Errorf("bad weekday")
 }
 
 // maskSecret shows only whether a secret is set.

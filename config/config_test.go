@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -17,6 +18,13 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+func TestSlackDigestAt(t *testing.T) {
+	c, err := Load(env(map[string]string{"KOE_SLACK_DIGEST_AT": "friday 17:00"}))
+	if err != nil || c.Slack.DigestDay != time.Friday || c.Slack.DigestHour != 17 || c.Slack.Location.String() != "Asia/Tokyo" {
+		t.Fatalf("%+v %v", c.Slack, err)
+	}
+}
+
 func TestLoadRejects(t *testing.T) {
 	tests := map[string]map[string]string{
 		"bad level":    {"KOE_LOG_LEVEL": "loud"},
@@ -28,6 +36,10 @@ func TestLoadRejects(t *testing.T) {
 		"bad show mrr": {"KOE_SLACK_SHOW_MRR": "maybe"},
 		"bad rating":   {"KOE_SLACK_REVIEW_LOW": "7"},
 		"bad burst":    {"KOE_SLACK_BURST": "0"},
+		"bad digest":   {"KOE_SLACK_DIGEST_AT": "Funday 9:00"},
+		"bad minutes":  {"KOE_SLACK_DIGEST_AT": "Mon 09:30"},
+		"bad zone":     {"KOE_SLACK_TIMEZONE": "Mars/Olympus"},
+		"bad amount":   {"KOE_SLACK_REQUEST_THRESHOLD": "-5"},
 	}
 	for name, m := range tests {
 		t.Run(name, func(t *testing.T) {

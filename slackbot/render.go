@@ -28,12 +28,16 @@ type rendered struct {
 
 var words = map[string]map[string]string{
 	"ja": {"voice": "お客様の声", "review": "レビュー", "account": "アカウント", "unknown": "不明なアカウント", "plan": "プラン",
-		"suggested": "関連しそうなリクエスト", "none": "該当なし（新しいリクエスト？）", "open": "Koeで開く", "source": "元の場所",
+		"suggested": "関連しそうなリクエスト", "none": "該当なし（新しいリクエスト？）", "source": "元の場所",
 		"summary": "件の注目レビュー", "rating": "評価", "tag": "タグ", "request": "リクエスト", "link": "このリクエストに紐付け",
+		"churn_alert": "解約リスク（大口）", "at_stake": "年間の影響額", "accounts": "社", "notable_request": "注目リクエスト",
+		"update": "更新", "digest": "今週のトップリクエスト", "movers": "今週伸びたリクエスト", "backlog": "バックログを開く", "status": "ステータス",
 		"churn_risk": "解約リスク", "expansion": "拡大", "usability": "使いやすさ", "internal_efficiency": "社内効率"},
 	"en": {"voice": "Customer voice", "review": "Review", "account": "Account", "unknown": "Unknown account", "plan": "Plan",
-		"suggested": "Likely request", "none": "none (a new request?)", "open": "Open in Koe", "source": "Source",
+		"suggested": "Likely request", "none": "none (a new request?)", "source": "Source",
 		"summary": "notable reviews", "rating": "Rating", "tag": "Tag", "request": "Request", "link": "Link to this request",
+		"churn_alert": "Churn risk from a big account", "at_stake": "at stake per year", "accounts": "accounts", "notable_request": "Notable request",
+		"update": "Update", "digest": "This week's top requests", "movers": "Biggest movers this week", "backlog": "Open the backlog", "status": "Status",
 		"churn_risk": "Churn risk", "expansion": "Expansion", "usability": "Usability", "internal_efficiency": "Internal efficiency"},
 }
 
@@ -66,6 +70,12 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*"+text+"*", false, false), nil, nil),
 		}}, nil
 	}
+	switch row.Kind {
+	case KindRequest, KindRequestUpdate:
+		return c.renderRequest(row), nil
+	case KindDigest:
+		return c.renderDigest(row), nil
+	}
 	id, err := subjectID(row.Subject)
 	if err != nil {
 		return rendered{}, err
@@ -75,7 +85,9 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 		return rendered{}, err
 	}
 	head := c.w("voice")
-	if it.SourceKind == feedback.SourceReview {
+	if row.Kind == KindChurn {
+		head = "🚨 " + c.w("churn_alert")
+	} else if it.SourceKind == feedback.SourceReview {
 		head = c.w("review")
 	}
 	who := c.w("unknown")
@@ -85,7 +97,10 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 			if c.ShowMRR {
 				mrr = a.MRR.String()
 			}
-			who = fmt.Sprintf("%s · MRR %s · %s %s", escape(a.Name), mrr, c.w("plan"), escape(a.Plan))
+			who = fmt.Sprintf("%s · MRR %s", escape(a.Name), mrr)
+			if a.Plan != "" {
+				who += fmt.Sprintf(" · %s %s", c.w("plan"), escape(a.Plan))
+			}
 		}
 	} else if it.CompanyName != "" {
 		who = escape(it.CompanyName)
@@ -116,9 +131,6 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 	}
 	if it.Tag != feedback.TagNone {
 		state = append(state, c.w("tag")+": "+c.w(string(it.Tag)))
-	}
-	if c.BaseURL != "" {
-		state = append(state, fmt.Sprintf("<%s/app/feedback/%d|%s>", c.BaseURL, it.ID, c.w("open")))
 	}
 	if it.URL != "" {
 		state = append(state, fmt.Sprintf("<%s|%s>", escape(it.URL), c.w("source")))
@@ -164,4 +176,62 @@ func subjectID(subject map[string]any) (int64, error) {
 		return v, nil
 	}
 	return 0, fmt.Errorf("slackbot: message without a voice")
+}
+
+func yen(x float64) string { return feedback.Money{Minor: int64(x + 0.5), Currency: "JPY"}.String() }
+
+func num(m map[string]any, key string) float64 { f, _ := m[key].(float64); return f }
+
+func str(m map[string]any, key string) string { s, _ := m[key].(string); return s }
+
+// requestLine is one request in a list: its title (linked to the backlog), what is at stake, and
+// how many accounts ask.
+func (c Config) requestLine(r map[string]any) string {
+	title := escape(str(r, "title"))
+	if c.BaseURL != "" {
+		title = fmt.Sprintf("<%s/app/requests|%s>", c.BaseURL, title) // the backlog; a page per request comes with the dashboard
+	}
+	return fmt.Sprintf("%s — %s %s · %d %s", title, yen(num(r, "score")), c.w("at_stake"), int(num(r, "accounts")), c.w("accounts"))
+}
+
+func (c Config) renderRequest(row *store.OutboxRow) rendered {
+	head := c.w("notable_request")
+	if row.Kind == KindRequestUpdate {
+		head = c.w("update")
+	}
+	line := c.requestLine(row.Subject)
+	if st := str(row.Subject, "status"); st != "" {
+		line += fmt.Sprintf(" · %s: %s", c.w("status"), st)
+	}
+	text := fmt.Sprintf("*%s*: %s", head, line)
+	return rendered{text: head + ": " + str(row.Subject, "title"), blocks: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
+	}}
+}
+
+func (c Config) renderDigest(row *store.OutboxRow) rendered {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s*\n", c.w("digest"))
+	top, _ := row.Subject["top"].([]any)
+	for i, t := range top {
+		if m, ok := t.(map[string]any); ok {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, c.requestLine(m))
+		}
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil)}
+	if movers, _ := row.Subject["movers"].([]any); len(movers) > 0 {
+		b.Reset()
+		fmt.Fprintf(&b, "*%s*\n", c.w("movers"))
+		for _, t := range movers {
+			if m, ok := t.(map[string]any); ok {
+				fmt.Fprintf(&b, "• %s (+%s)\n", escape(str(m, "title")), yen(num(m, "delta")))
+			}
+		}
+		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil))
+	}
+	if c.BaseURL != "" {
+		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
+			fmt.Sprintf("<%s/app/requests|%s>", c.BaseURL, c.w("backlog")), false, false)))
+	}
+	return rendered{text: c.w("digest"), blocks: blocks}
 }

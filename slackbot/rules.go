@@ -18,8 +18,9 @@ type Config struct {
 	BotToken string
 	// APIURL points the client at another Slack API (tests, proxies); Slack's when empty.
 	APIURL string
-	// Channels are channel ids (C…): where each kind of message goes; empty turns it off.
-	VoiceChannel, ReviewChannel string
+	// Channels are channel ids (C…): where each kind of message goes. A message whose channel is
+	// not set fails, saying which variable to set.
+	VoiceChannel, ReviewChannel, RequestChannel, DigestChannel string
 	// Language of the messages: ja or en.
 	Language string
 	// ShowMRR shows exact MRR rather than its band.
@@ -29,6 +30,13 @@ type Config struct {
 	// A review is notable at or below LowRating, at or above HighRating, or with sentiment this
 	// strong either way.
 	LowRating, HighRating, StrongSentiment float64
+	// RequestThreshold is the revenue at stake per year at which a request is posted; ChurnMRR the
+	// MRR from which a churn-risk voice is.
+	RequestThreshold, ChurnMRR float64
+	// The weekly digest is due on DigestDay at DigestHour in Location (Monday 9:00 by default).
+	DigestDay  time.Weekday
+	DigestHour int
+	Location   *time.Location
 	// Burst is how many notable reviews at once become one summary with the reviews in its thread.
 	Burst int
 	// MaxAge: voices received longer ago than this are history being imported, not news, and are
@@ -56,6 +64,18 @@ func (c Config) Defaults() Config {
 	}
 	if c.Burst == 0 {
 		c.Burst = 20
+	}
+	if c.RequestThreshold == 0 {
+		c.RequestThreshold = 1_000_000
+	}
+	if c.ChurnMRR == 0 {
+		c.ChurnMRR = 100_000
+	}
+	if c.DigestDay == time.Sunday && c.DigestHour == 0 {
+		c.DigestDay, c.DigestHour = time.Monday, 9
+	}
+	if c.Location == nil {
+		c.Location = time.Local
 	}
 	if c.MaxAge == 0 {
 		c.MaxAge = 72 * time.Hour
@@ -113,8 +133,13 @@ func reviewIDs(msgs []store.OutboxMessage) []any {
 
 // channel is where messages of a kind go, and the variable that sets it.
 func (c Config) channel(kind string) (id, variable string) {
-	if kind == KindVoice {
+	switch kind {
+	case KindVoice:
 		return c.VoiceChannel, "KOE_SLACK_VOICE_CHANNEL"
+	case KindRequest, KindRequestUpdate, KindChurn:
+		return c.RequestChannel, "KOE_SLACK_REQUEST_CHANNEL"
+	case KindDigest:
+		return c.DigestChannel, "KOE_SLACK_DIGEST_CHANNEL"
 	}
 	return c.ReviewChannel, "KOE_SLACK_REVIEW_CHANNEL"
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/koehq/koe/feedback"
 )
 
 // OutboxMessage is a message to post later, exactly once.
@@ -181,4 +183,52 @@ func (s *DB) RetryFailed(ctx context.Context, id int64) (int, error) {
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// OutboxSubjects returns the subjects of the messages with these keys that are queued or sent.
+func (s *DB) OutboxSubjects(ctx context.Context, keys []string) (map[string]map[string]any, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT dedupe_key, subject FROM outbox WHERE dedupe_key = ANY($1)`, pq.Array(keys))
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox subjects: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]any{}
+	for rows.Next() {
+		var key string
+		var raw []byte
+		if err := rows.Scan(&key, &raw); err != nil {
+			return nil, err
+		}
+		var subject map[string]any
+		if err := json.Unmarshal(raw, &subject); err != nil {
+			return nil, fmt.Errorf("store: outbox subject of %s: %w", key, err)
+		}
+		out[key] = subject
+	}
+	return out, rows.Err()
+}
+
+// ChurnVoice is a voice tagged churn risk, with its account's MRR.
+type ChurnVoice struct {
+	FeedbackID int64
+	MRR        feedback.Money
+}
+
+// ChurnVoices are the voices tagged churn risk since a time, with their accounts' MRR.
+func (s *DB) ChurnVoices(ctx context.Context, since time.Time) ([]ChurnVoice, error) {
+	var rows []struct {
+		ID       int64  `db:"id"`
+		Minor    int64  `db:"mrr_minor"`
+		Currency string `db:"currency"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT f.id, a.mrr_minor, a.currency FROM feedback f JOIN accounts a ON a.id = f.account_id
+		WHERE f.tag = 'churn_risk' AND f.updated_at >= $1 AND f.status NOT IN ('ignored', 'spam') ORDER BY f.id`, since)
+	if err != nil {
+		return nil, fmt.Errorf("store: churn voices: %w", err)
+	}
+	out := make([]ChurnVoice, len(rows))
+	for i, r := range rows {
+		out[i] = ChurnVoice{r.ID, feedback.Money{Minor: r.Minor, Currency: r.Currency}}
+	}
+	return out, nil
 }

@@ -61,6 +61,7 @@ embedded PostgreSQL if this process started it).`,
 			if cfg := e.slackConfig(); cfg.BotToken != "" {
 				bot := &slackbot.Worker{Store: db, Config: cfg, Log: log.With("worker", "slack")}
 				workers.Go(func() { bot.Run(workCtx) })
+				workers.Go(func() { watchBacklog(workCtx, log, cfg, db) })
 			} else {
 				log.Info("SLACK_BOT_TOKEN is not set: Slack messages wait in the outbox")
 			}
@@ -100,4 +101,20 @@ func (e *env) listenAndServe(ctx context.Context, log *slog.Logger, h http.Handl
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// watchBacklog queues the Slack posts about the backlog every 10 minutes until ctx ends.
+func watchBacklog(ctx context.Context, log *slog.Logger, cfg slackbot.Config, db slackbot.WatchStore) {
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	for {
+		if _, err := cfg.Watch(ctx, db, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("slack backlog watch", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

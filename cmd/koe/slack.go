@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +18,8 @@ func (e *env) slackConfig() slackbot.Config {
 	s := e.cfg.Slack
 	return slackbot.Config{BotToken: s.BotToken, APIURL: s.APIURL, VoiceChannel: s.VoiceChannel, ReviewChannel: s.ReviewChannel,
 		Language: s.Language, ShowMRR: s.ShowMRR, EmailVoices: s.EmailVoices, LowRating: s.LowRating, HighRating: s.HighRating,
-		Burst: s.Burst, MaxAge: s.MaxAge, BaseURL: e.cfg.BaseURL}
+		Burst: s.Burst, MaxAge: s.MaxAge, BaseURL: e.cfg.BaseURL, RequestChannel: s.RequestChannel, DigestChannel: s.DigestChannel,
+		RequestThreshold: s.RequestThreshold, ChurnMRR: s.ChurnMRR, DigestDay: s.DigestDay, DigestHour: s.DigestHour, Location: s.Location}
 }
 
 func newSlackCmd(e *env) *cobra.Command {
@@ -26,9 +28,11 @@ func newSlackCmd(e *env) *cobra.Command {
 		Short: "The Slack bot: check its setup, see and retry its outbox, post what is due",
 		Long: `New chat voices (and email voices, if KOE_SLACK_EMAIL_VOICES) and notable reviews are queued in
 the outbox in the same transaction that stores them, whether or not Slack is configured. "koe serve"
-posts them when SLACK_BOT_TOKEN is set, each exactly once; "koe slack send" does the same once.`,
+posts them when SLACK_BOT_TOKEN is set, each exactly once; "koe slack send" does the same once.
+"koe serve" also watches the backlog every 10 minutes for notable requests, churn risks from big
+accounts and the weekly digest; "koe slack watch" does that once.`,
 	}
-	cmd.AddCommand(newSlackCheckCmd(e), newSlackOutboxCmd(e), newSlackRetryCmd(e), newSlackSendCmd(e))
+	cmd.AddCommand(newSlackCheckCmd(e), newSlackOutboxCmd(e), newSlackRetryCmd(e), newSlackSendCmd(e), newSlackWatchCmd(e))
 	return cmd
 }
 
@@ -120,6 +124,22 @@ func newSlackSendCmd(e *env) *cobra.Command {
 			sent, err := w.Drain(ctx)
 			fmt.Fprintf(e.stdout, "slack: handled %d message(s)\n", sent)
 			return err
+		}),
+	}
+}
+
+func newSlackWatchCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "watch",
+		Short: "Queue the posts about the backlog that are due: notable requests, churn risks, the weekly digest (koe serve does this every 10 minutes)",
+		Args:  cobra.NoArgs,
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			n, err := e.slackConfig().Watch(ctx, db, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "slack: %d backlog message(s) due (each queued once)\n", n)
+			return nil
 		}),
 	}
 }

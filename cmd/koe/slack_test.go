@@ -50,6 +50,9 @@ func TestSlackCommands(t *testing.T) {
 	if out, _, _ := koe(t, env, "slack", "send"); !strings.Contains(out, "handled 0 message(s)") {
 		t.Fatalf("second send: %q", out)
 	}
+	if out, _, code := koe(t, env, "slack", "watch"); code != 0 || !strings.Contains(out, "slack: 0 backlog message(s) due") {
+		t.Fatalf("watch: %d %q", code, out)
+	}
 	if _, errOut, code := koe(t, env, "slack", "retry", "99"); code != 1 || !strings.Contains(errOut, "no failed message 99") {
 		t.Fatalf("retry 99: %d %q", code, errOut)
 	}
