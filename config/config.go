@@ -39,7 +39,7 @@ type Config struct {
 // Slack configures the Slack bot. With no BotToken nothing is posted and the outbox waits.
 type Slack struct {
 	BotToken, APIURL            string
-	SigningSecret               string
+	SigningSecret, AppToken     string
 	VoiceChannel, ReviewChannel string
 	Language                    string
 	ShowMRR, EmailVoices        bool
@@ -77,6 +77,7 @@ var Vars = []Var{
 	{"KOE_KINTONE_TOKEN", "", true, "API token of the kintone app `koe accounts sync kintone` reads (view permission)."},
 	{"STRIPE_API_KEY", "", true, "Stripe secret or restricted key (read customers, subscriptions, events) for `koe accounts sync stripe`."},
 	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read, users:read, users:read.email). Unset: nothing is posted and the outbox waits."},
+	{"SLACK_APP_TOKEN", "", true, "App-level token (xapp-…, connections:write); set, `koe serve` takes the buttons over Socket Mode — no public URL needed."},
 	{"SLACK_SIGNING_SECRET", "", true, "The Slack app's signing secret; set, `koe serve` answers the buttons at POST /slack/interactivity (the app's Interactivity Request URL)."},
 	{"KOE_SLACK_API_URL", "", false, "Base URL of the Slack Web API (a proxy, a test server); Slack's own when unset."},
 	{"KOE_SLACK_VOICE_CHANNEL", "", false, "Channel id (C…) every chat voice is posted to."},
@@ -121,6 +122,7 @@ func Load(getenv func(string) string) (Config, error) {
 		StripeAPIKey: get("STRIPE_API_KEY"),
 	}
 	c.Slack = Slack{BotToken: get("SLACK_BOT_TOKEN"), APIURL: get("KOE_SLACK_API_URL"), SigningSecret: get("SLACK_SIGNING_SECRET"),
+		AppToken:     get("SLACK_APP_TOKEN"),
 		VoiceChannel: get("KOE_SLACK_VOICE_CHANNEL"), ReviewChannel: get("KOE_SLACK_REVIEW_CHANNEL"),
 		Language: get("KOE_SLACK_LANGUAGE")}
 	if c.Slack.Language != "ja" && c.Slack.Language != "en" {

@@ -53,7 +53,7 @@ func TestLoadRejects(t *testing.T) {
 func TestEntriesMaskSecrets(t *testing.T) {
 	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://koe:s3cret@db:5432/koe?sslmode=disable",
 		"KOE_KINTONE_TOKEN": "s3cret", "STRIPE_API_KEY": "sk_s3cret",
-		"SLACK_BOT_TOKEN": "xoxb-s3cret", "SLACK_SIGNING_SECRET": "s3cret"}))
+		"SLACK_BOT_TOKEN": "xoxb-s3cret", "SLACK_SIGNING_SECRET": "s3cret", "SLACK_APP_TOKEN": "xapp-s3cret"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // fakeSlack answers the Web API methods the bot uses the way Slack documents them: form-encoded
@@ -29,12 +31,18 @@ type fakeSlack struct {
 	// updates are chat.update calls; replies are what was posted to a response_url.
 	updates []map[string]string
 	replies []map[string]any
+	// Socket Mode: envelopes to send on the open websocket ("drop" closes it instead), the acks
+	// read back, and how many connections were opened.
+	envelopes chan map[string]any
+	quit      chan struct{}
+	acks      []string
+	opened    int
 	// scopes are sent, as Slack does, in the X-OAuth-Scopes header of every answer.
 	scopes string
 }
 
 func newFakeSlack() *fakeSlack {
-	return &fakeSlack{token: "xoxb-test", messages: map[string][]map[string]any{}, delay: 400 * time.Millisecond,
+	return &fakeSlack{token: "xoxb-test", envelopes: make(chan map[string]any, 16), quit: make(chan struct{}), messages: map[string][]map[string]any{}, delay: 400 * time.Millisecond,
 		scopes: "chat:write,channels:history,groups:history,channels:read,users:read,users:read.email"}
 }
 
@@ -53,8 +61,23 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok"))
 		return
 	}
+	if r.URL.Path == "/ws" {
+		f.socket(w, r)
+		return
+	}
 	r.ParseForm()
 	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if r.URL.Path == "/api/apps.connections.open" {
+		if tok != "xapp-test" {
+			writeJSON(w, map[string]any{"ok": false, "error": "not_allowed_token_type"})
+			return
+		}
+		f.mu.Lock()
+		f.opened++
+		f.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "url": "ws://" + r.Host + "/ws"})
+		return
+	}
 	if tok == "" {
 		tok = r.Form.Get("token")
 	}
@@ -201,4 +224,39 @@ func (f *fakeSlack) byKey() map[string]int {
 		}
 	}
 	return out
+}
+
+// socket speaks Socket Mode: hello, then envelopes, reading the client's acks.
+func (f *fakeSlack) socket(w http.ResponseWriter, r *http.Request) {
+	conn, err := (&websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}).Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"},
+		"debug_info": map[string]any{"host": "fake", "approximate_connection_time": 3600}})
+	go func() {
+		for {
+			var ack map[string]any
+			if err := conn.ReadJSON(&ack); err != nil {
+				return
+			}
+			f.mu.Lock()
+			f.acks = append(f.acks, fmt.Sprint(ack["envelope_id"]))
+			f.mu.Unlock()
+		}
+	}()
+	for {
+		select {
+		case env := <-f.envelopes:
+			if env["type"] == "drop" {
+				return // a dropped websocket
+			}
+			if err := conn.WriteJSON(env); err != nil {
+				return
+			}
+		case <-f.quit:
+			return
+		}
+	}
 }

@@ -88,17 +88,21 @@ func (h *Interactions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	if cb.Type != slack.InteractionTypeBlockActions {
-		w.WriteHeader(http.StatusOK) // not ours to handle; Slack wants a 200 all the same
-		return
-	}
 	// Slack wants an answer within 3 seconds; the work is a few queries and one API call.
 	ctx, cancel := context.WithTimeout(r.Context(), 2500*time.Millisecond)
 	defer cancel()
-	if msg := h.act(ctx, &cb); msg != "" {
+	h.Handle(ctx, &cb)
+	w.WriteHeader(http.StatusOK) // also for what is not ours to handle: Slack wants a 200
+}
+
+// Handle does what an interaction asks, however it came (HTTP or Socket Mode).
+func (h *Interactions) Handle(ctx context.Context, cb *slack.InteractionCallback) {
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return
+	}
+	if msg := h.act(ctx, cb); msg != "" {
 		h.reply(ctx, cb.ResponseURL, msg)
 	}
-	w.WriteHeader(http.StatusOK)
 }
 
 // act does what the button says and returns what to tell the person, if anything.

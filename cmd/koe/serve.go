@@ -62,6 +62,11 @@ embedded PostgreSQL if this process started it).`,
 				bot := &slackbot.Worker{Store: db, Config: cfg, Log: log.With("worker", "slack")}
 				workers.Go(func() { bot.Run(workCtx) })
 				workers.Go(func() { watchBacklog(workCtx, log, cfg, db) })
+				if e.cfg.Slack.AppToken != "" {
+					sock := &slackbot.Socket{AppToken: e.cfg.Slack.AppToken,
+						Interactions: &slackbot.Interactions{Store: db, Config: cfg, Log: log.With("worker", "slack-socket")}}
+					workers.Go(func() { sock.Run(workCtx) })
+				}
 			} else {
 				log.Info("SLACK_BOT_TOKEN is not set: Slack messages wait in the outbox")
 			}
