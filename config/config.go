@@ -76,7 +76,7 @@ var Vars = []Var{
 	{"KOE_FREEMAIL_DOMAINS", "", false, "Extra free-mail or carrier domains (comma-separated) that never match an account by domain."},
 	{"KOE_KINTONE_TOKEN", "", true, "API token of the kintone app `koe accounts sync kintone` reads (view permission)."},
 	{"STRIPE_API_KEY", "", true, "Stripe secret or restricted key (read customers, subscriptions, events) for `koe accounts sync stripe`."},
-	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read, users:read, users:read.email). Unset: nothing is posted and the outbox waits."},
+	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read, users:read, users:read.email, commands). Unset: nothing is posted and the outbox waits."},
 	{"SLACK_APP_TOKEN", "", true, "App-level token (xapp-…, connections:write); set, `koe serve` takes the buttons over Socket Mode — no public URL needed."},
 	{"SLACK_SIGNING_SECRET", "", true, "The Slack app's signing secret; set, `koe serve` answers the buttons at POST /slack/interactivity (the app's Interactivity Request URL)."},
 	{"KOE_SLACK_API_URL", "", false, "Base URL of the Slack Web API (a proxy, a test server); Slack's own when unset."},

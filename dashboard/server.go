@@ -35,9 +35,10 @@ type Options struct {
 	Demo     bool
 	DemoUser feedback.User
 	Log      *slog.Logger
-	// SlackInteractivity, when set, answers Slack's interactivity requests (it verifies their
-	// signatures itself) at POST /slack/interactivity.
-	SlackInteractivity http.Handler
+	// SlackInteractivity and SlackCommands, when set, answer Slack's interactivity requests and
+	// slash commands (verifying their signatures themselves) at POST /slack/interactivity and
+	// POST /slack/commands.
+	SlackInteractivity, SlackCommands http.Handler
 }
 
 // Server serves the dashboard. It is safe for concurrent use.
@@ -84,6 +85,9 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/roadmap.json", s.roadmapJSON)
 	if s.opts.SlackInteractivity != nil {
 		r.POST("/slack/interactivity", gin.WrapH(s.opts.SlackInteractivity))
+	}
+	if s.opts.SlackCommands != nil {
+		r.POST("/slack/commands", gin.WrapH(s.opts.SlackCommands))
 	}
 
 	app := r.Group("/app", s.requireStaff)

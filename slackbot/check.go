@@ -13,8 +13,9 @@ import (
 )
 
 // Scopes the bot needs: to post; to read a channel's history when it must find out whether Slack
-// took a message before a failure; to see who pressed a button (their email maps them to Koe).
-var Scopes = []string{"chat:write", "channels:history", "groups:history", "channels:read", "users:read", "users:read.email"}
+// took a message before a failure; to see who pressed a button (their email maps them to Koe);
+// for the "Send to Koe" shortcut and /koe.
+var Scopes = []string{"chat:write", "channels:history", "groups:history", "channels:read", "users:read", "users:read.email", "commands"}
 
 // Finding is one line of `koe slack check`.
 type Finding struct {

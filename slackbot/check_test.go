@@ -51,7 +51,7 @@ func TestCheckSaysWhatIsMissing(t *testing.T) {
 	fake.mu.Lock()
 	fake.scopes = "chat:write"
 	fake.mu.Unlock()
-	if got := check(slackbot.Config{BotToken: "xoxb-test"}); !strings.Contains(got, "FAIL the token lacks the scopes channels:history, groups:history, channels:read, users:read, users:read.email") ||
+	if got := check(slackbot.Config{BotToken: "xoxb-test"}); !strings.Contains(got, "FAIL the token lacks the scopes channels:history, groups:history, channels:read, users:read, users:read.email, commands") ||
 		!strings.Contains(got, "FAIL KOE_SLACK_VOICE_CHANNEL is not set") {
 		t.Errorf("missing scopes not reported:\n%s", got)
 	}

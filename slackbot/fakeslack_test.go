@@ -43,7 +43,7 @@ type fakeSlack struct {
 
 func newFakeSlack() *fakeSlack {
 	return &fakeSlack{token: "xoxb-test", envelopes: make(chan map[string]any, 16), quit: make(chan struct{}), messages: map[string][]map[string]any{}, delay: 400 * time.Millisecond,
-		scopes: "chat:write,channels:history,groups:history,channels:read,users:read,users:read.email"}
+		scopes: "chat:write,channels:history,groups:history,channels:read,users:read,users:read.email,commands"}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -109,6 +109,9 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{"id": r.Form.Get("user"), "name": "someone",
 			"profile": map[string]any{"email": email, "real_name": "Someone"}}})
+	case "chat.getPermalink":
+		writeJSON(w, map[string]any{"ok": true, "channel": r.Form.Get("channel"),
+			"permalink": "https://koe-test.slack.com/archives/" + r.Form.Get("channel") + "/p" + strings.ReplaceAll(r.Form.Get("message_ts"), ".", "")})
 	case "chat.update":
 		f.mu.Lock()
 		f.updates = append(f.updates, map[string]string{"channel": r.Form.Get("channel"), "ts": r.Form.Get("ts"), "blocks": r.Form.Get("blocks")})

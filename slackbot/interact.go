@@ -3,7 +3,6 @@ package slackbot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,7 +32,9 @@ type InteractStore interface {
 // belongs to a Koe user with the cs, po or admin role may tag or link; the message is then
 // rendered again from the stored voice, with who did it.
 type Interactions struct {
-	Store         InteractStore
+	Store InteractStore
+	// Backlog, when set, serves the "Send to Koe" shortcut and /koe.
+	Backlog       Backlog
 	Config        Config
 	SigningSecret string
 	Log           *slog.Logger
@@ -59,15 +60,17 @@ func (h *Interactions) log() *slog.Logger {
 	return h.Log
 }
 
-func (h *Interactions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// verified reads the body of a request from Slack and checks its signature, answering 401 (and
+// false) when it is not Slack's.
+func (h *Interactions) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
-		return
+		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
 		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-		return
+		return nil, false
 	}
 	sv, err := slack.NewSecretsVerifier(r.Header, h.SigningSecret)
 	if err == nil {
@@ -77,6 +80,14 @@ func (h *Interactions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.log().Warn("slack request refused", "err", err, "remote", r.RemoteAddr)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
+}
+
+func (h *Interactions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.verified(w, r)
+	if !ok {
 		return
 	}
 	form, err := url.ParseQuery(string(body))
@@ -97,10 +108,14 @@ func (h *Interactions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Handle does what an interaction asks, however it came (HTTP or Socket Mode).
 func (h *Interactions) Handle(ctx context.Context, cb *slack.InteractionCallback) {
-	if cb.Type != slack.InteractionTypeBlockActions {
-		return
+	var msg string
+	switch {
+	case cb.Type == slack.InteractionTypeBlockActions:
+		msg = h.act(ctx, cb)
+	case cb.Type == slack.InteractionTypeMessageAction && cb.CallbackID == CaptureCallback:
+		msg = h.capture(ctx, cb)
 	}
-	if msg := h.act(ctx, cb); msg != "" {
+	if msg != "" {
 		h.reply(ctx, cb.ResponseURL, msg)
 	}
 }
@@ -151,17 +166,12 @@ func (h *Interactions) act(ctx context.Context, cb *slack.InteractionCallback) s
 
 // triager is the Koe user behind a Slack user, if they may triage.
 func (h *Interactions) triager(ctx context.Context, client *slack.Client, slackUser string) (store.Triager, error) {
-	u, err := client.GetUserInfoContext(ctx, slackUser)
-	if err != nil {
-		return store.Triager{}, fmt.Errorf("Koe could not look you up in Slack (%v); ask an admin to check the bot's users:read and users:read.email scopes", err)
+	ku, email, err := h.koeUser(ctx, client, slackUser)
+	if err != nil && email == "" {
+		return store.Triager{}, err
 	}
-	email := u.Profile.Email
-	if email == "" {
-		return store.Triager{}, errors.New("Koe cannot see your email in Slack; ask an admin to add the users:read.email scope")
-	}
-	ku, err := h.Store.UserByEmail(ctx, email)
 	if err != nil || (ku.Role != feedback.RoleAdmin && ku.Role != feedback.RoleCS && ku.Role != feedback.RolePO) {
-		return store.Triager{}, fmt.Errorf("Only Koe users with the cs, po or admin role can tag or link voices; ask an admin to add %s", email)
+		return store.Triager{}, fmt.Errorf("Only Koe users with the cs, po or admin role can tag, link or capture voices; ask an admin to add %s", email)
 	}
 	return store.Triager{UserID: ku.ID, Actor: "slack:" + email}, nil
 }

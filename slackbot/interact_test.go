@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -26,7 +27,13 @@ const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 func signed(t *testing.T, url_ string, payload map[string]any, at time.Time, key string) *http.Response {
 	t.Helper()
 	js, _ := json.Marshal(payload)
-	body := "payload=" + url.QueryEscape(string(js))
+	resp, _ := signedForm(t, url_, "payload="+url.QueryEscape(string(js)), at, key)
+	return resp
+}
+
+// signedForm posts a signed form body and returns the response and its body.
+func signedForm(t *testing.T, url_, body string, at time.Time, key string) (*http.Response, string) {
+	t.Helper()
 	ts := strconv.FormatInt(at.Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(key))
 	mac.Write([]byte("v0:" + ts + ":" + body))
@@ -38,8 +45,9 @@ func signed(t *testing.T, url_ string, payload map[string]any, at time.Time, key
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
 }
 
 func press(user, actionID, value, label, responseURL string) map[string]any {

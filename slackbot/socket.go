@@ -74,11 +74,14 @@ func (s *Socket) dispatch(ctx context.Context, client *socketmode.Client) {
 			if !s.first(evt.Request.EnvelopeID) {
 				continue // sent again before our ack arrived
 			}
-			if cb, ok := evt.Data.(slack.InteractionCallback); ok {
-				ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				s.Interactions.Handle(ictx, &cb)
-				cancel()
+			ictx, cancel := context.WithTimeout(ctx, time.Minute)
+			switch data := evt.Data.(type) {
+			case slack.InteractionCallback:
+				s.Interactions.Handle(ictx, &data)
+			case slack.SlashCommand:
+				s.Interactions.reply(ictx, data.ResponseURL, s.Interactions.Command(ictx, data))
 			}
+			cancel()
 		}
 	}
 }

@@ -44,8 +44,9 @@ embedded PostgreSQL if this process started it).`,
 			defer db.Close()
 			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log}
 			if e.cfg.Slack.SigningSecret != "" {
-				opts.SlackInteractivity = &slackbot.Interactions{Store: db, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
+				h := &slackbot.Interactions{Store: db, Backlog: db, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
 					Log: log.With("handler", "slack")}
+				opts.SlackInteractivity, opts.SlackCommands = h, h.Commands()
 			}
 			srv, err := dashboard.New(db, opts)
 			if err != nil {
@@ -64,7 +65,7 @@ embedded PostgreSQL if this process started it).`,
 				workers.Go(func() { watchBacklog(workCtx, log, cfg, db) })
 				if e.cfg.Slack.AppToken != "" {
 					sock := &slackbot.Socket{AppToken: e.cfg.Slack.AppToken,
-						Interactions: &slackbot.Interactions{Store: db, Config: cfg, Log: log.With("worker", "slack-socket")}}
+						Interactions: &slackbot.Interactions{Store: db, Backlog: db, Config: cfg, Log: log.With("worker", "slack-socket")}}
 					workers.Go(func() { sock.Run(workCtx) })
 				}
 			} else {

@@ -1,0 +1,218 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/scoring"
+	"github.com/koehq/koe/triage"
+)
+
+// CaptureCallback is the callback id of the "Send to Koe" message shortcut.
+const CaptureCallback = "koe_capture"
+
+// Backlog is what the shortcut and the slash command read and write besides the buttons' needs.
+type Backlog interface {
+	ingest.Store
+	triage.Store
+}
+
+// koeUser is the Koe user behind a Slack user, found by their Slack email.
+func (h *Interactions) koeUser(ctx context.Context, client *slack.Client, slackUser string) (feedback.User, string, error) {
+	u, err := client.GetUserInfoContext(ctx, slackUser)
+	if err != nil {
+		return feedback.User{}, "", fmt.Errorf("Koe could not look you up in Slack (%v); ask an admin to check the bot's users:read and users:read.email scopes", err)
+	}
+	email := u.Profile.Email
+	if email == "" {
+		return feedback.User{}, "", errors.New("Koe cannot see your email in Slack; ask an admin to add the users:read.email scope")
+	}
+	ku, err := h.Store.UserByEmail(ctx, email)
+	if err != nil {
+		return feedback.User{}, email, fmt.Errorf("%s is not a Koe user; ask an admin to add you", email)
+	}
+	return ku, email, nil
+}
+
+// capture saves the message a shortcut was used on as a voice, its author matched to an account
+// by their email like any other voice. The same message sent twice is one voice.
+func (h *Interactions) capture(ctx context.Context, cb *slack.InteractionCallback) string {
+	if h.Backlog == nil {
+		return "Koe: capturing messages is not set up on this Koe."
+	}
+	client := h.client()
+	if _, err := h.triager(ctx, client, cb.User.ID); err != nil {
+		return err.Error()
+	}
+	m := cb.Message
+	it := feedback.Item{SourceKind: feedback.SourceSlack, SourceName: "slack", SourceID: cb.Channel.ID + ":" + m.Timestamp,
+		ReceivedAt: slackTime(m.Timestamp), Body: m.Text, AuthorName: m.Username}
+	if m.User != "" {
+		if author, err := client.GetUserInfoContext(ctx, m.User); err == nil {
+			it.AuthorEmail, it.AuthorName = author.Profile.Email, author.RealName
+		}
+	}
+	if link, err := client.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: cb.Channel.ID, Ts: m.Timestamp}); err == nil {
+		it.URL = link
+	}
+	var problem string
+	p := &ingest.Pipeline{Store: h.Backlog, SourceType: "slack", Problem: func(pr ingest.Problem) { problem = pr.Why }}
+	c, err := p.Run(ctx, oneRecord{it})
+	switch {
+	case err != nil:
+		return "Koe could not save the message: " + err.Error()
+	case c.New == 1:
+		if _, err := triage.SuggestNew(ctx, h.Backlog); err != nil {
+			h.log().Warn("suggestions for a captured voice", "err", err)
+		}
+		return "Saved to Koe as a voice."
+	case problem != "":
+		return "Koe did not save the message: " + problem
+	}
+	return "This message is in Koe already."
+}
+
+func slackTime(ts string) time.Time {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return time.Now()
+	}
+	us, _ := strconv.ParseInt(frac, 10, 64)
+	return time.Unix(s, us*1000)
+}
+
+// oneRecord is a source of one voice.
+type oneRecord struct{ it feedback.Item }
+
+func (o oneRecord) Kind() feedback.SourceKind { return o.it.SourceKind }
+func (o oneRecord) Name() string              { return o.it.SourceName }
+func (o oneRecord) Pull(_ context.Context, _ string, emit func(ingest.Batch) error) error {
+	return emit(ingest.Batch{Records: []ingest.Record{{Item: o.it, Where: "slack message " + o.it.SourceID}}})
+}
+
+// Command answers /koe: top, search WORDS, request ID. Any Koe user may ask; the answer shows
+// internal figures, so it goes only to them.
+func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) string {
+	c := h.Config.Defaults()
+	if h.Backlog == nil {
+		return "Koe: /koe is not set up on this Koe."
+	}
+	if _, _, err := h.koeUser(ctx, h.client(), cmd.UserID); err != nil {
+		return err.Error()
+	}
+	verb, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
+	rest = strings.TrimSpace(rest)
+	usage := "Usage: /koe top · /koe search WORDS · /koe request ID"
+	switch verb {
+	case "top":
+		ranked, err := h.rank(ctx)
+		if err != nil {
+			return "Koe: " + err.Error()
+		}
+		if len(ranked) == 0 {
+			return "No open requests yet."
+		}
+		var b strings.Builder
+		for i, r := range ranked[:min(5, len(ranked))] {
+			fmt.Fprintf(&b, "%d. #%d %s — %s %s · %d %s\n", i+1, r.RequestID, escape(r.Title), yen(r.Score), c.w("at_stake"), r.Accounts, c.w("accounts"))
+		}
+		return b.String()
+	case "search":
+		if rest == "" {
+			return usage
+		}
+		s, err := triage.Suggester(ctx, h.Backlog)
+		if err != nil {
+			return "Koe: " + err.Error()
+		}
+		var b strings.Builder
+		for _, sg := range s.Suggest(rest, 5) {
+			if sg.Score < 0.05 {
+				continue
+			}
+			id, _ := strconv.ParseInt(sg.RequestID, 10, 64)
+			if r, err := h.Store.RequestByID(ctx, id); err == nil {
+				fmt.Fprintf(&b, "#%d %s (%.2f)\n", r.ID, escape(r.Title), sg.Score)
+			}
+		}
+		if b.Len() == 0 {
+			return "No request looks like “" + escape(rest) + "”."
+		}
+		return b.String()
+	case "request":
+		id, err := strconv.ParseInt(strings.TrimPrefix(rest, "#"), 10, 64)
+		if err != nil {
+			return usage
+		}
+		r, err := h.Store.RequestByID(ctx, id)
+		if err != nil {
+			return "Koe: " + err.Error()
+		}
+		line := fmt.Sprintf("#%d %s · %s: %s", r.ID, escape(r.Title), c.w("status"), r.Status)
+		if ranked, err := h.rank(ctx); err == nil {
+			for _, x := range ranked {
+				if x.RequestID == r.ID {
+					line += fmt.Sprintf(" · %s %s · %d %s (rank %d)", yen(x.Score), c.w("at_stake"), x.Accounts, c.w("accounts"), x.Rank)
+				}
+			}
+		}
+		return line
+	}
+	return usage
+}
+
+func (h *Interactions) rank(ctx context.Context) ([]scoring.Ranked, error) {
+	w, err := triage.Weights(ctx, h.Backlog)
+	if err != nil {
+		return nil, err
+	}
+	return triage.Rank(ctx, h.Backlog, feedback.BacklogFilter{}, w, time.Now(), 0)
+}
+
+// Commands answers slash commands at Koe's HTTP endpoint, verified like the buttons. An answer
+// ready within two seconds comes back in the response; a slower one says it is working and
+// follows through the response_url.
+func (h *Interactions) Commands() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := h.verified(w, r)
+		if !ok {
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		cmd := slack.SlashCommand{Command: form.Get("command"), Text: form.Get("text"), UserID: form.Get("user_id"),
+			ChannelID: form.Get("channel_id"), ResponseURL: form.Get("response_url"), TeamID: form.Get("team_id")}
+		answer := make(chan string, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+			defer cancel()
+			answer <- h.Command(ctx, cmd)
+		}()
+		var text string
+		select {
+		case text = <-answer:
+		case <-time.After(2 * time.Second):
+			text = "Working on it…"
+			go func() {
+				h.reply(context.Background(), cmd.ResponseURL, <-answer)
+			}()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"response_type": slack.ResponseTypeEphemeral, "text": text})
+	})
+}
