@@ -108,7 +108,7 @@ func TestStaffPagesNeedSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/app", "/app/requests", "/app/requests.json"} {
+	for _, path := range []string{"/app", "/app/requests", "/app/requests.json", "/app/slack"} {
 		code, body := get(t, srv.Handler(), path)
 		if code != http.StatusUnauthorized {
 			t.Errorf("%s without sign-in: status %d, want 401", path, code)
@@ -167,5 +167,29 @@ func TestSlackInteractivityRoute(t *testing.T) {
 	withSlack.Handler().ServeHTTP(rec, req)
 	if rec.Code != http.StatusUnauthorized {
 		t.Fatalf("an unsigned request: %d", rec.Code)
+	}
+}
+
+func TestSlackOutboxPage(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	if err := db.Enqueue(ctx, []store.OutboxMessage{{DedupeKey: "voice:x", Kind: "voice", Subject: map[string]any{"feedback_id": 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	row, err := db.ClaimOutbox(ctx, time.Minute)
+	if err != nil || row == nil {
+		t.Fatalf("claim: %v %v", row, err)
+	}
+	if err := db.GiveUp(ctx, row.ID, "channel_not_found <b>"); err != nil {
+		t.Fatal(err)
+	}
+	demo, err := dashboard.New(db, dashboard.Options{Demo: true, DemoUser: feedback.User{ID: 1, Email: "demo@example.com", Role: feedback.RoleAdmin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := get(t, demo.Handler(), "/app/slack", "Accept-Language", "en")
+	if code != http.StatusOK || !strings.Contains(body, "Messages given up on") || !strings.Contains(body, "channel_not_found &lt;b&gt;") ||
+		!strings.Contains(body, "koe slack retry ID") {
+		t.Fatalf("/app/slack: %d\n%s", code, body)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
 )
 
@@ -26,6 +27,7 @@ type Store interface {
 	triage.Store
 	Ping(ctx context.Context) error
 	PublicRequests(ctx context.Context) ([]feedback.PublicRequest, error)
+	Outbox(ctx context.Context, failedOnly bool, limit int) ([]store.OutboxEntry, error)
 }
 
 // Options configures the server.
@@ -62,8 +64,15 @@ func New(store Store, opts Options) (*Server, error) {
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
 		"yenf":        func(x float64) string { return feedback.Money{Minor: int64(x + 0.5), Currency: "JPY"}.String() },
+		"dict": func(kv ...any) map[string]any { // for passing more than one value to a template
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -94,6 +103,7 @@ func (s *Server) Handler() http.Handler {
 	app.GET("", func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") })
 	app.GET("/requests", s.requestsPage)
 	app.GET("/requests.json", s.requestsJSON)
+	app.GET("/slack", s.slackPage)
 	r.NoRoute(func(c *gin.Context) { s.message(c, http.StatusNotFound, "Not found", "There is no page here.") })
 	return r
 }
