@@ -31,6 +31,7 @@ type fakeSlack struct {
 	// updates are chat.update calls; replies are what was posted to a response_url.
 	updates []map[string]string
 	replies []map[string]any
+	views   []map[string]any // views.open bodies
 	// Socket Mode: envelopes to send on the open websocket ("drop" closes it instead), the acks
 	// read back, and how many connections were opened.
 	envelopes chan map[string]any
@@ -109,6 +110,13 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{"id": r.Form.Get("user"), "name": "someone",
 			"profile": map[string]any{"email": email, "real_name": "Someone"}}})
+	case "views.open": // JSON, not a form
+		var v map[string]any
+		json.NewDecoder(r.Body).Decode(&v)
+		f.mu.Lock()
+		f.views = append(f.views, v)
+		f.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "V1"}})
 	case "chat.getPermalink":
 		writeJSON(w, map[string]any{"ok": true, "channel": r.Form.Get("channel"),
 			"permalink": "https://koe-test.slack.com/archives/" + r.Form.Get("channel") + "/p" + strings.ReplaceAll(r.Form.Get("message_ts"), ".", "")})

@@ -24,6 +24,7 @@ type InteractStore interface {
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	TagFeedback(ctx context.Context, id int64, tag feedback.Tag, u store.Triager) error
 	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
+	RankedRequests(ctx context.Context) ([]feedback.Request, error)
 }
 
 // Interactions answers Slack's interactivity requests (the buttons on a voice) at Koe's HTTP
@@ -102,6 +103,15 @@ func (h *Interactions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Slack wants an answer within 3 seconds; the work is a few queries and one API call.
 	ctx, cancel := context.WithTimeout(r.Context(), 2500*time.Millisecond)
 	defer cancel()
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		if errs := h.Submit(ctx, &cb); errs != nil {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"response_action": "errors", "errors": errs})
+			return
+		}
+		w.WriteHeader(http.StatusOK) // an empty 200 closes the modal
+		return
+	}
 	h.Handle(ctx, &cb)
 	w.WriteHeader(http.StatusOK) // also for what is not ours to handle: Slack wants a 200
 }
@@ -122,27 +132,30 @@ func (h *Interactions) Handle(ctx context.Context, cb *slack.InteractionCallback
 
 // act does what the button says and returns what to tell the person, if anything.
 func (h *Interactions) act(ctx context.Context, cb *slack.InteractionCallback) string {
-	c := h.Config.Defaults()
+	const stale = "Koe: this button is from an older Koe; open the voice in Koe instead."
 	client := h.client()
 	for _, a := range cb.ActionCallback.BlockActions {
-		if !strings.HasPrefix(a.ActionID, ActionTag) && a.ActionID != ActionLink {
+		if !strings.HasPrefix(a.ActionID, ActionTag) && a.ActionID != ActionLink && a.ActionID != ActionPick {
 			continue
 		}
-		id, arg, ok := strings.Cut(a.Value, ":")
+		id, arg, _ := strings.Cut(a.Value, ":")
 		voice, err := strconv.ParseInt(id, 10, 64)
-		if !ok || err != nil {
-			return "Koe: this button is from an older Koe; open the voice in Koe instead."
+		if err != nil {
+			return stale
 		}
 		who, err := h.triager(ctx, client, cb.User.ID)
 		if err != nil {
 			return err.Error()
 		}
-		if strings.HasPrefix(a.ActionID, ActionTag) {
+		switch {
+		case a.ActionID == ActionPick:
+			err = h.pick(ctx, client, cb, voice)
+		case strings.HasPrefix(a.ActionID, ActionTag):
 			err = h.Store.TagFeedback(ctx, voice, feedback.Tag(arg), who)
-		} else {
+		default:
 			req, perr := strconv.ParseInt(arg, 10, 64)
 			if perr != nil {
-				return "Koe: this button is from an older Koe; open the voice in Koe instead."
+				return stale
 			}
 			err = h.Store.LinkFeedback(ctx, voice, req, who)
 		}
@@ -150,18 +163,99 @@ func (h *Interactions) act(ctx context.Context, cb *slack.InteractionCallback) s
 			h.log().Warn("slack action failed", "action", a.ActionID, "voice", voice, "err", err)
 			return "Koe: " + err.Error()
 		}
-		msg, err := c.render(ctx, h.Store, &store.OutboxRow{Kind: KindVoice, Subject: map[string]any{"feedback_id": voice}})
-		if err != nil {
-			return "Koe: " + err.Error()
-		}
-		done := fmt.Sprintf("<@%s> · %s", cb.User.ID, a.Text.Text)
-		blocks := append(msg.blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, done, false, false)))
-		if _, _, _, err := client.UpdateMessageContext(ctx, cb.Channel.ID, cb.Container.MessageTs,
-			slack.MsgOptionText(msg.text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
-			h.log().Warn("slack message not updated", "err", err) // the change is stored; the message catches up on the next press
+		if a.ActionID != ActionPick {
+			h.update(ctx, client, cb.Channel.ID, cb.Container.MessageTs, voice, fmt.Sprintf("<@%s> · %s", cb.User.ID, a.Text.Text))
 		}
 	}
 	return ""
+}
+
+// update renders a voice's message again from the stored voice, with what was just done.
+func (h *Interactions) update(ctx context.Context, client *slack.Client, channel, ts string, voice int64, done string) {
+	msg, err := h.Config.Defaults().render(ctx, h.Store, &store.OutboxRow{Kind: KindVoice, Subject: map[string]any{"feedback_id": voice}})
+	if err != nil {
+		h.log().Warn("slack message not rendered", "voice", voice, "err", err)
+		return
+	}
+	blocks := append(msg.blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, done, false, false)))
+	if _, _, _, err := client.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(msg.text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		h.log().Warn("slack message not updated", "err", err) // the change is stored; the message catches up on the next press
+	}
+}
+
+// The modal to pick a request for a voice.
+const (
+	pickCallback = "koe_pick_request"
+	pickBlock    = "koe_request"
+	pickSelect   = "koe_request_select"
+)
+
+// pick opens a modal listing requests (the voice's suggestions first) in a select Slack lets
+// people type to search.
+func (h *Interactions) pick(ctx context.Context, client *slack.Client, cb *slack.InteractionCallback, voice int64) error {
+	c := h.Config.Defaults()
+	var opts []*slack.OptionBlockObject
+	seen := map[int64]bool{}
+	add := func(r feedback.Request) {
+		if len(opts) < 100 && !seen[r.ID] {
+			seen[r.ID] = true
+			opts = append(opts, slack.NewOptionBlockObject(strconv.FormatInt(r.ID, 10),
+				slack.NewTextBlockObject(slack.PlainTextType, trim(fmt.Sprintf("#%d %s", r.ID, r.Title), 72), false, false), nil))
+		}
+	}
+	if reqs, _, err := h.Store.Suggestions(ctx, voice); err == nil {
+		for _, r := range reqs {
+			add(r)
+		}
+	}
+	all, err := h.Store.RankedRequests(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range all {
+		add(r)
+	}
+	if len(opts) == 0 {
+		return fmt.Errorf("there are no requests yet; create one in Koe first")
+	}
+	plain := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(c.w("search")), pickSelect, opts...)
+	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: pickCallback, Title: plain(c.w("pick_title")),
+		Submit: plain(c.w("link_submit")), Close: plain(c.w("cancel")),
+		PrivateMetadata: fmt.Sprintf("%d:%s:%s", voice, cb.Channel.ID, cb.Container.MessageTs),
+		Blocks:          slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock(pickBlock, plain(c.w("request")), nil, sel)}}}
+	_, err = client.OpenViewContext(ctx, cb.TriggerID, view)
+	return err
+}
+
+// Submit handles the modal's submission: links the voice and updates its message. What it
+// returns, if anything, is shown in the modal against the select.
+func (h *Interactions) Submit(ctx context.Context, cb *slack.InteractionCallback) map[string]string {
+	if cb.Type != slack.InteractionTypeViewSubmission || cb.View.CallbackID != pickCallback {
+		return nil
+	}
+	fail := func(msg string) map[string]string { return map[string]string{pickBlock: msg} }
+	parts := strings.SplitN(cb.View.PrivateMetadata, ":", 3)
+	voice, err := strconv.ParseInt(parts[0], 10, 64)
+	if len(parts) != 3 || err != nil {
+		return fail("This form is from an older Koe; press the button again.")
+	}
+	req, err := strconv.ParseInt(cb.View.State.Values[pickBlock][pickSelect].SelectedOption.Value, 10, 64)
+	if err != nil {
+		return fail("Pick a request.")
+	}
+	client := h.client()
+	who, err := h.triager(ctx, client, cb.User.ID)
+	if err != nil {
+		return fail(err.Error())
+	}
+	if err := h.Store.LinkFeedback(ctx, voice, req, who); err != nil {
+		return fail(err.Error())
+	}
+	h.update(ctx, client, parts[1], parts[2], voice, fmt.Sprintf("<@%s> · #%d", cb.User.ID, req))
+	return nil
 }
 
 // triager is the Koe user behind a Slack user, if they may triage.

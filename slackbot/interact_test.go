@@ -150,3 +150,63 @@ func TestButtonsTagAndLinkFromSlack(t *testing.T) {
 		t.Fatalf("updated message = %v", last)
 	}
 }
+
+func TestPickAnotherRequestInAModal(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	fake := newFakeSlack()
+	fake.users = map[string]string{"UCS": "hanako@koe.example", "UVIEW": "viewer@koe.example"}
+	slackSrv := httptest.NewServer(fake)
+	defer slackSrv.Close()
+	for _, u := range []feedback.User{{Email: "hanako@koe.example", Role: feedback.RoleCS}, {Email: "viewer@koe.example", Role: feedback.RoleViewer}} {
+		if _, err := db.SaveUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := slackbot.Config{BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/", Language: "en"}
+	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"need audit logs","date":"TODAY"}`)
+	ids, err := db.RequestIDsByTitle(ctx, []string{"Audit log", "SSO"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(&slackbot.Interactions{Store: db, Config: cfg, SigningSecret: secret})
+	defer srv.Close()
+
+	open := press("UCS", slackbot.ActionPick, "1", "Pick another request…", slackSrv.URL+"/respond")
+	open["trigger_id"] = "13345224609.738474920.8088930838d88f008e0"
+	if r := signed(t, srv.URL, open, time.Now(), secret); r.StatusCode != 200 {
+		t.Fatalf("pick: %d", r.StatusCode)
+	}
+	fake.mu.Lock()
+	if len(fake.views) != 1 || fake.views[0]["trigger_id"] != open["trigger_id"] {
+		t.Fatalf("views.open = %v", fake.views)
+	}
+	view := fmt.Sprint(fake.views[0]["view"])
+	fake.mu.Unlock()
+	if !strings.Contains(view, "Audit log") || !strings.Contains(view, "static_select") || !strings.Contains(view, "private_metadata:1:CVOICE:1790000000.000001") {
+		t.Fatalf("modal = %s", view)
+	}
+	submit := func(user string, request int64) (int, string) {
+		payload := map[string]any{"type": "view_submission", "user": map[string]any{"id": user},
+			"view": map[string]any{"id": "V1", "callback_id": "koe_pick_request", "private_metadata": "1:CVOICE:1790000000.000001",
+				"state": map[string]any{"values": map[string]any{"koe_request": map[string]any{"koe_request_select": map[string]any{
+					"type": "static_select", "selected_option": map[string]any{"value": fmt.Sprint(request), "text": map[string]any{"type": "plain_text", "text": "x"}}}}}}}}
+		js, _ := json.Marshal(payload)
+		r, body := signedForm(t, srv.URL, "payload="+url.QueryEscape(string(js)), time.Now(), secret)
+		return r.StatusCode, body
+	}
+	if code, body := submit("UVIEW", ids["SSO"]); code != 200 || !strings.Contains(body, `"response_action":"errors"`) || !strings.Contains(body, "cs, po or admin") {
+		t.Fatalf("a viewer's submission: %d %s", code, body)
+	}
+	if code, body := submit("UCS", ids["SSO"]); code != 200 || body != "" {
+		t.Fatalf("submission: %d %q", code, body)
+	}
+	if it, _ := db.FeedbackByID(ctx, 1); it.RequestID == nil || *it.RequestID != ids["SSO"] {
+		t.Fatalf("voice not linked: %+v", it)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.updates) != 1 || fake.updates[0]["ts"] != "1790000000.000001" || !strings.Contains(fake.updates[0]["blocks"], "SSO") {
+		t.Fatalf("updates = %v", fake.updates)
+	}
+}

@@ -30,12 +30,14 @@ var words = map[string]map[string]string{
 	"ja": {"voice": "お客様の声", "review": "レビュー", "account": "アカウント", "unknown": "不明なアカウント", "plan": "プラン",
 		"suggested": "関連しそうなリクエスト", "none": "該当なし（新しいリクエスト？）", "source": "元の場所",
 		"summary": "件の注目レビュー", "rating": "評価", "tag": "タグ", "request": "リクエスト", "link": "このリクエストに紐付け",
+		"pick": "別のリクエストを選ぶ…", "pick_title": "リクエストを選ぶ", "link_submit": "紐付ける", "cancel": "キャンセル", "search": "入力して検索",
 		"churn_alert": "解約リスク（大口）", "at_stake": "年間の影響額", "accounts": "社", "notable_request": "注目リクエスト",
 		"update": "更新", "digest": "今週のトップリクエスト", "movers": "今週伸びたリクエスト", "backlog": "バックログを開く", "status": "ステータス",
 		"churn_risk": "解約リスク", "expansion": "拡大", "usability": "使いやすさ", "internal_efficiency": "社内効率"},
 	"en": {"voice": "Customer voice", "review": "Review", "account": "Account", "unknown": "Unknown account", "plan": "Plan",
 		"suggested": "Likely request", "none": "none (a new request?)", "source": "Source",
 		"summary": "notable reviews", "rating": "Rating", "tag": "Tag", "request": "Request", "link": "Link to this request",
+		"pick": "Pick another request…", "pick_title": "Pick a request", "link_submit": "Link", "cancel": "Cancel", "search": "Type to search",
 		"churn_alert": "Churn risk from a big account", "at_stake": "at stake per year", "accounts": "accounts", "notable_request": "Notable request",
 		"update": "Update", "digest": "This week's top requests", "movers": "Biggest movers this week", "backlog": "Open the backlog", "status": "Status",
 		"churn_risk": "Churn risk", "expansion": "Expansion", "usability": "Usability", "internal_efficiency": "Internal efficiency"},
@@ -148,6 +150,7 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 const (
 	ActionTag  = "koe_tag"
 	ActionLink = "koe_link"
+	ActionPick = "koe_pick" // value: the voice id; opens a modal to pick any request
 )
 
 // buttons tag the voice, or link it to the suggested request; the chosen tag is shown pressed.
@@ -165,6 +168,8 @@ func (c Config) buttons(it feedback.Item, suggested *feedback.Request) slack.Blo
 		els = append(els, slack.NewButtonBlockElement(ActionLink, fmt.Sprintf("%d:%d", it.ID, suggested.ID),
 			slack.NewTextBlockObject(slack.PlainTextType, trim(c.w("link")+": "+suggested.Title, 70), false, false)))
 	}
+	els = append(els, slack.NewButtonBlockElement(ActionPick, strconv.FormatInt(it.ID, 10),
+		slack.NewTextBlockObject(slack.PlainTextType, c.w("pick"), false, false)))
 	return slack.NewActionBlock(fmt.Sprintf("koe_voice_%d", it.ID), els...)
 }
 

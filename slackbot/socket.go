@@ -68,6 +68,10 @@ func (s *Socket) dispatch(ctx context.Context, client *socketmode.Client) {
 			if evt.Request == nil {
 				continue
 			}
+			if cb, ok := evt.Data.(slack.InteractionCallback); ok && cb.Type == slack.InteractionTypeViewSubmission {
+				s.submit(ctx, client, evt.Request.EnvelopeID, &cb)
+				continue
+			}
 			if err := client.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
 				s.Interactions.log().Warn("slack socket mode ack", "err", err)
 			}
@@ -83,6 +87,21 @@ func (s *Socket) dispatch(ctx context.Context, client *socketmode.Client) {
 			}
 			cancel()
 		}
+	}
+}
+
+// submit answers a modal's submission in its ack: nothing closes the modal, errors stay in it.
+func (s *Socket) submit(ctx context.Context, client *socketmode.Client, envelope string, cb *slack.InteractionCallback) {
+	var payload any
+	if s.first(envelope) {
+		ictx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+		if errs := s.Interactions.Submit(ictx, cb); errs != nil {
+			payload = map[string]any{"response_action": "errors", "errors": errs}
+		}
+		cancel()
+	}
+	if err := client.AckCtx(ctx, envelope, payload); err != nil {
+		s.Interactions.log().Warn("slack socket mode ack", "err", err)
 	}
 }
 
