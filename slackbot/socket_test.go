@@ -70,6 +70,10 @@ func TestSocketModeAcksDedupesAndReconnects(t *testing.T) {
 	// The websocket drops; the client opens a new one and goes on.
 	fake.envelopes <- map[string]any{"type": "drop"}
 	eventually(t, "a second connection", func() bool { fake.mu.Lock(); defer fake.mu.Unlock(); return fake.opened >= 2 })
+	// An Events API envelope (Koe subscribes to none yet) is acked all the same.
+	fake.envelopes <- map[string]any{"envelope_id": "ev1", "type": "events_api", "accepts_response_payload": false, "retry_attempt": 0,
+		"payload": map[string]any{"type": "event_callback", "event_id": "Ev1", "event": map[string]any{"type": "app_mention", "text": "hi"}}}
+	eventually(t, "the event acked", acked("ev1", 1))
 	fake.envelopes <- envelope("e2", "expansion")
 	eventually(t, "e2 applied", func() bool { return acked("e2", 1)() && tagIs(feedback.TagExpansion)() })
 
