@@ -49,11 +49,7 @@ func Check(ctx context.Context, c Config) []Finding {
 		return []Finding{{false, "SLACK_BOT_TOKEN is not set: create a Slack app, install it to the workspace and set its bot token (xoxb-…); until then voices wait in the outbox"}}
 	}
 	rec := &scopeRecorder{next: http.DefaultTransport}
-	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second, Transport: rec})}
-	if c.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(strings.TrimRight(c.APIURL, "/")+"/"))
-	}
-	client := slack.New(c.BotToken, opts...)
+	client := c.client(&http.Client{Timeout: 15 * time.Second, Transport: rec})
 	var out []Finding
 	auth, err := client.AuthTestContext(ctx)
 	if err != nil {

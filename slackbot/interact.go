@@ -42,17 +42,7 @@ type Interactions struct {
 	HTTP          *http.Client
 }
 
-func (h *Interactions) client() *slack.Client {
-	hc := h.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 10 * time.Second}
-	}
-	opts := []slack.Option{slack.OptionHTTPClient(hc)}
-	if h.Config.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(strings.TrimRight(h.Config.APIURL, "/")+"/"))
-	}
-	return slack.New(h.Config.BotToken, opts...)
-}
+func (h *Interactions) client() *slack.Client { return h.Config.client(h.httpClient()) }
 
 func (h *Interactions) log() *slog.Logger {
 	if h.Log == nil {

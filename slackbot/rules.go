@@ -7,7 +7,11 @@ package slackbot
 import (
 	"fmt"
 	"math"
+	"net/http"
+	"strings"
 	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
@@ -129,6 +133,19 @@ func reviewIDs(msgs []store.OutboxMessage) []any {
 		out[i] = m.Subject["feedback_id"]
 	}
 	return out
+}
+
+// client is the Slack client every part of the bot uses: hc (a 30-second one when nil), the
+// configured API URL, the bot token; extra adds options (the app-level token).
+func (c Config) client(hc *http.Client, extra ...slack.Option) *slack.Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	opts := append([]slack.Option{slack.OptionHTTPClient(hc)}, extra...)
+	if c.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(strings.TrimRight(c.APIURL, "/")+"/"))
+	}
+	return slack.New(c.BotToken, opts...)
 }
 
 // channel is where messages of a kind go, and the variable that sets it.

@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -27,11 +26,7 @@ type Socket struct {
 // Run holds the connection until ctx ends.
 func (s *Socket) Run(ctx context.Context) {
 	h := s.Interactions
-	opts := []slack.Option{slack.OptionAppLevelToken(s.AppToken), slack.OptionHTTPClient(h.httpClient())}
-	if h.Config.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(strings.TrimRight(h.Config.APIURL, "/")+"/"))
-	}
-	client := socketmode.New(slack.New(h.Config.BotToken, opts...))
+	client := socketmode.New(h.Config.client(h.httpClient(), slack.OptionAppLevelToken(s.AppToken)))
 	go s.dispatch(ctx, client)
 	backoff := s.Backoff
 	if backoff == 0 {

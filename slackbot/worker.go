@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -89,15 +88,7 @@ func (w *Worker) init() {
 				}
 			}
 		}
-		hc := w.HTTP
-		if hc == nil {
-			hc = &http.Client{Timeout: 30 * time.Second}
-		}
-		opts := []slack.Option{slack.OptionHTTPClient(hc)}
-		if w.Config.APIURL != "" {
-			opts = append(opts, slack.OptionAPIURL(strings.TrimRight(w.Config.APIURL, "/")+"/"))
-		}
-		w.client = slack.New(w.Config.BotToken, opts...)
+		w.client = w.Config.client(w.HTTP)
 		w.last = map[string]time.Time{}
 	})
 }
