@@ -76,6 +76,9 @@ func TestSocketModeAcksDedupesAndReconnects(t *testing.T) {
 	eventually(t, "the event acked", acked("ev1", 1))
 	fake.envelopes <- envelope("e2", "expansion")
 	eventually(t, "e2 applied", func() bool { return acked("e2", 1)() && tagIs(feedback.TagExpansion)() })
+	// Envelopes are handled in order, so once e2's message update is there, the resent e1 has
+	// had its chance to update twice.
+	eventually(t, "e2's message update", func() bool { fake.mu.Lock(); defer fake.mu.Unlock(); return len(fake.updates) >= 2 })
 
 	fake.mu.Lock()
 	defer fake.mu.Unlock()
