@@ -30,6 +30,11 @@ type Config struct {
 	// KintoneToken and StripeAPIKey are the account syncs' credentials.
 	KintoneToken string
 	StripeAPIKey string
+	// GoogleClientID and AllowedDomains set up staff sign-in with Google; SessionTTL is how long
+	// a sign-in lasts.
+	GoogleClientID string
+	AllowedDomains []string
+	SessionTTL     time.Duration
 	// Slack is the Slack bot's configuration.
 	Slack Slack
 	// ShutdownTimeout bounds how long in-flight work may take after a stop signal.
@@ -76,6 +81,9 @@ var Vars = []Var{
 	{"KOE_FREEMAIL_DOMAINS", "", false, "Extra free-mail or carrier domains (comma-separated) that never match an account by domain."},
 	{"KOE_KINTONE_TOKEN", "", true, "API token of the kintone app `koe accounts sync kintone` reads (view permission)."},
 	{"STRIPE_API_KEY", "", true, "Stripe secret or restricted key (read customers, subscriptions, events) for `koe accounts sync stripe`."},
+	{"KOE_GOOGLE_CLIENT_ID", "", false, "OAuth client id (…apps.googleusercontent.com) of the staff \"Sign in with Google\" button; unset, only `koe demo` signs anyone in."},
+	{"KOE_ALLOWED_DOMAINS", "", false, "Google Workspace domains (comma-separated) whose members may sign in; required with KOE_GOOGLE_CLIENT_ID."},
+	{"KOE_SESSION_TTL", "12h", false, "How long a staff sign-in lasts."},
 	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read, users:read, users:read.email, commands). Unset: nothing is posted and the outbox waits."},
 	{"SLACK_APP_TOKEN", "", true, "App-level token (xapp-…, connections:write); set, `koe serve` takes the buttons over Socket Mode — no public URL needed."},
 	{"SLACK_SIGNING_SECRET", "", true, "The Slack app's signing secret; set, `koe serve` answers the buttons at POST /slack/interactivity (the app's Interactivity Request URL)."},
@@ -120,6 +128,20 @@ func Load(getenv func(string) string) (Config, error) {
 		CompanyName:  get("KOE_COMPANY_NAME"),
 		KintoneToken: get("KOE_KINTONE_TOKEN"),
 		StripeAPIKey: get("STRIPE_API_KEY"),
+	}
+	c.GoogleClientID = get("KOE_GOOGLE_CLIENT_ID")
+	for _, d := range strings.Split(get("KOE_ALLOWED_DOMAINS"), ",") {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			c.AllowedDomains = append(c.AllowedDomains, d)
+		}
+	}
+	if c.GoogleClientID != "" && len(c.AllowedDomains) == 0 {
+		return c, fmt.Errorf("KOE_GOOGLE_CLIENT_ID is set but KOE_ALLOWED_DOMAINS is empty: name the Google Workspace domain(s) whose members may sign in")
+	}
+	if ttl, err := time.ParseDuration(get("KOE_SESSION_TTL")); err != nil || ttl <= 0 {
+		return c, fmt.Errorf("KOE_SESSION_TTL=%q: use a duration such as 12h", get("KOE_SESSION_TTL"))
+	} else {
+		c.SessionTTL = ttl
 	}
 	c.Slack = Slack{BotToken: get("SLACK_BOT_TOKEN"), APIURL: get("KOE_SLACK_API_URL"), SigningSecret: get("SLACK_SIGNING_SECRET"),
 		AppToken:     get("SLACK_APP_TOKEN"),

@@ -36,6 +36,8 @@ func TestLoadRejects(t *testing.T) {
 		"bad show mrr": {"KOE_SLACK_SHOW_MRR": "maybe"},
 		"bad rating":   {"KOE_SLACK_REVIEW_LOW": "7"},
 		"bad burst":    {"KOE_SLACK_BURST": "0"},
+		"no domains":   {"KOE_GOOGLE_CLIENT_ID": "x.apps.googleusercontent.com"},
+		"bad ttl":      {"KOE_SESSION_TTL": "forever"},
 		"bad digest":   {"KOE_SLACK_DIGEST_AT": "Funday 9:00"},
 		"bad minutes":  {"KOE_SLACK_DIGEST_AT": "Mon 09:30"},
 		"bad zone":     {"KOE_SLACK_TIMEZONE": "Mars/Olympus"},

@@ -1,26 +1,107 @@
 package dashboard
 
 import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"time"
+
 	"github.com/gin-gonic/gin"
 
+	"github.com/koehq/koe/auth"
 	"github.com/koehq/koe/feedback"
 )
 
-const userKey = "koe.user"
+const (
+	userKey       = "koe.user"
+	csrfKey       = "koe.csrf"
+	sessionCookie = "koe_session"
+)
 
-// requireStaff lets only a signed-in staff member through. Until staff sign-in exists, only the
-// demo's automatic sign-in passes; everyone else gets 401.
-func (s *Server) requireStaff(c *gin.Context) {
+// Verifier checks a Google ID token (auth.Google in production).
+type Verifier interface {
+	Verify(ctx context.Context, token string) (auth.Identity, error)
+}
+
+// route is one staff route and the role it needs.
+type route struct {
+	method, path string
+	role         feedback.Role
+	handler      gin.HandlerFunc
+}
+
+// Route describes a staff route for tests and documentation.
+type Route struct {
+	Method, Path string
+	Role         feedback.Role
+}
+
+// Routes lists every staff route with the role it needs.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.staffRoutes() {
+		out = append(out, Route{r.method, r.path, r.role})
+	}
+	return out
+}
+
+// allowed says whether role may use a route that needs need: admin everything; cs triage; po
+// status and public wording; any staff member reads.
+func allowed(role, need feedback.Role) bool {
+	return role == feedback.RoleAdmin || need == feedback.RoleViewer || role == need
+}
+
+// authenticate finds the signed-in user: the demo's automatic admin in `koe demo` only, else the
+// session cookie's. It answers 401 when there is none.
+func (s *Server) authenticate(c *gin.Context) {
 	if s.opts.Demo {
 		c.Set(userKey, s.opts.DemoUser)
+		c.Set(csrfKey, s.demoCSRF)
 		c.Next()
 		return
+	}
+	token, err := c.Cookie(sessionCookie)
+	if err == nil && token != "" {
+		if sess, err := s.store.SessionByToken(c.Request.Context(), token); err == nil {
+			c.Set(userKey, sess.User)
+			c.Set(csrfKey, sess.CSRF)
+			c.Next()
+			return
+		}
 	}
 	s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "Sign in as a staff member to see this page."))
 	c.Abort()
 }
 
-// currentUser returns the signed-in user set by requireStaff.
+// require lets through users whose role may use the route, and for a change (any method but
+// GET/HEAD) only with the session's CSRF token in the form field csrf or the X-CSRF-Token header.
+func (s *Server) require(need feedback.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, _ := currentUser(c)
+		if !allowed(u.Role, need) {
+			s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "This needs the %s role; you are %s.", need, u.Role))
+			c.Abort()
+			return
+		}
+		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !s.csrfOK(c) {
+			s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: reload the page and try again."))
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+func (s *Server) csrfOK(c *gin.Context) bool {
+	want := c.GetString(csrfKey)
+	got := c.GetHeader("X-CSRF-Token")
+	if got == "" {
+		got = c.PostForm("csrf")
+	}
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// currentUser returns the signed-in user set by authenticate.
 func currentUser(c *gin.Context) (feedback.User, bool) {
 	v, ok := c.Get(userKey)
 	if !ok {
@@ -28,4 +109,67 @@ func currentUser(c *gin.Context) (feedback.User, bool) {
 	}
 	u, ok := v.(feedback.User)
 	return u, ok
+}
+
+// signinPage shows Google's sign-in button (Google Identity Services posts the ID token to
+// /auth/google).
+func (s *Server) signinPage(c *gin.Context) {
+	if s.opts.Demo {
+		c.Redirect(http.StatusFound, "/app")
+		return
+	}
+	if s.opts.Google == nil || s.opts.GoogleClientID == "" {
+		s.message(c, http.StatusOK, "Sign in", "Staff sign-in is not set up: an admin sets KOE_GOOGLE_CLIENT_ID and KOE_ALLOWED_DOMAINS.")
+		return
+	}
+	s.render(c, http.StatusOK, "signin", "Sign in", gin.H{"ClientID": s.opts.GoogleClientID, "LoginURI": s.opts.BaseURL + "/auth/google"})
+}
+
+// googleCallback takes the ID token Google Identity Services posts, checks its double-submit
+// CSRF cookie, verifies the token, and signs in the Koe user with that email.
+func (s *Server) googleCallback(c *gin.Context) {
+	if s.opts.Google == nil {
+		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Staff sign-in is not set up."))
+		return
+	}
+	cookie, err := c.Cookie("g_csrf_token")
+	if err != nil || cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(c.PostForm("g_csrf_token"))) != 1 {
+		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The sign-in could not be checked (CSRF): go back and sign in again."))
+		return
+	}
+	ctx := c.Request.Context()
+	id, err := s.opts.Google.Verify(ctx, c.PostForm("credential"))
+	if err != nil {
+		s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "%s", err.Error()))
+		return
+	}
+	u, err := s.store.UserByEmail(ctx, id.Email)
+	if err != nil {
+		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "%s has no Koe account: ask an admin to run `koe users add %s --role …`.", id.Email, id.Email))
+		return
+	}
+	sess, err := s.store.CreateSession(ctx, u.ID, s.opts.SessionTTL)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.setSessionCookie(c, sess.Token, s.opts.SessionTTL)
+	c.Redirect(http.StatusSeeOther, "/app")
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, value string, ttl time.Duration) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: value, Path: "/", MaxAge: int(ttl.Seconds()),
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// signout ends the session.
+func (s *Server) signout(c *gin.Context) {
+	if token, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.store.DeleteSession(c.Request.Context(), token); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.setSessionCookie(c, "", -time.Second)
+	c.Redirect(http.StatusSeeOther, "/signin")
 }

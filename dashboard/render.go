@@ -18,13 +18,16 @@ type page struct {
 	Demo    bool
 	Staff   bool
 	User    feedback.User
-	Data    any
+	// CSRF goes in every form that changes something.
+	CSRF string
+	Data any
 }
 
 // render executes a page into a buffer first, so a failing template never sends half a page.
 func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
 	user, staff := currentUser(c)
-	p := page{Title: title, Company: s.opts.CompanyName, Lang: lang(c), Demo: s.opts.Demo, Staff: staff, User: user, Data: data}
+	p := page{Title: title, Company: s.opts.CompanyName, Lang: lang(c), Demo: s.opts.Demo, Staff: staff, User: user,
+		CSRF: c.GetString(csrfKey), Data: data}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)

@@ -5,7 +5,9 @@ package dashboard
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -28,6 +30,11 @@ type Store interface {
 	Ping(ctx context.Context) error
 	PublicRequests(ctx context.Context) ([]feedback.PublicRequest, error)
 	Outbox(ctx context.Context, failedOnly bool, limit int) ([]store.OutboxEntry, error)
+	RetryFailed(ctx context.Context, id int64) (int, error)
+	UserByEmail(ctx context.Context, email string) (feedback.User, error)
+	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
+	SessionByToken(ctx context.Context, token string) (store.Session, error)
+	DeleteSession(ctx context.Context, token string) error
 }
 
 // Options configures the server.
@@ -37,6 +44,15 @@ type Options struct {
 	Demo     bool
 	DemoUser feedback.User
 	Log      *slog.Logger
+	// Google verifies staff sign-ins (nil: sign-in is not set up); GoogleClientID is shown to the
+	// sign-in button.
+	Google         Verifier
+	GoogleClientID string
+	// BaseURL is Koe's public address; with https, cookies are Secure.
+	BaseURL       string
+	SecureCookies bool
+	// SessionTTL is how long a sign-in lasts (12 hours when zero).
+	SessionTTL time.Duration
 	// SlackInteractivity and SlackCommands, when set, answer Slack's interactivity requests and
 	// slash commands (verifying their signatures themselves) at POST /slack/interactivity and
 	// POST /slack/commands.
@@ -45,10 +61,11 @@ type Options struct {
 
 // Server serves the dashboard. It is safe for concurrent use.
 type Server struct {
-	store Store
-	opts  Options
-	pages map[string]*template.Template
-	log   *slog.Logger
+	store    Store
+	opts     Options
+	demoCSRF string // the demo admin's CSRF token, fixed for the process
+	pages    map[string]*template.Template
+	log      *slog.Logger
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
@@ -59,7 +76,10 @@ func New(store Store, opts Options) (*Server, error) {
 	if opts.CompanyName == "" {
 		opts.CompanyName = "Koe"
 	}
-	s := &Server{store: store, opts: opts, pages: map[string]*template.Template{}, log: opts.Log}
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	s := &Server{store: store, opts: opts, pages: map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
 	funcs := template.FuncMap{
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
@@ -72,7 +92,7 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -99,13 +119,33 @@ func (s *Server) Handler() http.Handler {
 		r.POST("/slack/commands", gin.WrapH(s.opts.SlackCommands))
 	}
 
-	app := r.Group("/app", s.requireStaff)
-	app.GET("", func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") })
-	app.GET("/requests", s.requestsPage)
-	app.GET("/requests.json", s.requestsJSON)
-	app.GET("/slack", s.slackPage)
+	r.GET("/signin", s.signinPage)
+	r.POST("/auth/google", s.googleCallback)
+	r.POST("/auth/signout", s.authenticate, s.require(feedback.RoleViewer), s.signout)
+
+	app := r.Group("", s.authenticate)
+	for _, rt := range s.staffRoutes() {
+		app.Handle(rt.method, rt.path, s.require(rt.role), rt.handler)
+	}
 	r.NoRoute(func(c *gin.Context) { s.message(c, http.StatusNotFound, "Not found", "There is no page here.") })
 	return r
+}
+
+// staffRoutes are the pages and actions behind sign-in, each with the role it needs.
+func (s *Server) staffRoutes() []route {
+	return []route{
+		{http.MethodGet, "/app", feedback.RoleViewer, func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") }},
+		{http.MethodGet, "/app/requests", feedback.RoleViewer, s.requestsPage},
+		{http.MethodGet, "/app/requests.json", feedback.RoleViewer, s.requestsJSON},
+		{http.MethodGet, "/app/slack", feedback.RoleViewer, s.slackPage},
+		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
+	}
+}
+
+func randomString() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func (s *Server) home(c *gin.Context) {

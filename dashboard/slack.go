@@ -2,9 +2,11 @@ package dashboard
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
 )
 
@@ -13,8 +15,7 @@ type slackView struct {
 	Failed, Recent []store.OutboxEntry
 }
 
-// slackPage shows the outbox, so a message Slack refused is seen (and retried with
-// `koe slack retry ID`).
+// slackPage shows the outbox, so a message Slack refused is seen and, by an admin, retried.
 func (s *Server) slackPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	failed, err := s.store.Outbox(ctx, true, 100)
@@ -28,4 +29,22 @@ func (s *Server) slackPage(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "slack", "Slack", slackView{Failed: failed, Recent: recent})
+}
+
+// slackRetry puts failed messages back in the queue: the one in the form's id, or all.
+func (s *Server) slackRetry(c *gin.Context) {
+	var id int64
+	if v := c.PostForm("id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not an outbox id.", v))
+			return
+		}
+		id = n
+	}
+	if _, err := s.store.RetryFailed(c.Request.Context(), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/app/slack")
 }

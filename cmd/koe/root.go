@@ -56,6 +56,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newTriageCmd(e),
 		newSimilarityCmd(e),
 		newSlackCmd(e),
+		newUsersCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

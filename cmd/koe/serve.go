@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/koehq/koe/auth"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/ingest/sources"
 	"github.com/koehq/koe/slackbot"
@@ -42,7 +44,17 @@ embedded PostgreSQL if this process started it).`,
 				return err
 			}
 			defer db.Close()
-			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log}
+			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log, BaseURL: e.cfg.BaseURL,
+				SecureCookies: strings.HasPrefix(e.cfg.BaseURL, "https://"), SessionTTL: e.cfg.SessionTTL}
+			if e.cfg.GoogleClientID != "" {
+				g, err := auth.NewGoogle(ctx, e.cfg.GoogleClientID, e.cfg.AllowedDomains, nil)
+				if err != nil {
+					return err
+				}
+				opts.Google, opts.GoogleClientID = g, e.cfg.GoogleClientID
+			} else {
+				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID): /app answers 401 to everyone")
+			}
 			if e.cfg.Slack.SigningSecret != "" {
 				h := &slackbot.Interactions{Store: db, Backlog: db, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
 					Log: log.With("handler", "slack")}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/koehq/koe/feedback"
+)
+
+func newUsersCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "users",
+		Short: "Staff who may sign in, and their roles",
+	}
+	cmd.AddCommand(newUsersAddCmd(e), newUsersListCmd(e))
+	return cmd
+}
+
+func newUsersAddCmd(e *env) *cobra.Command {
+	var role, name string
+	cmd := &cobra.Command{
+		Use:   "add EMAIL --role admin|cs|po|viewer",
+		Short: "Add a staff member, or change their role (the first admin is added this way)",
+		Long: `Add a staff member who signs in with Google under EMAIL, or change the name and role of one
+already there. Roles: admin (users, weights, sources), cs (triage), po (status, public wording),
+viewer (read).`,
+		Args: cobra.ExactArgs(1),
+		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
+			u, err := db.SaveUser(ctx, feedback.User{Email: args[0], Name: name, Role: feedback.Role(role)})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "user %s (%s) can sign in\n", u.Email, u.Role)
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&role, "role", "", "admin, cs, po or viewer (required)")
+	cmd.Flags().StringVar(&name, "name", "", "display name")
+	_ = cmd.MarkFlagRequired("role")
+	return cmd
+}
+
+func newUsersListCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the staff",
+		Args:  cobra.NoArgs,
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			users, err := db.Users(ctx)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "EMAIL\tNAME\tROLE\tLAST SEEN")
+			for _, u := range users {
+				seen := "never"
+				if u.LastSeenAt != nil {
+					seen = u.LastSeenAt.Format("2006-01-02 15:04")
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, seen)
+			}
+			return w.Flush()
+		}),
+	}
+}
