@@ -30,6 +30,9 @@ type Store interface {
 	Ping(ctx context.Context) error
 	PublicRequests(ctx context.Context) ([]feedback.PublicRequest, error)
 	Outbox(ctx context.Context, failedOnly bool, limit int) ([]store.OutboxEntry, error)
+	FeedbackSheet(ctx context.Context, f store.SheetFilter) ([]store.SheetRow, bool, error)
+	EditFeedback(ctx context.Context, ids []int64, e store.TriageEdit, u store.Triager) (int, error)
+	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -84,6 +87,13 @@ func New(store Store, opts Options) (*Server, error) {
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
 		"yenf":        func(x float64) string { return feedback.Money{Minor: int64(x + 0.5), Currency: "JPY"}.String() },
+		"mrrBand":     func(m feedback.Money) string { return feedback.MRRBand(m.Major()) },
+		"trim": func(s string, n int) string {
+			if r := []rune(s); len(r) > n {
+				return string(r[:n]) + "…"
+			}
+			return s
+		},
 		"dict": func(kv ...any) map[string]any { // for passing more than one value to a template
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -92,7 +102,7 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -137,6 +147,10 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app", feedback.RoleViewer, func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") }},
 		{http.MethodGet, "/app/requests", feedback.RoleViewer, s.requestsPage},
 		{http.MethodGet, "/app/requests.json", feedback.RoleViewer, s.requestsJSON},
+		{http.MethodGet, "/app/feedback", feedback.RoleViewer, s.feedbackPage},
+		{http.MethodPost, "/app/feedback/bulk", feedback.RoleCS, s.feedbackBulk},
+		{http.MethodPost, "/app/feedback/:id", feedback.RoleCS, s.feedbackEdit},
+		{http.MethodPost, "/app/feedback/:id/link", feedback.RoleCS, s.feedbackLink},
 		{http.MethodGet, "/app/slack", feedback.RoleViewer, s.slackPage},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
 	}

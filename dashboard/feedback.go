@@ -1,0 +1,181 @@
+package dashboard
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
+)
+
+// sheetView is the feedback sheet page.
+type sheetView struct {
+	Filter   store.SheetFilter
+	From, To string
+	Rows     []store.SheetRow
+	More     bool
+	Next     string // the query of the next page
+	Here     string // this page, to come back to after a change
+	CanEdit  bool
+	Tags     []feedback.Tag
+	Sources  []feedback.SourceKind
+	Statuses []feedback.Status
+}
+
+func sheetFilter(q url.Values) (store.SheetFilter, error) {
+	f := store.SheetFilter{Source: feedback.SourceKind(q.Get("source")), Tag: q.Get("tag"), Status: feedback.Status(q.Get("status")),
+		Language: q.Get("lang_filter"), Q: q.Get("q"), Sort: q.Get("sort"), Limit: 100}
+	if v := q.Get("account"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return f, feedback.Errorf(feedback.EINVALID, "account=%q: use an account id.", v)
+		}
+		f.AccountID = id
+	}
+	for _, d := range []struct {
+		key string
+		dst *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(d.key); v != "" {
+			t, err := time.ParseInLocation("2006-01-02", v, time.Local)
+			if err != nil {
+				return f, feedback.Errorf(feedback.EINVALID, "%s=%q: use a date such as 2026-11-01.", d.key, v)
+			}
+			*d.dst = t
+		}
+	}
+	if !f.To.IsZero() {
+		f.To = f.To.AddDate(0, 0, 1) // the whole last day
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, feedback.Errorf(feedback.EINVALID, "offset=%q: use a whole number.", v)
+		}
+		f.Offset = n
+	}
+	return f, nil
+}
+
+// feedbackPage is the CS feedback sheet: every voice with its account and triage work, filtered,
+// sorted, editable in place by cs and admins.
+func (s *Server) feedbackPage(c *gin.Context) {
+	q := c.Request.URL.Query()
+	f, err := sheetFilter(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, more, err := s.store.FeedbackSheet(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	u, _ := currentUser(c)
+	next := url.Values{}
+	for k, v := range q {
+		next[k] = v
+	}
+	next.Set("offset", strconv.Itoa(f.Offset+f.Limit))
+	v := sheetView{Filter: f, From: q.Get("from"), To: q.Get("to"), Rows: rows, More: more, Next: "/app/feedback?" + next.Encode(),
+		Here: c.Request.URL.RequestURI(), CanEdit: allowed(u.Role, feedback.RoleCS), Tags: feedback.Tags,
+		Sources:  []feedback.SourceKind{feedback.SourceChat, feedback.SourceReview, feedback.SourceEmail, feedback.SourceSlack, feedback.SourceManual, feedback.SourceSheet},
+		Statuses: []feedback.Status{feedback.StatusNew, feedback.StatusTriaged, feedback.StatusIgnored, feedback.StatusSpam}}
+	s.render(c, http.StatusOK, "feedback", "Feedback", v)
+}
+
+func (s *Server) triager(c *gin.Context) store.Triager {
+	u, _ := currentUser(c)
+	return store.Triager{UserID: u.ID, Actor: u.Email}
+}
+
+// back returns to the sheet page the change came from.
+func back(c *gin.Context) {
+	to := c.PostForm("back")
+	if !strings.HasPrefix(to, "/app/feedback") || strings.HasPrefix(to, "//") {
+		to = "/app/feedback"
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+func (s *Server) voiceID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No voice %q.", c.Param("id")))
+		return 0, false
+	}
+	return id, true
+}
+
+// feedbackEdit saves a row's tag, insight and who-benefits.
+func (s *Server) feedbackEdit(c *gin.Context) {
+	id, ok := s.voiceID(c)
+	if !ok {
+		return
+	}
+	tag := feedback.Tag(c.PostForm("tag"))
+	insight, who := strings.TrimSpace(c.PostForm("insight")), strings.TrimSpace(c.PostForm("who_benefits"))
+	if _, err := s.store.EditFeedback(c.Request.Context(), []int64{id}, store.TriageEdit{Tag: &tag, Insight: &insight, WhoBenefits: &who}, s.triager(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	back(c)
+}
+
+// feedbackLink links a voice to a request (the suggestion, or an id typed in).
+func (s *Server) feedbackLink(c *gin.Context) {
+	id, ok := s.voiceID(c)
+	if !ok {
+		return
+	}
+	req, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(c.PostForm("request_id")), "#"), 10, 64)
+	if err != nil {
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a request number.", c.PostForm("request_id")))
+		return
+	}
+	if err := s.store.LinkFeedback(c.Request.Context(), id, req, s.triager(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	back(c)
+}
+
+// feedbackBulk tags, ignores, marks as spam or reopens the selected voices.
+func (s *Server) feedbackBulk(c *gin.Context) {
+	var ids []int64
+	for _, v := range c.PostFormArray("ids") {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a voice id.", v))
+			return
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "Select at least one voice."))
+		return
+	}
+	var e store.TriageEdit
+	action := c.PostForm("action")
+	switch {
+	case strings.HasPrefix(action, "tag:"):
+		tag := feedback.Tag(strings.TrimPrefix(action, "tag:"))
+		e.Tag = &tag
+	case action == "ignored" || action == "spam" || action == "new":
+		st := feedback.Status(action)
+		e.Status = &st
+	default:
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "Pick what to do with the selected voices."))
+		return
+	}
+	if _, err := s.store.EditFeedback(c.Request.Context(), ids, e, s.triager(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	back(c)
+}
