@@ -22,7 +22,8 @@ type SheetFilter struct {
 	// Q is searched for in the customer's words and title as a substring, so it works for
 	// Japanese, which has no spaces between words.
 	Q string
-	// Sort: "new" (default), "old", or "mrr" (biggest account first).
+	// Sort: "new" (default), "old", or "mrr" (biggest account first, by its MRR when the voice
+	// arrived, which an index keeps in order).
 	Sort          string
 	Limit, Offset int
 }
@@ -79,7 +80,7 @@ func (s *DB) FeedbackSheet(ctx context.Context, f SheetFilter) ([]SheetRow, bool
 	case "old":
 		order = "f.received_at, f.id"
 	case "mrr":
-		order = "a.mrr_minor DESC NULLS LAST, f.received_at DESC, f.id DESC"
+		order = "f.mrr_at_receipt_minor DESC NULLS LAST, f.received_at DESC, f.id DESC"
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
