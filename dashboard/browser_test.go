@@ -1,0 +1,163 @@
+package dashboard_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/store"
+)
+
+// screenshots is where the browser test leaves its pictures (not committed; CI keeps them).
+var screenshots = filepath.Join("..", "artifacts", "screenshots")
+
+// browser starts headless Chromium (Debian's, installed by .ci/run). Without it the test is
+// skipped, unless KOE_REQUIRE_BROWSER is set, as CI sets it.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("KOE_REQUIRE_BROWSER") != "" {
+			t.Fatal("chromium is not installed (apt-get install chromium)")
+		}
+		t.Skip("chromium is not installed; .ci/run installs it")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "en-US"))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+func TestInABrowser(t *testing.T) {
+	ctx := browser(t)
+	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	// Two requests: "CSV export" asked by a ¥100,000 account at churn risk, "SSO" by a ¥1,000,000
+	// account, not tagged yet; and a voice linked to nothing.
+	now := time.Now()
+	big, small := int64(1), int64(2)
+	csv, sso := int64(1), int64(2)
+	ds := feedback.Dataset{
+		Accounts: []feedback.Account{
+			{ID: 1, Source: "t", ExternalID: "1", Name: "Big KK", NameKey: "big", MRR: feedback.Money{Minor: 1_000_000, Currency: "JPY"}, Lifecycle: feedback.Customer, Plan: "Enterprise"},
+			{ID: 2, Source: "t", ExternalID: "2", Name: "Small KK", NameKey: "small", MRR: feedback.Money{Minor: 100_000, Currency: "JPY"}, Lifecycle: feedback.Customer, Plan: "Standard"},
+		},
+		Users: []feedback.User{{ID: 1, Email: "demo@koe.example", Name: "Demo", Role: feedback.RoleAdmin}},
+		Requests: []feedback.Request{
+			{ID: 1, Title: "CSV export", Status: feedback.UnderReview, CreatedAt: now, StatusChangedAt: now},
+			{ID: 2, Title: "SSO", Status: feedback.UnderReview, CreatedAt: now, StatusChangedAt: now},
+		},
+		Items: []feedback.Item{
+			{ID: 1, SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: "1", ReceivedAt: now, Body: "CSVで出力したい", Language: "ja",
+				AccountID: &small, RequestID: &csv, Tag: feedback.TagChurnRisk, Status: feedback.StatusTriaged},
+			{ID: 2, SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: "2", ReceivedAt: now.Add(-time.Minute), Body: "We need SAML SSO <b>now</b>", Language: "en",
+				AccountID: &big, RequestID: &sso, Status: feedback.StatusTriaged},
+			{ID: 3, SourceKind: feedback.SourceReview, SourceName: "appstore", SourceID: "3", ReceivedAt: now.Add(-2 * time.Minute), Body: "Export to CSV please", Language: "en",
+				AccountID: &big, Status: feedback.StatusNew},
+		},
+	}
+	if err := db.ImportDataset(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(db, dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := httptest.NewServer(srv.Handler())
+	defer web.Close()
+	if err := os.MkdirAll(screenshots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := func(name string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var png []byte
+			if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil { // 100: PNG
+				return err
+			}
+			return os.WriteFile(filepath.Join(screenshots, name+".png"), png, 0o644)
+		})
+	}
+	firstRequest := func() string {
+		t.Helper()
+		var title string
+		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/requests?lang=en"),
+			chromedp.Text(`table tbody tr:first-child td:nth-child(2)`, &title, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(title)
+	}
+	if got := firstRequest(); got != "CSV export" {
+		t.Fatalf("first request before = %q", got)
+	}
+	if err := chromedp.Run(ctx, shot("requests-before")); err != nil {
+		t.Fatal(err)
+	}
+
+	// On the sheet: tag the SSO voice churn risk, and link the unlinked review to CSV export. Each
+	// form posts and comes back to the sheet; the test waits for the stored change, then reloads.
+	until := func(what string, cond func(a, b feedback.Item) bool) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			a, _ := db.FeedbackByID(context.Background(), 2)
+			b, _ := db.FeedbackByID(context.Background(), 3)
+			if cond(a, b) {
+				return
+			}
+		}
+		t.Fatalf("the browser did not %s", what)
+	}
+	var words string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(web.URL+"/app/feedback?lang=en"),
+		chromedp.Text(`td.words`, &words, chromedp.ByQuery),
+		shot("feedback"),
+		chromedp.SetValue(`#f2 select[name=tag]`, "churn_risk", chromedp.ByQuery),
+		chromedp.Click(`#f2 button[type=submit]`, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	until("tag the voice", func(a, _ feedback.Item) bool { return a.Tag == feedback.TagChurnRisk })
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(web.URL+"/app/feedback?lang=en"),
+		chromedp.SetValue(`form[action="/app/feedback/3/link"] input[name=request_id]`, "#1", chromedp.ByQuery),
+		chromedp.Submit(`form[action="/app/feedback/3/link"] input[name=request_id]`, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	until("link the review", func(_, b feedback.Item) bool { return b.RequestID != nil && *b.RequestID == csv })
+	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/feedback?lang=en"), shot("feedback-after")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(words, "CSV") {
+		t.Errorf("the sheet's first voice = %q", words)
+	}
+	// The backlog reorders: a ¥1,000,000 account at churn risk now outweighs the rest.
+	if got := firstRequest(); got != "SSO" {
+		t.Fatalf("first request after the tag = %q", got)
+	}
+	if err := chromedp.Run(ctx, shot("requests-after"), chromedp.Navigate(web.URL+"/roadmap?lang=en"), shot("roadmap"),
+		chromedp.Navigate(web.URL+"/app/slack?lang=en"), shot("slack")); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(screenshots)
+	t.Log(fmt.Sprintf("screenshots in %s", abs))
+}
