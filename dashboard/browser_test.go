@@ -154,7 +154,24 @@ func TestInABrowser(t *testing.T) {
 	if got := firstRequest(); got != "SSO" {
 		t.Fatalf("first request after the tag = %q", got)
 	}
-	if err := chromedp.Run(ctx, shot("requests-after"), chromedp.Navigate(web.URL+"/roadmap?lang=en"), shot("roadmap"),
+	// On the request page: plan SSO.
+	if err := chromedp.Run(ctx, shot("requests-after"),
+		chromedp.Navigate(web.URL+"/app/requests/2?lang=en"),
+		shot("request"),
+		chromedp.SetValue(`form.edit select[name=status]`, "planned", chromedp.ByQuery),
+		chromedp.Click(`form.edit button[type=submit]`, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if r, _ := db.RequestByID(context.Background(), sso); r.Status == feedback.Planned {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the browser did not change the status")
+		}
+	}
+	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/roadmap?lang=en"), shot("roadmap"),
 		chromedp.Navigate(web.URL+"/app/slack?lang=en"), shot("slack")); err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,11 @@ type Store interface {
 	FeedbackSheet(ctx context.Context, f store.SheetFilter) ([]store.SheetRow, bool, error)
 	EditFeedback(ctx context.Context, ids []int64, e store.TriageEdit, u store.Triager) (int, error)
 	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
+	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
+	RequestAccounts(ctx context.Context, requestID int64) ([]store.RequestAccount, error)
+	RequestTimeline(ctx context.Context, requestID int64) ([]store.TimelinePoint, error)
+	UpdateRequest(ctx context.Context, id int64, e store.RequestEdit, actor string) error
+	MergeRequest(ctx context.Context, from, into int64, actor string) (int, error)
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -102,7 +107,7 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -147,6 +152,9 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app", feedback.RoleViewer, func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") }},
 		{http.MethodGet, "/app/requests", feedback.RoleViewer, s.requestsPage},
 		{http.MethodGet, "/app/requests.json", feedback.RoleViewer, s.requestsJSON},
+		{http.MethodGet, "/app/requests/:id", feedback.RoleViewer, s.requestPage},
+		{http.MethodPost, "/app/requests/:id", feedback.RolePO, s.requestEdit},
+		{http.MethodPost, "/app/requests/:id/merge", feedback.RolePO, s.requestMerge},
 		{http.MethodGet, "/app/feedback", feedback.RoleViewer, s.feedbackPage},
 		{http.MethodPost, "/app/feedback/bulk", feedback.RoleCS, s.feedbackBulk},
 		{http.MethodPost, "/app/feedback/:id", feedback.RoleCS, s.feedbackEdit},

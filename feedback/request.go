@@ -31,16 +31,18 @@ type Request struct {
 	ID int64 `json:"id"`
 	// Title and Description are internal; PublicTitle and PublicDescription are written for
 	// customers and are the only words a public page may show.
-	Title             string        `json:"title"`
-	Description       string        `json:"description"`
-	PublicTitle       string        `json:"public_title"`
-	PublicDescription string        `json:"public_description"`
-	Status            RequestStatus `json:"status"`
-	Public            bool          `json:"public"`
-	MergedInto        *int64        `json:"merged_into,omitempty"`
-	StatusChangedAt   time.Time     `json:"status_changed_at"`
-	CreatedAt         time.Time     `json:"created_at"`
-	UpdatedAt         time.Time     `json:"updated_at"`
+	Title             string `json:"title"`
+	Description       string `json:"description"`
+	PublicTitle       string `json:"public_title"`
+	PublicDescription string `json:"public_description"`
+	// PublicNote is what customers are told about the latest status change.
+	PublicNote      string        `json:"public_note"`
+	Status          RequestStatus `json:"status"`
+	Public          bool          `json:"public"`
+	MergedInto      *int64        `json:"merged_into,omitempty"`
+	StatusChangedAt time.Time     `json:"status_changed_at"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
 }
 
 // PublicRequest is what the world may see of a request: built by its own query, so that no
@@ -49,6 +51,7 @@ type PublicRequest struct {
 	ID              int64         `json:"id"`
 	Title           string        `json:"title"`
 	Description     string        `json:"description"`
+	Note            string        `json:"note,omitempty"`
 	Status          RequestStatus `json:"status"`
 	StatusChangedAt time.Time     `json:"status_changed_at"`
 }

@@ -14,6 +14,7 @@ type requestRow struct {
 	Description       string    `db:"description"`
 	PublicTitle       string    `db:"public_title"`
 	PublicDescription string    `db:"public_description"`
+	PublicNote        string    `db:"public_note"`
 	Status            string    `db:"status"`
 	IsPublic          bool      `db:"is_public"`
 	MergedInto        *int64    `db:"merged_into"`
@@ -25,13 +26,13 @@ type requestRow struct {
 func (r requestRow) ToModel() feedback.Request {
 	return feedback.Request{
 		ID: r.ID, Title: r.Title, Description: r.Description,
-		PublicTitle: r.PublicTitle, PublicDescription: r.PublicDescription,
+		PublicTitle: r.PublicTitle, PublicDescription: r.PublicDescription, PublicNote: r.PublicNote,
 		Status: feedback.RequestStatus(r.Status), Public: r.IsPublic, MergedInto: r.MergedInto,
 		StatusChangedAt: r.StatusChangedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
 
-const requestColumns = `r.id, r.title, r.description, r.public_title, r.public_description, r.status,
+const requestColumns = `r.id, r.title, r.description, r.public_title, r.public_description, r.public_note, r.status,
 	r.is_public, r.merged_into, r.status_changed_at, r.created_at, r.updated_at`
 
 // PublicRequests returns the requests marked public, with their public fields only: the query
@@ -41,11 +42,12 @@ func (s *DB) PublicRequests(ctx context.Context) ([]feedback.PublicRequest, erro
 		ID              int64     `db:"id"`
 		Title           string    `db:"public_title"`
 		Description     string    `db:"public_description"`
+		Note            string    `db:"public_note"`
 		Status          string    `db:"status"`
 		StatusChangedAt time.Time `db:"status_changed_at"`
 	}
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT id, public_title, public_description, status, status_changed_at
+		SELECT id, public_title, public_description, public_note, status, status_changed_at
 		FROM requests
 		WHERE is_public AND merged_into IS NULL AND status <> 'declined'
 		ORDER BY status_changed_at DESC, id`)
@@ -54,7 +56,7 @@ func (s *DB) PublicRequests(ctx context.Context) ([]feedback.PublicRequest, erro
 	}
 	out := make([]feedback.PublicRequest, len(rows))
 	for i, r := range rows {
-		out[i] = feedback.PublicRequest{ID: r.ID, Title: r.Title, Description: r.Description,
+		out[i] = feedback.PublicRequest{ID: r.ID, Title: r.Title, Description: r.Description, Note: r.Note,
 			Status: feedback.RequestStatus(r.Status), StatusChangedAt: r.StatusChangedAt}
 	}
 	return out, nil

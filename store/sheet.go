@@ -17,6 +17,7 @@ type SheetFilter struct {
 	Tag       string // a tag, or "none" for untagged
 	Status    feedback.Status
 	AccountID int64
+	RequestID int64
 	Language  string
 	From, To  time.Time
 	// Q is searched for in the customer's words and title as a substring, so it works for
@@ -61,6 +62,9 @@ func (s *DB) FeedbackSheet(ctx context.Context, f SheetFilter) ([]SheetRow, bool
 	}
 	if f.AccountID != 0 {
 		where = append(where, "f.account_id = "+arg(f.AccountID))
+	}
+	if f.RequestID != 0 {
+		where = append(where, "f.request_id = "+arg(f.RequestID))
 	}
 	if f.Language != "" {
 		where = append(where, "f.language = "+arg(f.Language))

@@ -1,0 +1,73 @@
+package dashboard_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/feedback"
+)
+
+func TestRequestPage(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	u, err := db.SaveUser(ctx, feedback.User{Email: "po@koe.example", Role: feedback.RolePO})
+	if err != nil {
+		t.Fatal(err)
+	}
+	po, err := db.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(db, dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	rec := do(h, http.MethodGet, "/app/requests/1?lang=en", &po, false)
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, canary+" internal title") || !strings.Contains(body, "<svg") ||
+		!strings.Contains(body, canary+" 株式会社") || !strings.Contains(body, "¥987,654,321") || !strings.Contains(body, `action="/app/requests/1"`) {
+		t.Fatalf("request page: %d\n%s", rec.Code, body)
+	}
+	if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, `<img src=x onerror`) {
+		t.Fatal("the public wording is not escaped")
+	}
+	if rec := do(h, http.MethodGet, "/app/requests/999", &po, false); rec.Code != 404 {
+		t.Fatalf("missing request: %d", rec.Code)
+	}
+
+	// A product owner plans it, with a note for customers.
+	rec = postForm(h, "/app/requests/1", &po, url.Values{"title": {"CSV export"}, "status": {"planned"}, "public": {"on"},
+		"public_title": {"Export to CSV"}, "public_note": {"Planned for the spring release."}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("edit: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = postForm(h, "/app/requests/1", &po, url.Values{"title": {"CSV export"}, "status": {"in_progress"}, "public": {"on"},
+		"public_title": {"Export to CSV"}, "public_note": {"In progress."}})
+	r, _ := db.RequestByID(ctx, 1)
+	if r.Status != feedback.InProgress || r.PublicNote != "In progress." || r.Title != "CSV export" {
+		t.Fatalf("after the edit: %+v", r)
+	}
+	if code, body := get(t, h, "/roadmap?lang=en"); code != 200 || !strings.Contains(body, "In progress.") || !strings.Contains(body, "Export to CSV") {
+		t.Fatalf("roadmap: %d %s", code, body)
+	}
+	if rec := postForm(h, "/app/requests/1", &po, url.Values{"title": {"x"}, "status": {"planned"}, "public": {"on"}}); rec.Code != 400 {
+		t.Fatalf("public without a public title: %d", rec.Code)
+	}
+	history, _ := db.History(ctx, "request", 1)
+	if len(history) != 2 || history[0].Action != "edit" || history[1].Action != "status" || history[1].Actor != "po@koe.example" {
+		t.Fatalf("audit: %+v", history)
+	}
+	// Merging request 2 into 1 moves its voices; its page then leads to 1.
+	if rec := postForm(h, "/app/requests/2/merge", &po, url.Values{"into": {"#1"}}); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/app/requests/1" {
+		t.Fatalf("merge: %d %v %s", rec.Code, rec.Header(), rec.Body.String())
+	}
+	if rec := do(h, http.MethodGet, "/app/requests/2", &po, false); rec.Code != http.StatusFound || rec.Header().Get("Location") != "/app/requests/1" {
+		t.Fatalf("merged request page: %d %v", rec.Code, rec.Header())
+	}
+}

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// RequestAccount is an account asking for a request.
+type RequestAccount struct {
+	AccountID            int64
+	Name, Currency, Plan string
+	Lifecycle            string
+	MRRMinor             int64
+	RenewalDate          *time.Time
+	Voices               int
+	LastAt               time.Time
+	Tags                 []string
+}
+
+// MRR is the account's MRR as money.
+func (a RequestAccount) MRR() feedback.Money {
+	return feedback.Money{Minor: a.MRRMinor, Currency: a.Currency}
+}
+
+// RequestAccounts are the accounts whose (not ignored, not spam) voices are linked to a request,
+// biggest MRR first.
+func (s *DB) RequestAccounts(ctx context.Context, requestID int64) ([]RequestAccount, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.name, a.mrr_minor, a.currency, a.plan, a.lifecycle, a.renewal_date,
+			count(*) AS voices, max(f.received_at) AS last_at, array_remove(array_agg(DISTINCT f.tag), NULL) AS tags
+		FROM feedback f JOIN accounts a ON a.id = f.account_id
+		WHERE f.request_id = $1 AND f.status NOT IN ('ignored', 'spam')
+		GROUP BY a.id ORDER BY a.mrr_minor DESC, a.id`, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("store: accounts of request %d: %w", requestID, err)
+	}
+	defer rows.Close()
+	var out []RequestAccount
+	for rows.Next() {
+		var a RequestAccount
+		var tags pq.StringArray
+		if err := rows.Scan(&a.AccountID, &a.Name, &a.MRRMinor, &a.Currency, &a.Plan, &a.Lifecycle, &a.RenewalDate,
+			&a.Voices, &a.LastAt, &tags); err != nil {
+			return nil, err
+		}
+		a.Tags = tags
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// TimelinePoint is one month of a request's history.
+type TimelinePoint struct {
+	Month time.Time `db:"month"`
+	// Voices linked that month; accounts asking for the first time, and their MRR at the time.
+	Voices      int   `db:"voices"`
+	NewAccounts int   `db:"new_accounts"`
+	NewMRRMinor int64 `db:"new_mrr"`
+}
+
+// RequestTimeline is a request's voices and the revenue newly asking for it, month by month.
+func (s *DB) RequestTimeline(ctx context.Context, requestID int64) ([]TimelinePoint, error) {
+	var out []TimelinePoint
+	err := s.db.SelectContext(ctx, &out, `
+		WITH v AS (
+			SELECT f.received_at, f.account_id, f.mrr_at_receipt_minor,
+				row_number() OVER (PARTITION BY f.account_id ORDER BY f.received_at) AS nth
+			FROM feedback f WHERE f.request_id = $1 AND f.status NOT IN ('ignored', 'spam'))
+		SELECT date_trunc('month', received_at) AS month, count(*) AS voices,
+			count(*) FILTER (WHERE account_id IS NOT NULL AND nth = 1) AS new_accounts,
+			COALESCE(sum(mrr_at_receipt_minor) FILTER (WHERE account_id IS NOT NULL AND nth = 1), 0) AS new_mrr
+		FROM v GROUP BY 1 ORDER BY 1`, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("store: timeline of request %d: %w", requestID, err)
+	}
+	return out, nil
+}
+
+// RequestEdit is a change to a request; nil fields stay as they are.
+type RequestEdit struct {
+	Title, Description, PublicTitle, PublicDescription, PublicNote *string
+	Status                                                         *feedback.RequestStatus
+	Public                                                         *bool
+}
+
+// UpdateRequest changes a request and writes the audit log; a new status stamps its time.
+func (s *DB) UpdateRequest(ctx context.Context, id int64, e RequestEdit, actor string) error {
+	if e.Status != nil && !e.Status.Valid() {
+		return feedback.Errorf(feedback.EINVALID, "%q is not a status: use under_review, planned, in_progress, shipped or declined.", *e.Status)
+	}
+	if e.Title != nil && strings.TrimSpace(*e.Title) == "" {
+		return feedback.Errorf(feedback.EINVALID, "A request needs a title.")
+	}
+	return s.inTx(ctx, "update request", func(tx *sqlx.Tx) error {
+		var before requestRow
+		err := tx.GetContext(ctx, &before, `SELECT `+requestColumns+` FROM requests r WHERE r.id = $1 FOR UPDATE`, id)
+		if isNoRows(err) {
+			return feedback.Errorf(feedback.ENOTFOUND, "No request %d.", id)
+		}
+		if err != nil {
+			return err
+		}
+		after := before
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = strings.TrimSpace(*v)
+			}
+		}
+		set(&after.Title, e.Title)
+		set(&after.Description, e.Description)
+		set(&after.PublicTitle, e.PublicTitle)
+		set(&after.PublicDescription, e.PublicDescription)
+		set(&after.PublicNote, e.PublicNote)
+		if e.Status != nil {
+			after.Status = string(*e.Status)
+		}
+		if e.Public != nil {
+			after.IsPublic = *e.Public
+		}
+		if after.IsPublic && after.PublicTitle == "" {
+			return feedback.Errorf(feedback.EINVALID, "A public request needs a public title, written for customers.")
+		}
+		if after == before {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET title = $2, description = $3, public_title = $4, public_description = $5,
+			public_note = $6, status = $7, is_public = $8, updated_at = now(),
+			status_changed_at = CASE WHEN status <> $7 THEN now() ELSE status_changed_at END WHERE id = $1`,
+			id, after.Title, after.Description, after.PublicTitle, after.PublicDescription, after.PublicNote, after.Status, after.IsPublic); err != nil {
+			return err
+		}
+		action := "edit"
+		if after.Status != before.Status {
+			action = "status"
+		}
+		return audit(ctx, tx, actor, "request", id, action, before.ToModel(), after.ToModel())
+	})
+}
