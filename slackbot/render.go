@@ -194,7 +194,7 @@ func str(m map[string]any, key string) string { s, _ := m[key].(string); return 
 func (c Config) requestLine(r map[string]any) string {
 	title := escape(str(r, "title"))
 	if c.BaseURL != "" {
-		title = fmt.Sprintf("<%s/app/requests|%s>", c.BaseURL, title) // the backlog; a page per request comes with the dashboard
+		title = fmt.Sprintf("<%s/app/requests/%d|%s>", c.BaseURL, int64(num(r, "request_id")), title)
 	}
 	return fmt.Sprintf("%s — %s %s · %d %s", title, yen(num(r, "score")), c.w("at_stake"), int(num(r, "accounts")), c.w("accounts"))
 }
