@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
@@ -38,6 +39,12 @@ type Store interface {
 	RequestTimeline(ctx context.Context, requestID int64) ([]store.TimelinePoint, error)
 	UpdateRequest(ctx context.Context, id int64, e store.RequestEdit, actor string) error
 	MergeRequest(ctx context.Context, from, into int64, actor string) (int, error)
+	accounts.Store
+	Accounts(ctx context.Context, limit int) ([]feedback.Account, error)
+	AccountByRef(ctx context.Context, ref string) (feedback.Account, error)
+	UnmatchedSenders(ctx context.Context, limit int) ([]feedback.Sender, error)
+	SaveRule(ctx context.Context, r feedback.Rule, actor string) (feedback.Rule, error)
+	AuditLog(ctx context.Context, entity string, limit, offset int) ([]store.AuditLine, error)
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -59,6 +66,8 @@ type Options struct {
 	// BaseURL is Koe's public address; with https, cookies are Secure.
 	BaseURL       string
 	SecureCookies bool
+	// ExtraFreeMail extends the free-mail domains that never get a domain rule.
+	ExtraFreeMail []string
 	// SessionTTL is how long a sign-in lasts (12 hours when zero).
 	SessionTTL time.Duration
 	// SlackInteractivity and SlackCommands, when set, answer Slack's interactivity requests and
@@ -99,6 +108,7 @@ func New(store Store, opts Options) (*Server, error) {
 			}
 			return s
 		},
+		"list": func(v ...string) []string { return v },
 		"dict": func(kv ...any) map[string]any { // for passing more than one value to a template
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -107,7 +117,7 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -159,6 +169,11 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/feedback/bulk", feedback.RoleCS, s.feedbackBulk},
 		{http.MethodPost, "/app/feedback/:id", feedback.RoleCS, s.feedbackEdit},
 		{http.MethodPost, "/app/feedback/:id/link", feedback.RoleCS, s.feedbackLink},
+		{http.MethodGet, "/app/accounts", feedback.RoleViewer, s.accountsPage},
+		{http.MethodGet, "/app/accounts/unmatched", feedback.RoleViewer, s.unmatchedPage},
+		{http.MethodPost, "/app/accounts/rules", feedback.RoleCS, s.addRule},
+		{http.MethodGet, "/app/accounts/:id", feedback.RoleViewer, s.accountPage},
+		{http.MethodGet, "/app/audit", feedback.RoleViewer, s.auditPage},
 		{http.MethodGet, "/app/slack", feedback.RoleViewer, s.slackPage},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
 	}

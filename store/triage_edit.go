@@ -149,3 +149,22 @@ func (s *DB) History(ctx context.Context, entity string, id int64) ([]AuditEntry
 	}
 	return out, nil
 }
+
+// AuditLine is one line of the whole audit log.
+type AuditLine struct {
+	AuditEntry
+	Entity   string `db:"entity"`
+	EntityID int64  `db:"entity_id"`
+}
+
+// AuditLog is the audit log, newest first, a page at a time; entity narrows it ("" for all).
+func (s *DB) AuditLog(ctx context.Context, entity string, limit, offset int) ([]AuditLine, error) {
+	var out []AuditLine
+	err := s.db.SelectContext(ctx, &out, `SELECT at, actor, action, entity, entity_id, COALESCE(before::text, '') AS before,
+		COALESCE(after::text, '') AS after FROM audit_log WHERE $1 = '' OR entity = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
+		entity, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit log: %w", err)
+	}
+	return out, nil
+}

@@ -68,7 +68,8 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			if noServe {
 				return nil
 			}
-			srv, err := dashboard.New(db, dashboard.Options{CompanyName: e.cfg.CompanyName, Demo: true, DemoUser: ds.Users[0], Log: log})
+			srv, err := dashboard.New(db, dashboard.Options{CompanyName: e.cfg.CompanyName, Demo: true, DemoUser: ds.Users[0], Log: log,
+				ExtraFreeMail: e.cfg.FreeMailDomains})
 			if err != nil {
 				return err
 			}

@@ -44,7 +44,7 @@ embedded PostgreSQL if this process started it).`,
 				return err
 			}
 			defer db.Close()
-			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log, BaseURL: e.cfg.BaseURL,
+			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log, BaseURL: e.cfg.BaseURL, ExtraFreeMail: e.cfg.FreeMailDomains,
 				SecureCookies: strings.HasPrefix(e.cfg.BaseURL, "https://"), SessionTTL: e.cfg.SessionTTL}
 			if e.cfg.GoogleClientID != "" {
 				g, err := auth.NewGoogle(ctx, e.cfg.GoogleClientID, e.cfg.AllowedDomains, nil)

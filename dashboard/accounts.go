@@ -1,0 +1,131 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/koehq/koe/accounts"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
+)
+
+// accountsPage lists the accounts, most MRR first.
+func (s *Server) accountsPage(c *gin.Context) {
+	list, err := s.store.Accounts(c.Request.Context(), 500)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "accounts", "Accounts", list)
+}
+
+// accountView is one account's page.
+type accountView struct {
+	Account feedback.Account
+	Voices  []store.SheetRow
+	More    bool
+}
+
+// accountPage shows an account: its revenue and signals, and its voices with their requests.
+func (s *Server) accountPage(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No account %q.", c.Param("id")))
+		return
+	}
+	ctx := c.Request.Context()
+	a, err := s.store.AccountByRef(ctx, strconv.FormatInt(id, 10))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	voices, more, err := s.store.FeedbackSheet(ctx, store.SheetFilter{AccountID: id, Limit: 100})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "account", a.Name, accountView{Account: a, Voices: voices, More: more})
+}
+
+// unmatchedView is the unknown-account queue.
+type unmatchedView struct {
+	Senders  []unmatchedSender
+	Accounts []feedback.Account
+}
+
+type unmatchedSender struct {
+	feedback.Sender
+	// Domain is offered for a domain rule unless it is free mail.
+	Domain string
+}
+
+// unmatchedPage is the queue of senders whose voices match no account, most voices first, each
+// with a one-click rule for the address or its domain.
+func (s *Server) unmatchedPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	senders, err := s.store.UnmatchedSenders(ctx, 200)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.store.Accounts(ctx, 2000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ix := accounts.NewIndex(feedback.MatchData{}, s.opts.ExtraFreeMail)
+	v := unmatchedView{Accounts: list}
+	for _, snd := range senders {
+		u := unmatchedSender{Sender: snd}
+		if _, d, ok := strings.Cut(snd.Email, "@"); ok && !ix.IsFreeMail(d) {
+			u.Domain = d
+		}
+		v.Senders = append(v.Senders, u)
+	}
+	s.render(c, http.StatusOK, "unmatched", "Unknown accounts", v)
+}
+
+// addRule saves a rule from the queue and re-matches every voice it covers.
+func (s *Server) addRule(c *gin.Context) {
+	ctx := c.Request.Context()
+	acct, err := s.store.AccountByRef(ctx, strings.TrimSpace(c.PostForm("account")))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rule := feedback.Rule{Kind: c.PostForm("kind"), Pattern: strings.ToLower(strings.TrimSpace(c.PostForm("pattern"))), AccountID: acct.ID}
+	if rule.Kind != feedback.RuleEmail && rule.Kind != feedback.RuleDomain || rule.Pattern == "" {
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "A rule is for an email address or a domain."))
+		return
+	}
+	if rule.Kind == feedback.RuleDomain && accounts.NewIndex(feedback.MatchData{}, s.opts.ExtraFreeMail).IsFreeMail(rule.Pattern) {
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "%s is a free-mail or carrier domain: its users are not one company; add a rule for the email address instead.", rule.Pattern))
+		return
+	}
+	u, _ := currentUser(c)
+	if _, err := s.store.SaveRule(ctx, rule, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := accounts.Rematch(ctx, s.store, s.opts.ExtraFreeMail); err != nil {
+		s.fail(c, fmt.Errorf("rule saved, re-matching failed: %w", err))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/app/accounts/unmatched")
+}
+
+// auditPage is who changed what, newest first.
+func (s *Server) auditPage(c *gin.Context) {
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	lines, err := s.store.AuditLog(c.Request.Context(), c.Query("entity"), 100, max(offset, 0))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "audit", "Audit log", gin.H{"Lines": lines, "Entity": c.Query("entity"),
+		"Next": fmt.Sprintf("/app/audit?entity=%s&offset=%d", c.Query("entity"), max(offset, 0)+100), "More": len(lines) == 100})
+}

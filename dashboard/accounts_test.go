@@ -1,0 +1,81 @@
+package dashboard_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
+)
+
+func TestAccountsQueueAndAudit(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	_, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{
+		{SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: "u1", ReceivedAt: time.Now(), Body: "who am I",
+			AuthorEmail: "taro@newcorp.example", CompanyName: `<b>NewCorp</b>`, Status: feedback.StatusNew},
+		{SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: "u2", ReceivedAt: time.Now(), Body: "me too",
+			AuthorEmail: "hanako@newcorp.example", Status: feedback.StatusNew},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.SaveUser(ctx, feedback.User{Email: "cs@koe.example", Role: feedback.RoleCS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(db, dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for path, want := range map[string]string{
+		"/app/accounts?lang=en":           canary + " 株式会社",
+		"/app/accounts/1?lang=en":         canary + " raw words",
+		"/app/accounts/unmatched?lang=en": "taro@newcorp.example",
+	} {
+		rec := do(h, http.MethodGet, path, &cs, false)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
+			t.Fatalf("%s: %d, lacks %q\n%s", path, rec.Code, want, rec.Body.String())
+		}
+		if strings.Contains(rec.Body.String(), "<b>NewCorp") {
+			t.Fatalf("%s shows a company name unescaped", path)
+		}
+	}
+	body := do(h, http.MethodGet, "/app/accounts/unmatched?lang=en", &cs, false).Body.String()
+	if !strings.Contains(body, `value="newcorp.example"`) || !strings.Contains(body, "@newcorp.example for the whole domain") {
+		t.Fatalf("no domain rule offered:\n%s", body)
+	}
+	// One click: the whole domain belongs to account 1; both voices follow.
+	rec := postForm(h, "/app/accounts/rules", &cs, url.Values{"kind": {"domain"}, "pattern": {"newcorp.example"}, "account": {"1"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("rule: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := postForm(h, "/app/accounts/rules", &cs, url.Values{"kind": {"domain"}, "pattern": {"gmail.com"}, "account": {"1"}}); rec.Code != 400 {
+		t.Fatalf("a free-mail domain rule: %d", rec.Code)
+	}
+	if body := do(h, http.MethodGet, "/app/accounts/unmatched?lang=en", &cs, false).Body.String(); strings.Contains(body, "newcorp.example</td>") {
+		t.Fatalf("the senders are still unmatched:\n%s", body)
+	}
+	rows, _, err := db.FeedbackSheet(ctx, store.SheetFilter{AccountID: 1})
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("account 1 has %d voices, %v", len(rows), err)
+	}
+	// The audit log shows who did it.
+	postForm(h, "/app/feedback/"+strconv.FormatInt(rows[0].Item.ID, 10), &cs, url.Values{"tag": {"usability"}})
+	rec = do(h, http.MethodGet, "/app/audit?lang=en", &cs, false)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "cs@koe.example") || !strings.Contains(rec.Body.String(), "usability") {
+		t.Fatalf("audit: %d\n%s", rec.Code, rec.Body.String())
+	}
+}
+
