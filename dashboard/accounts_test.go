@@ -78,4 +78,3 @@ func TestAccountsQueueAndAudit(t *testing.T) {
 		t.Fatalf("audit: %d\n%s", rec.Code, rec.Body.String())
 	}
 }
-

@@ -45,6 +45,8 @@ type Store interface {
 	UnmatchedSenders(ctx context.Context, limit int) ([]feedback.Sender, error)
 	SaveRule(ctx context.Context, r feedback.Rule, actor string) (feedback.Rule, error)
 	AuditLog(ctx context.Context, entity string, limit, offset int) ([]store.AuditLine, error)
+	Sources(ctx context.Context) ([]store.ConfiguredSource, error)
+	RequestRun(ctx context.Context, name string) error
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -117,7 +119,7 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -174,6 +176,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/accounts/rules", feedback.RoleCS, s.addRule},
 		{http.MethodGet, "/app/accounts/:id", feedback.RoleViewer, s.accountPage},
 		{http.MethodGet, "/app/audit", feedback.RoleViewer, s.auditPage},
+		{http.MethodGet, "/app/sources", feedback.RoleViewer, s.sourcesPage},
+		{http.MethodPost, "/app/sources/:name/run", feedback.RoleAdmin, s.sourceRun},
 		{http.MethodGet, "/app/slack", feedback.RoleViewer, s.slackPage},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
 	}

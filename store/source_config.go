@@ -26,12 +26,13 @@ type ConfiguredSource struct {
 	LastRunAt     *time.Time      `db:"last_run_at"`
 	LastSuccessAt *time.Time      `db:"last_success_at"`
 	LastError     string          `db:"last_error"`
+	RunRequested  *time.Time      `db:"run_requested_at"`
 	// The last run's counts.
 	LastRead, LastNew, LastDuplicate, LastSkipped, LastFailed int
 }
 
 const sourceColumns = `s.id, s.kind, s.name, s.config, s.enabled, s.interval_seconds, s.cursor, s.last_run_at,
-	s.last_success_at, s.last_error`
+	s.last_success_at, s.last_error, s.run_requested_at`
 
 // AddSource configures a source; its name must be new.
 func (s *DB) AddSource(ctx context.Context, kind, name string, config any, interval time.Duration) (ConfiguredSource, error) {
@@ -74,7 +75,21 @@ func (s *DB) Sources(ctx context.Context) ([]ConfiguredSource, error) {
 // run, at now.
 func (s *DB) DueSources(ctx context.Context, now time.Time) ([]ConfiguredSource, error) {
 	return s.sources(ctx, `s.enabled AND s.config <> '{}'::jsonb
-		AND (s.last_run_at IS NULL OR s.last_run_at + make_interval(secs => s.interval_seconds) <= $1)`, now)
+		AND (s.last_run_at IS NULL OR s.last_run_at + make_interval(secs => s.interval_seconds) <= $1
+		     OR s.run_requested_at > s.last_run_at)`, now)
+}
+
+// RequestRun makes a configured source due at once (the dashboard's "run now"); a run that ends
+// after the request clears it.
+func (s *DB) RequestRun(ctx context.Context, name string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE sources SET run_requested_at = now() WHERE name = $1 AND config <> '{}'::jsonb`, name)
+	if err != nil {
+		return fmt.Errorf("store: request a run of %s: %w", name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return feedback.Errorf(feedback.ENOTFOUND, "No configured source named %q.", name)
+	}
+	return nil
 }
 
 // where is one of the constant conditions above, never input.
