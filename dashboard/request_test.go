@@ -10,6 +10,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 )
 
 func TestRequestPage(t *testing.T) {
@@ -71,3 +72,32 @@ func TestRequestPage(t *testing.T) {
 		t.Fatalf("merged request page: %d %v", rec.Code, rec.Header())
 	}
 }
+
+func TestBacklogFiltersBreakdownAndCSV(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	u, _ := db.SaveUser(ctx, feedback.User{Email: "v@koe.example", Role: feedback.RoleViewer})
+	viewer, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	if err := db.UpdateRequest(ctx, 1, store.RequestEdit{Title: ptr("=HYPERLINK(\"http://evil\")")}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := dashboard.New(db, dashboard.Options{})
+	h := srv.Handler()
+	rec := do(h, http.MethodGet, "/app/requests?lang=en", &viewer, false)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Breakdown by account") || !strings.Contains(rec.Body.String(), canary+" 株式会社") {
+		t.Fatalf("backlog: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if rec := do(h, http.MethodGet, "/app/requests?tag=vip", &viewer, false); rec.Code != 400 || !strings.Contains(rec.Body.String(), "tag &#34;vip&#34;") {
+		t.Fatalf("bad tag: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := do(h, http.MethodGet, "/app/requests?lang=en&lifecycle=churned", &viewer, false); !strings.Contains(rec.Body.String(), "No requests match") {
+		t.Fatal("the lifecycle filter let requests through")
+	}
+	rec = do(h, http.MethodGet, "/app/requests.csv", &viewer, false)
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.HasPrefix(body, "\ufeffrank,request_id,title") || !strings.Contains(body, `"'=HYPERLINK(""http://evil"")"`) {
+		t.Fatalf("csv: %d %q", rec.Code, body)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,8 +1,11 @@
 package dashboard
 
 import (
-	"context"
+	"encoding/csv"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,38 +18,86 @@ import (
 // backlogSize is how many requests the staff list shows.
 const backlogSize = 200
 
-// ranked is the backlog by revenue at stake, with the saved weights.
-func (s *Server) ranked(ctx context.Context, explain int) ([]scoring.Ranked, error) {
+// ranked is the backlog by revenue at stake for the page's filter, with the saved weights, the
+// first explain of them with their working.
+func (s *Server) ranked(c *gin.Context, explain int) ([]scoring.Ranked, feedback.BacklogFilter, error) {
+	f, err := feedback.ParseBacklogFilter(c.Query, func(k string) string { return k })
+	if err != nil {
+		return nil, f, err
+	}
+	ctx := c.Request.Context()
 	w, err := triage.Weights(ctx, s.store)
 	if err != nil {
-		return nil, err
+		return nil, f, err
 	}
-	list, err := triage.Rank(ctx, s.store, feedback.BacklogFilter{}, w, time.Now(), explain)
+	list, err := triage.Rank(ctx, s.store, f, w, time.Now(), explain)
 	if err != nil {
-		return nil, err
+		return nil, f, err
 	}
-	if len(list) > backlogSize {
-		list = list[:backlogSize]
-	}
-	return list, nil
+	return list, f, nil
 }
 
-// requestsPage is the staff list of requests, most revenue at stake first.
+// backlogView is the ranked backlog page.
+type backlogView struct {
+	Requests []scoring.Ranked
+	Total    int
+	Filter   feedback.BacklogFilter
+	Query    string
+	From, To string
+	Tags     []feedback.Tag
+	Bands    []string
+}
+
+// requestsPage is the staff list of requests, most revenue at stake first, each with its
+// breakdown per account.
 func (s *Server) requestsPage(c *gin.Context) {
-	list, err := s.ranked(c.Request.Context(), 0)
+	list, f, err := s.ranked(c, backlogSize)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "requests", "Requests", list)
+	total := len(list)
+	list = list[:min(len(list), backlogSize)]
+	s.render(c, http.StatusOK, "requests", "Requests", backlogView{Requests: list, Total: total, Filter: f,
+		Query: c.Request.URL.RawQuery, From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
+		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}})
 }
 
 // requestsJSON is the same list with each request's breakdown.
 func (s *Server) requestsJSON(c *gin.Context) {
-	list, err := s.ranked(c.Request.Context(), backlogSize)
+	list, _, err := s.ranked(c, backlogSize)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"requests": list})
+	c.JSON(http.StatusOK, gin.H{"requests": list[:min(len(list), backlogSize)]})
+}
+
+// requestsCSV is the whole ranked backlog for a spreadsheet (UTF-8 with a BOM, so Excel reads
+// Japanese titles).
+func (s *Server) requestsCSV(c *gin.Context) {
+	list, _, err := s.ranked(c, 0)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="koe-backlog.csv"`)
+	w := csv.NewWriter(c.Writer)
+	_, _ = c.Writer.Write([]byte("\ufeff"))
+	_ = w.Write([]string{"rank", "request_id", "title", "status", "at_stake_per_year", "accounts", "mrr_total", "churn", "expansion", "pipeline", "other"})
+	for _, r := range list {
+		f := func(x float64) string { return strconv.FormatFloat(math.Round(x), 'f', 0, 64) }
+		_ = w.Write([]string{strconv.Itoa(r.Rank), strconv.FormatInt(r.RequestID, 10), csvSafe(r.Title), string(r.Status), f(r.Score),
+			strconv.Itoa(r.Accounts), strconv.FormatInt(r.MRRTotal, 10), f(r.Churn), f(r.Expansion), f(r.Pipeline), f(r.Other)})
+	}
+	w.Flush()
+}
+
+// csvSafe keeps a title from being read as a formula by a spreadsheet.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

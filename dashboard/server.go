@@ -164,6 +164,7 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app", feedback.RoleViewer, func(c *gin.Context) { c.Redirect(http.StatusFound, "/app/requests") }},
 		{http.MethodGet, "/app/requests", feedback.RoleViewer, s.requestsPage},
 		{http.MethodGet, "/app/requests.json", feedback.RoleViewer, s.requestsJSON},
+		{http.MethodGet, "/app/requests.csv", feedback.RoleViewer, s.requestsCSV},
 		{http.MethodGet, "/app/requests/:id", feedback.RoleViewer, s.requestPage},
 		{http.MethodPost, "/app/requests/:id", feedback.RolePO, s.requestEdit},
 		{http.MethodPost, "/app/requests/:id/merge", feedback.RolePO, s.requestMerge},

@@ -90,3 +90,37 @@ type VoiceLink struct {
 	MRRAtReceipt int64
 	HasMRR       bool
 }
+
+// ParseBacklogFilter reads a filter from named values (command-line flags, a page's query):
+// from, to (dates), tag, plan, lifecycle, mrr_band, employees, source, language. name gives the
+// name a value goes by in messages ("--tag", "tag").
+func ParseBacklogFilter(get func(key string) string, name func(key string) string) (BacklogFilter, error) {
+	var out BacklogFilter
+	for _, d := range []struct {
+		key string
+		dst **time.Time
+	}{{"from", &out.From}, {"to", &out.To}} {
+		v := get(d.key)
+		if v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, time.Local)
+		if err != nil {
+			return out, Errorf(EINVALID, "%s %q: write the date like 2026-01-01.", name(d.key), v)
+		}
+		*d.dst = &t
+	}
+	out.Tag, out.Plan, out.Lifecycle = Tag(get("tag")), get("plan"), Lifecycle(get("lifecycle"))
+	out.MRRBand, out.Employees, out.SourceKind, out.Language = get("mrr_band"), get("employees"), SourceKind(get("source")), get("language")
+	switch {
+	case !out.Tag.Valid():
+		return out, Errorf(EINVALID, "%s %q: use churn_risk, expansion, usability or internal_efficiency.", name("tag"), out.Tag)
+	case out.Lifecycle != "" && !out.Lifecycle.Valid():
+		return out, Errorf(EINVALID, "%s %q: use prospect, customer or churned.", name("lifecycle"), out.Lifecycle)
+	case out.SourceKind != "" && !out.SourceKind.Valid():
+		return out, Errorf(EINVALID, "%s %q: use chat, review, email, slack, manual or sheet.", name("source"), out.SourceKind)
+	case out.MRRBand != "" && MRRBands[out.MRRBand] == [2]int64{}:
+		return out, Errorf(EINVALID, "%s %q: use <50k, 50k-200k, 200k-500k, 500k-1M or 1M+.", name("mrr_band"), out.MRRBand)
+	}
+	return out, nil
+}

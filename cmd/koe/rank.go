@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -34,31 +35,10 @@ func (f *filterFlags) add(cmd *cobra.Command) {
 }
 
 func (f *filterFlags) filter() (feedback.BacklogFilter, error) {
-	var out feedback.BacklogFilter
-	for _, d := range []struct {
-		s   string
-		dst **time.Time
-	}{{f.from, &out.From}, {f.to, &out.To}} {
-		if d.s == "" {
-			continue
-		}
-		t, err := time.ParseInLocation("2006-01-02", d.s, time.Local)
-		if err != nil {
-			return out, fmt.Errorf("date %q: write it like 2026-01-01", d.s)
-		}
-		*d.dst = &t
-	}
-	out.Tag, out.Plan, out.Lifecycle = feedback.Tag(f.tag), f.plan, feedback.Lifecycle(f.lifecycle)
-	out.MRRBand, out.Employees, out.SourceKind, out.Language = f.mrrBand, f.employees, feedback.SourceKind(f.source), f.language
-	switch {
-	case !out.Tag.Valid():
-		return out, fmt.Errorf("--tag %q: use churn_risk, expansion, usability or internal_efficiency", f.tag)
-	case out.Lifecycle != "" && !out.Lifecycle.Valid():
-		return out, fmt.Errorf("--lifecycle %q: use prospect, customer or churned", f.lifecycle)
-	case out.SourceKind != "" && !out.SourceKind.Valid():
-		return out, fmt.Errorf("--source %q: use chat, review, email, slack, manual or sheet", f.source)
-	}
-	return out, nil
+	values := map[string]string{"from": f.from, "to": f.to, "tag": f.tag, "plan": f.plan, "lifecycle": f.lifecycle,
+		"mrr_band": f.mrrBand, "employees": f.employees, "source": f.source, "language": f.language}
+	return feedback.ParseBacklogFilter(func(k string) string { return values[k] },
+		func(k string) string { return "--" + strings.ReplaceAll(k, "_", "-") })
 }
 
 func newRankCmd(e *env) *cobra.Command {
