@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -172,4 +173,22 @@ func (s *Server) signout(c *gin.Context) {
 	}
 	s.setSessionCookie(c, "", -time.Second)
 	c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+// setLocale saves the signed-in user's language and goes back to where they were.
+func (s *Server) setLocale(c *gin.Context) {
+	u, _ := currentUser(c)
+	if s.opts.Demo {
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "The demo follows your browser's language, or ?lang=ja / ?lang=en."))
+		return
+	}
+	if err := s.store.SetUserLocale(c.Request.Context(), u.ID, c.PostForm("locale")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	to := c.PostForm("back")
+	if !strings.HasPrefix(to, "/app") || strings.HasPrefix(to, "//") {
+		to = "/app"
+	}
+	c.Redirect(http.StatusSeeOther, to)
 }

@@ -149,3 +149,25 @@ func TestGoogleSignInAndOut(t *testing.T) {
 		t.Fatalf("after sign-out: %d", rec.Code)
 	}
 }
+
+func TestLanguageSetting(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	u, _ := db.SaveUser(ctx, feedback.User{Email: "v@koe.example", Role: feedback.RoleViewer})
+	sess, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	srv, _ := dashboard.New(db, dashboard.Options{})
+	h := srv.Handler()
+	if body := do(h, http.MethodGet, "/app/requests", &sess, false).Body.String(); !strings.Contains(body, "リクエスト（収益インパクト順）") {
+		t.Fatal("not Japanese by default")
+	}
+	rec := postForm(h, "/app/me/locale", &sess, url.Values{"locale": {"en"}, "back": {"/app/requests"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/app/requests" {
+		t.Fatalf("set locale: %d %v", rec.Code, rec.Header())
+	}
+	if body := do(h, http.MethodGet, "/app/requests", &sess, false).Body.String(); !strings.Contains(body, "Requests by revenue at stake") {
+		t.Fatal("the setting is not used")
+	}
+	if rec := postForm(h, "/app/me/locale", &sess, url.Values{"locale": {"fr"}}); rec.Code != 400 {
+		t.Fatalf("a language Koe does not have: %d", rec.Code)
+	}
+}

@@ -132,6 +132,8 @@ func TestInABrowser(t *testing.T) {
 		shot("feedback"),
 		chromedp.SetValue(`#f2 select[name=tag]`, "churn_risk", chromedp.ByQuery),
 		chromedp.Click(`#f2 button[type=submit]`, chromedp.ByQuery),
+		// The sheet comes back with the tag chosen.
+		chromedp.WaitReady(`#f2 select[name=tag] option[value=churn_risk][selected]`, chromedp.ByQuery),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +142,7 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Navigate(web.URL+"/app/feedback?lang=en"),
 		chromedp.SetValue(`form[action="/app/feedback/3/link"] input[name=request_id]`, "#1", chromedp.ByQuery),
 		chromedp.Submit(`form[action="/app/feedback/3/link"] input[name=request_id]`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`form[action="/app/feedback/3/link"]`, chromedp.ByQuery),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +163,7 @@ func TestInABrowser(t *testing.T) {
 		shot("request"),
 		chromedp.SetValue(`form.edit select[name=status]`, "planned", chromedp.ByQuery),
 		chromedp.Click(`form.edit button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`h1 .status-planned`, chromedp.ByQuery),
 	); err != nil {
 		t.Fatal(err)
 	}

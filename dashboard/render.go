@@ -20,6 +20,8 @@ type page struct {
 	User    feedback.User
 	// CSRF goes in every form that changes something.
 	CSRF string
+	// Path is this page's address, to come back to.
+	Path string
 	Data any
 }
 
@@ -27,7 +29,7 @@ type page struct {
 func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
 	user, staff := currentUser(c)
 	p := page{Title: title, Company: s.opts.CompanyName, Lang: lang(c), Demo: s.opts.Demo, Staff: staff, User: user,
-		CSRF: c.GetString(csrfKey), Data: data}
+		CSRF: c.GetString(csrfKey), Path: c.Request.URL.RequestURI(), Data: data}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
@@ -59,10 +61,14 @@ func (s *Server) fail(c *gin.Context, err error) {
 	s.message(c, status, http.StatusText(status), feedback.ErrorMessage(err))
 }
 
-// lang picks Japanese or English: ?lang= first, then Accept-Language, then Japanese.
+// lang picks Japanese or English: ?lang= first, then the signed-in user's setting, then
+// Accept-Language, then Japanese.
 func lang(c *gin.Context) string {
 	if l := c.Query("lang"); l == "ja" || l == "en" {
 		return l
+	}
+	if u, ok := currentUser(c); ok && (u.Locale == "ja" || u.Locale == "en") {
+		return u.Locale
 	}
 	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
 		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))

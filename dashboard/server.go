@@ -47,6 +47,7 @@ type Store interface {
 	AuditLog(ctx context.Context, entity string, limit, offset int) ([]store.AuditLine, error)
 	Sources(ctx context.Context) ([]store.ConfiguredSource, error)
 	RequestRun(ctx context.Context, name string) error
+	SetUserLocale(ctx context.Context, id int64, locale string) error
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -178,6 +179,7 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app/accounts/:id", feedback.RoleViewer, s.accountPage},
 		{http.MethodGet, "/app/audit", feedback.RoleViewer, s.auditPage},
 		{http.MethodGet, "/app/sources", feedback.RoleViewer, s.sourcesPage},
+		{http.MethodPost, "/app/me/locale", feedback.RoleViewer, s.setLocale},
 		{http.MethodPost, "/app/sources/:name/run", feedback.RoleAdmin, s.sourceRun},
 		{http.MethodGet, "/app/slack", feedback.RoleViewer, s.slackPage},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
