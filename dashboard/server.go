@@ -48,6 +48,10 @@ type Store interface {
 	Sources(ctx context.Context) ([]store.ConfiguredSource, error)
 	RequestRun(ctx context.Context, name string) error
 	SetUserLocale(ctx context.Context, id int64, locale string) error
+	FeedbackByID(ctx context.Context, id int64) (feedback.Item, error)
+	Suggestions(ctx context.Context, feedbackID int64) ([]feedback.Request, []float64, error)
+	History(ctx context.Context, entity string, id int64) ([]store.AuditEntry, error)
+	CreateRequest(ctx context.Context, title string, voices []int64, u store.Triager) (int64, error)
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -120,7 +124,7 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -173,6 +177,10 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/feedback/bulk", feedback.RoleCS, s.feedbackBulk},
 		{http.MethodPost, "/app/feedback/:id", feedback.RoleCS, s.feedbackEdit},
 		{http.MethodPost, "/app/feedback/:id/link", feedback.RoleCS, s.feedbackLink},
+		{http.MethodGet, "/app/feedback/:id", feedback.RoleViewer, s.voicePage},
+		{http.MethodPost, "/app/feedback/:id/request", feedback.RoleCS, s.voiceRequest},
+		{http.MethodGet, "/app/clusters", feedback.RoleViewer, s.clustersPage},
+		{http.MethodPost, "/app/clusters/request", feedback.RoleCS, s.clusterRequest},
 		{http.MethodGet, "/app/accounts", feedback.RoleViewer, s.accountsPage},
 		{http.MethodGet, "/app/accounts/unmatched", feedback.RoleViewer, s.unmatchedPage},
 		{http.MethodPost, "/app/accounts/rules", feedback.RoleCS, s.addRule},

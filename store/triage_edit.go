@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -35,7 +36,12 @@ func (s *DB) TagFeedback(ctx context.Context, id int64, tag feedback.Tag, u Tria
 // LinkFeedback links a voice to a request (following merges), marks it triaged by u and writes
 // the audit log.
 func (s *DB) LinkFeedback(ctx context.Context, id, requestID int64, u Triager) error {
-	return s.triage(ctx, id, "link", u, func(tx *sqlx.Tx, before feedback.Item) (map[string]any, error) {
+	return s.triage(ctx, id, "link", u, linkTo(ctx, requestID))
+}
+
+// linkTo is the change that links a voice to a request, or to the request it was merged into.
+func linkTo(ctx context.Context, requestID int64) func(*sqlx.Tx, feedback.Item) (map[string]any, error) {
+	return func(tx *sqlx.Tx, before feedback.Item) (map[string]any, error) {
 		var into int64
 		err := tx.GetContext(ctx, &into, `SELECT COALESCE(merged_into, id) FROM requests WHERE id = $1`, requestID)
 		if isNoRows(err) {
@@ -44,9 +50,34 @@ func (s *DB) LinkFeedback(ctx context.Context, id, requestID int64, u Triager) e
 		if err != nil || (before.RequestID != nil && *before.RequestID == into) {
 			return nil, err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE feedback SET request_id = $2 WHERE id = $1`, id, into)
+		_, err = tx.ExecContext(ctx, `UPDATE feedback SET request_id = $2 WHERE id = $1`, before.ID, into)
 		return map[string]any{"request_id": into}, err
+	}
+}
+
+// CreateRequest creates a request from voices (one, or a group of similar ones) and links them to
+// it, in one transaction, with the audit log.
+func (s *DB) CreateRequest(ctx context.Context, title string, voices []int64, u Triager) (int64, error) {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		return 0, feedback.Errorf(feedback.EINVALID, "A request needs a title.")
+	}
+	var id int64
+	err := s.inTx(ctx, "create request", func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO requests (title) VALUES ($1) RETURNING id`, title); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, u.Actor, "request", id, "create", nil, map[string]any{"title": title, "voices": voices}); err != nil {
+			return err
+		}
+		for _, v := range voices {
+			if _, err := triageTx(ctx, tx, v, "link", u, linkTo(ctx, id)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+	return id, err
 }
 
 // triage runs change on voice id under a row lock, in a transaction of its own.
