@@ -101,3 +101,40 @@ func TestBacklogFiltersBreakdownAndCSV(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestWeightsPreviewAndSave(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	u, _ := db.SaveUser(ctx, feedback.User{Email: "admin@koe.example", Role: feedback.RoleAdmin})
+	admin, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	srv, _ := dashboard.New(db, dashboard.Options{})
+	h := srv.Handler()
+	body := do(h, http.MethodGet, "/app/weights?lang=en", &admin, false).Body.String()
+	if !strings.Contains(body, `name="churn_base" value="0.3"`) || !strings.Contains(body, `name="win_back"`) {
+		t.Fatalf("weights page:\n%s", body)
+	}
+	form := url.Values{}
+	for _, k := range []string{"churn_base", "churn_signal", "renewal_boost", "cancel_boost", "expansion_uplift", "win_probability",
+		"usability_weight", "efficiency_weight", "untagged_weight"} {
+		form.Set(k, "0.1")
+	}
+	form.Set("renewal_within_days", "30")
+	form.Set("half_life_days", "0")
+	rec := do(h, http.MethodGet, "/app/weights?lang=en&preview=1&"+form.Encode(), &admin, false)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Preview (top 20)") || !strings.Contains(rec.Body.String(), canary+" internal title") {
+		t.Fatalf("preview: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if w, _ := db.Setting(ctx, "scoring.weights", new(map[string]any)); w {
+		t.Fatal("a preview saved the weights")
+	}
+	if rec := do(h, http.MethodGet, "/app/weights?preview=1&churn_base=lots", &admin, false); rec.Code != 400 {
+		t.Fatalf("bad weight: %d", rec.Code)
+	}
+	if rec := postForm(h, "/app/weights", &admin, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", rec.Code, rec.Body.String())
+	}
+	var saved map[string]any
+	if ok, _ := db.Setting(ctx, "scoring.weights", &saved); !ok || saved["renewal_within_days"] != float64(30) || saved["churn_base"] != 0.1 {
+		t.Fatalf("saved = %v", saved)
+	}
+}

@@ -52,6 +52,7 @@ type Store interface {
 	Suggestions(ctx context.Context, feedbackID int64) ([]feedback.Request, []float64, error)
 	History(ctx context.Context, entity string, id int64) ([]store.AuditEntry, error)
 	CreateRequest(ctx context.Context, title string, voices []int64, u store.Triager) (int64, error)
+	SaveSetting(ctx context.Context, key string, v any, actor string) error
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -124,7 +125,7 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters"} {
+	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -186,6 +187,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/accounts/rules", feedback.RoleCS, s.addRule},
 		{http.MethodGet, "/app/accounts/:id", feedback.RoleViewer, s.accountPage},
 		{http.MethodGet, "/app/audit", feedback.RoleViewer, s.auditPage},
+		{http.MethodGet, "/app/weights", feedback.RoleViewer, s.weightsPage},
+		{http.MethodPost, "/app/weights", feedback.RoleAdmin, s.saveWeights},
 		{http.MethodGet, "/app/sources", feedback.RoleViewer, s.sourcesPage},
 		{http.MethodPost, "/app/me/locale", feedback.RoleViewer, s.setLocale},
 		{http.MethodPost, "/app/sources/:name/run", feedback.RoleAdmin, s.sourceRun},
