@@ -147,8 +147,15 @@ func TestInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	until("link the review", func(_, b feedback.Item) bool { return b.RequestID != nil && *b.RequestID == csv })
-	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/feedback?lang=en"), shot("feedback-after")); err != nil {
+	// Keyboard: j moves to the first row, x selects it.
+	var selected bool
+	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/feedback?lang=en"), shot("feedback-after"),
+		chromedp.KeyEvent("j"), chromedp.WaitVisible(`tr.current`, chromedp.ByQuery), chromedp.KeyEvent("x"),
+		chromedp.Evaluate(`document.querySelector('tr.current input[name=ids]').checked`, &selected)); err != nil {
 		t.Fatal(err)
+	}
+	if !selected {
+		t.Error("x did not select the current row")
 	}
 	if !strings.Contains(words, "CSV") {
 		t.Errorf("the sheet's first voice = %q", words)

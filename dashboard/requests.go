@@ -15,8 +15,8 @@ import (
 	"github.com/koehq/koe/triage"
 )
 
-// backlogSize is how many requests the staff list shows.
-const backlogSize = 200
+// backlogSize is how many requests a page of the staff list shows, each with its working.
+const backlogSize = 50
 
 // ranked is the backlog by revenue at stake for the page's filter, with the saved weights, the
 // first explain of them with their working.
@@ -41,6 +41,7 @@ func (s *Server) ranked(c *gin.Context, explain int) ([]scoring.Ranked, feedback
 type backlogView struct {
 	Requests []scoring.Ranked
 	Total    int
+	Next     string // the next page, if any
 	Filter   feedback.BacklogFilter
 	Query    string
 	From, To string
@@ -51,14 +52,22 @@ type backlogView struct {
 // requestsPage is the staff list of requests, most revenue at stake first, each with its
 // breakdown per account.
 func (s *Server) requestsPage(c *gin.Context) {
-	list, f, err := s.ranked(c, backlogSize)
+	page, _ := strconv.Atoi(c.Query("page"))
+	page = max(page, 0)
+	list, f, err := s.ranked(c, (page+1)*backlogSize)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	total := len(list)
-	list = list[:min(len(list), backlogSize)]
-	s.render(c, http.StatusOK, "requests", "Requests", backlogView{Requests: list, Total: total, Filter: f,
+	list = list[min(len(list), page*backlogSize):min(len(list), (page+1)*backlogSize)]
+	next := ""
+	if (page+1)*backlogSize < total {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(page+1))
+		next = "/app/requests?" + q.Encode()
+	}
+	s.render(c, http.StatusOK, "requests", "Requests", backlogView{Requests: list, Total: total, Filter: f, Next: next,
 		Query: c.Request.URL.RawQuery, From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
 		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}})
 }
