@@ -25,6 +25,8 @@ type sheetView struct {
 	Tags     []feedback.Tag
 	Sources  []feedback.SourceKind
 	Statuses []feedback.Status
+	Views    []store.SavedView
+	Query    string // this page's filters, to save as a view
 }
 
 func sheetFilter(q url.Values) (store.SheetFilter, error) {
@@ -86,7 +88,43 @@ func (s *Server) feedbackPage(c *gin.Context) {
 		Here: c.Request.URL.RequestURI(), CanEdit: allowed(u.Role, feedback.RoleCS), Tags: feedback.Tags,
 		Sources:  []feedback.SourceKind{feedback.SourceChat, feedback.SourceReview, feedback.SourceEmail, feedback.SourceSlack, feedback.SourceManual, feedback.SourceSheet},
 		Statuses: []feedback.Status{feedback.StatusNew, feedback.StatusTriaged, feedback.StatusIgnored, feedback.StatusSpam}}
+	if v.Views, err = s.store.Views(c.Request.Context(), u.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	q.Del("offset")
+	v.Query = q.Encode()
 	s.render(c, http.StatusOK, "feedback", "Feedback", v)
+}
+
+// saveView saves the sheet's current filters under a name, for the signed-in user.
+func (s *Server) saveView(c *gin.Context) {
+	u, _ := currentUser(c)
+	query := c.PostForm("query")
+	if _, err := url.ParseQuery(query); err != nil {
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "The view's filters do not parse."))
+		return
+	}
+	if err := s.store.SaveView(c.Request.Context(), u.ID, c.PostForm("name"), query); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/app/feedback?"+query)
+}
+
+// deleteView removes one of the signed-in user's views.
+func (s *Server) deleteView(c *gin.Context) {
+	u, _ := currentUser(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No view %q.", c.Param("id")))
+		return
+	}
+	if err := s.store.DeleteView(c.Request.Context(), u.ID, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/app/feedback")
 }
 
 func (s *Server) triager(c *gin.Context) store.Triager {

@@ -128,3 +128,35 @@ func TestFeedbackSheet(t *testing.T) {
 		t.Fatalf("audit log: %+v", history)
 	}
 }
+
+func TestSavedViews(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	var sess []store.Session
+	for _, email := range []string{"a@koe.example", "b@koe.example"} {
+		u, _ := db.SaveUser(ctx, feedback.User{Email: email, Role: feedback.RoleViewer})
+		s, _ := db.CreateSession(ctx, u.ID, time.Hour)
+		sess = append(sess, s)
+	}
+	srv, _ := dashboard.New(db, dashboard.Options{})
+	h := srv.Handler()
+	if rec := postForm(h, "/app/views", &sess[0], url.Values{"name": {"Churn <b>ja</b>"}, "query": {"tag=churn_risk&lang_filter=ja"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save view: %d %s", rec.Code, rec.Body.String())
+	}
+	body := do(h, http.MethodGet, "/app/feedback", &sess[0], false).Body.String()
+	if !strings.Contains(body, `href="/app/feedback?lang_filter=ja&amp;tag=churn_risk">Churn &lt;b&gt;ja&lt;/b&gt;</a>`) {
+		t.Fatalf("the view is not listed:\n%s", body)
+	}
+	if body := do(h, http.MethodGet, "/app/feedback", &sess[1], false).Body.String(); strings.Contains(body, "Churn &lt;b&gt;") {
+		t.Fatal("another user sees the view")
+	}
+	views, _ := db.Views(ctx, sess[0].User.ID)
+	postForm(h, "/app/views/"+fmt.Sprint(views[0].ID)+"/delete", &sess[1], url.Values{}) // not theirs: nothing happens
+	if views, _ := db.Views(ctx, sess[0].User.ID); len(views) != 1 {
+		t.Fatal("another user deleted the view")
+	}
+	postForm(h, "/app/views/"+fmt.Sprint(views[0].ID)+"/delete", &sess[0], url.Values{})
+	if views, _ := db.Views(ctx, sess[0].User.ID); len(views) != 0 {
+		t.Fatal("the view was not deleted")
+	}
+}

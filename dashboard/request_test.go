@@ -90,8 +90,9 @@ func TestBacklogFiltersBreakdownAndCSV(t *testing.T) {
 	if rec := do(h, http.MethodGet, "/app/requests?tag=vip", &viewer, false); rec.Code != 400 || !strings.Contains(rec.Body.String(), "tag &#34;vip&#34;") {
 		t.Fatalf("bad tag: %d %s", rec.Code, rec.Body.String())
 	}
-	if rec := do(h, http.MethodGet, "/app/requests?lang=en&lifecycle=churned", &viewer, false); !strings.Contains(rec.Body.String(), "No requests match") {
-		t.Fatal("the lifecycle filter let requests through")
+	if rec := do(h, http.MethodGet, "/app/requests?lang=en&lifecycle=churned", &viewer, false); !strings.Contains(rec.Body.String(), "No requests match") ||
+		!strings.Contains(rec.Body.String(), `href="/app/requests.csv?lifecycle=churned"`) {
+		t.Fatalf("the lifecycle filter let requests through, or the CSV link lost it:\n%s", rec.Body.String())
 	}
 	rec = do(h, http.MethodGet, "/app/requests.csv", &viewer, false)
 	body := rec.Body.String()

@@ -2,8 +2,10 @@ package dashboard
 
 import (
 	"encoding/csv"
+	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +45,7 @@ type backlogView struct {
 	Total    int
 	Next     string // the next page, if any
 	Filter   feedback.BacklogFilter
-	Query    string
+	CSV      template.URL // the same filters as CSV, re-encoded
 	From, To string
 	Tags     []feedback.Tag
 	Bands    []string
@@ -68,7 +70,7 @@ func (s *Server) requestsPage(c *gin.Context) {
 		next = "/app/requests?" + q.Encode()
 	}
 	s.render(c, http.StatusOK, "requests", "Requests", backlogView{Requests: list, Total: total, Filter: f, Next: next,
-		Query: c.Request.URL.RawQuery, From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
+		CSV: template.URL("/app/requests.csv?" + csvQuery(c.Request.URL.Query())), From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
 		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}})
 }
 
@@ -101,6 +103,13 @@ func (s *Server) requestsCSV(c *gin.Context) {
 			strconv.Itoa(r.Accounts), strconv.FormatInt(r.MRRTotal, 10), f(r.Churn), f(r.Expansion), f(r.Pipeline), f(r.Other)})
 	}
 	w.Flush()
+}
+
+// csvQuery is a page's filters without its page number.
+func csvQuery(q url.Values) string {
+	q.Del("page")
+	q.Del("lang")
+	return q.Encode()
 }
 
 // csvSafe keeps a title from being read as a formula by a spreadsheet.

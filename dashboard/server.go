@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -53,6 +54,9 @@ type Store interface {
 	History(ctx context.Context, entity string, id int64) ([]store.AuditEntry, error)
 	CreateRequest(ctx context.Context, title string, voices []int64, u store.Triager) (int64, error)
 	SaveSetting(ctx context.Context, key string, v any, actor string) error
+	SaveView(ctx context.Context, userID int64, name, query string) error
+	Views(ctx context.Context, userID int64) ([]store.SavedView, error)
+	DeleteView(ctx context.Context, userID, id int64) error
 	RetryFailed(ctx context.Context, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
@@ -117,6 +121,12 @@ func New(store Store, opts Options) (*Server, error) {
 			return s
 		},
 		"list": func(v ...string) []string { return v },
+		// sheetURL is the sheet with a saved view's filters, re-encoded so that only safe
+		// characters reach the link.
+		"sheetURL": func(query string) template.URL {
+			q, _ := url.ParseQuery(query)
+			return template.URL("/app/feedback?" + q.Encode())
+		},
 		"dict": func(kv ...any) map[string]any { // for passing more than one value to a template
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -180,6 +190,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/feedback/:id/link", feedback.RoleCS, s.feedbackLink},
 		{http.MethodGet, "/app/feedback/:id", feedback.RoleViewer, s.voicePage},
 		{http.MethodPost, "/app/feedback/:id/request", feedback.RoleCS, s.voiceRequest},
+		{http.MethodPost, "/app/views", feedback.RoleViewer, s.saveView},
+		{http.MethodPost, "/app/views/:id/delete", feedback.RoleViewer, s.deleteView},
 		{http.MethodGet, "/app/clusters", feedback.RoleViewer, s.clustersPage},
 		{http.MethodPost, "/app/clusters/request", feedback.RoleCS, s.clusterRequest},
 		{http.MethodGet, "/app/accounts", feedback.RoleViewer, s.accountsPage},
