@@ -182,6 +182,16 @@ func TestInABrowser(t *testing.T) {
 			t.Fatal("the browser did not change the status")
 		}
 	}
+	// A phone's width: the sheet stacks its cells instead of scrolling sideways.
+	var wide bool
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(web.URL+"/app/feedback?lang=ja"), shot("feedback-phone"),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 4`, &wide),
+		chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	if wide {
+		t.Error("the sheet is wider than a phone's screen")
+	}
 	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/roadmap?lang=en"), shot("roadmap"),
 		chromedp.Navigate(web.URL+"/app/slack?lang=en"), shot("slack")); err != nil {
 		t.Fatal(err)
