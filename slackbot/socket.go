@@ -73,14 +73,20 @@ func (s *Socket) dispatch(ctx context.Context, client *socketmode.Client) {
 			if !s.first(evt.Request.EnvelopeID) {
 				continue // sent again before our ack arrived
 			}
-			ictx, cancel := context.WithTimeout(ctx, time.Minute)
 			switch data := evt.Data.(type) {
 			case slack.InteractionCallback:
+				// A few queries and one API call, handled in order (a press, then the next).
+				ictx, cancel := context.WithTimeout(ctx, time.Minute)
 				s.Interactions.Handle(ictx, &data)
+				cancel()
 			case slack.SlashCommand:
-				s.Interactions.reply(ictx, data.ResponseURL, s.Interactions.Command(ictx, data))
+				// May rank the whole backlog: on its own, so later envelopes are acked at once.
+				go func() {
+					ictx, cancel := context.WithTimeout(ctx, time.Minute)
+					defer cancel()
+					s.Interactions.reply(ictx, data.ResponseURL, s.Interactions.Command(ictx, data))
+				}()
 			}
-			cancel()
 		}
 	}
 }

@@ -121,13 +121,20 @@ func (e *env) listenAndServe(ctx context.Context, log *slog.Logger, h http.Handl
 	return nil
 }
 
-// watchBacklog queues the Slack posts about the backlog every 10 minutes until ctx ends.
-func watchBacklog(ctx context.Context, log *slog.Logger, cfg slackbot.Config, db slackbot.WatchStore) {
+// watchBacklog queues the Slack posts about the backlog every 10 minutes until ctx ends. One
+// replica at a time ranks (the keys would keep the others from posting twice, but not from
+// ranking the whole backlog for nothing).
+func watchBacklog(ctx context.Context, log *slog.Logger, cfg slackbot.Config, db *database) {
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
 	for {
-		if _, err := cfg.Watch(ctx, db, time.Now()); err != nil && ctx.Err() == nil {
+		if release, ok, err := db.TryLock(ctx, "koe-slack-watch"); err != nil {
 			log.Warn("slack backlog watch", "err", err)
+		} else if ok {
+			if _, err := cfg.Watch(ctx, db, time.Now()); err != nil && ctx.Err() == nil {
+				log.Warn("slack backlog watch", "err", err)
+			}
+			release()
 		}
 		select {
 		case <-ctx.Done():
