@@ -32,9 +32,8 @@ type accountView struct {
 
 // accountPage shows an account: its revenue and signals, and its voices with their requests.
 func (s *Server) accountPage(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No account %q.", c.Param("id")))
+	id, ok := s.idParam(c, "account")
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()

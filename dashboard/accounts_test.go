@@ -26,14 +26,7 @@ func TestAccountsQueueAndAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := db.SaveUser(ctx, feedback.User{Email: "cs@koe.example", Role: feedback.RoleCS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := db.CreateSession(ctx, u.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cs := signIn(t, db, "cs@koe.example", feedback.RoleCS)
 	srv, err := dashboard.New(db, dashboard.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,20 @@ import (
 	"github.com/koehq/koe/store"
 )
 
+// signIn adds a staff member and returns a session of theirs.
+func signIn(t *testing.T, db *store.DB, email string, role feedback.Role) store.Session {
+	t.Helper()
+	u, err := db.SaveUser(context.Background(), feedback.User{Email: email, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := db.CreateSession(context.Background(), u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
 // do sends a request with the session cookie (if any) and, for a change, the CSRF token.
 func do(h http.Handler, method, path string, sess *store.Session, csrf bool) *httptest.ResponseRecorder {
 	var body *strings.Reader
@@ -37,7 +51,6 @@ func do(h http.Handler, method, path string, sess *store.Session, csrf bool) *ht
 // TestEveryRouteEnforcesItsRole walks the whole staff route table with each role.
 func TestEveryRouteEnforcesItsRole(t *testing.T) {
 	db := seed(t)
-	ctx := context.Background()
 	srv, err := dashboard.New(db, dashboard.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -45,14 +58,7 @@ func TestEveryRouteEnforcesItsRole(t *testing.T) {
 	h := srv.Handler()
 	sessions := map[feedback.Role]*store.Session{}
 	for _, role := range []feedback.Role{feedback.RoleViewer, feedback.RoleCS, feedback.RolePO, feedback.RoleAdmin} {
-		u, err := db.SaveUser(ctx, feedback.User{Email: string(role) + "@koe.example", Role: role})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sess, err := db.CreateSession(ctx, u.ID, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess := signIn(t, db, string(role)+"@koe.example", role)
 		sessions[role] = &sess
 	}
 	routes := srv.Routes()
@@ -152,9 +158,7 @@ func TestGoogleSignInAndOut(t *testing.T) {
 
 func TestLanguageSetting(t *testing.T) {
 	db := seed(t)
-	ctx := context.Background()
-	u, _ := db.SaveUser(ctx, feedback.User{Email: "v@koe.example", Role: feedback.RoleViewer})
-	sess, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	sess := signIn(t, db, "v@koe.example", feedback.RoleViewer)
 	srv, _ := dashboard.New(db, dashboard.Options{})
 	h := srv.Handler()
 	if body := do(h, http.MethodGet, "/app/requests", &sess, false).Body.String(); !strings.Contains(body, "リクエスト（収益インパクト順）") {

@@ -115,9 +115,8 @@ func (s *Server) saveView(c *gin.Context) {
 // deleteView removes one of the signed-in user's views.
 func (s *Server) deleteView(c *gin.Context) {
 	u, _ := currentUser(c)
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No view %q.", c.Param("id")))
+	id, ok := s.idParam(c, "view")
+	if !ok {
 		return
 	}
 	if err := s.store.DeleteView(c.Request.Context(), u.ID, id); err != nil {
@@ -141,18 +140,37 @@ func back(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, to)
 }
 
-func (s *Server) voiceID(c *gin.Context) (int64, bool) {
+// idParam reads the route's :id; what names the thing for the 404 ("voice", "request").
+func (s *Server) idParam(c *gin.Context, what string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No voice %q.", c.Param("id")))
+		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No %s %q.", what, c.Param("id")))
 		return 0, false
 	}
 	return id, true
 }
 
+// voiceIDs reads voice ids, answering 400 for one that is not a number or for none at all.
+func (s *Server) voiceIDs(c *gin.Context, values []string) ([]int64, bool) {
+	var ids []int64
+	for _, v := range values {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a voice id.", v))
+			return nil, false
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		s.fail(c, feedback.Errorf(feedback.EINVALID, "Select at least one voice."))
+		return nil, false
+	}
+	return ids, true
+}
+
 // feedbackEdit saves a row's tag, insight and who-benefits.
 func (s *Server) feedbackEdit(c *gin.Context) {
-	id, ok := s.voiceID(c)
+	id, ok := s.idParam(c, "voice")
 	if !ok {
 		return
 	}
@@ -167,7 +185,7 @@ func (s *Server) feedbackEdit(c *gin.Context) {
 
 // feedbackLink links a voice to a request (the suggestion, or an id typed in).
 func (s *Server) feedbackLink(c *gin.Context) {
-	id, ok := s.voiceID(c)
+	id, ok := s.idParam(c, "voice")
 	if !ok {
 		return
 	}
@@ -185,17 +203,8 @@ func (s *Server) feedbackLink(c *gin.Context) {
 
 // feedbackBulk tags, ignores, marks as spam or reopens the selected voices.
 func (s *Server) feedbackBulk(c *gin.Context) {
-	var ids []int64
-	for _, v := range c.PostFormArray("ids") {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a voice id.", v))
-			return
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "Select at least one voice."))
+	ids, ok := s.voiceIDs(c, c.PostFormArray("ids"))
+	if !ok {
 		return
 	}
 	var e store.TriageEdit

@@ -49,14 +49,7 @@ func TestFeedbackSheet(t *testing.T) {
 	hs, js := fmt.Sprint(hostile), fmt.Sprint(japanese)
 	users := map[feedback.Role]*store.Session{}
 	for _, role := range []feedback.Role{feedback.RoleCS, feedback.RoleViewer} {
-		u, err := db.SaveUser(ctx, feedback.User{Email: string(role) + "@koe.example", Role: role})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sess, err := db.CreateSession(ctx, u.ID, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess := signIn(t, db, string(role)+"@koe.example", role)
 		users[role] = &sess
 	}
 	srv, err := dashboard.New(db, dashboard.Options{})
@@ -134,9 +127,7 @@ func TestSavedViews(t *testing.T) {
 	ctx := context.Background()
 	var sess []store.Session
 	for _, email := range []string{"a@koe.example", "b@koe.example"} {
-		u, _ := db.SaveUser(ctx, feedback.User{Email: email, Role: feedback.RoleViewer})
-		s, _ := db.CreateSession(ctx, u.ID, time.Hour)
-		sess = append(sess, s)
+		sess = append(sess, signIn(t, db, email, feedback.RoleViewer))
 	}
 	srv, _ := dashboard.New(db, dashboard.Options{})
 	h := srv.Handler()

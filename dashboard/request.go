@@ -24,19 +24,10 @@ type requestView struct {
 	Statuses []feedback.RequestStatus
 }
 
-func (s *Server) requestID(c *gin.Context) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No request %q.", c.Param("id")))
-		return 0, false
-	}
-	return id, true
-}
-
 // requestPage shows a request: its wording, status, the accounts asking, its voices and how
 // they grew.
 func (s *Server) requestPage(c *gin.Context) {
-	id, ok := s.requestID(c)
+	id, ok := s.idParam(c, "request")
 	if !ok {
 		return
 	}
@@ -73,7 +64,7 @@ func (s *Server) requestPage(c *gin.Context) {
 
 // requestEdit saves a request's wording, status, public flag and public note.
 func (s *Server) requestEdit(c *gin.Context) {
-	id, ok := s.requestID(c)
+	id, ok := s.idParam(c, "request")
 	if !ok {
 		return
 	}
@@ -92,7 +83,7 @@ func (s *Server) requestEdit(c *gin.Context) {
 
 // requestMerge merges the request into another; its voices move there.
 func (s *Server) requestMerge(c *gin.Context) {
-	id, ok := s.requestID(c)
+	id, ok := s.idParam(c, "request")
 	if !ok {
 		return
 	}
@@ -143,7 +134,7 @@ func timelineSVG(points []store.TimelinePoint, lang string) template.HTML {
 		}
 	}
 	fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#2f5bd3" stroke-width="2"/>`, strings.Join(line, " "))
-	fmt.Fprintf(&b, `<text x="%d" y="14" font-size="11" fill="#2f5bd3">%s</text>`, pad, feedback.Money{Minor: total, Currency: "JPY"}.String())
+	fmt.Fprintf(&b, `<text x="%d" y="14" font-size="11" fill="#2f5bd3">%s</text>`, pad, feedback.Yen(float64(total)))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // numbers and dates only
 }

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
@@ -16,14 +15,7 @@ import (
 func TestRequestPage(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
-	u, err := db.SaveUser(ctx, feedback.User{Email: "po@koe.example", Role: feedback.RolePO})
-	if err != nil {
-		t.Fatal(err)
-	}
-	po, err := db.CreateSession(ctx, u.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	po := signIn(t, db, "po@koe.example", feedback.RolePO)
 	srv, err := dashboard.New(db, dashboard.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -76,8 +68,7 @@ func TestRequestPage(t *testing.T) {
 func TestBacklogFiltersBreakdownAndCSV(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
-	u, _ := db.SaveUser(ctx, feedback.User{Email: "v@koe.example", Role: feedback.RoleViewer})
-	viewer, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	viewer := signIn(t, db, "v@koe.example", feedback.RoleViewer)
 	if err := db.UpdateRequest(ctx, 1, store.RequestEdit{Title: ptr("=HYPERLINK(\"http://evil\")")}, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -106,8 +97,7 @@ func ptr[T any](v T) *T { return &v }
 func TestWeightsPreviewAndSave(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
-	u, _ := db.SaveUser(ctx, feedback.User{Email: "admin@koe.example", Role: feedback.RoleAdmin})
-	admin, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	admin := signIn(t, db, "admin@koe.example", feedback.RoleAdmin)
 	srv, _ := dashboard.New(db, dashboard.Options{})
 	h := srv.Handler()
 	body := do(h, http.MethodGet, "/app/weights?lang=en", &admin, false).Body.String()

@@ -112,7 +112,7 @@ func New(store Store, opts Options) (*Server, error) {
 	funcs := template.FuncMap{
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
-		"yenf":        func(x float64) string { return feedback.Money{Minor: int64(x + 0.5), Currency: "JPY"}.String() },
+		"yenf":        feedback.Yen,
 		"mrrBand":     func(m feedback.Money) string { return feedback.MRRBand(m.Major()) },
 		"trim": func(s string, n int) string {
 			if r := []rune(s); len(r) > n {

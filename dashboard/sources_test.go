@@ -35,8 +35,7 @@ func TestSourcesRunNow(t *testing.T) {
 	if due() != 0 {
 		t.Fatal("due right after a run")
 	}
-	u, _ := db.SaveUser(ctx, feedback.User{Email: "admin@koe.example", Role: feedback.RoleAdmin})
-	admin, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	admin := signIn(t, db, "admin@koe.example", feedback.RoleAdmin)
 	srv, _ := dashboard.New(db, dashboard.Options{})
 	h := srv.Handler()
 	body := do(h, http.MethodGet, "/app/sources?lang=en", &admin, false).Body.String()

@@ -28,7 +28,7 @@ type voiceView struct {
 // voicePage shows a voice whole: the words, their context (agent replies, quoted mail), the
 // source link, its account, request or suggestions, and its history.
 func (s *Server) voicePage(c *gin.Context) {
-	id, ok := s.voiceID(c)
+	id, ok := s.idParam(c, "voice")
 	if !ok {
 		return
 	}
@@ -62,7 +62,7 @@ func (s *Server) voicePage(c *gin.Context) {
 
 // voiceRequest creates a request from one voice and links it.
 func (s *Server) voiceRequest(c *gin.Context) {
-	id, ok := s.voiceID(c)
+	id, ok := s.idParam(c, "voice")
 	if !ok {
 		return
 	}
@@ -92,18 +92,7 @@ func (s *Server) clustersPage(c *gin.Context) {
 
 // clusterRequest creates a request from a group of voices.
 func (s *Server) clusterRequest(c *gin.Context) {
-	var ids []int64
-	for _, v := range strings.Fields(c.PostForm("voices")) {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a voice id.", v))
-			return
-		}
-		ids = append(ids, id)
+	if ids, ok := s.voiceIDs(c, strings.Fields(c.PostForm("voices"))); ok {
+		s.createRequest(c, ids)
 	}
-	if len(ids) == 0 {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "The group has no voices."))
-		return
-	}
-	s.createRequest(c, ids)
 }

@@ -31,8 +31,7 @@ func TestVoicePageAndNewRequests(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := db.SaveUser(ctx, feedback.User{Email: "cs@koe.example", Role: feedback.RoleCS})
-	cs, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	cs := signIn(t, db, "cs@koe.example", feedback.RoleCS)
 	srv, _ := dashboard.New(db, dashboard.Options{})
 	h := srv.Handler()
 

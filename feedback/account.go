@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -121,6 +122,9 @@ type Contact struct {
 	Name      string `json:"name"`
 	AccountID int64  `json:"account_id"`
 }
+
+// Yen formats an amount of yen (a float from the ranking) as money, rounded to the yen.
+func Yen(x float64) string { return Money{Minor: int64(math.Round(x)), Currency: "JPY"}.String() }
 
 // MRRBand buckets a monthly amount in yen-equivalent major units for segments and for showing
 // revenue without the exact figure.

@@ -126,7 +126,7 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 		}
 		var b strings.Builder
 		for i, r := range ranked[:min(5, len(ranked))] {
-			fmt.Fprintf(&b, "%d. #%d %s — %s %s · %d %s\n", i+1, r.RequestID, escape(r.Title), yen(r.Score), c.w("at_stake"), r.Accounts, c.w("accounts"))
+			fmt.Fprintf(&b, "%d. #%d %s — %s %s · %d %s\n", i+1, r.RequestID, escape(r.Title), feedback.Yen(r.Score), c.w("at_stake"), r.Accounts, c.w("accounts"))
 		}
 		return b.String()
 	case "search":
@@ -164,7 +164,7 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 		if ranked, err := h.rank(ctx); err == nil {
 			for _, x := range ranked {
 				if x.RequestID == r.ID {
-					line += fmt.Sprintf(" · %s %s · %d %s (rank %d)", yen(x.Score), c.w("at_stake"), x.Accounts, c.w("accounts"), x.Rank)
+					line += fmt.Sprintf(" · %s %s · %d %s (rank %d)", feedback.Yen(x.Score), c.w("at_stake"), x.Accounts, c.w("accounts"), x.Rank)
 				}
 			}
 		}

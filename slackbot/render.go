@@ -183,8 +183,6 @@ func subjectID(subject map[string]any) (int64, error) {
 	return 0, fmt.Errorf("slackbot: message without a voice")
 }
 
-func yen(x float64) string { return feedback.Money{Minor: int64(x + 0.5), Currency: "JPY"}.String() }
-
 func num(m map[string]any, key string) float64 { f, _ := m[key].(float64); return f }
 
 func str(m map[string]any, key string) string { s, _ := m[key].(string); return s }
@@ -196,7 +194,7 @@ func (c Config) requestLine(r map[string]any) string {
 	if c.BaseURL != "" {
 		title = fmt.Sprintf("<%s/app/requests/%d|%s>", c.BaseURL, int64(num(r, "request_id")), title)
 	}
-	return fmt.Sprintf("%s — %s %s · %d %s", title, yen(num(r, "score")), c.w("at_stake"), int(num(r, "accounts")), c.w("accounts"))
+	return fmt.Sprintf("%s — %s %s · %d %s", title, feedback.Yen(num(r, "score")), c.w("at_stake"), int(num(r, "accounts")), c.w("accounts"))
 }
 
 func (c Config) renderRequest(row *store.OutboxRow) rendered {
@@ -229,7 +227,7 @@ func (c Config) renderDigest(row *store.OutboxRow) rendered {
 		fmt.Fprintf(&b, "*%s*\n", c.w("movers"))
 		for _, t := range movers {
 			if m, ok := t.(map[string]any); ok {
-				fmt.Fprintf(&b, "• %s (+%s)\n", escape(str(m, "title")), yen(num(m, "delta")))
+				fmt.Fprintf(&b, "• %s (+%s)\n", escape(str(m, "title")), feedback.Yen(num(m, "delta")))
 			}
 		}
 		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil))

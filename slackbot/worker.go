@@ -15,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/store"
 )
 
@@ -77,16 +78,7 @@ func (w *Worker) init() {
 			w.Backoff = time.Second
 		}
 		if w.Sleep == nil {
-			w.Sleep = func(ctx context.Context, d time.Duration) error {
-				t := time.NewTimer(d)
-				defer t.Stop()
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-t.C:
-					return nil
-				}
-			}
+			w.Sleep = httpretry.Sleep
 		}
 		w.client = w.Config.client(w.HTTP)
 		w.last = map[string]time.Time{}

@@ -123,8 +123,8 @@ func writeRanking(e *env, format string, ranked []scoring.Ranked) error {
 		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(w, "RANK\tID\tSCORE/YEAR\tACCOUNTS\tMRR\tCHURN\tEXPANSION\tPIPELINE\tOTHER\t  TITLE")
 		for _, r := range ranked {
-			fmt.Fprintf(w, "%d\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t  %s\n", r.Rank, r.RequestID, yen(r.Score), r.Accounts,
-				yen(float64(r.MRRTotal)), yen(r.Churn), yen(r.Expansion), yen(r.Pipeline), yen(r.Other), r.Title)
+			fmt.Fprintf(w, "%d\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t  %s\n", r.Rank, r.RequestID, feedback.Yen(r.Score), r.Accounts,
+				feedback.Yen(float64(r.MRRTotal)), feedback.Yen(r.Churn), feedback.Yen(r.Expansion), feedback.Yen(r.Pipeline), feedback.Yen(r.Other), r.Title)
 		}
 		return w.Flush()
 	}
@@ -132,5 +132,3 @@ func writeRanking(e *env, format string, ranked []scoring.Ranked) error {
 }
 
 func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
-
-func yen(x float64) string { return feedback.Money{Minor: int64(x + 0.5), Currency: "JPY"}.String() }

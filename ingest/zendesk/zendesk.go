@@ -111,16 +111,7 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 	base := strings.TrimRight(s.BaseURL, "/")
 	sleep := s.Sleep
 	if sleep == nil {
-		sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		sleep = httpretry.Sleep
 	}
 	for page := 1; ; page++ {
 		q := url.Values{}
