@@ -1,0 +1,41 @@
+package slackbot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/slackbot"
+)
+
+func TestMessagesRules(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	rating := func(r float64) *float64 { return &r }
+	items := []feedback.Item{
+		{ID: 1, SourceKind: feedback.SourceChat, ReceivedAt: now},
+		{ID: 2, SourceKind: feedback.SourceEmail, ReceivedAt: now},
+		{ID: 3, SourceKind: feedback.SourceReview, ReceivedAt: now, Rating: rating(3)},
+		{ID: 4, SourceKind: feedback.SourceReview, ReceivedAt: now, Rating: rating(3), Sentiment: rating(-0.8)},
+		{ID: 5, SourceKind: feedback.SourceReview, ReceivedAt: now, Rating: rating(5)},
+		{ID: 6, SourceKind: feedback.SourceChat, ReceivedAt: now.Add(-100 * time.Hour)}, // history
+		{ID: 7, SourceKind: feedback.SourceSlack, ReceivedAt: now},                      // came from Slack
+	}
+	keys := func(c slackbot.Config) string {
+		c.Now = func() time.Time { return now }
+		var out []string
+		for _, m := range c.Messages(items) {
+			out = append(out, m.DedupeKey)
+		}
+		return strings.Join(out, " ")
+	}
+	if got := keys(slackbot.Config{}); got != "voice:1 review:4 review:5" {
+		t.Errorf("defaults: %s", got)
+	}
+	if got := keys(slackbot.Config{EmailVoices: true, HighRating: 3}); got != "voice:1 voice:2 review:3 review:4 review:5" {
+		t.Errorf("email voices, 3 stars notable: %s", got)
+	}
+	if got := keys(slackbot.Config{MaxAge: 200 * time.Hour}); got != "voice:1 voice:6 review:4 review:5" {
+		t.Errorf("a longer max age: %s", got)
+	}
+}
