@@ -75,7 +75,8 @@ func TestBacklogFiltersBreakdownAndCSV(t *testing.T) {
 	srv, _ := dashboard.New(db, dashboard.Options{})
 	h := srv.Handler()
 	rec := do(h, http.MethodGet, "/app/requests?lang=en", &viewer, false)
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Breakdown by account") || !strings.Contains(rec.Body.String(), canary+" 株式会社") {
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Breakdown by account") || !strings.Contains(rec.Body.String(), canary+" 株式会社") ||
+		!strings.Contains(rec.Body.String(), `<svg class="spark"`) || !strings.Contains(rec.Body.String(), "↑1</span>") {
 		t.Fatalf("backlog: %d\n%s", rec.Code, rec.Body.String())
 	}
 	if rec := do(h, http.MethodGet, "/app/requests?tag=vip", &viewer, false); rec.Code != 400 || !strings.Contains(rec.Body.String(), "tag &#34;vip&#34;") {

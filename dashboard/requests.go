@@ -2,10 +2,12 @@ package dashboard
 
 import (
 	"encoding/csv"
+	"fmt"
 	"html/template"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +51,50 @@ type backlogView struct {
 	From, To string
 	Tags     []feedback.Tag
 	Bands    []string
+	Trends   map[int64]trend
+}
+
+// trend is a request's voices week by week, oldest first (store.TrendWeeks of them).
+type trend []int
+
+// Last4 and Prev4 are the voices of the last four weeks and of the four before.
+func (t trend) Last4() int { return sum(t[max(len(t)-4, 0):]) }
+func (t trend) Prev4() int { return sum(t[max(len(t)-8, 0):max(len(t)-4, 0)]) }
+
+// Arrow says which way the last four weeks went against the four before.
+func (t trend) Arrow() string {
+	switch l, p := t.Last4(), t.Prev4(); {
+	case l > p:
+		return "↑"
+	case l < p:
+		return "↓"
+	}
+	return "→"
+}
+
+// Spark draws the weeks as a small bar chart; it holds nothing but numbers.
+func (t trend) Spark() template.HTML {
+	const bw, h = 5, 18
+	top := max(slices.Max(append([]int{1}, t...)), 1)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %d %d" width="%d" height="%d" aria-hidden="true">`, len(t)*bw, h, len(t)*bw, h)
+	for i, v := range t {
+		bh := v * (h - 1) / top
+		if v > 0 {
+			bh = max(bh, 2)
+		}
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d"/>`, i*bw, h-bh, bw-1, bh)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) //nolint:gosec // numbers only
+}
+
+func sum(v []int) int {
+	n := 0
+	for _, x := range v {
+		n += x
+	}
+	return n
 }
 
 // requestsPage is the staff list of requests, most revenue at stake first, each with its
@@ -63,6 +109,19 @@ func (s *Server) requestsPage(c *gin.Context) {
 	}
 	total := len(list)
 	list = list[min(len(list), page*backlogSize):min(len(list), (page+1)*backlogSize)]
+	ids := make([]int64, len(list))
+	for i, r := range list {
+		ids[i] = r.RequestID
+	}
+	weeks, err := s.store.RequestTrends(c.Request.Context(), ids, time.Now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	trends := make(map[int64]trend, len(weeks))
+	for id, w := range weeks {
+		trends[id] = w
+	}
 	next := ""
 	if (page+1)*backlogSize < total {
 		q := c.Request.URL.Query()
@@ -71,7 +130,7 @@ func (s *Server) requestsPage(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "requests", "Requests", backlogView{Requests: list, Total: total, Filter: f, Next: next,
 		CSV: template.URL("/app/requests.csv?" + csvQuery(c.Request.URL.Query())), From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
-		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}})
+		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}, Trends: trends})
 }
 
 // requestsJSON is the same list with each request's breakdown.

@@ -38,6 +38,7 @@ type Store interface {
 	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
 	RequestAccounts(ctx context.Context, requestID int64) ([]store.RequestAccount, error)
 	RequestTimeline(ctx context.Context, requestID int64) ([]store.TimelinePoint, error)
+	RequestTrends(ctx context.Context, ids []int64, now time.Time) (map[int64][]int, error)
 	UpdateRequest(ctx context.Context, id int64, e store.RequestEdit, actor string) error
 	MergeRequest(ctx context.Context, from, into int64, actor string) (int, error)
 	accounts.Store

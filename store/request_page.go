@@ -142,3 +142,38 @@ func (s *DB) UpdateRequest(ctx context.Context, id int64, e RequestEdit, actor s
 		return audit(ctx, tx, actor, "request", id, action, before.ToModel(), after.ToModel())
 	})
 }
+
+// TrendWeeks is how many weeks the backlog's trend column covers.
+const TrendWeeks = 12
+
+// RequestTrends counts, for each of the given requests, its voices (not ignored, not spam) in
+// each of the TrendWeeks weeks before now, oldest week first.
+func (s *DB) RequestTrends(ctx context.Context, ids []int64, now time.Time) (map[int64][]int, error) {
+	out := make(map[int64][]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		RequestID int64 `db:"request_id"`
+		Ago       int   `db:"ago"`
+		Voices    int   `db:"voices"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT request_id, floor(extract(epoch FROM $2 - received_at) / 604800)::int AS ago, count(*) AS voices
+		FROM feedback
+		WHERE request_id = ANY($1) AND received_at > $2 - make_interval(weeks => $3) AND received_at <= $2
+			AND status NOT IN ('ignored', 'spam')
+		GROUP BY 1, 2`, pq.Array(ids), now, TrendWeeks)
+	if err != nil {
+		return nil, fmt.Errorf("store: trends of %d requests: %w", len(ids), err)
+	}
+	for _, id := range ids {
+		out[id] = make([]int, TrendWeeks)
+	}
+	for _, r := range rows {
+		if r.Ago >= 0 && r.Ago < TrendWeeks {
+			out[r.RequestID][TrendWeeks-1-r.Ago] = r.Voices
+		}
+	}
+	return out, nil
+}
