@@ -196,6 +196,60 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Navigate(web.URL+"/app/slack?lang=en"), shot("slack")); err != nil {
 		t.Fatal(err)
 	}
+	// Accessible basics on every main page, in both languages.
+	for _, page := range []string{"/app/feedback", "/app/feedback/1", "/app/requests", "/app/requests/1", "/app/clusters", "/app/weights",
+		"/app/accounts", "/app/accounts/1", "/app/accounts/unmatched", "/app/sources", "/app/slack", "/app/audit", "/roadmap"} {
+		for _, l := range []string{"en", "ja"} {
+			var problems []string
+			if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+page+"?lang="+l), chromedp.Evaluate(a11yCheck, &problems)); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range problems {
+				t.Errorf("%s?lang=%s: %s", page, l, p)
+			}
+		}
+	}
 	abs, _ := filepath.Abs(screenshots)
 	t.Log(fmt.Sprintf("screenshots in %s", abs))
 }
+
+// a11yCheck lists what a page gets wrong of the basics: a form control without a label, a
+// positive tabindex (which breaks the focus order the page's reading order gives), an image
+// without alt text, text with less contrast than WCAG AA asks (4.5:1, or 3:1 for large text).
+const a11yCheck = `(() => {
+  const out = [];
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '');
+  for (const e of document.querySelectorAll('input, select, textarea')) {
+    if (e.type === 'hidden' || e.type === 'submit' || e.type === 'button') continue;
+    const labelled = e.closest('label') || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.title ||
+      (e.id && document.querySelector('label[for="' + e.id + '"]'));
+    if (!labelled) out.push('no label: ' + name(e));
+  }
+  for (const e of document.querySelectorAll('button')) {
+    if (!e.textContent.trim() && !e.getAttribute('aria-label') && !e.title) out.push('button without a name');
+  }
+  for (const e of document.querySelectorAll('[tabindex]')) {
+    if (e.tabIndex > 0) out.push('positive tabindex: ' + name(e));
+  }
+  for (const e of document.querySelectorAll('img')) {
+    if (!e.hasAttribute('alt')) out.push('img without alt: ' + e.src);
+  }
+  const rgb = s => { const m = s.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.a > 0) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
+  const seen = new Set();
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const e = n.parentElement;
+    if (!n.textContent.trim() || !e || seen.has(e) || !e.getClientRects().length) continue;
+    seen.add(e);
+    const st = getComputedStyle(e);
+    if (st.visibility === 'hidden' || e.closest('.sr, svg, option')) continue;
+    const fg = rgb(st.color), b = bg(e);
+    const l1 = lum(fg), l2 = lum(b), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(st.fontSize), bold = parseInt(st.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) out.push('contrast ' + ratio.toFixed(2) + ' < ' + need + ': "' + n.textContent.trim().slice(0, 40) + '" (' + st.color + ' on rgb(' + b.r + ',' + b.g + ',' + b.b + '))');
+  }
+  return out;
+})()`
