@@ -23,7 +23,9 @@ type Identity struct {
 type Google struct {
 	ClientID string
 	// Domains are the Google Workspace domains (the token's hd claim) allowed to sign in.
-	Domains   []string
+	Domains []string
+	// AnyDomain lets any Google account with a verified email in (customers, not staff).
+	AnyDomain bool
 	validator *idtoken.Validator
 }
 
@@ -42,6 +44,17 @@ func NewGoogle(ctx context.Context, clientID string, domains []string, hc *http.
 	return &Google{ClientID: clientID, Domains: domains, validator: v}, nil
 }
 
+// NewGoogleCustomers returns a verifier for customers: any Google account whose email Google
+// has verified; which company it belongs to is Koe's matching to decide.
+func NewGoogleCustomers(ctx context.Context, clientID string, hc *http.Client) (*Google, error) {
+	g, err := NewGoogle(ctx, clientID, []string{"*"}, hc)
+	if err != nil {
+		return nil, err
+	}
+	g.Domains, g.AnyDomain = nil, true
+	return g, nil
+}
+
 // Verify checks an ID token and returns who it names.
 func (g *Google) Verify(ctx context.Context, token string) (Identity, error) {
 	p, err := g.validator.Validate(ctx, token, g.ClientID)
@@ -56,7 +69,7 @@ func (g *Google) Verify(ctx context.Context, token string) (Identity, error) {
 		return Identity{}, fmt.Errorf("Google has not verified the email of this account")
 	}
 	hd, _ := p.Claims["hd"].(string)
-	if !slices.Contains(g.Domains, strings.ToLower(hd)) {
+	if !g.AnyDomain && !slices.Contains(g.Domains, strings.ToLower(hd)) {
 		return Identity{}, fmt.Errorf("%s is not in an allowed Google Workspace domain (%s)", email, strings.Join(g.Domains, ", "))
 	}
 	name, _ := p.Claims["name"].(string)

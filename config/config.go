@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -37,8 +39,31 @@ type Config struct {
 	SessionTTL     time.Duration
 	// Slack is the Slack bot's configuration.
 	Slack Slack
+	// Roadmap is how the public roadmap looks and what it says.
+	Roadmap Roadmap
+	// Mail sends customers their sign-in links and shipped notices; no SMTPAddr, no mail.
+	Mail Mail
+	// TrustedProxies may name the client in X-Forwarded-For.
+	TrustedProxies []string
 	// ShutdownTimeout bounds how long in-flight work may take after a stop signal.
 	ShutdownTimeout time.Duration
+}
+
+// Roadmap configures the public roadmap and the customer page.
+type Roadmap struct {
+	LogoURL    string
+	BrandColor string // #rrggbb
+	// AskedBy shows "asked by N companies" on public requests (never which ones).
+	AskedBy bool
+	// CacheTTL is how long a rendered public page or feed is served before it is built again.
+	CacheTTL time.Duration
+}
+
+// Mail configures outgoing mail (SMTP). Port 465 speaks TLS from the start; other ports use
+// STARTTLS when the server offers it.
+type Mail struct {
+	SMTPAddr, Username, Password, From string
+	Language                           string
 }
 
 // Slack configures the Slack bot. With no BotToken nothing is posted and the outbox waits.
@@ -58,6 +83,8 @@ type Slack struct {
 	DigestHour                    int
 	Location                      *time.Location
 }
+
+var brandColor = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 
 // Var documents one environment variable.
 type Var struct {
@@ -84,6 +111,16 @@ var Vars = []Var{
 	{"KOE_GOOGLE_CLIENT_ID", "", false, "OAuth client id (…apps.googleusercontent.com) of the staff \"Sign in with Google\" button; unset, only `koe demo` signs anyone in."},
 	{"KOE_ALLOWED_DOMAINS", "", false, "Google Workspace domains (comma-separated) whose members may sign in; required with KOE_GOOGLE_CLIENT_ID."},
 	{"KOE_SESSION_TTL", "12h", false, "How long a staff sign-in lasts."},
+	{"KOE_COMPANY_LOGO_URL", "", false, "Logo (an https URL or a path) shown on the public roadmap and the customer page."},
+	{"KOE_BRAND_COLOR", "#2f5bd3", false, "Accent colour (#rrggbb) of the public roadmap and the customer page."},
+	{"KOE_ROADMAP_ASKED_BY", "false", false, "Show \"asked by N companies\" on public requests (never which companies)."},
+	{"KOE_ROADMAP_CACHE", "10s", false, "How long a public page or feed is served from memory before it is built again."},
+	{"KOE_SMTP_ADDR", "", false, "SMTP server (host:port) for customers' sign-in links and shipped notices; unset, no mail is sent."},
+	{"KOE_SMTP_USERNAME", "", false, "SMTP user name (PLAIN authentication over TLS), if the server asks for one."},
+	{"KOE_SMTP_PASSWORD", "", true, "SMTP password."},
+	{"KOE_MAIL_LANGUAGE", "ja", false, "Language of the mail customers get: ja or en."},
+	{"KOE_TRUSTED_PROXIES", "", false, "Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client, for the sign-in rate limits; unset, the connection's address counts."},
+	{"KOE_MAIL_FROM", "", false, "Sender of Koe's mail, such as \"Acme <roadmap@acme.example>\"; required with KOE_SMTP_ADDR."},
 	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-…; scopes chat:write, channels:history, groups:history, channels:read, users:read, users:read.email, commands). Unset: nothing is posted and the outbox waits."},
 	{"SLACK_APP_TOKEN", "", true, "App-level token (xapp-…, connections:write); set, `koe serve` takes the buttons over Socket Mode — no public URL needed."},
 	{"SLACK_SIGNING_SECRET", "", true, "The Slack app's signing secret; set, `koe serve` answers the buttons at POST /slack/interactivity (the app's Interactivity Request URL)."},
@@ -188,6 +225,40 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Slack.MaxAge, err = time.ParseDuration(get("KOE_SLACK_MAX_AGE")); err != nil || c.Slack.MaxAge <= 0 {
 		return c, fmt.Errorf("KOE_SLACK_MAX_AGE=%q: use a duration such as 72h", get("KOE_SLACK_MAX_AGE"))
 	}
+	c.Roadmap = Roadmap{LogoURL: get("KOE_COMPANY_LOGO_URL"), BrandColor: strings.ToLower(get("KOE_BRAND_COLOR"))}
+	if !brandColor.MatchString(c.Roadmap.BrandColor) {
+		return c, fmt.Errorf("KOE_BRAND_COLOR=%q: use a colour such as #2f5bd3", get("KOE_BRAND_COLOR"))
+	}
+	if u, err := url.Parse(c.Roadmap.LogoURL); c.Roadmap.LogoURL != "" && (err != nil || !(u.Scheme == "https" || u.Scheme == "" && strings.HasPrefix(u.Path, "/"))) {
+		return c, fmt.Errorf("KOE_COMPANY_LOGO_URL=%q: use an https URL or a path starting with /", c.Roadmap.LogoURL)
+	}
+	if c.Roadmap.AskedBy, err = strconv.ParseBool(get("KOE_ROADMAP_ASKED_BY")); err != nil {
+		return c, fmt.Errorf("KOE_ROADMAP_ASKED_BY=%q: use true or false", get("KOE_ROADMAP_ASKED_BY"))
+	}
+	if c.Roadmap.CacheTTL, err = time.ParseDuration(get("KOE_ROADMAP_CACHE")); err != nil || c.Roadmap.CacheTTL < 0 {
+		return c, fmt.Errorf("KOE_ROADMAP_CACHE=%q: use a duration such as 10s (0 builds every answer afresh)", get("KOE_ROADMAP_CACHE"))
+	}
+	c.Mail = Mail{SMTPAddr: get("KOE_SMTP_ADDR"), Username: get("KOE_SMTP_USERNAME"), Password: get("KOE_SMTP_PASSWORD"), From: get("KOE_MAIL_FROM"),
+		Language: get("KOE_MAIL_LANGUAGE")}
+	if c.Mail.Language != "ja" && c.Mail.Language != "en" {
+		return c, fmt.Errorf("KOE_MAIL_LANGUAGE=%q: use ja or en", c.Mail.Language)
+	}
+	for _, p := range strings.Split(get("KOE_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+				return c, fmt.Errorf("KOE_TRUSTED_PROXIES: %q is neither an IP nor a CIDR such as 10.0.0.0/8", p)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if c.Mail.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.Mail.SMTPAddr); err != nil {
+			return c, fmt.Errorf("KOE_SMTP_ADDR=%q: use HOST:PORT such as smtp.example.com:587", c.Mail.SMTPAddr)
+		}
+		if _, err := mail.ParseAddress(c.Mail.From); err != nil {
+			return c, fmt.Errorf("KOE_MAIL_FROM=%q: use an address such as \"Acme <roadmap@acme.example>\"", c.Mail.From)
+		}
+	}
 	for _, d := range strings.Split(get("KOE_FREEMAIL_DOMAINS"), ",") {
 		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
 			c.FreeMailDomains = append(c.FreeMailDomains, d)
@@ -264,6 +335,19 @@ func (c Config) Entries() []Entry {
 		"KOE_SLACK_CHURN_MRR":         strconv.FormatFloat(c.Slack.ChurnMRR, 'f', -1, 64),
 		"KOE_SLACK_DIGEST_AT":         fmt.Sprintf("%s %02d:00", c.Slack.DigestDay.String()[:3], c.Slack.DigestHour),
 		"KOE_SLACK_TIMEZONE":          c.Slack.Location.String(),
+		"KOE_GOOGLE_CLIENT_ID":        c.GoogleClientID,
+		"KOE_ALLOWED_DOMAINS":         strings.Join(c.AllowedDomains, ","),
+		"KOE_SESSION_TTL":             c.SessionTTL.String(),
+		"KOE_COMPANY_LOGO_URL":        c.Roadmap.LogoURL,
+		"KOE_BRAND_COLOR":             c.Roadmap.BrandColor,
+		"KOE_ROADMAP_ASKED_BY":        strconv.FormatBool(c.Roadmap.AskedBy),
+		"KOE_ROADMAP_CACHE":           c.Roadmap.CacheTTL.String(),
+		"KOE_SMTP_ADDR":               c.Mail.SMTPAddr,
+		"KOE_SMTP_USERNAME":           c.Mail.Username,
+		"KOE_SMTP_PASSWORD":           maskSecret(c.Mail.Password),
+		"KOE_MAIL_FROM":               c.Mail.From,
+		"KOE_MAIL_LANGUAGE":           c.Mail.Language,
+		"KOE_TRUSTED_PROXIES":         strings.Join(c.TrustedProxies, ","),
 	}
 	out := make([]Entry, 0, len(Vars))
 	for _, v := range Vars {

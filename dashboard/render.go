@@ -2,12 +2,14 @@ package dashboard
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 )
 
 // page is what every template gets.
@@ -22,21 +24,41 @@ type page struct {
 	CSRF string
 	// Path is this page's address, to come back to.
 	Path string
-	Data any
+	// Logo and Brand are the company's logo and accent colour (public pages and the customer's).
+	Logo, Brand string
+	Data        any
 }
 
-// render executes a page into a buffer first, so a failing template never sends half a page.
+// render answers with a page for the signed-in user (staff or customer).
 func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
 	user, staff := currentUser(c)
 	p := page{Title: title, Company: s.opts.CompanyName, Lang: lang(c), Demo: s.opts.Demo, Staff: staff, User: user,
-		CSRF: c.GetString(csrfKey), Path: c.Request.URL.RequestURI(), Data: data}
-	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		s.log.Error("render page", "page", name, "err", err)
+		CSRF: c.GetString(csrfKey), Path: c.Request.URL.RequestURI(), Logo: s.opts.LogoURL, Brand: s.opts.BrandColor, Data: data}
+	if customer, ok := c.Get(customerKey); ok {
+		p.CSRF = customer.(store.CustomerSession).CSRF
+	}
+	body, err := s.execute(name, p)
+	if err != nil {
 		c.String(http.StatusInternalServerError, "internal error\n")
 		return
 	}
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", body)
+}
+
+// renderPublic renders a page for anyone: no user, no form token, so that the answer may be
+// cached and served to everybody.
+func (s *Server) renderPublic(name, lang, title string, data any) ([]byte, error) {
+	return s.execute(name, page{Title: title, Company: s.opts.CompanyName, Lang: lang, Logo: s.opts.LogoURL, Brand: s.opts.BrandColor, Data: data})
+}
+
+// execute renders into a buffer first, so a failing template never sends half a page.
+func (s *Server) execute(name string, p page) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
 }
 
 func (s *Server) message(c *gin.Context, status int, title, text string) {
@@ -48,7 +70,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	status := map[string]int{
 		feedback.EINVALID: http.StatusBadRequest, feedback.ENOTFOUND: http.StatusNotFound,
 		feedback.ECONFLICT: http.StatusConflict, feedback.EUNAUTHORIZED: http.StatusUnauthorized,
-		feedback.EFORBIDDEN: http.StatusForbidden,
+		feedback.EFORBIDDEN: http.StatusForbidden, feedback.ETOOMANY: http.StatusTooManyRequests,
 	}[feedback.ErrorCode(err)]
 	if status == 0 {
 		status = http.StatusInternalServerError

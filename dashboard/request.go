@@ -78,6 +78,7 @@ func (s *Server) requestEdit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.roadmap.forget()
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/requests/%d", id))
 }
 
@@ -97,6 +98,7 @@ func (s *Server) requestMerge(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.roadmap.forget()
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/requests/%d", into))
 }
 

@@ -30,7 +30,8 @@ var templateFS embed.FS
 type Store interface {
 	triage.Store
 	Ping(ctx context.Context) error
-	PublicRequests(ctx context.Context) ([]feedback.PublicRequest, error)
+	PublicStore
+	CustomerStore
 	Outbox(ctx context.Context, failedOnly bool, limit int) ([]store.OutboxEntry, error)
 	FeedbackSheet(ctx context.Context, f store.SheetFilter) ([]store.SheetRow, bool, error)
 	EditFeedback(ctx context.Context, ids []int64, e store.TriageEdit, u store.Triager) (int, error)
@@ -83,6 +84,22 @@ type Options struct {
 	ExtraFreeMail []string
 	// SessionTTL is how long a sign-in lasts (12 hours when zero).
 	SessionTTL time.Duration
+	// LogoURL and BrandColor dress the public roadmap and the customer page in the company's
+	// logo and colour (#rrggbb).
+	LogoURL, BrandColor string
+	// RoadmapAskedBy shows "asked by N companies" on public requests; RoadmapCacheTTL is how long
+	// a public answer is served from memory (0: built every time).
+	RoadmapAskedBy  bool
+	RoadmapCacheTTL time.Duration
+	// Mail sends customers their one-time sign-in links (nil: sign-in by email is off).
+	Mail Mailer
+	// CustomerGoogle verifies customers' Google sign-ins, from any domain (nil: off).
+	CustomerGoogle Verifier
+	// LinkLimits bound sign-in links per address and per IP (defaults when zero).
+	LinkLimits store.LinkLimits
+	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For names the client;
+	// with none, the client is the connection's address.
+	TrustedProxies []string
 	// SlackInteractivity and SlackCommands, when set, answer Slack's interactivity requests and
 	// slash commands (verifying their signatures themselves) at POST /slack/interactivity and
 	// POST /slack/commands.
@@ -92,6 +109,7 @@ type Options struct {
 // Server serves the dashboard. It is safe for concurrent use.
 type Server struct {
 	store    Store
+	roadmap  *roadmap
 	opts     Options
 	demoCSRF string // the demo admin's CSRF token, fixed for the process
 	pages    map[string]*template.Template
@@ -99,7 +117,7 @@ type Server struct {
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
-func New(store Store, opts Options) (*Server, error) {
+func New(st Store, opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -109,7 +127,13 @@ func New(store Store, opts Options) (*Server, error) {
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{store: store, opts: opts, pages: map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
+	if opts.BrandColor == "" {
+		opts.BrandColor = "#2f5bd3"
+	}
+	if opts.LinkLimits == (store.LinkLimits{}) {
+		opts.LinkLimits = store.LinkLimits{PerEmail: 5, PerIP: 20, Window: time.Hour, TTL: 15 * time.Minute}
+	}
+	s := &Server{store: st, opts: opts, pages: map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
 	funcs := template.FuncMap{
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
@@ -136,7 +160,8 @@ func New(store Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
-	for _, page := range []string{"roadmap", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights"} {
+	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
+	for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -150,12 +175,20 @@ func New(store Store, opts Options) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(s.opts.TrustedProxies); err != nil {
+		s.log.Error("KOE_TRUSTED_PROXIES", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(gin.Recovery(), s.logRequests)
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", s.readyz)
 	r.GET("/", s.home)
-	r.GET("/roadmap", s.roadmapPage)
-	r.GET("/roadmap.json", s.roadmapJSON)
+	r.GET("/roadmap", s.roadmap.page)
+	r.GET("/roadmap.json", s.roadmap.json)
+	r.GET("/roadmap.csv", s.roadmap.csv)
+	r.GET("/roadmap.atom", s.roadmap.atom)
+	r.GET("/roadmap/:id", s.roadmap.item)
+	s.customerRoutes(r)
 	if s.opts.SlackInteractivity != nil {
 		r.POST("/slack/interactivity", gin.WrapH(s.opts.SlackInteractivity))
 	}

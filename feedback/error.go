@@ -13,6 +13,7 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	ETOOMANY      = "too_many" // a rate limit: try again later
 )
 
 // Error is an error a person can act on: Message is safe to show.

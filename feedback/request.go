@@ -54,6 +54,17 @@ type PublicRequest struct {
 	Note            string        `json:"note,omitempty"`
 	Status          RequestStatus `json:"status"`
 	StatusChangedAt time.Time     `json:"status_changed_at"`
+	// AskedBy is how many companies asked for it, when the roadmap is set to say so (never which).
+	AskedBy int `json:"asked_by_companies,omitempty"`
+}
+
+// PublicStatusChange is one status a public request has had, with its public note.
+type PublicStatusChange struct {
+	RequestID int64         `json:"request_id"`
+	Title     string        `json:"title"`
+	Status    RequestStatus `json:"status"`
+	Note      string        `json:"note,omitempty"`
+	At        time.Time     `json:"at"`
 }
 
 // BacklogFilter narrows the voices that count toward a ranking. Zero fields do not filter.

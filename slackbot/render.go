@@ -33,6 +33,7 @@ var words = map[string]map[string]string{
 		"pick": "別のリクエストを選ぶ…", "pick_title": "リクエストを選ぶ", "link_submit": "紐付ける", "cancel": "キャンセル", "search": "入力して検索",
 		"churn_alert": "解約リスク（大口）", "at_stake": "年間の影響額", "accounts": "社", "notable_request": "注目リクエスト",
 		"update": "更新", "digest": "今週のトップリクエスト", "movers": "今週伸びたリクエスト", "backlog": "バックログを開く", "status": "ステータス",
+		"shipped": "リリースしました", "follow_up": "フォローする企業", "subscribers": "人のお客様にメールでお知らせします", "no_accounts": "紐付いた企業はありません",
 		"churn_risk": "解約リスク", "expansion": "拡大", "usability": "使いやすさ", "internal_efficiency": "社内効率"},
 	"en": {"voice": "Customer voice", "review": "Review", "account": "Account", "unknown": "Unknown account", "plan": "Plan",
 		"suggested": "Likely request", "none": "none (a new request?)", "source": "Source",
@@ -40,6 +41,7 @@ var words = map[string]map[string]string{
 		"pick": "Pick another request…", "pick_title": "Pick a request", "link_submit": "Link", "cancel": "Cancel", "search": "Type to search",
 		"churn_alert": "Churn risk from a big account", "at_stake": "at stake per year", "accounts": "accounts", "notable_request": "Notable request",
 		"update": "Update", "digest": "This week's top requests", "movers": "Biggest movers this week", "backlog": "Open the backlog", "status": "Status",
+		"shipped": "Shipped", "follow_up": "Accounts to follow up with", "subscribers": "customer(s) will be told by email", "no_accounts": "no accounts linked",
 		"churn_risk": "Churn risk", "expansion": "Expansion", "usability": "Usability", "internal_efficiency": "Internal efficiency"},
 }
 
@@ -77,6 +79,8 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 		return c.renderRequest(row), nil
 	case KindDigest:
 		return c.renderDigest(row), nil
+	case KindShipped:
+		return c.renderShipped(row), nil
 	}
 	id, err := subjectID(row.Subject)
 	if err != nil {
@@ -237,4 +241,48 @@ func (c Config) renderDigest(row *store.OutboxRow) rendered {
 			fmt.Sprintf("<%s/app/requests|%s>", c.BaseURL, c.w("backlog")), false, false)))
 	}
 	return rendered{text: c.w("digest"), blocks: blocks}
+}
+
+// renderShipped tells the CS team a request has shipped and lists the accounts that asked for
+// it, biggest first, to follow up with.
+func (c Config) renderShipped(row *store.OutboxRow) rendered {
+	title := escape(str(row.Subject, "title"))
+	if c.BaseURL != "" {
+		title = fmt.Sprintf("<%s/app/requests/%d|%s>", c.BaseURL, int64(num(row.Subject, "request_id")), title)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "✅ *%s*: %s\n", c.w("shipped"), title)
+	accounts, _ := row.Subject["accounts"].([]any)
+	if len(accounts) == 0 {
+		fmt.Fprintf(&b, "_%s_", c.w("no_accounts"))
+	} else {
+		fmt.Fprintf(&b, "*%s* (%d)\n", c.w("follow_up"), len(accounts))
+	}
+	const most = 30
+	for i, a := range accounts {
+		m, ok := a.(map[string]any)
+		if !ok {
+			continue
+		}
+		if i == most {
+			fmt.Fprintf(&b, "… +%d\n", len(accounts)-most)
+			break
+		}
+		mrr := feedback.Money{Minor: int64(num(m, "mrr_minor")), Currency: str(m, "currency")}
+		shown := feedback.MRRBand(mrr.Major())
+		if c.ShowMRR {
+			shown = mrr.String()
+		}
+		fmt.Fprintf(&b, "• %s · MRR %s", escape(str(m, "name")), shown)
+		if p := str(m, "plan"); p != "" {
+			fmt.Fprintf(&b, " · %s", escape(p))
+		}
+		b.WriteString("\n")
+	}
+	if n := int(num(row.Subject, "subscribers")); n > 0 {
+		fmt.Fprintf(&b, "📧 %d %s", n, c.w("subscribers"))
+	}
+	return rendered{text: c.w("shipped") + ": " + str(row.Subject, "title"), blocks: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil),
+	}}
 }

@@ -153,7 +153,7 @@ func (c Config) channel(kind string) (id, variable string) {
 	switch kind {
 	case KindVoice:
 		return c.VoiceChannel, "KOE_SLACK_VOICE_CHANNEL"
-	case KindRequest, KindRequestUpdate, KindChurn:
+	case KindRequest, KindRequestUpdate, KindChurn, KindShipped:
 		return c.RequestChannel, "KOE_SLACK_REQUEST_CHANNEL"
 	case KindDigest:
 		return c.DigestChannel, "KOE_SLACK_DIGEST_CHANNEL"

@@ -15,10 +15,11 @@ import (
 
 // Kinds of the posts about the backlog.
 const (
-	KindRequest       = "request"        // a request crossed the revenue threshold
-	KindRequestUpdate = "request_update" // more accounts, or a new status, in its thread
-	KindChurn         = "churn"          // a churn-risk voice from a big account
-	KindDigest        = "digest"         // the weekly digest
+	KindRequest       = "request"         // a request crossed the revenue threshold
+	KindRequestUpdate = "request_update"  // more accounts, or a new status, in its thread
+	KindShipped       = store.KindShipped // a request shipped: the accounts to follow up with
+	KindChurn         = "churn"           // a churn-risk voice from a big account
+	KindDigest        = "digest"          // the weekly digest
 )
 
 // WatchStore is what Watch reads and writes.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -14,8 +15,20 @@ import (
 	"github.com/koehq/koe/feedback"
 )
 
+// Outbox targets: where a worker delivers a message.
+const (
+	TargetSlack = "slack"
+	TargetMail  = "mail" // Channel is the recipient's address
+)
+
+// KindShipped is the message that a request has shipped: to each subscribed customer by mail,
+// and to the CS team in Slack with the accounts to follow up with.
+const KindShipped = "shipped"
+
 // OutboxMessage is a message to post later, exactly once.
 type OutboxMessage struct {
+	// Target is TargetSlack (when empty) or TargetMail.
+	Target    string
 	DedupeKey string
 	Kind      string
 	Channel   string
@@ -44,19 +57,20 @@ func enqueue(ctx context.Context, tx *sqlx.Tx, msgs []OutboxMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	keys, kinds, channels, subjects, parents := make([]string, len(msgs)), make([]string, len(msgs)),
-		make([]string, len(msgs)), make([]string, len(msgs)), make([]string, len(msgs))
+	keys, kinds, channels, subjects, parents, targets := make([]string, len(msgs)), make([]string, len(msgs)),
+		make([]string, len(msgs)), make([]string, len(msgs)), make([]string, len(msgs)), make([]string, len(msgs))
 	for i, m := range msgs {
 		subject, err := json.Marshal(m.Subject)
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
 		}
 		keys[i], kinds[i], channels[i], subjects[i], parents[i] = m.DedupeKey, m.Kind, m.Channel, string(subject), m.ParentKey
+		targets[i] = cmp.Or(m.Target, TargetSlack)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, channel, subject, parent_key)
-		SELECT k, kind, ch, s::jsonb, NULLIF(p, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS m(k, kind, ch, s, p)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, channel, subject, parent_key, target)
+		SELECT k, kind, ch, s::jsonb, NULLIF(p, ''), t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS m(k, kind, ch, s, p, t)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		pq.Array(keys), pq.Array(kinds), pq.Array(channels), pq.Array(subjects), pq.Array(parents)); err != nil {
+		pq.Array(keys), pq.Array(kinds), pq.Array(channels), pq.Array(subjects), pq.Array(parents), pq.Array(targets)); err != nil {
 		return fmt.Errorf("enqueue %d message(s): %w", len(msgs), err)
 	}
 	return nil
@@ -72,6 +86,11 @@ func (s *DB) Enqueue(ctx context.Context, msgs []OutboxMessage) error {
 // so a crashed worker's message comes back), or returns nil when there is none. A reply waits
 // for its parent to be sent.
 func (s *DB) ClaimOutbox(ctx context.Context, lease time.Duration) (*OutboxRow, error) {
+	return s.ClaimOutboxFor(ctx, TargetSlack, lease)
+}
+
+// ClaimOutboxFor is ClaimOutbox for the messages of one target.
+func (s *DB) ClaimOutboxFor(ctx context.Context, target string, lease time.Duration) (*OutboxRow, error) {
 	var row *OutboxRow
 	err := s.inTx(ctx, "claim outbox", func(tx *sqlx.Tx) error {
 		var r struct {
@@ -89,11 +108,11 @@ func (s *DB) ClaimOutbox(ctx context.Context, lease time.Duration) (*OutboxRow, 
 		err := tx.GetContext(ctx, &r, `
 			SELECT o.id, o.dedupe_key, o.kind, o.channel, o.subject, o.parent_key, p.posted_ts AS parent_ts, p.posted_channel AS parent_channel, o.attempts, o.created_at
 			FROM outbox o LEFT JOIN outbox p ON p.dedupe_key = o.parent_key
-			WHERE o.target = 'slack' AND o.next_attempt_at <= now()
+			WHERE o.target = $1 AND o.next_attempt_at <= now()
 			  AND (o.status = 'pending' OR (o.status = 'sending' AND o.lease_until < now()))
 			  AND (o.parent_key IS NULL OR p.status = 'sent')
 			ORDER BY o.next_attempt_at, o.id
-			LIMIT 1 FOR UPDATE OF o SKIP LOCKED`)
+			LIMIT 1 FOR UPDATE OF o SKIP LOCKED`, target)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

@@ -139,6 +139,11 @@ func (s *DB) UpdateRequest(ctx context.Context, id int64, e RequestEdit, actor s
 		if after.Status != before.Status {
 			action = "status"
 		}
+		if after.Status == string(feedback.Shipped) && before.Status != after.Status {
+			if err := closeLoop(ctx, tx, id, after.Title); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, actor, "request", id, action, before.ToModel(), after.ToModel())
 	})
 }
@@ -176,4 +181,43 @@ func (s *DB) RequestTrends(ctx context.Context, ids []int64, now time.Time) (map
 		}
 	}
 	return out, nil
+}
+
+// closeLoop, in the transaction that ships a request, tells everyone who asked: one mail to each
+// customer of an asking account who wants to hear, and one Slack message to the CS team listing
+// the accounts to follow up with. Dedupe keys make each once-only, even if the request ships
+// again later.
+func closeLoop(ctx context.Context, tx *sqlx.Tx, requestID int64, title string) error {
+	var asking []struct {
+		ID       int64  `db:"id"`
+		Name     string `db:"name"`
+		MRR      int64  `db:"mrr_minor"`
+		Currency string `db:"currency"`
+		Plan     string `db:"plan"`
+	}
+	if err := tx.SelectContext(ctx, &asking, `
+		SELECT a.id, a.name, a.mrr_minor, a.currency, a.plan FROM accounts a
+		WHERE a.id IN (SELECT account_id FROM feedback WHERE request_id = $1 AND account_id IS NOT NULL AND status NOT IN ('ignored', 'spam'))
+		ORDER BY a.mrr_minor DESC, a.id`, requestID); err != nil {
+		return fmt.Errorf("accounts asking for request %d: %w", requestID, err)
+	}
+	var emails []string
+	if err := tx.SelectContext(ctx, &emails, `
+		SELECT email FROM customers WHERE notify_shipped AND account_id IN (
+			SELECT account_id FROM feedback WHERE request_id = $1 AND account_id IS NOT NULL AND status NOT IN ('ignored', 'spam'))
+		ORDER BY email`, requestID); err != nil {
+		return fmt.Errorf("customers to tell of request %d: %w", requestID, err)
+	}
+	var msgs []OutboxMessage
+	for _, e := range emails {
+		msgs = append(msgs, OutboxMessage{Target: TargetMail, DedupeKey: fmt.Sprintf("shipped:%d:%s", requestID, e), Kind: KindShipped,
+			Channel: e, Subject: map[string]any{"request_id": requestID}})
+	}
+	accounts := make([]map[string]any, len(asking))
+	for i, a := range asking {
+		accounts[i] = map[string]any{"id": a.ID, "name": a.Name, "mrr_minor": a.MRR, "currency": a.Currency, "plan": a.Plan}
+	}
+	msgs = append(msgs, OutboxMessage{DedupeKey: fmt.Sprintf("shipped:%d", requestID), Kind: KindShipped,
+		Subject: map[string]any{"request_id": requestID, "title": title, "accounts": accounts, "subscribers": len(emails)}})
+	return enqueue(ctx, tx, msgs)
 }

@@ -35,33 +35,6 @@ func (r requestRow) ToModel() feedback.Request {
 const requestColumns = `r.id, r.title, r.description, r.public_title, r.public_description, r.public_note, r.status,
 	r.is_public, r.merged_into, r.status_changed_at, r.created_at, r.updated_at`
 
-// PublicRequests returns the requests marked public, with their public fields only: the query
-// reads no other column, so nothing internal can reach a public page through it.
-func (s *DB) PublicRequests(ctx context.Context) ([]feedback.PublicRequest, error) {
-	var rows []struct {
-		ID              int64     `db:"id"`
-		Title           string    `db:"public_title"`
-		Description     string    `db:"public_description"`
-		Note            string    `db:"public_note"`
-		Status          string    `db:"status"`
-		StatusChangedAt time.Time `db:"status_changed_at"`
-	}
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT id, public_title, public_description, public_note, status, status_changed_at
-		FROM requests
-		WHERE is_public AND merged_into IS NULL AND status <> 'declined'
-		ORDER BY status_changed_at DESC, id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: public requests: %w", err)
-	}
-	out := make([]feedback.PublicRequest, len(rows))
-	for i, r := range rows {
-		out[i] = feedback.PublicRequest{ID: r.ID, Title: r.Title, Description: r.Description, Note: r.Note,
-			Status: feedback.RequestStatus(r.Status), StatusChangedAt: r.StatusChangedAt}
-	}
-	return out, nil
-}
-
 // RequestByID returns one request.
 func (s *DB) RequestByID(ctx context.Context, id int64) (feedback.Request, error) {
 	var r requestRow

@@ -68,8 +68,10 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			if noServe {
 				return nil
 			}
-			srv, err := dashboard.New(db, dashboard.Options{CompanyName: e.cfg.CompanyName, Demo: true, DemoUser: ds.Users[0], Log: log,
-				ExtraFreeMail: e.cfg.FreeMailDomains})
+			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Demo: true, DemoUser: ds.Users[0], Log: log,
+				ExtraFreeMail: e.cfg.FreeMailDomains, BaseURL: e.cfg.BaseURL}
+			e.roadmapOptions(&opts)
+			srv, err := dashboard.New(db, opts)
 			if err != nil {
 				return err
 			}

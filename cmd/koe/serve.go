@@ -17,6 +17,7 @@ import (
 	"github.com/koehq/koe/auth"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/ingest/sources"
+	"github.com/koehq/koe/notify"
 	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/triage"
 )
@@ -46,12 +47,23 @@ embedded PostgreSQL if this process started it).`,
 			defer db.Close()
 			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log, BaseURL: e.cfg.BaseURL, ExtraFreeMail: e.cfg.FreeMailDomains,
 				SecureCookies: strings.HasPrefix(e.cfg.BaseURL, "https://"), SessionTTL: e.cfg.SessionTTL}
+			e.roadmapOptions(&opts)
+			var mailer *notify.SMTP
+			if e.cfg.Mail.SMTPAddr != "" {
+				mailer = &notify.SMTP{Addr: e.cfg.Mail.SMTPAddr, Username: e.cfg.Mail.Username, Password: e.cfg.Mail.Password, From: e.cfg.Mail.From}
+				opts.Mail = mailer
+			} else {
+				log.Info("KOE_SMTP_ADDR is not set: customers cannot sign in by email, and shipped notices wait in the outbox")
+			}
 			if e.cfg.GoogleClientID != "" {
 				g, err := auth.NewGoogle(ctx, e.cfg.GoogleClientID, e.cfg.AllowedDomains, nil)
 				if err != nil {
 					return err
 				}
 				opts.Google, opts.GoogleClientID = g, e.cfg.GoogleClientID
+				if opts.CustomerGoogle, err = auth.NewGoogleCustomers(ctx, e.cfg.GoogleClientID, nil); err != nil {
+					return err
+				}
 			} else {
 				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID): /app answers 401 to everyone")
 			}
@@ -83,6 +95,11 @@ embedded PostgreSQL if this process started it).`,
 			} else {
 				log.Info("SLACK_BOT_TOKEN is not set: Slack messages wait in the outbox")
 			}
+			if mailer != nil {
+				mw := &notify.Worker{Store: db, Mail: mailer, BaseURL: e.cfg.BaseURL, Company: e.cfg.CompanyName,
+					Language: e.cfg.Mail.Language, Log: log.With("worker", "mail")}
+				workers.Go(func() { mw.Run(workCtx) })
+			}
 			defer func() { stopWork(); workers.Wait() }()
 			return e.listenAndServe(ctx, log, srv.Handler(), func(url string) {
 				log.Info("koe is serving", "url", url, "version", version)
@@ -91,6 +108,13 @@ embedded PostgreSQL if this process started it).`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080)")
 	return cmd
+}
+
+// roadmapOptions sets what the public roadmap and the customer page take from the configuration.
+func (e *env) roadmapOptions(o *dashboard.Options) {
+	o.LogoURL, o.BrandColor = e.cfg.Roadmap.LogoURL, e.cfg.Roadmap.BrandColor
+	o.RoadmapAskedBy, o.RoadmapCacheTTL = e.cfg.Roadmap.AskedBy, e.cfg.Roadmap.CacheTTL
+	o.TrustedProxies = e.cfg.TrustedProxies
 }
 
 // listenAndServe serves h on the configured address until ctx ends, then shuts down gracefully

@@ -1,0 +1,299 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/koehq/koe/accounts"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
+)
+
+// The customer page: a customer signs in with Google or a one-time link by email and sees the
+// requests of their own company (email → contact → account, or the email's domain) — nothing
+// of any other. Every query of it takes the account from the session, never from the request.
+
+const (
+	customerKey    = "koe.customer"
+	customerCookie = "koe_customer"
+	// preCookie is the double-submit token of the forms used before sign-in.
+	preCookie = "koe_pre"
+	// customerTTL is how long a customer's sign-in lasts.
+	customerTTL = 30 * 24 * time.Hour
+)
+
+// Mailer sends one plain-text mail.
+type Mailer interface {
+	Send(ctx context.Context, to, subject, body string) error
+}
+
+// CustomerStore is what the customer page reads and writes.
+type CustomerStore interface {
+	SignInCustomer(ctx context.Context, email string, accountID *int64, ttl time.Duration) (store.CustomerSession, error)
+	CustomerSessionByToken(ctx context.Context, token string) (store.CustomerSession, error)
+	DeleteCustomerSession(ctx context.Context, token string) error
+	SetCustomerNotify(ctx context.Context, email string, on bool) error
+	CreateSignInLink(ctx context.Context, email, ip string, l store.LinkLimits) (string, error)
+	UseSignInLink(ctx context.Context, token string) (string, error)
+	CustomerRequests(ctx context.Context, accountID int64) ([]store.CustomerRequest, int, error)
+	CustomerAccountName(ctx context.Context, accountID int64) (string, error)
+}
+
+func (s *Server) customerRoutes(r *gin.Engine) {
+	r.GET("/account/signin", s.customerSignin)
+	r.POST("/account/signin", s.customerSendLink)
+	r.GET("/account/verify", s.customerVerifyPage)
+	r.POST("/account/verify", s.customerVerify)
+	r.POST("/account/google", s.customerGoogle)
+	r.GET("/account", s.customerAuth, s.customerPage)
+	r.POST("/account/settings", s.customerAuth, s.customerCSRF, s.customerSettings)
+	r.POST("/account/signout", s.customerAuth, s.customerCSRF, s.customerSignout)
+}
+
+// customerAuth finds the signed-in customer, or sends the browser to sign in.
+func (s *Server) customerAuth(c *gin.Context) {
+	if token, err := c.Cookie(customerCookie); err == nil && token != "" {
+		if sess, err := s.store.CustomerSessionByToken(c.Request.Context(), token); err == nil {
+			c.Set(customerKey, sess)
+			c.Next()
+			return
+		}
+	}
+	if c.Request.Method == http.MethodGet {
+		c.Redirect(http.StatusFound, "/account/signin")
+	} else {
+		s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "Sign in to see your company's requests."))
+	}
+	c.Abort()
+}
+
+func (s *Server) customerCSRF(c *gin.Context) {
+	sess := c.MustGet(customerKey).(store.CustomerSession)
+	if subtle.ConstantTimeCompare([]byte(c.PostForm("csrf")), []byte(sess.CSRF)) != 1 {
+		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: reload the page and try again."))
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// preToken returns the browser's pre-sign-in form token, setting one when it has none.
+func (s *Server) preToken(c *gin.Context) string {
+	if v, err := c.Cookie(preCookie); err == nil && len(v) >= 32 {
+		return v
+	}
+	v := randomString()
+	http.SetCookie(c.Writer, &http.Cookie{Name: preCookie, Value: v, Path: "/account", MaxAge: 3600,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	return v
+}
+
+func (s *Server) preOK(c *gin.Context) bool {
+	v, err := c.Cookie(preCookie)
+	return err == nil && v != "" && subtle.ConstantTimeCompare([]byte(v), []byte(c.PostForm("csrf"))) == 1
+}
+
+type customerSigninView struct {
+	CSRF, Email        string
+	Sent, MailOn       bool
+	ClientID, LoginURI string
+}
+
+func (s *Server) customerSignin(c *gin.Context) {
+	if token, err := c.Cookie(customerCookie); err == nil && token != "" {
+		if _, err := s.store.CustomerSessionByToken(c.Request.Context(), token); err == nil {
+			c.Redirect(http.StatusFound, "/account")
+			return
+		}
+	}
+	s.renderSignin(c, http.StatusOK, customerSigninView{})
+}
+
+func (s *Server) renderSignin(c *gin.Context, status int, v customerSigninView) {
+	v.CSRF, v.MailOn = s.preToken(c), s.opts.Mail != nil
+	if s.opts.CustomerGoogle != nil {
+		v.ClientID, v.LoginURI = s.opts.GoogleClientID, s.opts.BaseURL+"/account/google"
+	}
+	title := map[string]string{"ja": "お客様のサインイン", "en": "Customer sign-in"}[lang(c)]
+	s.render(c, status, "customer_signin", title, v)
+}
+
+// customerSendLink mails a one-time sign-in link to an address that belongs to a customer. The
+// answer is the same whether it does or not, so the form tells no one who is a customer; the
+// rate limits count every attempt.
+func (s *Server) customerSendLink(c *gin.Context) {
+	if !s.preOK(c) {
+		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: reload the page and try again."))
+		return
+	}
+	if s.opts.Mail == nil {
+		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Sign-in by email is not set up here (KOE_SMTP_ADDR)."))
+		return
+	}
+	addr, err := mail.ParseAddress(strings.TrimSpace(c.PostForm("email")))
+	if err != nil || strings.ContainsAny(addr.Address, " <>") {
+		s.renderSignin(c, http.StatusBadRequest, customerSigninView{Email: c.PostForm("email")})
+		return
+	}
+	email := strings.ToLower(addr.Address)
+	ctx := c.Request.Context()
+	token, err := s.store.CreateSignInLink(ctx, email, c.ClientIP(), s.opts.LinkLimits)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if acct, err := s.customerAccount(ctx, email); err != nil {
+		s.fail(c, err)
+		return
+	} else if acct != nil {
+		l := lang(c)
+		link := s.opts.BaseURL + "/account/verify?" + url.Values{"token": {token}, "lang": {l}}.Encode()
+		subject, body := signInMail(l, s.opts.CompanyName, link, s.opts.LinkLimits.TTL)
+		if err := s.opts.Mail.Send(ctx, email, subject, body); err != nil {
+			s.log.Error("send sign-in link", "err", err)
+			s.fail(c, feedback.Errorf(feedback.EINTERNAL, "The mail could not be sent: try again in a few minutes."))
+			return
+		}
+	}
+	s.renderSignin(c, http.StatusOK, customerSigninView{Email: email, Sent: true})
+}
+
+func signInMail(lang, company, link string, ttl time.Duration) (subject, body string) {
+	mins := int(ttl.Minutes())
+	if lang == "ja" {
+		return company + " へのサインイン", fmt.Sprintf("%s のリクエスト一覧にサインインするには、次のリンクを開いてください（%d 分間、1 回だけ使えます）。\n\n%s\n\nお心当たりがない場合は、このメールを無視してください。\n", company, mins, link)
+	}
+	return "Sign in to " + company, fmt.Sprintf("Open this link to sign in to %s's request list (it works once, within %d minutes):\n\n%s\n\nIf you did not ask for it, ignore this mail.\n", company, mins, link)
+}
+
+// customerVerifyPage asks the person to press a button: mail scanners that open links must not
+// spend the link.
+func (s *Server) customerVerifyPage(c *gin.Context) {
+	title := map[string]string{"ja": "サインイン", "en": "Sign in"}[lang(c)]
+	s.render(c, http.StatusOK, "customer_verify", title, gin.H{"CSRF": s.preToken(c), "Token": c.Query("token")})
+}
+
+func (s *Server) customerVerify(c *gin.Context) {
+	if !s.preOK(c) {
+		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: open the link from the mail again."))
+		return
+	}
+	email, err := s.store.UseSignInLink(c.Request.Context(), c.PostForm("token"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.signInCustomer(c, email)
+}
+
+// customerGoogle takes the ID token Google Identity Services posts (any Google account whose
+// email Google has verified), and signs the customer in.
+func (s *Server) customerGoogle(c *gin.Context) {
+	if s.opts.CustomerGoogle == nil {
+		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Google sign-in for customers is not set up."))
+		return
+	}
+	cookie, err := c.Cookie("g_csrf_token")
+	if err != nil || cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(c.PostForm("g_csrf_token"))) != 1 {
+		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The sign-in could not be checked (CSRF): go back and sign in again."))
+		return
+	}
+	id, err := s.opts.CustomerGoogle.Verify(c.Request.Context(), c.PostForm("credential"))
+	if err != nil {
+		s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "%s", err.Error()))
+		return
+	}
+	s.signInCustomer(c, id.Email)
+}
+
+// signInCustomer opens a session for an address whose owner has proved it, when it belongs to
+// a customer account.
+func (s *Server) signInCustomer(c *gin.Context, email string) {
+	ctx := c.Request.Context()
+	acct, err := s.customerAccount(ctx, email)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if acct == nil {
+		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "%s does not belong to a customer we know: sign in with your work address, or ask your contact at %s.", email, s.opts.CompanyName))
+		return
+	}
+	sess, err := s.store.SignInCustomer(ctx, email, acct, customerTTL)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: customerCookie, Value: sess.Token, Path: "/account", MaxAge: int(customerTTL.Seconds()),
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	c.Redirect(http.StatusSeeOther, "/account")
+}
+
+// customerAccount is the account an address belongs to, by the same rules that match voices
+// (a saved rule, a contact, the domain; never a free-mail domain), or nil.
+func (s *Server) customerAccount(ctx context.Context, email string) (*int64, error) {
+	data, err := s.store.MatchData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := accounts.NewIndex(data, s.opts.ExtraFreeMail).Match(email, "")
+	if !ok {
+		return nil, nil
+	}
+	return &m.AccountID, nil
+}
+
+type customerView struct {
+	Email, Company string
+	Requests       []store.CustomerRequest
+	Hidden         int
+	Notify         bool
+}
+
+// customerPage lists the requests the customer's company raised, with their public words.
+func (s *Server) customerPage(c *gin.Context) {
+	sess := c.MustGet(customerKey).(store.CustomerSession)
+	ctx := c.Request.Context()
+	v := customerView{Email: sess.Customer.Email, Notify: sess.Customer.NotifyShipped}
+	if sess.Customer.AccountID != nil {
+		var err error
+		if v.Company, err = s.store.CustomerAccountName(ctx, *sess.Customer.AccountID); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if v.Requests, v.Hidden, err = s.store.CustomerRequests(ctx, *sess.Customer.AccountID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	title := map[string]string{"ja": "御社のリクエスト", "en": "Your company's requests"}[lang(c)]
+	s.render(c, http.StatusOK, "customer", title, v)
+}
+
+func (s *Server) customerSettings(c *gin.Context) {
+	sess := c.MustGet(customerKey).(store.CustomerSession)
+	if err := s.store.SetCustomerNotify(c.Request.Context(), sess.Customer.Email, c.PostForm("notify_shipped") == "on"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/account")
+}
+
+func (s *Server) customerSignout(c *gin.Context) {
+	token, _ := c.Cookie(customerCookie)
+	if err := s.store.DeleteCustomerSession(c.Request.Context(), token); err != nil {
+		s.fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: customerCookie, Value: "", Path: "/account", MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	c.Redirect(http.StatusSeeOther, "/account/signin")
+}

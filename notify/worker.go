@@ -1,0 +1,160 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/httpretry"
+	"github.com/koehq/koe/store"
+)
+
+// Sender sends one plain-text mail (SMTP in production).
+type Sender interface {
+	Send(ctx context.Context, to, subject, body string) error
+}
+
+// Store is what the mail worker needs from storage.
+type Store interface {
+	ClaimOutboxFor(ctx context.Context, target string, lease time.Duration) (*store.OutboxRow, error)
+	MarkSent(ctx context.Context, id int64, channel, ts string) error
+	RetryLater(ctx context.Context, id int64, next time.Time, why string) error
+	GiveUp(ctx context.Context, id int64, why string) error
+	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
+}
+
+// Worker delivers the mail outbox: one claimed message at a time (SKIP LOCKED and a lease, so
+// replicas never send the same one at once). A mail the server refused for good (5xx) is given
+// up and shown on the outbox page; a temporary failure (4xx, the network) is retried with
+// backoff. SMTP has no way to ask whether a mail already went, so a crash between the server's
+// "250 OK" and recording it may send that one mail twice: the only gap in "once".
+type Worker struct {
+	Store   Store
+	Mail    Sender
+	BaseURL string
+	Company string
+	// Language of the mail (ja or en).
+	Language    string
+	Log         *slog.Logger
+	MaxAttempts int           // 8 when zero
+	Idle        time.Duration // 5 s when zero
+	Backoff     time.Duration // 30 s when zero, doubling
+}
+
+func (w *Worker) defaults() {
+	if w.Log == nil {
+		w.Log = slog.New(slog.DiscardHandler)
+	}
+	if w.MaxAttempts == 0 {
+		w.MaxAttempts = 8
+	}
+	if w.Idle == 0 {
+		w.Idle = 5 * time.Second
+	}
+	if w.Backoff == 0 {
+		w.Backoff = 30 * time.Second
+	}
+	if w.Language != "en" {
+		w.Language = "ja"
+	}
+}
+
+// Run sends mail until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	w.defaults()
+	for ctx.Err() == nil {
+		did, err := w.SendOne(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.Log.Warn("mail outbox", "err", err)
+		}
+		if !did {
+			_ = httpretry.Sleep(ctx, w.Idle)
+		}
+	}
+}
+
+// Drain sends every mail due now and returns how many it handled.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	w.defaults()
+	n := 0
+	for {
+		did, err := w.SendOne(ctx)
+		if err != nil || !did {
+			return n, err
+		}
+		n++
+	}
+}
+
+// SendOne sends the next due mail; it reports whether there was one.
+func (w *Worker) SendOne(ctx context.Context) (bool, error) {
+	row, err := w.Store.ClaimOutboxFor(ctx, store.TargetMail, 2*time.Minute)
+	if err != nil || row == nil {
+		return false, err
+	}
+	subject, body, err := w.render(ctx, row)
+	if err != nil {
+		return true, w.Store.GiveUp(ctx, row.ID, "render: "+err.Error())
+	}
+	if err := w.Mail.Send(ctx, row.Channel, subject, body); err != nil {
+		return true, w.retry(ctx, row, err)
+	}
+	return true, w.Store.MarkSent(ctx, row.ID, row.Channel, "")
+}
+
+func (w *Worker) retry(ctx context.Context, row *store.OutboxRow, err error) error {
+	ctx = context.WithoutCancel(ctx)
+	var smtpErr *smtp.SMTPError
+	switch {
+	case errors.As(err, &smtpErr) && smtpErr.Code >= 500:
+		w.Log.Error("mail refused", "key", row.DedupeKey, "err", err)
+		return w.Store.GiveUp(ctx, row.ID, err.Error())
+	case row.Attempts >= w.MaxAttempts:
+		w.Log.Error("mail given up", "key", row.DedupeKey, "attempts", row.Attempts, "err", err)
+		return w.Store.GiveUp(ctx, row.ID, fmt.Sprintf("after %d attempts: %v", row.Attempts, err))
+	default:
+		backoff := w.Backoff << min(row.Attempts-1, 8)
+		backoff = backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1))
+		return w.Store.RetryLater(ctx, row.ID, time.Now().Add(backoff), err.Error())
+	}
+}
+
+// render writes the mail from the request as it is now: its public words only.
+func (w *Worker) render(ctx context.Context, row *store.OutboxRow) (subject, body string, err error) {
+	if row.Kind != store.KindShipped {
+		return "", "", fmt.Errorf("no mail for %q messages", row.Kind)
+	}
+	id, _ := row.Subject["request_id"].(float64)
+	r, err := w.Store.RequestByID(ctx, int64(id))
+	if err != nil {
+		return "", "", err
+	}
+	title := r.PublicTitle
+	if title == "" {
+		return "", "", fmt.Errorf("request %d has no public title to tell customers", r.ID)
+	}
+	return shippedMail(w.Language, w.Company, title, r.PublicNote, w.BaseURL)
+}
+
+func shippedMail(lang, company, title, note, baseURL string) (string, string, error) {
+	if lang == "ja" {
+		body := fmt.Sprintf("御社からいただいたリクエスト「%s」をリリースしました。\n", title)
+		if note != "" {
+			body += "\n" + note + "\n"
+		}
+		body += fmt.Sprintf("\n御社のリクエストの一覧: %s/account\n\nこのお知らせは、上のページでいつでも止められます。\n%s\n", baseURL, company)
+		return fmt.Sprintf("リリースしました: %s", title), body, nil
+	}
+	body := fmt.Sprintf("The request your company made, \"%s\", has shipped.\n", title)
+	if note != "" {
+		body += "\n" + note + "\n"
+	}
+	body += fmt.Sprintf("\nYour company's requests: %s/account\n\nYou can turn these notices off on that page at any time.\n%s\n", baseURL, company)
+	return "Shipped: " + title, body, nil
+}
