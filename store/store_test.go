@@ -119,7 +119,7 @@ func TestPublicRequestsOnlyPublic(t *testing.T) {
 	if err := db.ImportDataset(ctx, fixture()); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.PublicRequests(ctx)
+	got, err := db.PublicRequests(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
