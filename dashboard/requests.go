@@ -158,7 +158,7 @@ func (s *Server) requestsCSV(c *gin.Context) {
 	_ = w.Write([]string{"rank", "request_id", "title", "status", "at_stake_per_year", "accounts", "mrr_total", "churn", "expansion", "pipeline", "other"})
 	for _, r := range list {
 		f := func(x float64) string { return strconv.FormatFloat(math.Round(x), 'f', 0, 64) }
-		_ = w.Write([]string{strconv.Itoa(r.Rank), strconv.FormatInt(r.RequestID, 10), csvSafe(r.Title), string(r.Status), f(r.Score),
+		_ = w.Write([]string{strconv.Itoa(r.Rank), strconv.FormatInt(r.RequestID, 10), CSVSafe(r.Title), string(r.Status), f(r.Score),
 			strconv.Itoa(r.Accounts), strconv.FormatInt(r.MRRTotal, 10), f(r.Churn), f(r.Expansion), f(r.Pipeline), f(r.Other)})
 	}
 	w.Flush()
@@ -171,8 +171,9 @@ func csvQuery(q url.Values) string {
 	return q.Encode()
 }
 
-// csvSafe keeps a title from being read as a formula by a spreadsheet.
-func csvSafe(s string) string {
+// CSVSafe keeps a text from being read as a formula by a spreadsheet (a leading = + - @ tab or
+// CR gets a quote).
+func CSVSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

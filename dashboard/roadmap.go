@@ -261,8 +261,8 @@ func WriteRoadmapCSV(w interface{ Write([]byte) (int, error) }, reqs []feedback.
 		return err
 	}
 	for _, r := range reqs {
-		row := []string{strconv.FormatInt(r.ID, 10), csvSafe(r.Title), csvSafe(r.Description), string(r.Status), statusLabel(lang, r.Status),
-			r.StatusChangedAt.UTC().Format(time.RFC3339), csvSafe(r.Note), fmt.Sprintf("%s/roadmap/%d", baseURL, r.ID)}
+		row := []string{strconv.FormatInt(r.ID, 10), CSVSafe(r.Title), CSVSafe(r.Description), string(r.Status), statusLabel(lang, r.Status),
+			r.StatusChangedAt.UTC().Format(time.RFC3339), CSVSafe(r.Note), fmt.Sprintf("%s/roadmap/%d", baseURL, r.ID)}
 		if askedBy {
 			row = append(row, strconv.Itoa(r.AskedBy))
 		}

@@ -52,6 +52,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newSentimentCmd(e),
 		newSuggestCmd(e),
 		newRankCmd(e),
+		newExportCmd(e),
 		newRequestsCmd(e),
 		newTriageCmd(e),
 		newSimilarityCmd(e),

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
+)
+
+func newExportCmd(e *env) *cobra.Command {
+	var format, lang string
+	cmd := &cobra.Command{
+		Use:   "export feedback|roadmap [--format csv|jsonl|json]",
+		Short: "Write the feedback sheet, or the public request list, to standard output",
+		Long: `Write the whole feedback sheet (every voice with its account, MRR at receipt, tag, insight, who
+benefits, linked request and status, oldest first, from one snapshot), or the public request list
+(exactly what /roadmap shows: the same privacy filter), to standard output.
+
+CSV starts with a BOM so that Excel opens Japanese text right; jsonl is one object a line; json is
+one array.`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"feedback", "roadmap"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "csv" && format != "jsonl" && format != "json" {
+				return fmt.Errorf("--format %q: use csv, jsonl or json", format)
+			}
+			if lang != "ja" && lang != "en" {
+				return fmt.Errorf("--lang %q: use ja or en", lang)
+			}
+			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			out := bufio.NewWriterSize(e.stdout, 1<<16)
+			defer out.Flush()
+			switch args[0] {
+			case "roadmap":
+				reqs, err := db.PublicRequests(cmd.Context(), e.cfg.Roadmap.AskedBy)
+				if err != nil {
+					return err
+				}
+				switch format {
+				case "csv":
+					out.WriteString("\ufeff")
+					return dashboard.WriteRoadmapCSV(out, reqs, lang, e.cfg.BaseURL, e.cfg.Roadmap.AskedBy)
+				case "json":
+					if reqs == nil {
+						reqs = []feedback.PublicRequest{}
+					}
+					return json.NewEncoder(out).Encode(reqs)
+				}
+				enc := json.NewEncoder(out)
+				for _, r := range reqs {
+					if err := enc.Encode(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			case "feedback":
+				return exportFeedback(cmd, db, out, format)
+			}
+			return fmt.Errorf("export %q: use feedback or roadmap", args[0])
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "csv", "csv, jsonl or json")
+	cmd.Flags().StringVar(&lang, "lang", "ja", "language of the roadmap's status labels (csv): ja or en")
+	return cmd
+}
+
+func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format string) error {
+	ctx := cmd.Context()
+	switch format {
+	case "csv":
+		out.WriteString("\ufeff")
+		w := csv.NewWriter(out)
+		_ = w.Write([]string{"id", "received_at", "source", "source_name", "account", "mrr_at_receipt", "currency", "plan", "employees",
+			"author_email", "title", "text", "language", "rating", "sentiment", "tag", "insight", "who_benefits", "request_id", "request", "status", "url"})
+		err := db.EachExportRow(ctx, func(r store.ExportRow) error {
+			return w.Write([]string{strconv.FormatInt(r.ID, 10), r.ReceivedAt.UTC().Format(time.RFC3339), r.Source, r.SourceName, dashboard.CSVSafe(r.Account),
+				optInt(r.MRRMinor), r.Currency, dashboard.CSVSafe(r.Plan), optInt(r.Employees), dashboard.CSVSafe(r.Author), dashboard.CSVSafe(r.Title), dashboard.CSVSafe(r.Body), r.Language,
+				optFloat(r.Rating), optFloat(r.Sentiment), r.Tag, dashboard.CSVSafe(r.Insight), dashboard.CSVSafe(r.WhoBenefits), optInt(r.RequestID), dashboard.CSVSafe(r.RequestTitle), r.Status, r.URL})
+		})
+		w.Flush()
+		if err == nil {
+			err = w.Error()
+		}
+		return err
+	case "json":
+		first := true
+		out.WriteString("[")
+		err := db.EachExportRow(ctx, func(r store.ExportRow) error {
+			if !first {
+				out.WriteString(",")
+			}
+			first = false
+			b, err := json.Marshal(r)
+			out.Write(b)
+			return err
+		})
+		out.WriteString("]\n")
+		return err
+	}
+	enc := json.NewEncoder(out)
+	return db.EachExportRow(ctx, func(r store.ExportRow) error { return enc.Encode(r) })
+}
+
+func optInt[T int | int64](v *T) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatInt(int64(*v), 10)
+}
+
+func optFloat(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
