@@ -7,10 +7,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/demo"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/benchdata"
 	"github.com/koehq/koe/internal/pgtest"
@@ -77,6 +79,75 @@ func BenchmarkPages(b *testing.B) {
 			sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
 			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
+		})
+	}
+}
+
+// BenchmarkRoadmap loads the public pages over HTTP on loopback with the demo data, from 16
+// clients at once (keep-alive), and reports requests a second and the p99 latency. "uncached"
+// builds every answer afresh (KOE_ROADMAP_CACHE=0), to show what the cache saves.
+func BenchmarkRoadmap(b *testing.B) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, pgtest.URL(b), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.ImportDataset(ctx, demo.Generate(demo.Options{Seed: 1})); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		ttl  time.Duration
+		path string
+	}{
+		{"roadmap", 10 * time.Second, "/roadmap"},
+		{"roadmap.json", 10 * time.Second, "/roadmap.json"},
+		{"roadmap.json-uncached", 0, "/roadmap.json"},
+		{"roadmap-uncached", 0, "/roadmap"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			srv, err := dashboard.New(db, dashboard.Options{RoadmapAskedBy: true, RoadmapCacheTTL: c.ttl})
+			if err != nil {
+				b.Fatal(err)
+			}
+			web := httptest.NewServer(srv.Handler())
+			defer web.Close()
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			var (
+				mu   sync.Mutex
+				took []time.Duration
+			)
+			b.SetParallelism(8) // 16 clients on 2 cores
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				var mine []time.Duration
+				for pb.Next() {
+					t0 := time.Now()
+					resp, err := client.Get(web.URL + c.path)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						b.Errorf("%s: %d", c.path, resp.StatusCode)
+						return
+					}
+					mine = append(mine, time.Since(t0))
+				}
+				mu.Lock()
+				took = append(took, mine...)
+				mu.Unlock()
+			})
+			elapsed := time.Since(start)
+			if len(took) == 0 {
+				return
+			}
+			sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+			b.ReportMetric(float64(len(took))/elapsed.Seconds(), "req/s")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 		})
 	}
 }

@@ -192,13 +192,32 @@ func TestInABrowser(t *testing.T) {
 	if wide {
 		t.Error("the sheet is wider than a phone's screen")
 	}
-	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/roadmap?lang=en"), shot("roadmap"),
-		chromedp.Navigate(web.URL+"/app/slack?lang=en"), shot("slack")); err != nil {
+	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/slack?lang=en"), shot("slack")); err != nil {
 		t.Fatal(err)
+	}
+	// The public roadmap, in English (the browser's language) and in Japanese (?lang=ja).
+	pubTitle, public, pubNote := "CSVで書き出す", true, "7月に提供予定です。"
+	if err := db.UpdateRequest(context.Background(), csv, store.RequestEdit{PublicTitle: &pubTitle, Public: &public, PublicNote: &pubNote}, "po"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, heading, label string }{
+		{"/roadmap", "Requests and roadmap", "Under review"},
+		{"/roadmap?lang=ja", "リクエストとロードマップ", "検討中"},
+	} {
+		var heading, label, title string
+		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+c.path),
+			chromedp.Text(`h1`, &heading, chromedp.ByQuery), chromedp.Text(`section.group h2 .status`, &label, chromedp.ByQuery),
+			chromedp.Text(`.card h3`, &title, chromedp.ByQuery), shot("roadmap-"+map[bool]string{true: "ja", false: "en"}[strings.Contains(c.path, "ja")]),
+			chromedp.Click(`.card h3 a`, chromedp.ByQuery), chromedp.WaitVisible(`ol.history`, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		if heading != c.heading || label != c.label || title != pubTitle {
+			t.Errorf("%s: heading %q, status %q, title %q", c.path, heading, label, title)
+		}
 	}
 	// Accessible basics on every main page, in both languages.
 	for _, page := range []string{"/app/feedback", "/app/feedback/1", "/app/requests", "/app/requests/1", "/app/clusters", "/app/weights",
-		"/app/accounts", "/app/accounts/1", "/app/accounts/unmatched", "/app/sources", "/app/slack", "/app/audit", "/roadmap"} {
+		"/app/accounts", "/app/accounts/1", "/app/accounts/unmatched", "/app/sources", "/app/slack", "/app/audit", "/roadmap", "/roadmap/1", "/account/signin"} {
 		for _, l := range []string{"en", "ja"} {
 			var problems []string
 			if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+page+"?lang="+l), chromedp.Evaluate(a11yCheck, &problems)); err != nil {
