@@ -133,3 +133,53 @@ func TestWatchPostsNotableRequestsChurnAndTheDigestOnce(t *testing.T) {
 		t.Fatalf("second digest = %s", second)
 	}
 }
+
+func TestShippedRequestListsAccountsToFollowUp(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	if _, err := accounts.ImportCSV(ctx, db, "a.csv", strings.NewReader("external_id,name,mrr,domains,plan\n"+
+		"A,Big Corp,500000,abc.co.jp,Enterprise\nB,Small KK,20000,small.co.jp,\n"), accounts.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ingestJSONL(t, db, slackbot.Config{}, feedback.SourceChat, "widget",
+		`{"id":"c1","text":"SSO please","email":"x@small.co.jp","date":"TODAY"}`,
+		`{"id":"c2","text":"We need SAML SSO","email":"y@abc.co.jp","date":"TODAY"}`)
+	ids, err := db.RequestIDsByTitle(ctx, []string{"SAML SSO"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.SaveUser(ctx, feedback.User{Email: "cs@koe.example", Role: feedback.RoleCS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := store.Triager{UserID: u.ID, Actor: "test"}
+	for _, id := range []int64{1, 2} {
+		if err := db.LinkFeedback(ctx, id, ids["SAML SSO"], who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shipped := feedback.Shipped
+	if err := db.UpdateRequest(ctx, ids["SAML SSO"], store.RequestEdit{Status: &shipped}, "po"); err != nil {
+		t.Fatal(err)
+	}
+	fake := newFakeSlack()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	drain(t, db, newWorker(db, slackbot.Config{RequestChannel: "CREQ", Language: "en"}, srv.URL))
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	var found bool
+	for _, m := range fake.messages["CREQ"] {
+		if fmt.Sprint(m["text"]) == "Shipped: SAML SSO" {
+			found = true
+			blocks := fmt.Sprint(m["blocks"])
+			if !strings.Contains(blocks, "Accounts to follow up with* (2)") || strings.Index(blocks, "Big Corp") > strings.Index(blocks, "Small KK") ||
+				!strings.Contains(blocks, "Enterprise") {
+				t.Errorf("shipped message blocks = %s", blocks)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no shipped message in %v", fake.messages["CREQ"])
+	}
+}
