@@ -15,7 +15,6 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
-	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/store"
 )
 
@@ -46,11 +45,7 @@ func browser(t *testing.T) context.Context {
 
 func TestInABrowser(t *testing.T) {
 	ctx := browser(t)
-	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t)
 	// Two requests: "CSV export" asked by a ¥100,000 account at churn risk, "SSO" by a ¥1,000,000
 	// account, not tagged yet; and a voice linked to nothing.
 	now := time.Now()

@@ -16,7 +16,6 @@ import (
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/googletest"
-	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/internal/smtptest"
 	"github.com/koehq/koe/notify"
 	"github.com/koehq/koe/store"
@@ -28,11 +27,7 @@ const betaCanary = "BETA-CANARY-19c2"
 // written up; Beta (beta.example) asked for SSO, whose public title is written but not published.
 func twoCompanies(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t)
 	alpha, beta := int64(1), int64(2)
 	r1, r2, r3 := int64(1), int64(2), int64(3)
 	now := time.Now()

@@ -21,13 +21,20 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 const canary = "CANARY-7f3a"
 
 // seed writes one public request and, around it, internal data that must never show publicly.
-func seed(t *testing.T) *store.DB {
+// openStore opens a fresh database for the test.
+func openStore(t *testing.T) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func seed(t *testing.T) *store.DB {
+	t.Helper()
+	db := openStore(t)
 	acct, req := int64(1), int64(1)
 	mrr := feedback.Money{Minor: 987_654_321, Currency: "JPY"}
 	ds := feedback.Dataset{

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/koehq/koe/feedback"
 )
@@ -39,8 +40,9 @@ type roadmap struct {
 	fail   func(c *gin.Context, err error)
 	ttl    time.Duration
 
-	mu      sync.Mutex
-	entries map[string]*publicAnswer
+	mu       sync.Mutex
+	entries  map[string]*publicAnswer
+	building singleflight.Group
 }
 
 type publicAnswer struct {
@@ -96,26 +98,38 @@ func (rm *roadmap) serve(c *gin.Context, key string, build func(ctx context.Cont
 
 func (rm *roadmap) answer(ctx context.Context, key string, build func(ctx context.Context, modified time.Time) ([]byte, string, error)) (*publicAnswer, error) {
 	rm.mu.Lock()
-	defer rm.mu.Unlock() // one build at a time: a burst after expiry builds once, the rest wait for it
-	if a, ok := rm.entries[key]; ok && time.Since(a.built) < rm.ttl {
+	a, ok := rm.entries[key]
+	rm.mu.Unlock()
+	if ok && time.Since(a.built) < rm.ttl {
 		return a, nil
 	}
-	modified, err := rm.store.PublicChangedAt(ctx)
+	// One build per key at a time: a burst after expiry builds once and the rest share it; other
+	// keys are served from the cache meanwhile.
+	v, err, _ := rm.building.Do(key, func() (any, error) {
+		ctx := context.WithoutCancel(ctx) // the answer is shared: one client leaving must not fail the others
+		modified, err := rm.store.PublicChangedAt(ctx)
+		if err != nil {
+			return nil, err
+		}
+		body, ctype, err := build(ctx, modified)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(body)
+		a := &publicAnswer{body: body, contentType: ctype, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+			modified: modified, built: time.Now(), status: http.StatusOK}
+		rm.mu.Lock()
+		if len(rm.entries) > 1000 { // keys are bounded (language × status × request id), but be safe
+			clear(rm.entries)
+		}
+		rm.entries[key] = a
+		rm.mu.Unlock()
+		return a, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	body, ctype, err := build(ctx, modified)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(body)
-	a := &publicAnswer{body: body, contentType: ctype, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		modified: modified, built: time.Now(), status: http.StatusOK}
-	if len(rm.entries) > 1000 { // keys are bounded (language × status × request id), but be safe
-		clear(rm.entries)
-	}
-	rm.entries[key] = a
-	return a, nil
+	return v.(*publicAnswer), nil
 }
 
 // forget drops every cached answer (after a change made through this process).
