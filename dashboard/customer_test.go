@@ -125,6 +125,12 @@ func (b *browserish) signInByMail(mails *smtptest.Server, email string) {
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/account" {
 		b.t.Fatalf("follow the link: %d %s", rec.Code, rec.Body.String())
 	}
+	// The link works once.
+	page = b.do(http.MethodGet, link[1], nil)
+	if rec := b.do(http.MethodPost, "/account/verify", url.Values{"csrf": {b.csrf(page.Body.String())}, "token": {u.Query().Get("token")}}); rec.Code != http.StatusUnauthorized ||
+		!strings.Contains(rec.Body.String(), "expired or was already used") {
+		b.t.Fatalf("the link again: %d %s", rec.Code, rec.Body.String())
+	}
 }
 
 func TestCustomerPage(t *testing.T) {
@@ -184,9 +190,16 @@ func TestCustomerPage(t *testing.T) {
 		t.Errorf("a customer on /app/requests: %d", rec.Code)
 	}
 
-	// A link works once.
+	// An unknown link, and an expired one, sign no one in.
 	if _, err := db.UseSignInLink(ctx, "not-a-token"); feedback.ErrorCode(err) != feedback.EUNAUTHORIZED {
 		t.Errorf("unknown token: %v", err)
+	}
+	old, err := db.CreateSignInLink(ctx, "a@alpha.example", "192.0.2.9", store.LinkLimits{PerEmail: 9, PerIP: 9, Window: time.Hour, TTL: -time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UseSignInLink(ctx, old); feedback.ErrorCode(err) != feedback.EUNAUTHORIZED {
+		t.Errorf("expired token: %v", err)
 	}
 	// Rate limits: three links per address within the window, five per IP.
 	limited := &browserish{t: t, h: h, cookies: map[string]*http.Cookie{}, ip: "192.0.2.3"}
