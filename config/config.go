@@ -43,10 +43,20 @@ type Config struct {
 	Roadmap Roadmap
 	// Mail sends customers their sign-in links and shipped notices; no SMTPAddr, no mail.
 	Mail Mail
+	// Sheets configures the Google Sheets sync.
+	Sheets Sheets
 	// TrustedProxies may name the client in X-Forwarded-For.
 	TrustedProxies []string
 	// ShutdownTimeout bounds how long in-flight work may take after a stop signal.
 	ShutdownTimeout time.Duration
+}
+
+// Sheets configures the Google Sheets sync; with no spreadsheet id nothing is synced.
+type Sheets struct {
+	RoadmapID, RoadmapTab string
+	Language              string
+	Interval              time.Duration
+	Endpoint              string
 }
 
 // Roadmap configures the public roadmap and the customer page.
@@ -118,6 +128,11 @@ var Vars = []Var{
 	{"KOE_SMTP_ADDR", "", false, "SMTP server (host:port) for customers' sign-in links and shipped notices; unset, no mail is sent."},
 	{"KOE_SMTP_USERNAME", "", false, "SMTP user name (PLAIN authentication over TLS), if the server asks for one."},
 	{"KOE_SMTP_PASSWORD", "", true, "SMTP password."},
+	{"KOE_SHEETS_ROADMAP_ID", "", false, "Id of the spreadsheet (the part of its URL after /d/) that gets the public roadmap; share it with the service account of KOE_GOOGLE_CREDENTIALS as an editor."},
+	{"KOE_SHEETS_ROADMAP_TAB", "Roadmap", false, "Tab of that spreadsheet the public roadmap is written to (created when missing)."},
+	{"KOE_SHEETS_LANGUAGE", "ja", false, "Language of the sheets' headers and status labels: ja or en."},
+	{"KOE_SHEETS_INTERVAL", "5m", false, "How often `koe serve` syncs the sheets (and soon after a public change)."},
+	{"KOE_SHEETS_ENDPOINT", "", false, "Base URL of the Sheets API (a proxy, a test server); Google's when unset."},
 	{"KOE_MAIL_LANGUAGE", "ja", false, "Language of the mail customers get: ja or en."},
 	{"KOE_TRUSTED_PROXIES", "", false, "Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client, for the sign-in rate limits; unset, the connection's address counts."},
 	{"KOE_MAIL_FROM", "", false, "Sender of Koe's mail, such as \"Acme <roadmap@acme.example>\"; required with KOE_SMTP_ADDR."},
@@ -243,6 +258,17 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Mail.Language != "ja" && c.Mail.Language != "en" {
 		return c, fmt.Errorf("KOE_MAIL_LANGUAGE=%q: use ja or en", c.Mail.Language)
 	}
+	c.Sheets = Sheets{RoadmapID: get("KOE_SHEETS_ROADMAP_ID"), RoadmapTab: get("KOE_SHEETS_ROADMAP_TAB"), Language: get("KOE_SHEETS_LANGUAGE"),
+		Endpoint: get("KOE_SHEETS_ENDPOINT")}
+	if c.Sheets.Language != "ja" && c.Sheets.Language != "en" {
+		return c, fmt.Errorf("KOE_SHEETS_LANGUAGE=%q: use ja or en", c.Sheets.Language)
+	}
+	if c.Sheets.Interval, err = time.ParseDuration(get("KOE_SHEETS_INTERVAL")); err != nil || c.Sheets.Interval < time.Minute {
+		return c, fmt.Errorf("KOE_SHEETS_INTERVAL=%q: use a duration of at least 1m, such as 5m", get("KOE_SHEETS_INTERVAL"))
+	}
+	if u, err := url.Parse(c.Sheets.Endpoint); c.Sheets.Endpoint != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {
+		return c, fmt.Errorf("KOE_SHEETS_ENDPOINT=%q: use an absolute http(s) URL", c.Sheets.Endpoint)
+	}
 	for _, p := range strings.Split(get("KOE_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
@@ -347,6 +373,11 @@ func (c Config) Entries() []Entry {
 		"KOE_SMTP_PASSWORD":           maskSecret(c.Mail.Password),
 		"KOE_MAIL_FROM":               c.Mail.From,
 		"KOE_MAIL_LANGUAGE":           c.Mail.Language,
+		"KOE_SHEETS_ROADMAP_ID":       c.Sheets.RoadmapID,
+		"KOE_SHEETS_ROADMAP_TAB":      c.Sheets.RoadmapTab,
+		"KOE_SHEETS_LANGUAGE":         c.Sheets.Language,
+		"KOE_SHEETS_INTERVAL":         c.Sheets.Interval.String(),
+		"KOE_SHEETS_ENDPOINT":         c.Sheets.Endpoint,
 		"KOE_TRUSTED_PROXIES":         strings.Join(c.TrustedProxies, ","),
 	}
 	out := make([]Entry, 0, len(Vars))

@@ -104,9 +104,4 @@ func lang(c *gin.Context) string {
 	return "ja"
 }
 
-var statusLabels = map[string]map[feedback.RequestStatus]string{
-	"ja": {feedback.UnderReview: "検討中", feedback.Planned: "予定", feedback.InProgress: "開発中", feedback.Shipped: "リリース済み", feedback.Declined: "見送り"},
-	"en": {feedback.UnderReview: "Under review", feedback.Planned: "Planned", feedback.InProgress: "In progress", feedback.Shipped: "Shipped", feedback.Declined: "Declined"},
-}
-
-func statusLabel(lang string, s feedback.RequestStatus) string { return statusLabels[lang][s] }
+func statusLabel(lang string, s feedback.RequestStatus) string { return s.Label(lang) }

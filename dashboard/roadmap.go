@@ -267,18 +267,12 @@ func (rm *roadmap) csv(c *gin.Context) {
 // columns for the /roadmap.csv feed and `koe export roadmap`.
 func WriteRoadmapCSV(w interface{ Write([]byte) (int, error) }, reqs []feedback.PublicRequest, lang, baseURL string, askedBy bool) error {
 	cw := csv.NewWriter(w)
-	head := []string{"id", "title", "description", "status", "status_label", "last_change", "note", "url"}
-	if askedBy {
-		head = append(head, "asked_by_companies")
-	}
-	if err := cw.Write(head); err != nil {
+	if err := cw.Write(feedback.RoadmapColumns(askedBy)); err != nil {
 		return err
 	}
-	for _, r := range reqs {
-		row := []string{strconv.FormatInt(r.ID, 10), CSVSafe(r.Title), CSVSafe(r.Description), string(r.Status), statusLabel(lang, r.Status),
-			r.StatusChangedAt.UTC().Format(time.RFC3339), CSVSafe(r.Note), fmt.Sprintf("%s/roadmap/%d", baseURL, r.ID)}
-		if askedBy {
-			row = append(row, strconv.Itoa(r.AskedBy))
+	for _, row := range feedback.RoadmapRows(reqs, lang, baseURL, askedBy) {
+		for i := range row {
+			row[i] = CSVSafe(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err

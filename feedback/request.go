@@ -1,6 +1,9 @@
 package feedback
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // RequestStatus is where a request stands on the roadmap.
 type RequestStatus string
@@ -24,6 +27,19 @@ func (s RequestStatus) Valid() bool {
 		}
 	}
 	return false
+}
+
+var statusLabels = map[string]map[RequestStatus]string{
+	"ja": {UnderReview: "検討中", Planned: "予定", InProgress: "開発中", Shipped: "リリース済み", Declined: "見送り"},
+	"en": {UnderReview: "Under review", Planned: "Planned", InProgress: "In progress", Shipped: "Shipped", Declined: "Declined"},
+}
+
+// Label is the status as customers read it, in ja or en (English for any other language).
+func (s RequestStatus) Label(lang string) string {
+	if l, ok := statusLabels[lang]; ok {
+		return l[s]
+	}
+	return statusLabels["en"][s]
 }
 
 // Request is something customers asked for; voices are linked to it.
@@ -56,6 +72,44 @@ type PublicRequest struct {
 	StatusChangedAt time.Time     `json:"status_changed_at"`
 	// AskedBy is how many companies asked for it, when the roadmap is set to say so (never which).
 	AskedBy int `json:"asked_by_companies,omitempty"`
+}
+
+// RoadmapRows are public requests as table rows — id, title, description, status, status label
+// (in lang), last change (RFC 3339), public note, page URL, and, with askedBy, how many companies
+// asked: the columns of /roadmap.csv, `koe export roadmap` and the public roadmap sheet.
+func RoadmapRows(reqs []PublicRequest, lang, baseURL string, askedBy bool) [][]string {
+	out := make([][]string, 0, len(reqs))
+	for _, r := range reqs {
+		row := []string{strconv.FormatInt(r.ID, 10), r.Title, r.Description, string(r.Status), r.Status.Label(lang),
+			r.StatusChangedAt.UTC().Format(time.RFC3339), r.Note, baseURL + "/roadmap/" + strconv.FormatInt(r.ID, 10)}
+		if askedBy {
+			row = append(row, strconv.Itoa(r.AskedBy))
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// RoadmapColumns names RoadmapRows' columns for programs (CSV); RoadmapHeader names them for
+// people, in lang.
+func RoadmapColumns(askedBy bool) []string {
+	c := []string{"id", "title", "description", "status", "status_label", "last_change", "note", "url"}
+	if askedBy {
+		c = append(c, "asked_by_companies")
+	}
+	return c
+}
+
+// RoadmapHeader names RoadmapRows' columns for people, in lang (ja or en).
+func RoadmapHeader(lang string, askedBy bool) []string {
+	h := []string{"ID", "Request", "Description", "Status code", "Status", "Last change", "Note", "Link", "Companies asking"}
+	if lang == "ja" {
+		h = []string{"ID", "リクエスト", "説明", "状態コード", "状態", "最終更新", "お知らせ", "リンク", "要望した企業数"}
+	}
+	if !askedBy {
+		h = h[:len(h)-1]
+	}
+	return h
 }
 
 // PublicStatusChange is one status a public request has had, with its public note.

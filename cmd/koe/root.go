@@ -57,6 +57,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newTriageCmd(e),
 		newSimilarityCmd(e),
 		newSlackCmd(e),
+		newSheetsCmd(e),
 		newUsersCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),

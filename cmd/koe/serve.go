@@ -95,6 +95,13 @@ embedded PostgreSQL if this process started it).`,
 			} else {
 				log.Info("SLACK_BOT_TOKEN is not set: Slack messages wait in the outbox")
 			}
+			if e.cfg.Sheets.RoadmapID != "" {
+				if c, err := e.sheetsClient(ctx, log.With("worker", "sheets")); err != nil {
+					log.Error("sheets sync is off", "err", err)
+				} else {
+					workers.Go(func() { e.syncSheets(workCtx, log.With("worker", "sheets"), db, c) })
+				}
+			}
 			if mailer != nil {
 				mw := &notify.Worker{Store: db, Mail: mailer, BaseURL: e.cfg.BaseURL, Company: e.cfg.CompanyName,
 					Language: e.cfg.Mail.Language, Log: log.With("worker", "mail")}
