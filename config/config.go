@@ -53,10 +53,11 @@ type Config struct {
 
 // Sheets configures the Google Sheets sync; with no spreadsheet id nothing is synced.
 type Sheets struct {
-	RoadmapID, RoadmapTab string
-	Language              string
-	Interval              time.Duration
-	Endpoint              string
+	FeedbackID, FeedbackTab string
+	RoadmapID, RoadmapTab   string
+	Language                string
+	Interval                time.Duration
+	Endpoint                string
 }
 
 // Roadmap configures the public roadmap and the customer page.
@@ -128,6 +129,8 @@ var Vars = []Var{
 	{"KOE_SMTP_ADDR", "", false, "SMTP server (host:port) for customers' sign-in links and shipped notices; unset, no mail is sent."},
 	{"KOE_SMTP_USERNAME", "", false, "SMTP user name (PLAIN authentication over TLS), if the server asks for one."},
 	{"KOE_SMTP_PASSWORD", "", true, "SMTP password."},
+	{"KOE_SHEETS_FEEDBACK_ID", "", false, "Id of the spreadsheet that holds the CS feedback sheet (one row per voice; people may edit insight, who benefits, tag and request there); share it with the service account as an editor."},
+	{"KOE_SHEETS_FEEDBACK_TAB", "Feedback", false, "Tab of that spreadsheet the feedback sheet lives in (created when missing)."},
 	{"KOE_SHEETS_ROADMAP_ID", "", false, "Id of the spreadsheet (the part of its URL after /d/) that gets the public roadmap; share it with the service account of KOE_GOOGLE_CREDENTIALS as an editor."},
 	{"KOE_SHEETS_ROADMAP_TAB", "Roadmap", false, "Tab of that spreadsheet the public roadmap is written to (created when missing)."},
 	{"KOE_SHEETS_LANGUAGE", "ja", false, "Language of the sheets' headers and status labels: ja or en."},
@@ -258,7 +261,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Mail.Language != "ja" && c.Mail.Language != "en" {
 		return c, fmt.Errorf("KOE_MAIL_LANGUAGE=%q: use ja or en", c.Mail.Language)
 	}
-	c.Sheets = Sheets{RoadmapID: get("KOE_SHEETS_ROADMAP_ID"), RoadmapTab: get("KOE_SHEETS_ROADMAP_TAB"), Language: get("KOE_SHEETS_LANGUAGE"),
+	c.Sheets = Sheets{FeedbackID: get("KOE_SHEETS_FEEDBACK_ID"), FeedbackTab: get("KOE_SHEETS_FEEDBACK_TAB"), RoadmapID: get("KOE_SHEETS_ROADMAP_ID"), RoadmapTab: get("KOE_SHEETS_ROADMAP_TAB"), Language: get("KOE_SHEETS_LANGUAGE"),
 		Endpoint: get("KOE_SHEETS_ENDPOINT")}
 	if c.Sheets.Language != "ja" && c.Sheets.Language != "en" {
 		return c, fmt.Errorf("KOE_SHEETS_LANGUAGE=%q: use ja or en", c.Sheets.Language)
@@ -373,6 +376,8 @@ func (c Config) Entries() []Entry {
 		"KOE_SMTP_PASSWORD":           maskSecret(c.Mail.Password),
 		"KOE_MAIL_FROM":               c.Mail.From,
 		"KOE_MAIL_LANGUAGE":           c.Mail.Language,
+		"KOE_SHEETS_FEEDBACK_ID":      c.Sheets.FeedbackID,
+		"KOE_SHEETS_FEEDBACK_TAB":     c.Sheets.FeedbackTab,
 		"KOE_SHEETS_ROADMAP_ID":       c.Sheets.RoadmapID,
 		"KOE_SHEETS_ROADMAP_TAB":      c.Sheets.RoadmapTab,
 		"KOE_SHEETS_LANGUAGE":         c.Sheets.Language,

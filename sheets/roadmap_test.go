@@ -14,9 +14,13 @@ import (
 	"github.com/koehq/koe/sheets"
 )
 
+func sheetsOptions(srv *sheetstest.Server) []option.ClientOption {
+	return []option.ClientOption{option.WithEndpoint(srv.URL()), option.WithoutAuthentication()}
+}
+
 func client(t *testing.T, srv *sheetstest.Server) *sheets.Client {
 	t.Helper()
-	c, err := sheets.New(context.Background(), option.WithEndpoint(srv.URL()), option.WithoutAuthentication())
+	c, err := sheets.New(context.Background(), sheetsOptions(srv)...)
 	if err != nil {
 		t.Fatal(err)
 	}

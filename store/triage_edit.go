@@ -109,7 +109,7 @@ func triageTx(ctx context.Context, tx *sqlx.Tx, id int64, action string, u Triag
 		status = "status"
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE feedback SET status = `+status+`,
-		triaged_at = COALESCE(triaged_at, now()), triaged_by = COALESCE(triaged_by, $2), updated_at = now() WHERE id = $1`,
+		triaged_at = COALESCE(triaged_at, now()), triaged_by = COALESCE(triaged_by, NULLIF($2::bigint, 0)), updated_at = now() WHERE id = $1`,
 		id, u.UserID); err != nil {
 		return false, err
 	}
@@ -120,7 +120,7 @@ func triageTx(ctx context.Context, tx *sqlx.Tx, id int64, action string, u Triag
 		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (actor, user_id, entity, entity_id, action, before, after)
-		VALUES ($1, $2, 'feedback', $3, $4, $5, $6)`, u.Actor, u.UserID, id, action, string(b), string(a)); err != nil {
+		VALUES ($1, NULLIF($2::bigint, 0), 'feedback', $3, $4, $5, $6)`, u.Actor, u.UserID, id, action, string(b), string(a)); err != nil {
 		return false, fmt.Errorf("audit: %w", err)
 	}
 	return true, nil

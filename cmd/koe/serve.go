@@ -95,7 +95,7 @@ embedded PostgreSQL if this process started it).`,
 			} else {
 				log.Info("SLACK_BOT_TOKEN is not set: Slack messages wait in the outbox")
 			}
-			if e.cfg.Sheets.RoadmapID != "" {
+			if e.cfg.Sheets.RoadmapID != "" || e.cfg.Sheets.FeedbackID != "" {
 				if c, err := e.sheetsClient(ctx, log.With("worker", "sheets")); err != nil {
 					log.Error("sheets sync is off", "err", err)
 				} else {

@@ -16,31 +16,78 @@ import (
 func newSheetsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sheets",
-		Short: "Google Sheets: the public roadmap sheet",
-		Long: `Keep Google Sheets in step with Koe. The public roadmap sheet (KOE_SHEETS_ROADMAP_ID, tab
-KOE_SHEETS_ROADMAP_TAB) gets exactly the public list of /roadmap, one way. Credentials: a
-service-account JSON file in KOE_GOOGLE_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS; share the
-spreadsheet with the account's email as an editor. ` + "`koe serve`" + ` syncs every KOE_SHEETS_INTERVAL
-and soon after a public change.`,
+		Short: "Google Sheets: the CS feedback sheet and the public roadmap sheet",
+		Long: `Keep Google Sheets in step with Koe.
+
+The feedback sheet (KOE_SHEETS_FEEDBACK_ID, tab KOE_SHEETS_FEEDBACK_TAB) has one row per voice,
+keyed by its Koe ID. Koe writes new and changed voices; people may edit the insight, who benefits,
+tag and request columns, and ` + "`koe sheets pull`" + ` reads those edits back (an unknown tag or request is
+reported, not applied; an edit to a voice changed in Koe since loses to Koe's). Columns are found
+by their header, so people may move them and add their own.
+
+The public roadmap sheet (KOE_SHEETS_ROADMAP_ID, tab KOE_SHEETS_ROADMAP_TAB) gets exactly the
+public list of /roadmap, one way.
+
+Credentials: a service-account JSON file in KOE_GOOGLE_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS;
+share each spreadsheet with the account's email as an editor. ` + "`koe serve`" + ` pulls and pushes every
+KOE_SHEETS_INTERVAL and within a minute of a change, on one replica at a time.`,
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "push",
-		Short: "Write the public roadmap sheet now",
+	var full bool
+	push := &cobra.Command{
+		Use:   "push [--full]",
+		Short: "Write the sheets now (only what changed; --full compares every voice and puts back deleted rows)",
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
 			c, err := e.sheetsClient(ctx, nil)
 			if err != nil {
 				return err
 			}
-			start := time.Now()
-			res, err := e.pushRoadmapSheet(ctx, db, c)
+			if e.cfg.Sheets.FeedbackID != "" {
+				start := time.Now()
+				res, err := e.feedbackSheet(db, c).Push(ctx, full)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "feedback sheet: %d appended, %d updated, %d unchanged, %d waiting for a pull (%.1fs)\n",
+					res.Appended, res.Updated, res.Unchanged, res.Pending, time.Since(start).Seconds())
+			}
+			if e.cfg.Sheets.RoadmapID != "" {
+				start := time.Now()
+				res, err := e.pushRoadmapSheet(ctx, db, c)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "roadmap sheet: %d requests, %d rows written, %d cleared (%.1fs)\n", res.Rows, res.Written, res.Cleared, time.Since(start).Seconds())
+			}
+			return nil
+		}),
+	}
+	push.Flags().BoolVar(&full, "full", false, "look at every voice, not only those changed since the last push; put back rows people deleted")
+	pull := &cobra.Command{
+		Use:   "pull",
+		Short: "Read people's edits of the feedback sheet back into Koe",
+		Args:  cobra.NoArgs,
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			if e.cfg.Sheets.FeedbackID == "" {
+				return errors.New("no feedback sheet: set KOE_SHEETS_FEEDBACK_ID to the id in the spreadsheet's URL (after /d/)")
+			}
+			c, err := e.sheetsClient(ctx, nil)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "roadmap sheet: %d requests, %d rows written, %d cleared (%.1fs)\n", res.Rows, res.Written, res.Cleared, time.Since(start).Seconds())
+			res, err := e.feedbackSheet(db, c).Pull(ctx)
+			if err != nil {
+				return err
+			}
+			for _, p := range res.Problems {
+				fmt.Fprintf(e.stderr, "%s: %s\n", e.cfg.Sheets.FeedbackTab, p)
+			}
+			fmt.Fprintf(e.stdout, "feedback sheet: %d edits applied, %d lost to newer edits in Koe, %d not applied\n",
+				res.Applied, res.Conflicts, len(res.Problems)-res.Conflicts)
 			return nil
 		}),
-	}, &cobra.Command{
+	}
+	check := &cobra.Command{
 		Use:   "check",
 		Short: "Check that Koe can reach the sheets and that their headers are Koe's",
 		Args:  cobra.NoArgs,
@@ -51,20 +98,29 @@ and soon after a public change.`,
 			}
 			c.MaxAttempts = 2
 			s := e.cfg.Sheets
-			if err := c.Check(cmd.Context(), s.RoadmapID, s.RoadmapTab, feedback.RoadmapHeader(s.Language, e.cfg.Roadmap.AskedBy)); err != nil {
-				return err
+			if s.FeedbackID != "" {
+				if err := e.feedbackSheet(nil, c).Check(cmd.Context()); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "feedback sheet %s, tab %q: reachable, header has Koe's columns\n", s.FeedbackID, s.FeedbackTab)
 			}
-			fmt.Fprintf(e.stdout, "roadmap sheet %s, tab %q: reachable, header matches\n", s.RoadmapID, s.RoadmapTab)
+			if s.RoadmapID != "" {
+				if err := c.Check(cmd.Context(), s.RoadmapID, s.RoadmapTab, feedback.RoadmapHeader(s.Language, e.cfg.Roadmap.AskedBy)); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "roadmap sheet %s, tab %q: reachable, header matches\n", s.RoadmapID, s.RoadmapTab)
+			}
 			return nil
 		},
-	})
+	}
+	cmd.AddCommand(push, pull, check)
 	return cmd
 }
 
 // sheetsClient builds the Sheets client from the configuration, or says what is missing.
 func (e *env) sheetsClient(ctx context.Context, log *slog.Logger) (*sheets.Client, error) {
-	if e.cfg.Sheets.RoadmapID == "" {
-		return nil, errors.New("no spreadsheet is set: set KOE_SHEETS_ROADMAP_ID to the id in the spreadsheet's URL (after /d/)")
+	if e.cfg.Sheets.RoadmapID == "" && e.cfg.Sheets.FeedbackID == "" {
+		return nil, errors.New("no spreadsheet is set: set KOE_SHEETS_FEEDBACK_ID and/or KOE_SHEETS_ROADMAP_ID to the id in the spreadsheet's URL (after /d/)")
 	}
 	creds := e.getenv("KOE_GOOGLE_CREDENTIALS")
 	if creds == "" {
@@ -82,6 +138,12 @@ func (e *env) sheetsClient(ctx context.Context, log *slog.Logger) (*sheets.Clien
 	return c, nil
 }
 
+func (e *env) feedbackSheet(db *database, c *sheets.Client) *sheets.Feedback {
+	s := e.cfg.Sheets
+	return &sheets.Feedback{Client: c, Store: db, SpreadsheetID: s.FeedbackID, Tab: s.FeedbackTab, Lang: s.Language,
+		BaseURL: e.cfg.BaseURL, Location: e.cfg.Slack.Location}
+}
+
 func (e *env) pushRoadmapSheet(ctx context.Context, db *database, c *sheets.Client) (sheets.Result, error) {
 	reqs, err := db.PublicRequests(ctx, e.cfg.Roadmap.AskedBy)
 	if err != nil {
@@ -91,24 +153,26 @@ func (e *env) pushRoadmapSheet(ctx context.Context, db *database, c *sheets.Clie
 	return c.PushRoadmap(ctx, s.RoadmapID, s.RoadmapTab, reqs, s.Language, e.cfg.BaseURL, e.cfg.Roadmap.AskedBy)
 }
 
-// syncSheets pushes the roadmap sheet every interval and within a minute of a public change,
-// on one replica at a time, until ctx ends.
+// syncSheets, until ctx ends, pulls and pushes the feedback sheet and pushes the roadmap sheet
+// every interval, and within a minute of a change (a new voice or edit; a public change), on one
+// replica at a time.
 func (e *env) syncSheets(ctx context.Context, log *slog.Logger, db *database, c *sheets.Client) {
-	var pushedAt, changedAt time.Time
-	tick := time.NewTicker(time.Minute)
+	var syncedAt, publicAt time.Time
+	var mark string
+	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()
 	for {
-		changed, err := db.PublicChangedAt(ctx)
-		due := time.Since(pushedAt) >= e.cfg.Sheets.Interval || err == nil && changed.After(changedAt)
-		if due {
+		public, _ := db.PublicChangedAt(ctx)
+		m, _ := db.ChangeMark(ctx)
+		if time.Since(syncedAt) >= e.cfg.Sheets.Interval || m != mark || public.After(publicAt) {
 			if release, ok, err := db.TryLock(ctx, "koe-sheets"); err != nil {
 				log.Warn("sheets sync", "err", err)
 			} else if ok {
-				if res, err := e.pushRoadmapSheet(ctx, db, c); err != nil && ctx.Err() == nil {
+				if err := e.syncSheetsOnce(ctx, log, db, c); err != nil && ctx.Err() == nil {
 					log.Warn("sheets sync", "err", err)
 				} else if err == nil {
-					pushedAt, changedAt = time.Now(), changed
-					log.Debug("roadmap sheet pushed", "rows", res.Rows, "written", res.Written)
+					syncedAt, publicAt = time.Now(), public
+					mark, _ = db.ChangeMark(ctx) // the sync's own edits are not news
 				}
 				release()
 			}
@@ -119,4 +183,28 @@ func (e *env) syncSheets(ctx context.Context, log *slog.Logger, db *database, c 
 		case <-tick.C:
 		}
 	}
+}
+
+func (e *env) syncSheetsOnce(ctx context.Context, log *slog.Logger, db *database, c *sheets.Client) error {
+	if e.cfg.Sheets.FeedbackID != "" {
+		f := e.feedbackSheet(db, c)
+		pulled, err := f.Pull(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range pulled.Problems {
+			log.Warn("feedback sheet edit not applied", "where", p)
+		}
+		pushed, err := f.Push(ctx, false)
+		if err != nil {
+			return err
+		}
+		log.Debug("feedback sheet synced", "applied", pulled.Applied, "appended", pushed.Appended, "updated", pushed.Updated)
+	}
+	if e.cfg.Sheets.RoadmapID != "" {
+		if _, err := e.pushRoadmapSheet(ctx, db, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
