@@ -74,7 +74,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}[feedback.ErrorCode(err)]
 	if status == 0 {
 		status = http.StatusInternalServerError
-		s.log.Error("request failed", "path", c.FullPath(), "err", err)
+		s.log.Error("request failed", "request_id", c.GetString(requestIDKey), "route", c.FullPath(), "err", err)
 	}
 	if strings.HasSuffix(c.Request.URL.Path, ".json") {
 		c.JSON(status, gin.H{"error": gin.H{"code": feedback.ErrorCode(err), "message": feedback.ErrorMessage(err)}})

@@ -34,9 +34,13 @@ func (s *Server) ranked(c *gin.Context, explain int) ([]scoring.Ranked, feedback
 	if err != nil {
 		return nil, f, err
 	}
+	start := time.Now()
 	list, err := triage.Rank(ctx, s.store, f, w, time.Now(), explain)
 	if err != nil {
 		return nil, f, err
+	}
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.ObserveRank(time.Since(start))
 	}
 	return list, f, nil
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -100,6 +101,12 @@ type Options struct {
 	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For names the client;
 	// with none, the client is the connection's address.
 	TrustedProxies []string
+	// Metrics, when set, observes each answer and each ranking; MetricsHandler serves /metrics.
+	Metrics interface {
+		ObserveHTTP(route, method string, code int, d time.Duration)
+		ObserveRank(d time.Duration)
+	}
+	MetricsHandler http.Handler
 	// SlackInteractivity and SlackCommands, when set, answer Slack's interactivity requests and
 	// slash commands (verifying their signatures themselves) at POST /slack/interactivity and
 	// POST /slack/commands.
@@ -182,6 +189,9 @@ func (s *Server) Handler() http.Handler {
 	r.Use(gin.Recovery(), s.logRequests)
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", s.readyz)
+	if s.opts.MetricsHandler != nil {
+		r.GET("/metrics", gin.WrapH(s.opts.MetricsHandler))
+	}
 	r.GET("/", s.home)
 	r.GET("/roadmap", s.roadmap.page)
 	r.GET("/roadmap.json", s.roadmap.json)
@@ -267,8 +277,25 @@ func (s *Server) readyz(c *gin.Context) {
 	c.String(http.StatusOK, "ok\n")
 }
 
+// requestIDKey holds the request's id: the caller's X-Request-Id when it is a plain token, else a
+// new one; it goes back in the answer's header and into every log line about the request.
+const requestIDKey = "koe.request_id"
+
+var requestIDOK = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
 func (s *Server) logRequests(c *gin.Context) {
 	start := time.Now()
+	id := c.GetHeader("X-Request-Id")
+	if !requestIDOK.MatchString(id) {
+		id = randomString()[:16]
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-Id", id)
 	c.Next()
-	s.log.Debug("http request", "method", c.Request.Method, "path", c.FullPath(), "status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds())
+	took := time.Since(start)
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.ObserveHTTP(c.FullPath(), c.Request.Method, c.Writer.Status(), took)
+	}
+	// The route's pattern, never the query (it may hold a search or a sign-in token).
+	s.log.Debug("http request", "request_id", id, "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(), "duration_ms", took.Milliseconds())
 }

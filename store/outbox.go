@@ -251,3 +251,19 @@ func (s *DB) ChurnVoices(ctx context.Context, since time.Time) ([]ChurnVoice, er
 	}
 	return out, nil
 }
+
+// OutboxCount is how many messages of a target are in a status.
+type OutboxCount struct {
+	Target string `db:"target"`
+	Status string `db:"status"`
+	N      int    `db:"n"`
+}
+
+// OutboxDepth counts the unsent messages (pending, sending, failed) by target and status.
+func (s *DB) OutboxDepth(ctx context.Context) ([]OutboxCount, error) {
+	var out []OutboxCount
+	if err := s.db.SelectContext(ctx, &out, `SELECT target, status, count(*) AS n FROM outbox WHERE status <> 'sent' GROUP BY 1, 2`); err != nil {
+		return nil, fmt.Errorf("store: outbox depth: %w", err)
+	}
+	return out, nil
+}

@@ -133,3 +133,6 @@ func (s *DB) Vacuum(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `VACUUM ANALYZE`)
 	return err
 }
+
+// PoolStats are the connection pool's numbers, for /metrics.
+func (s *DB) PoolStats() sql.DBStats { return s.db.Stats() }

@@ -16,7 +16,9 @@ import (
 
 	"github.com/koehq/koe/auth"
 	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/sources"
+	"github.com/koehq/koe/metrics"
 	"github.com/koehq/koe/notify"
 	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/triage"
@@ -48,6 +50,8 @@ embedded PostgreSQL if this process started it).`,
 			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log, BaseURL: e.cfg.BaseURL, ExtraFreeMail: e.cfg.FreeMailDomains,
 				SecureCookies: strings.HasPrefix(e.cfg.BaseURL, "https://"), SessionTTL: e.cfg.SessionTTL}
 			e.roadmapOptions(&opts)
+			m := metrics.New(db)
+			opts.Metrics, opts.MetricsHandler = m, m.Handler()
 			var mailer *notify.SMTP
 			if e.cfg.Mail.SMTPAddr != "" {
 				mailer = &notify.SMTP{Addr: e.cfg.Mail.SMTPAddr, Username: e.cfg.Mail.Username, Password: e.cfg.Mail.Password, From: e.cfg.Mail.From}
@@ -81,7 +85,10 @@ embedded PostgreSQL if this process started it).`,
 			var workers sync.WaitGroup
 			runner := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log,
 				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err },
-				Notify:   e.slackConfig().Messages}
+				Notify:   e.slackConfig().Messages,
+				Observe: func(source string, c ingest.Counts, err error) {
+					m.ObserveIngest(source, c.New, c.Updated, c.Duplicate, c.Skipped, c.Failed, err)
+				}}
 			workers.Go(func() { runner.Run(workCtx) })
 			if cfg := e.slackConfig(); cfg.BotToken != "" {
 				bot := &slackbot.Worker{Store: db, Config: cfg, Log: log.With("worker", "slack")}

@@ -35,6 +35,8 @@ type Runner struct {
 	AfterRun func(ctx context.Context) error
 	// Notify turns the voices a run adds into outbox messages (the Slack bot's rules).
 	Notify func(added []feedback.Item) []store.OutboxMessage
+	// Observe, when set, hears of every run (for /metrics).
+	Observe func(source string, c ingest.Counts, err error)
 }
 
 func (r *Runner) now() time.Time {
@@ -132,6 +134,9 @@ func (r *Runner) runWith(ctx context.Context, name string, onlyIfDue bool, progr
 	c, err := p.Run(ctx, src)
 	log.Info("source run", "read", c.Read, "new", c.New, "duplicate", c.Duplicate+c.Updated, "skipped", c.Skipped,
 		"failed", c.Failed, "duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
+	if r.Observe != nil {
+		r.Observe(name, c, err)
+	}
 	if c.New+c.Updated > 0 && r.AfterRun != nil {
 		if aerr := r.AfterRun(ctx); aerr != nil {
 			log.Warn("after the source run", "err", aerr)
