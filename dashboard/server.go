@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -65,6 +66,9 @@ type Store interface {
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
 	SessionByToken(ctx context.Context, token string) (store.Session, error)
 	DeleteSession(ctx context.Context, token string) error
+	CreateAPIToken(ctx context.Context, name, scope, actor string) (string, store.APIToken, error)
+	APITokens(ctx context.Context) ([]store.APIToken, error)
+	RevokeAPIToken(ctx context.Context, id int64, actor string) error
 }
 
 // Options configures the server.
@@ -101,6 +105,8 @@ type Options struct {
 	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For names the client;
 	// with none, the client is the connection's address.
 	TrustedProxies []string
+	// API, when set, serves the REST API under /api/v1.
+	API interface{ Register(g gin.IRouter) }
 	// Metrics, when set, observes each answer and each ranking; MetricsHandler serves /metrics.
 	Metrics interface {
 		ObserveHTTP(route, method string, code int, d time.Duration)
@@ -168,7 +174,7 @@ func New(st Store, opts Options) (*Server, error) {
 		},
 	}
 	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
-	for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights"} {
+	for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
@@ -214,7 +220,17 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.staffRoutes() {
 		app.Handle(rt.method, rt.path, s.require(rt.role), rt.handler)
 	}
-	r.NoRoute(func(c *gin.Context) { s.message(c, http.StatusNotFound, "Not found", "There is no page here.") })
+	if s.opts.API != nil {
+		s.opts.API.Register(r.Group("/api/v1"))
+	}
+	r.NoRoute(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": feedback.ENOTFOUND, "message": "No such API route: see /api/v1/openapi.json.",
+				"request_id": c.GetString(requestIDKey)}})
+			return
+		}
+		s.message(c, http.StatusNotFound, "Not found", "There is no page here.")
+	})
 	return r
 }
 
@@ -249,6 +265,9 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/me/locale", feedback.RoleViewer, s.setLocale},
 		{http.MethodPost, "/app/sources/:name/run", feedback.RoleAdmin, s.sourceRun},
 		{http.MethodGet, "/app/slack", feedback.RoleViewer, s.slackPage},
+		{http.MethodGet, "/app/tokens", feedback.RoleAdmin, s.tokensPage},
+		{http.MethodPost, "/app/tokens", feedback.RoleAdmin, s.createToken},
+		{http.MethodPost, "/app/tokens/:id/revoke", feedback.RoleAdmin, s.revokeToken},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
 	}
 }

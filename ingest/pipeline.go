@@ -121,6 +121,11 @@ type Pipeline struct {
 	// Notify, when set, turns the voices a batch adds into messages for the outbox, written in
 	// the batch's transaction (the Slack bot's rules).
 	Notify func(added []feedback.Item) []store.OutboxMessage
+	// Index, when set, matches voices to accounts instead of one built from the store for this
+	// run (a caller with many small runs, like the API, keeps one and refreshes it).
+	Index *accounts.Index
+	// NoRunRecord leaves the run out of ingest_runs (one voice posted to the API is not a run).
+	NoRunRecord bool
 
 	mu sync.Mutex // guards the counts while the reader and the writer run together
 }
@@ -134,17 +139,23 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
-	data, err := p.Store.MatchData(ctx)
-	if err != nil {
-		return c, err
+	ix := p.Index
+	if ix == nil {
+		data, err := p.Store.MatchData(ctx)
+		if err != nil {
+			return c, err
+		}
+		ix = accounts.NewIndex(data, p.ExtraFreeMail)
 	}
-	ix := accounts.NewIndex(data, p.ExtraFreeMail)
 	cursor, err := p.Store.Cursor(ctx, src.Name())
 	if err != nil {
 		return c, err
 	}
 	if p.SourceType == "" {
 		p.SourceType = string(src.Kind())
+	}
+	if p.NoRunRecord {
+		return c, p.pull(ctx, src, ix, cursor, &c)
 	}
 	runID, err := p.Store.StartRun(ctx, p.SourceType, src.Name())
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
 	"github.com/koehq/koe/triage"
@@ -71,6 +72,7 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Demo: true, DemoUser: ds.Users[0], Log: log,
 				ExtraFreeMail: e.cfg.FreeMailDomains, BaseURL: e.cfg.BaseURL}
 			e.roadmapOptions(&opts)
+			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api")})
 			srv, err := dashboard.New(db, opts)
 			if err != nil {
 				return err

@@ -59,6 +59,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newSlackCmd(e),
 		newSheetsCmd(e),
 		newUsersCmd(e),
+		newTokensCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

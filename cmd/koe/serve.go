@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/auth"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/ingest"
@@ -52,6 +53,7 @@ embedded PostgreSQL if this process started it).`,
 			e.roadmapOptions(&opts)
 			m := metrics.New(db)
 			opts.Metrics, opts.MetricsHandler = m, m.Handler()
+			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api"), Notify: e.slackConfig().Messages})
 			var mailer *notify.SMTP
 			if e.cfg.Mail.SMTPAddr != "" {
 				mailer = &notify.SMTP{Addr: e.cfg.Mail.SMTPAddr, Username: e.cfg.Mail.Username, Password: e.cfg.Mail.Password, From: e.cfg.Mail.From}

@@ -1,0 +1,302 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/scoring"
+	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/triage"
+)
+
+func (a *API) listFeedback(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	f := store.FeedbackFilter{Status: feedback.Status(c.Query("status")), Source: feedback.SourceKind(c.Query("source"))}
+	if f.Status != "" && !f.Status.Valid() {
+		a.fail(c, feedback.Errorf(feedback.EINVALID, "status %q: use new, triaged, ignored or spam.", f.Status))
+		return
+	}
+	if f.Source != "" && !f.Source.Valid() {
+		a.fail(c, feedback.Errorf(feedback.EINVALID, "source %q: use chat, review, email, slack, manual or sheet.", f.Source))
+		return
+	}
+	for _, q := range []struct {
+		name string
+		dst  *int64
+	}{{"request_id", &f.RequestID}, {"account_id", &f.AccountID}} {
+		if v := c.Query(q.name); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				a.fail(c, feedback.Errorf(feedback.EINVALID, "%s %q is not an id.", q.name, v))
+				return
+			}
+			*q.dst = id
+		}
+	}
+	items, err := a.store.FeedbackPage(c.Request.Context(), f, p)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	list(c, items, func(it feedback.Item) int64 { return it.ID }, p.Limit)
+}
+
+func (a *API) getFeedback(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		var it feedback.Item
+		if it, err = a.store.FeedbackByID(c.Request.Context(), id); err == nil {
+			c.JSON(http.StatusOK, gin.H{"data": it})
+			return
+		}
+	}
+	a.fail(c, err)
+}
+
+// newFeedback is the body of POST /feedback: a voice from a website widget, a form, a tool.
+type newFeedback struct {
+	Text       string     `json:"text"`
+	Title      string     `json:"title"`
+	Email      string     `json:"email"`
+	Name       string     `json:"name"`
+	Company    string     `json:"company"`
+	Source     string     `json:"source"`    // feedback.source_name; "api" when empty
+	SourceID   string     `json:"source_id"` // the caller's id; makes a repeat a duplicate, not a second voice
+	URL        string     `json:"url"`
+	Rating     *float64   `json:"rating"`
+	ReceivedAt *time.Time `json:"received_at"`
+}
+
+// oneRecord is a source of one posted voice, for the ingest pipeline.
+type oneRecord struct {
+	name string
+	rec  ingest.Record
+}
+
+func (o oneRecord) Kind() feedback.SourceKind { return feedback.SourceManual }
+func (o oneRecord) Name() string              { return o.name }
+func (o oneRecord) Pull(_ context.Context, _ string, emit func(ingest.Batch) error) error {
+	return emit(ingest.Batch{Records: []ingest.Record{o.rec}})
+}
+
+// createFeedback stores a posted voice through the ingest pipeline (cleaning, language,
+// sentiment, account matching, the Slack rules), as any source's.
+func (a *API) createFeedback(c *gin.Context) {
+	var in newFeedback
+	body, err := readJSON(c, &in)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	a.once(c, body, func() (int, any) {
+		in.Text, in.Source = strings.TrimSpace(in.Text), strings.TrimSpace(in.Source)
+		switch {
+		case in.Text == "":
+			return http.StatusBadRequest, errorBody(feedback.EINVALID, "text is empty: send the customer's words.", c.GetString("koe.request_id"))
+		case in.Rating != nil && (*in.Rating < 0 || *in.Rating > 5):
+			return http.StatusBadRequest, errorBody(feedback.EINVALID, "rating: use 0 to 5 stars.", c.GetString("koe.request_id"))
+		}
+		if in.Source == "" {
+			in.Source = "api"
+		}
+		if in.SourceID == "" {
+			in.SourceID = c.GetHeader("Idempotency-Key")
+		}
+		if in.SourceID == "" {
+			b := make([]byte, 12)
+			_, _ = rand.Read(b)
+			in.SourceID = hex.EncodeToString(b)
+		}
+		at := time.Now()
+		if in.ReceivedAt != nil {
+			at = *in.ReceivedAt
+		}
+		it := feedback.Item{SourceID: in.SourceID, ReceivedAt: at, AuthorName: in.Name, AuthorEmail: in.Email, CompanyName: in.Company,
+			Title: in.Title, Body: in.Text, URL: in.URL, Rating: in.Rating}
+		ctx := c.Request.Context()
+		ix, err := a.matchIndex(ctx)
+		if err != nil {
+			a.opts.Log.Error("api: match index", "err", err)
+			return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
+		}
+		var problem string
+		p := &ingest.Pipeline{Store: a.store, SourceType: "api", Index: ix, NoRunRecord: true, Notify: a.opts.Notify, Log: a.opts.Log,
+			Problem: func(pr ingest.Problem) { problem = pr.Why }}
+		counts, err := p.Run(ctx, oneRecord{name: in.Source, rec: ingest.Record{Item: it, Where: "the posted voice"}})
+		if err != nil {
+			a.opts.Log.Error("api: store a voice", "err", err)
+			return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
+		}
+		if problem != "" {
+			return http.StatusBadRequest, errorBody(feedback.EINVALID, problem, c.GetString("koe.request_id"))
+		}
+		stored, err := a.store.FeedbackBySource(ctx, feedback.SourceManual, in.Source, in.SourceID)
+		if err != nil {
+			a.opts.Log.Error("api: read the stored voice", "err", err)
+			return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
+		}
+		if counts.New == 0 {
+			return http.StatusOK, gin.H{"data": stored, "duplicate": true}
+		}
+		return http.StatusCreated, gin.H{"data": stored}
+	})
+}
+
+func (a *API) linkFeedback(c *gin.Context) {
+	var in struct {
+		RequestID int64 `json:"request_id"`
+	}
+	a.edit(c, &in, func(ctx context.Context, id int64, who store.Triager) error {
+		if in.RequestID <= 0 {
+			return feedback.Errorf(feedback.EINVALID, "request_id: send the id of the request to link to.")
+		}
+		return a.store.LinkFeedback(ctx, id, in.RequestID, who)
+	})
+}
+
+func (a *API) tagFeedback(c *gin.Context) {
+	var in struct {
+		Tag feedback.Tag `json:"tag"`
+	}
+	a.edit(c, &in, func(ctx context.Context, id int64, who store.Triager) error {
+		if !in.Tag.Valid() {
+			return feedback.Errorf(feedback.EINVALID, "tag %q: use churn_risk, expansion, usability, internal_efficiency, or \"\" to clear it.", in.Tag)
+		}
+		return a.store.TagFeedback(ctx, id, in.Tag, who)
+	})
+}
+
+// edit runs a triage change to one voice by the token (named in the audit log) and answers the
+// voice as it is after.
+func (a *API) edit(c *gin.Context, in any, change func(ctx context.Context, id int64, who store.Triager) error) {
+	id, err := pathID(c)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	body, err := readJSON(c, in)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	t := c.MustGet(tokenKey).(store.APIToken)
+	a.once(c, body, func() (int, any) {
+		ctx := c.Request.Context()
+		if err := change(ctx, id, store.Triager{Actor: "api:" + t.Name}); err != nil {
+			return a.errorAnswer(c, err)
+		}
+		it, err := a.store.FeedbackByID(ctx, id)
+		if err != nil {
+			return a.errorAnswer(c, err)
+		}
+		return http.StatusOK, gin.H{"data": it}
+	})
+}
+
+// errorAnswer is fail's status and body, for answers that go through once.
+func (a *API) errorAnswer(c *gin.Context, err error) (int, any) {
+	status := map[string]int{feedback.EINVALID: 400, feedback.ENOTFOUND: 404, feedback.ECONFLICT: 409}[feedback.ErrorCode(err)]
+	if status == 0 {
+		a.opts.Log.Error("api request failed", "request_id", c.GetString("koe.request_id"), "route", c.FullPath(), "err", err)
+		return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
+	}
+	return status, errorBody(feedback.ErrorCode(err), feedback.ErrorMessage(err), c.GetString("koe.request_id"))
+}
+
+func (a *API) listRequests(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	reqs, err := a.store.RequestsPage(c.Request.Context(), p)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	list(c, reqs, func(r feedback.Request) int64 { return r.ID }, p.Limit)
+}
+
+func (a *API) getRequest(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		var r feedback.Request
+		if r, err = a.store.RequestByID(c.Request.Context(), id); err == nil {
+			c.JSON(http.StatusOK, gin.H{"data": r})
+			return
+		}
+	}
+	a.fail(c, err)
+}
+
+func (a *API) listAccounts(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	accts, err := a.store.AccountsPage(c.Request.Context(), p)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	list(c, accts, func(x feedback.Account) int64 { return x.ID }, p.Limit)
+}
+
+func (a *API) getAccount(c *gin.Context) {
+	id, err := pathID(c)
+	if err == nil {
+		var x feedback.Account
+		if x, err = a.store.AccountByRef(c.Request.Context(), c.Param("id")); err == nil && x.ID == id {
+			c.JSON(http.StatusOK, gin.H{"data": x})
+			return
+		}
+		if err == nil {
+			err = feedback.Errorf(feedback.ENOTFOUND, "No account %d.", id)
+		}
+	}
+	a.fail(c, err)
+}
+
+// backlog is the ranked backlog with the filters of `koe rank`; ?limit= requests (50), each
+// with its breakdown.
+func (a *API) backlog(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	f, err := feedback.ParseBacklogFilter(c.Query, func(k string) string { return k })
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	w, err := triage.Weights(ctx, a.store)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	ranked, err := triage.Rank(ctx, a.store, f, w, time.Now(), p.Limit)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	if ranked == nil {
+		ranked = []scoring.Ranked{}
+	}
+	c.JSON(http.StatusOK, gin.H{"data": ranked[:min(len(ranked), p.Limit)], "weights": w, "total": len(ranked)})
+}

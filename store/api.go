@@ -1,0 +1,208 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// APIToken is an API token as admins see it (never the token itself, after it is made).
+type APIToken struct {
+	ID         int64      `db:"id" json:"id"`
+	Name       string     `db:"name" json:"name"`
+	Prefix     string     `db:"prefix" json:"prefix"`
+	Scope      string     `db:"scope" json:"scope"`
+	CreatedBy  string     `db:"created_by" json:"created_by"`
+	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
+	LastUsedAt *time.Time `db:"last_used_at" json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `db:"revoked_at" json:"revoked_at,omitempty"`
+}
+
+// CreateAPIToken makes a token with scope read or write and returns it whole, the only time it
+// is shown; only its SHA-256 is stored.
+func (s *DB) CreateAPIToken(ctx context.Context, name, scope, actor string) (string, APIToken, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", APIToken{}, feedback.Errorf(feedback.EINVALID, "A token needs a name that says who uses it (\"zapier\", \"website widget\").")
+	}
+	if scope != "read" && scope != "write" {
+		return "", APIToken{}, feedback.Errorf(feedback.EINVALID, "scope %q: use read or write.", scope)
+	}
+	token := "koe_" + randomToken()
+	var t APIToken
+	err := s.inTx(ctx, "create token", func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &t, `INSERT INTO api_tokens (name, token_hash, prefix, scope, created_by) VALUES ($1, $2, $3, $4, $5)
+			RETURNING id, name, prefix, scope, created_by, created_at, last_used_at, revoked_at`,
+			name, tokenHash(token), token[:12], scope, actor); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "api_token", t.ID, "create", nil, t)
+	})
+	return token, t, err
+}
+
+// APITokens lists the tokens, newest first.
+func (s *DB) APITokens(ctx context.Context) ([]APIToken, error) {
+	var out []APIToken
+	if err := s.db.SelectContext(ctx, &out, `SELECT id, name, prefix, scope, created_by, created_at, last_used_at, revoked_at
+		FROM api_tokens ORDER BY id DESC`); err != nil {
+		return nil, fmt.Errorf("store: api tokens: %w", err)
+	}
+	return out, nil
+}
+
+// RevokeAPIToken ends a token; it answers 401 from then on.
+func (s *DB) RevokeAPIToken(ctx context.Context, id int64, actor string) error {
+	return s.inTx(ctx, "revoke token", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return feedback.Errorf(feedback.ENOTFOUND, "No live token %d.", id)
+		}
+		return audit(ctx, tx, actor, "api_token", id, "revoke", nil, nil)
+	})
+}
+
+// APITokenByToken finds a live token, or EUNAUTHORIZED; it notes the use (at most once a minute).
+func (s *DB) APITokenByToken(ctx context.Context, token string) (APIToken, error) {
+	var t APIToken
+	err := s.db.GetContext(ctx, &t, `SELECT id, name, prefix, scope, created_by, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash(token))
+	if isNoRows(err) {
+		return APIToken{}, feedback.Errorf(feedback.EUNAUTHORIZED, "The API token is unknown or revoked: send Authorization: Bearer koe_… with a live token.")
+	}
+	if err != nil {
+		return APIToken{}, fmt.Errorf("store: api token: %w", err)
+	}
+	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > time.Minute {
+		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, t.ID); err != nil {
+			return APIToken{}, fmt.Errorf("store: api token use: %w", err)
+		}
+	}
+	return t, nil
+}
+
+// IdempotentAnswer is the stored answer to a POST sent with an Idempotency-Key.
+type IdempotentAnswer struct {
+	Status int
+	Body   []byte
+}
+
+// Idempotent runs do once per (token, key): a repeat with the same request gets the first answer
+// back; the same key with another request is ECONFLICT. Keys are kept 24 hours.
+func (s *DB) Idempotent(ctx context.Context, tokenID int64, key string, requestHash []byte, do func() (int, []byte)) (IdempotentAnswer, error) {
+	var out IdempotentAnswer
+	err := s.inTx(ctx, "idempotency key", func(tx *sqlx.Tx) error {
+		// One request per key at a time: a second waits here and then finds the first's answer.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, tokenID, key); err != nil {
+			return err
+		}
+		var r struct {
+			Hash   []byte `db:"request_hash"`
+			Status int    `db:"status"`
+			Body   []byte `db:"body"`
+		}
+		err := tx.GetContext(ctx, &r, `SELECT request_hash, status, body FROM idempotency_keys
+			WHERE token_id = $1 AND key = $2 AND created_at > now() - interval '24 hours'`, tokenID, key)
+		if err == nil {
+			if !bytes.Equal(r.Hash, requestHash) {
+				return feedback.Errorf(feedback.ECONFLICT, "Idempotency-Key %q was used with another request: use a new key for a new request.", key)
+			}
+			out = IdempotentAnswer{Status: r.Status, Body: r.Body}
+			return nil
+		}
+		if !isNoRows(err) {
+			return err
+		}
+		out.Status, out.Body = do()
+		if out.Status >= 500 {
+			return nil // not kept: a retry should try again
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO idempotency_keys (token_id, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (token_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, body = EXCLUDED.body, created_at = now()`,
+			tokenID, key, requestHash, out.Status, out.Body)
+		return err
+	})
+	return out, err
+}
+
+// Page is a keyset page: items with ids below Before (0: from the newest), Limit of them.
+type Page struct {
+	Before int64
+	Limit  int
+}
+
+// FeedbackFilter narrows the API's list of voices.
+type FeedbackFilter struct {
+	Status    feedback.Status
+	Source    feedback.SourceKind
+	RequestID int64
+	AccountID int64
+}
+
+// FeedbackPage lists voices newest id first, a page at a time.
+func (s *DB) FeedbackPage(ctx context.Context, f FeedbackFilter, p Page) ([]feedback.Item, error) {
+	var rows []itemRow
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+itemColumns+` FROM feedback
+		WHERE ($1 = 0 OR id < $1) AND ($2 = '' OR status = $2) AND ($3 = '' OR source_kind = $3)
+		  AND ($4 = 0 OR request_id = $4) AND ($5 = 0 OR account_id = $5)
+		ORDER BY id DESC LIMIT $6`, p.Before, string(f.Status), string(f.Source), f.RequestID, f.AccountID, p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: feedback page: %w", err)
+	}
+	out := make([]feedback.Item, len(rows))
+	for i, r := range rows {
+		out[i] = r.ToModel()
+	}
+	return out, nil
+}
+
+// RequestsPage lists requests (merged ones too) newest id first, a page at a time.
+func (s *DB) RequestsPage(ctx context.Context, p Page) ([]feedback.Request, error) {
+	var rows []requestRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+requestColumns+` FROM requests r WHERE ($1 = 0 OR r.id < $1) ORDER BY r.id DESC LIMIT $2`,
+		p.Before, p.Limit); err != nil {
+		return nil, fmt.Errorf("store: requests page: %w", err)
+	}
+	out := make([]feedback.Request, len(rows))
+	for i, r := range rows {
+		out[i] = r.ToModel()
+	}
+	return out, nil
+}
+
+// AccountsPage lists accounts newest id first, a page at a time.
+func (s *DB) AccountsPage(ctx context.Context, p Page) ([]feedback.Account, error) {
+	var rows []accountRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+accountColumns+` FROM accounts WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2`,
+		p.Before, p.Limit); err != nil {
+		return nil, fmt.Errorf("store: accounts page: %w", err)
+	}
+	out := make([]feedback.Account, len(rows))
+	for i, r := range rows {
+		out[i] = r.ToModel()
+	}
+	return out, nil
+}
+
+// FeedbackBySource finds a voice by where it came from.
+func (s *DB) FeedbackBySource(ctx context.Context, kind feedback.SourceKind, name, sourceID string) (feedback.Item, error) {
+	var r itemRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+itemColumns+` FROM feedback WHERE source_kind = $1 AND source_name = $2 AND source_id = $3`,
+		string(kind), name, sourceID)
+	if isNoRows(err) {
+		return feedback.Item{}, feedback.Errorf(feedback.ENOTFOUND, "No voice %s/%s/%s.", kind, name, sourceID)
+	}
+	if err != nil {
+		return feedback.Item{}, fmt.Errorf("store: voice by source: %w", err)
+	}
+	return r.ToModel(), nil
+}
