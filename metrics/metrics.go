@@ -83,7 +83,7 @@ func (m *Metrics) ObserveRank(d time.Duration) { m.ranking.Observe(d.Seconds()) 
 // outbox reads the outbox's unsent messages at each scrape.
 type outbox struct{ st Store }
 
-var outboxDesc = prometheus.NewDesc("koe_outbox_messages", "Unsent outbox messages by target (slack, mail) and status (pending, sending, failed).",
+var outboxDesc = prometheus.NewDesc("koe_outbox_messages", "Unsent outbox messages by target (slack, mail, webhook) and status (pending, sending, failed).",
 	[]string{"target", "status"}, nil)
 
 func (o *outbox) Describe(ch chan<- *prometheus.Desc) { ch <- outboxDesc }
@@ -101,7 +101,7 @@ func (o *outbox) Collect(ch chan<- prometheus.Metric) {
 		seen[[2]string{c.Target, c.Status}] = true
 		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(c.N), c.Target, c.Status)
 	}
-	for _, t := range []string{store.TargetSlack, store.TargetMail} { // zeros, so alerts see the series
+	for _, t := range []string{store.TargetSlack, store.TargetMail, store.TargetWebhook} { // zeros, so alerts see the series
 		for _, s := range []string{"pending", "sending", "failed"} {
 			if !seen[[2]string{t, s}] {
 				ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, 0, t, s)

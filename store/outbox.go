@@ -19,6 +19,8 @@ import (
 const (
 	TargetSlack = "slack"
 	TargetMail  = "mail" // Channel is the recipient's address
+	// TargetWebhook messages are put in by triggers (migration 00015); Channel is the URL.
+	TargetWebhook = "webhook"
 )
 
 // KindShipped is the message that a request has shipped: to each subscribed customer by mail,

@@ -60,6 +60,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newSheetsCmd(e),
 		newUsersCmd(e),
 		newTokensCmd(e),
+		newWebhooksCmd(e),
 		newConfigCmd(e),
 		newVersionCmd(e),
 	)

@@ -23,6 +23,7 @@ import (
 	"github.com/koehq/koe/notify"
 	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/triage"
+	"github.com/koehq/koe/webhooks"
 )
 
 func newServeCmd(e *env) *cobra.Command {
@@ -111,6 +112,8 @@ embedded PostgreSQL if this process started it).`,
 					workers.Go(func() { e.syncSheets(workCtx, log.With("worker", "sheets"), db, c) })
 				}
 			}
+			hooks := &webhooks.Worker{Store: db, Log: log.With("worker", "webhooks")}
+			workers.Go(func() { hooks.Run(workCtx) })
 			if mailer != nil {
 				mw := &notify.Worker{Store: db, Mail: mailer, BaseURL: e.cfg.BaseURL, Company: e.cfg.CompanyName,
 					Language: e.cfg.Mail.Language, Log: log.With("worker", "mail")}
