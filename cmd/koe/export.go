@@ -12,23 +12,33 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/migrations"
 	"github.com/koehq/koe/store"
 )
 
 func newExportCmd(e *env) *cobra.Command {
 	var format, lang string
 	cmd := &cobra.Command{
-		Use:   "export feedback|roadmap [--format csv|jsonl|json]",
-		Short: "Write the feedback sheet, or the public request list, to standard output",
+		Use:   "export feedback|roadmap|all [--format csv|jsonl|json]",
+		Short: "Write the feedback sheet, the public request list, or everything (a backup), to standard output",
 		Long: `Write the whole feedback sheet (every voice with its account, MRR at receipt, tag, insight, who
 benefits, linked request and status, oldest first, from one snapshot), or the public request list
 (exactly what /roadmap shows: the same privacy filter), to standard output.
 
 CSV starts with a BOM so that Excel opens Japanese text right; jsonl is one object a line; json is
-one array.`,
+one array.
+
+all writes every table of Koe's data as JSON Lines from one snapshot — a header line, then
+{"table": …, "row": …} — for backups and for moving to another instance with ` + "`koe import all`" + `.`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"feedback", "roadmap"},
+		ValidArgs: []string{"feedback", "roadmap", "all"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] == "all" {
+				if cmd.Flags().Changed("format") && format != "jsonl" {
+					return fmt.Errorf("export all writes JSON Lines only: drop --format %s", format)
+				}
+				format = "jsonl"
+			}
 			if format != "csv" && format != "jsonl" && format != "json" {
 				return fmt.Errorf("--format %q: use csv, jsonl or json", format)
 			}
@@ -67,8 +77,10 @@ one array.`,
 				return nil
 			case "feedback":
 				return exportFeedback(cmd, db, out, format)
+			case "all":
+				return exportAll(cmd, db, out)
 			}
-			return fmt.Errorf("export %q: use feedback or roadmap", args[0])
+			return fmt.Errorf("export %q: use feedback, roadmap or all", args[0])
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "csv", "csv, jsonl or json")
@@ -125,4 +137,31 @@ func optFloat(v *float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// backupHeader is the first line of `koe export all`.
+type backupHeader struct {
+	KoeExport  int       `json:"koe_export"`
+	Schema     int64     `json:"schema"`
+	ExportedAt time.Time `json:"exported_at"`
+	Version    string    `json:"koe_version"`
+}
+
+func exportAll(cmd *cobra.Command, db *database, out *bufio.Writer) error {
+	enc := json.NewEncoder(out)
+	if err := enc.Encode(backupHeader{KoeExport: 1, Schema: migrations.Latest(), ExportedAt: time.Now().UTC(), Version: version}); err != nil {
+		return err
+	}
+	n := 0
+	err := db.ExportAll(cmd.Context(), func(table string, row json.RawMessage) error {
+		n++
+		return enc.Encode(struct {
+			Table string          `json:"table"`
+			Row   json.RawMessage `json:"row"`
+		}{table, row})
+	})
+	if err == nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "exported %d rows\n", n)
+	}
+	return err
 }

@@ -53,6 +53,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newSuggestCmd(e),
 		newRankCmd(e),
 		newExportCmd(e),
+		newImportCmd(e),
 		newRequestsCmd(e),
 		newTriageCmd(e),
 		newSimilarityCmd(e),
