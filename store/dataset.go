@@ -32,14 +32,14 @@ func (s *DB) ReplaceAll(ctx context.Context, ds feedback.Dataset) error {
 func (s *DB) inTx(ctx context.Context, what string, fn func(*sqlx.Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
+		return fmt.Errorf("store: %s: %w", what, explain(err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
+		return fmt.Errorf("store: %s: %w", what, explain(err))
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: %s: commit: %w", what, err)
+		return fmt.Errorf("store: %s: commit: %w", what, explain(err))
 	}
 	return nil
 }

@@ -51,6 +51,8 @@ type Options struct {
 	BinDir string
 	// Fast turns fsync and synchronous commit off: for tests, never for real data.
 	Fast bool
+	// Port, when not 0, is the port to listen on (a free one otherwise).
+	Port int
 	Log  *slog.Logger
 }
 
@@ -63,6 +65,7 @@ type Cluster struct {
 	owned    bool
 	runAs    *syscall.Credential
 	log      *slog.Logger
+	wantPort int
 }
 
 type credentials struct {
@@ -83,7 +86,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{pgdata: filepath.Join(dir, "postgres"), bindir: bindir, log: opts.Log}
+	c := &Cluster{pgdata: filepath.Join(dir, "postgres"), bindir: bindir, log: opts.Log, wantPort: opts.Port}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("pgembed: create data directory: %w (set KOE_DATA_DIR to a directory you can write)", err)
 	}
@@ -248,9 +251,11 @@ func (c *Cluster) initdb(ctx context.Context, fast bool) error {
 func (c *Cluster) start(ctx context.Context) error {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
-		if err != nil {
-			return fmt.Errorf("pgembed: find a free port: %w", err)
+		port, err := c.wantPort, error(nil)
+		if port == 0 {
+			if port, err = freePort(); err != nil {
+				return fmt.Errorf("pgembed: find a free port: %w", err)
+			}
 		}
 		out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", c.pgdata,
 			"-l", filepath.Join(c.pgdata, "server.log"), "-o", "-p "+strconv.Itoa(port))
