@@ -2,7 +2,7 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: demo test lint bench build postgres
+.PHONY: demo test lint bench load build postgres
 
 demo: postgres
 	$(GO) run -ldflags "-X main.version=$(VERSION)" ./cmd/koe demo
@@ -16,6 +16,11 @@ lint:
 
 bench: postgres
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+# A bounded load run on loopback (60 s): the public roadmap, voices posted to the API and the
+# staff backlog at once; prints throughput, p50, p99 and errors per stream.
+load: postgres
+	$(GO) run ./cmd/koe-load -duration $${LOAD_DURATION:-60s}
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/koe ./cmd/koe
