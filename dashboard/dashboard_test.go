@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -123,6 +124,27 @@ func TestHealth(t *testing.T) {
 	}
 	if code, _ := get(t, srv.Handler(), "/nope"); code != http.StatusNotFound {
 		t.Errorf("/nope: status %d", code)
+	}
+}
+
+func TestReadyzWantsCurrentMigrations(t *testing.T) {
+	dsn := pgtest.URL(t)
+	db, err := store.Open(context.Background(), dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := dashboard.New(db, dashboard.Options{})
+	if code, body := get(t, srv.Handler(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "1 migration(s) pending") {
+		t.Errorf("/readyz with a pending migration: %d %q", code, body)
 	}
 }
 

@@ -32,6 +32,7 @@ var templateFS embed.FS
 type Store interface {
 	triage.Store
 	Ping(ctx context.Context) error
+	SchemaStatus(ctx context.Context) (current int64, pending int, err error)
 	PublicStore
 	CustomerStore
 	Outbox(ctx context.Context, failedOnly bool, limit int) ([]store.OutboxEntry, error)
@@ -291,6 +292,13 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		c.String(http.StatusServiceUnavailable, "database unreachable\n")
+		return
+	}
+	if _, pending, err := s.store.SchemaStatus(ctx); err != nil {
+		c.String(http.StatusServiceUnavailable, "schema unknown\n")
+		return
+	} else if pending > 0 {
+		c.String(http.StatusServiceUnavailable, fmt.Sprintf("%d migration(s) pending: run koe migrate\n", pending))
 		return
 	}
 	c.String(http.StatusOK, "ok\n")
