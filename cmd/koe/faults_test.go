@@ -177,3 +177,67 @@ func TestReadOnlyDatabase(t *testing.T) {
 		t.Fatalf("%d voices written", n)
 	}
 }
+
+// TestDiskFull moves the feedback table onto a 12 MB filesystem and ingests more than fits: the
+// ingest stops with a clear message, what it stored is whole batches that its summary counts,
+// and once there is room a rerun stores exactly the rest. It needs root to mount a tmpfs.
+func TestDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small filesystem needs root")
+	}
+	dir := reachableTempDir(t)
+	mnt := filepath.Join(dir, "tiny")
+	if err := os.Mkdir(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=12m,mode=0700", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	defer exec.Command("umount", "-l", mnt).Run()
+	if out, err := exec.Command("chown", "postgres:postgres", mnt).CombinedOutput(); err != nil {
+		t.Skipf("chown: %v %s", err, out)
+	}
+	dsn := pgtest.URL(t)
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	space := fmt.Sprintf("tiny_%d", time.Now().UnixNano())
+	if _, err := db.Exec(`CREATE TABLESPACE ` + space + ` LOCATION '` + mnt + `'`); err != nil {
+		t.Skipf("create tablespace: %v", err)
+	}
+	defer db.Exec(`DROP TABLESPACE IF EXISTS ` + space)
+	if _, err := db.Exec(`ALTER TABLE feedback SET TABLESPACE ` + space); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "big.jsonl")
+	f, _ := os.Create(path)
+	w := bufio.NewWriter(f)
+	const total = 40_000
+	filler := strings.Repeat("長い声です。", 40)
+	for i := range total {
+		fmt.Fprintf(w, `{"id":"%d","text":"%d %s","date":"2026-11-01T10:00:00Z"}`+"\n", i, i, filler)
+	}
+	w.Flush()
+	f.Close()
+	env := []string{"DATABASE_URL=" + dsn}
+	out, errOut, code := koe(t, env, "ingest", "jsonl", "--file", path, "--name", "big")
+	if code == 0 || !strings.Contains(errOut, "disk is full") {
+		t.Fatalf("ingest onto a full disk: %d %q %q", code, out, errOut)
+	}
+	stored := count(t, dsn, `SELECT count(*) FROM feedback`)
+	if stored == 0 || stored >= total || !strings.Contains(out+errOut, fmt.Sprintf("new=%d ", stored)) {
+		t.Fatalf("stored %d; the summary says: %s", stored, out+errOut)
+	}
+	t.Logf("the disk filled after %d voices", stored)
+	if _, err := db.Exec(`ALTER TABLE feedback SET TABLESPACE pg_default`); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := koe(t, env, "ingest", "jsonl", "--file", path, "--name", "big"); code != 0 {
+		t.Fatalf("rerun with room: %s", errOut)
+	}
+	if n := count(t, dsn, `SELECT count(*) FROM feedback`); n != total {
+		t.Fatalf("%d voices after the rerun, want %d", n, total)
+	}
+}
