@@ -146,14 +146,10 @@ func (a *API) auth(scope string) gin.HandlerFunc {
 
 // fail answers an error in the API's one shape: {"error": {"code", "message", "request_id"}}.
 func (a *API) fail(c *gin.Context, err error) {
-	status := map[string]int{
-		feedback.EINVALID: http.StatusBadRequest, feedback.ENOTFOUND: http.StatusNotFound,
-		feedback.ECONFLICT: http.StatusConflict, feedback.EUNAUTHORIZED: http.StatusUnauthorized,
-		feedback.EFORBIDDEN: http.StatusForbidden, feedback.ETOOMANY: http.StatusTooManyRequests,
-	}[feedback.ErrorCode(err)]
+	status := feedback.HTTPStatus(feedback.ErrorCode(err))
 	code := feedback.ErrorCode(err)
-	if status == 0 {
-		status, code = http.StatusInternalServerError, feedback.EINTERNAL
+	if status == http.StatusInternalServerError {
+		code = feedback.EINTERNAL
 		a.opts.Log.Error("api request failed", "request_id", c.GetString("koe.request_id"), "route", c.FullPath(), "err", err)
 	}
 	c.JSON(status, errorBody(code, feedback.ErrorMessage(err), c.GetString("koe.request_id")))

@@ -208,8 +208,8 @@ func (a *API) edit(c *gin.Context, in any, change func(ctx context.Context, id i
 
 // errorAnswer is fail's status and body, for answers that go through once.
 func (a *API) errorAnswer(c *gin.Context, err error) (int, any) {
-	status := map[string]int{feedback.EINVALID: 400, feedback.ENOTFOUND: 404, feedback.ECONFLICT: 409}[feedback.ErrorCode(err)]
-	if status == 0 {
+	status := feedback.HTTPStatus(feedback.ErrorCode(err))
+	if status == http.StatusInternalServerError {
 		a.opts.Log.Error("api request failed", "request_id", c.GetString("koe.request_id"), "route", c.FullPath(), "err", err)
 		return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
 	}

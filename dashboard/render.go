@@ -67,13 +67,8 @@ func (s *Server) message(c *gin.Context, status int, title, text string) {
 
 // fail answers an error: its code picks the status, its message is shown, internals are logged.
 func (s *Server) fail(c *gin.Context, err error) {
-	status := map[string]int{
-		feedback.EINVALID: http.StatusBadRequest, feedback.ENOTFOUND: http.StatusNotFound,
-		feedback.ECONFLICT: http.StatusConflict, feedback.EUNAUTHORIZED: http.StatusUnauthorized,
-		feedback.EFORBIDDEN: http.StatusForbidden, feedback.ETOOMANY: http.StatusTooManyRequests,
-	}[feedback.ErrorCode(err)]
-	if status == 0 {
-		status = http.StatusInternalServerError
+	status := feedback.HTTPStatus(feedback.ErrorCode(err))
+	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "request_id", c.GetString(requestIDKey), "route", c.FullPath(), "err", err)
 	}
 	if strings.HasSuffix(c.Request.URL.Path, ".json") {

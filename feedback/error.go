@@ -51,3 +51,22 @@ func ErrorMessage(err error) string {
 	}
 	return "Internal error."
 }
+
+// HTTPStatus is the HTTP status that answers an error with this code (500 for internal ones).
+func HTTPStatus(code string) int {
+	switch code {
+	case EINVALID:
+		return 400
+	case EUNAUTHORIZED:
+		return 401
+	case EFORBIDDEN:
+		return 403
+	case ENOTFOUND:
+		return 404
+	case ECONFLICT:
+		return 409
+	case ETOOMANY:
+		return 429
+	}
+	return 500
+}

@@ -11,7 +11,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/koehq/koe/feedback"
-	"github.com/koehq/koe/internal/httpretry"
+	"github.com/koehq/koe/internal/worker"
 	"github.com/koehq/koe/store"
 )
 
@@ -68,28 +68,13 @@ func (w *Worker) defaults() {
 // Run sends mail until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	for ctx.Err() == nil {
-		did, err := w.SendOne(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Warn("mail outbox", "err", err)
-		}
-		if !did {
-			_ = httpretry.Sleep(ctx, w.Idle)
-		}
-	}
+	worker.Run(ctx, w.Idle, w.Log, "mail outbox", w.SendOne)
 }
 
-// Drain sends every mail due now and returns how many it handled.
+// Drain handles everything due now and returns how many it handled.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.defaults()
-	n := 0
-	for {
-		did, err := w.SendOne(ctx)
-		if err != nil || !did {
-			return n, err
-		}
-		n++
-	}
+	return worker.Drain(ctx, w.SendOne)
 }
 
 // SendOne sends the next due mail; it reports whether there was one.

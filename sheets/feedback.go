@@ -258,6 +258,20 @@ func (l layout) rowOf(cells map[string]any, blank any) []any {
 	return row
 }
 
+// load reads the sheet's layout and rows, and what Koe last wrote there.
+func (f *Feedback) load(ctx context.Context) (layout, sheetState, map[int64]store.SheetRowState, error) {
+	l, err := f.readLayout(ctx)
+	if err != nil {
+		return l, sheetState{}, nil, err
+	}
+	sheet, err := f.readState(ctx, l)
+	if err != nil {
+		return l, sheet, nil, err
+	}
+	states, err := f.Store.SheetRowStates(ctx, f.SpreadsheetID)
+	return l, sheet, states, err
+}
+
 // PushResult says what a push did.
 type PushResult struct {
 	Appended, Updated, Unchanged int
@@ -270,15 +284,7 @@ type PushResult struct {
 // every voice, not only those changed since their last push, and puts back rows people deleted.
 func (f *Feedback) Push(ctx context.Context, full bool) (PushResult, error) {
 	var res PushResult
-	l, err := f.readLayout(ctx)
-	if err != nil {
-		return res, err
-	}
-	sheet, err := f.readState(ctx, l)
-	if err != nil {
-		return res, err
-	}
-	states, err := f.Store.SheetRowStates(ctx, f.SpreadsheetID)
+	l, sheet, states, err := f.load(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -374,15 +380,7 @@ var requestRef = regexp.MustCompile(`^#?\s*(\d+)\b`)
 // was written loses to Koe's (the next push rewrites the row).
 func (f *Feedback) Pull(ctx context.Context) (PullResult, error) {
 	var res PullResult
-	l, err := f.readLayout(ctx)
-	if err != nil {
-		return res, err
-	}
-	sheet, err := f.readState(ctx, l)
-	if err != nil {
-		return res, err
-	}
-	states, err := f.Store.SheetRowStates(ctx, f.SpreadsheetID)
+	_, sheet, states, err := f.load(ctx)
 	if err != nil {
 		return res, err
 	}

@@ -23,7 +23,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/koehq/koe/internal/httpretry"
+	"github.com/koehq/koe/internal/worker"
 	"github.com/koehq/koe/store"
 )
 
@@ -72,28 +72,13 @@ func (w *Worker) defaults() {
 // Run delivers until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	for ctx.Err() == nil {
-		did, err := w.DeliverOne(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Warn("webhooks", "err", err)
-		}
-		if !did {
-			_ = httpretry.Sleep(ctx, w.Idle)
-		}
-	}
+	worker.Run(ctx, w.Idle, w.Log, "webhooks", w.DeliverOne)
 }
 
-// Drain delivers everything due now and returns how many it handled.
+// Drain handles everything due now and returns how many it handled.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.defaults()
-	n := 0
-	for {
-		did, err := w.DeliverOne(ctx)
-		if err != nil || !did {
-			return n, err
-		}
-		n++
-	}
+	return worker.Drain(ctx, w.DeliverOne)
 }
 
 // Sign is the X-Koe-Signature of body at t.
