@@ -437,3 +437,14 @@ func maskURL(s string) string {
 	}
 	return u.String()
 }
+
+// GoogleCredentials is the service-account JSON file Google's APIs (Play, Gmail, Sheets) use:
+// explicit when given, else $KOE_GOOGLE_CREDENTIALS, else $GOOGLE_APPLICATION_CREDENTIALS.
+func GoogleCredentials(explicit string, getenv func(string) string) string {
+	for _, v := range []string{explicit, getenv("KOE_GOOGLE_CREDENTIALS"), getenv("GOOGLE_APPLICATION_CREDENTIALS")} {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -71,3 +71,18 @@ func TestEntriesMaskSecrets(t *testing.T) {
 		t.Fatalf("entries = %d, vars = %d", len(c.Entries()), len(Vars))
 	}
 }
+
+func TestGoogleCredentials(t *testing.T) {
+	env := map[string]string{"GOOGLE_APPLICATION_CREDENTIALS": "/adc.json"}
+	get := func(k string) string { return env[k] }
+	if got := GoogleCredentials("", get); got != "/adc.json" {
+		t.Errorf("fallback = %q", got)
+	}
+	env["KOE_GOOGLE_CREDENTIALS"] = "/koe.json"
+	if got := GoogleCredentials("", get); got != "/koe.json" {
+		t.Errorf("KOE_ first = %q", got)
+	}
+	if got := GoogleCredentials("/flag.json", get); got != "/flag.json" {
+		t.Errorf("explicit first = %q", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/sheets"
 )
@@ -122,11 +123,7 @@ func (e *env) sheetsClient(ctx context.Context, log *slog.Logger) (*sheets.Clien
 	if e.cfg.Sheets.RoadmapID == "" && e.cfg.Sheets.FeedbackID == "" {
 		return nil, errors.New("no spreadsheet is set: set KOE_SHEETS_FEEDBACK_ID and/or KOE_SHEETS_ROADMAP_ID to the id in the spreadsheet's URL (after /d/)")
 	}
-	creds := e.getenv("KOE_GOOGLE_CREDENTIALS")
-	if creds == "" {
-		creds = e.getenv("GOOGLE_APPLICATION_CREDENTIALS")
-	}
-	opts, err := sheets.Options(creds, e.cfg.Sheets.Endpoint)
+	opts, err := sheets.Options(config.GoogleCredentials("", e.getenv), e.cfg.Sheets.Endpoint)
 	if err != nil {
 		return nil, err
 	}

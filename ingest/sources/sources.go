@@ -22,6 +22,7 @@ import (
 	"google.golang.org/api/androidpublisher/v3"
 	"google.golang.org/api/option"
 
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/appstore"
@@ -155,12 +156,7 @@ func Build(s Settings, getenv func(string) string) (ingest.Source, error) {
 		return &appstore.Source{BaseURL: s.BaseURL, AppID: s.AppID, Countries: strings.Split(s.Countries, ","), SourceName: s.Name, HTTP: hc}, nil
 	case "googleplay":
 		var opts []option.ClientOption
-		creds := s.Credentials
-		for _, env := range []string{"KOE_GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS"} {
-			if creds == "" {
-				creds = getenv(env)
-			}
-		}
+		creds := config.GoogleCredentials(s.Credentials, getenv)
 		switch {
 		case creds != "":
 			opts = append(opts, option.WithAuthCredentialsFile(option.ServiceAccount, creds), option.WithScopes(androidpublisher.AndroidpublisherScope))
@@ -274,12 +270,7 @@ func gmailOptions(s Settings, getenv func(string) string) ([]option.ClientOption
 		}
 		opts = append(opts, option.WithTokenSource(conf.TokenSource(ctx, &tok)))
 	default:
-		creds := s.Credentials
-		for _, env := range []string{"KOE_GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS"} {
-			if creds == "" {
-				creds = getenv(env)
-			}
-		}
+		creds := config.GoogleCredentials(s.Credentials, getenv)
 		switch {
 		case creds != "":
 			raw, err := os.ReadFile(creds)
