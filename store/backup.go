@@ -27,36 +27,34 @@ var backupTables = []struct{ name, order string }{
 // ExportAll streams every row of Koe's data, table by table, from one snapshot (a repeatable-read,
 // read-only transaction), each row as PostgreSQL's own JSON of it.
 func (s *DB) ExportAll(ctx context.Context, emit func(table string, row json.RawMessage) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: export: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`); err != nil {
-		return fmt.Errorf("store: export: %w", err)
-	}
-	for _, t := range backupTables {
-		// Names come from the fixed list above, never from input.
-		rows, err := tx.QueryContext(ctx, `SELECT row_to_json(t)::text FROM `+t.name+` t ORDER BY `+t.order)
-		if err != nil {
-			return fmt.Errorf("store: export %s: %w", t.name, err)
-		}
-		for rows.Next() {
-			var row string
-			if err := rows.Scan(&row); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: export %s: %w", t.name, err)
-			}
-			if err := emit(t.name, json.RawMessage(row)); err != nil {
-				rows.Close()
+	return s.inSnapshot(ctx, "export", func(tx *sqlx.Tx) error {
+		for _, t := range backupTables {
+			if err := eachJSONRow(ctx, tx, t.name, t.order, func(row string) error { return emit(t.name, json.RawMessage(row)) }); err != nil {
 				return err
 			}
 		}
-		if err := rows.Close(); err != nil {
-			return fmt.Errorf("store: export %s: %w", t.name, err)
+		return nil
+	})
+}
+
+// eachJSONRow reads a table's rows in order as JSON; table and order come from backupTables,
+// never from input.
+func eachJSONRow(ctx context.Context, tx *sqlx.Tx, table, order string, fn func(string) error) error {
+	rows, err := tx.QueryContext(ctx, `SELECT row_to_json(t)::text FROM `+table+` t ORDER BY `+order)
+	if err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row string
+		if err := rows.Scan(&row); err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
+		if err := fn(row); err != nil {
+			return err
 		}
 	}
-	return tx.Commit()
+	return rows.Err()
 }
 
 // BackupRow is one row of an export: its table and its JSON.

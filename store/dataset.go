@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -30,7 +31,17 @@ func (s *DB) ReplaceAll(ctx context.Context, ds feedback.Dataset) error {
 
 // inTx runs fn in a transaction and commits it if fn succeeds.
 func (s *DB) inTx(ctx context.Context, what string, fn func(*sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	return s.inTxWith(ctx, what, nil, fn)
+}
+
+// inSnapshot runs fn in a read-only, repeatable-read transaction: everything it reads is one
+// moment's data, however long it takes (exports).
+func (s *DB) inSnapshot(ctx context.Context, what string, fn func(*sqlx.Tx) error) error {
+	return s.inTxWith(ctx, what, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, fn)
+}
+
+func (s *DB) inTxWith(ctx context.Context, what string, opts *sql.TxOptions, fn func(*sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", what, explain(err))
 	}

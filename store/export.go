@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // ExportRow is one line of the feedback sheet as `koe export feedback` writes it.
@@ -35,36 +36,27 @@ type ExportRow struct {
 // EachExportRow streams the whole feedback sheet, oldest first, to fn, in one snapshot (a
 // repeatable-read transaction), without holding it all in memory.
 func (s *DB) EachExportRow(ctx context.Context, fn func(ExportRow) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: export: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`); err != nil {
-		return fmt.Errorf("store: export: %w", err)
-	}
-	rows, err := tx.QueryxContext(ctx, `
-		SELECT f.id, f.received_at, f.source_kind, f.source_name, COALESCE(a.name, f.company_name) AS account,
-			f.mrr_at_receipt_minor AS mrr_minor, f.mrr_currency, COALESCE(a.plan, '') AS plan, a.employees,
-			f.author_email, f.title, f.body, f.language, f.rating, f.sentiment, COALESCE(f.tag, '') AS tag, f.insight, f.who_benefits,
-			f.request_id, COALESCE(r.title, '') AS request_title, f.status, f.url
-		FROM feedback f LEFT JOIN accounts a ON a.id = f.account_id LEFT JOIN requests r ON r.id = f.request_id
-		ORDER BY f.received_at, f.id`)
-	if err != nil {
-		return fmt.Errorf("store: export: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r ExportRow
-		if err := rows.StructScan(&r); err != nil {
-			return fmt.Errorf("store: export row: %w", err)
-		}
-		if err := fn(r); err != nil {
+	return s.inSnapshot(ctx, "export", func(tx *sqlx.Tx) error {
+		rows, err := tx.QueryxContext(ctx, `
+			SELECT f.id, f.received_at, f.source_kind, f.source_name, COALESCE(a.name, f.company_name) AS account,
+				f.mrr_at_receipt_minor AS mrr_minor, f.mrr_currency, COALESCE(a.plan, '') AS plan, a.employees,
+				f.author_email, f.title, f.body, f.language, f.rating, f.sentiment, COALESCE(f.tag, '') AS tag, f.insight, f.who_benefits,
+				f.request_id, COALESCE(r.title, '') AS request_title, f.status, f.url
+			FROM feedback f LEFT JOIN accounts a ON a.id = f.account_id LEFT JOIN requests r ON r.id = f.request_id
+			ORDER BY f.received_at, f.id`)
+		if err != nil {
 			return err
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: export: %w", err)
-	}
-	return tx.Commit()
+		defer rows.Close()
+		for rows.Next() {
+			var r ExportRow
+			if err := rows.StructScan(&r); err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
