@@ -37,7 +37,7 @@ type Mailer interface {
 
 // CustomerStore is what the customer page reads and writes.
 type CustomerStore interface {
-	SignInCustomer(ctx context.Context, email string, accountID *int64, ttl time.Duration) (store.CustomerSession, error)
+	SignInCustomer(ctx context.Context, email string, accountID *int64, locale string, ttl time.Duration) (store.CustomerSession, error)
 	CustomerSessionByToken(ctx context.Context, token string) (store.CustomerSession, error)
 	DeleteCustomerSession(ctx context.Context, token string) error
 	SetCustomerNotify(ctx context.Context, email string, on bool) error
@@ -227,7 +227,7 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "%s does not belong to a customer we know: sign in with your work address, or ask your contact at %s.", email, s.opts.CompanyName))
 		return
 	}
-	sess, err := s.store.SignInCustomer(ctx, email, acct, customerTTL)
+	sess, err := s.store.SignInCustomer(ctx, email, acct, lang(c), customerTTL)
 	if err != nil {
 		s.fail(c, err)
 		return

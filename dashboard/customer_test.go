@@ -121,7 +121,7 @@ func (b *browserish) signInByMail(mails *smtptest.Server, email string) {
 	}
 	page = b.do(http.MethodGet, link[1], nil)
 	u, _ := url.Parse(link[1])
-	rec = b.do(http.MethodPost, "/account/verify", url.Values{"csrf": {b.csrf(page.Body.String())}, "token": {u.Query().Get("token")}})
+	rec = b.do(http.MethodPost, "/account/verify?lang="+u.Query().Get("lang"), url.Values{"csrf": {b.csrf(page.Body.String())}, "token": {u.Query().Get("token")}})
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/account" {
 		b.t.Fatalf("follow the link: %d %s", rec.Code, rec.Body.String())
 	}
@@ -238,7 +238,8 @@ func TestCustomerPage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := &notify.Worker{Store: db, Mail: mailer, BaseURL: "https://koe.example", Company: "Acme", Language: "en"}
+	// The default language is Japanese; Alpha signed in reading English, so its mail is English.
+	w := &notify.Worker{Store: db, Mail: mailer, BaseURL: "https://koe.example", Company: "Acme", Language: "ja"}
 	before := len(mails.Mails())
 	if n, err := w.Drain(ctx); err != nil || n != 1 {
 		t.Fatalf("mail outbox: %d sent, %v", n, err)
@@ -271,7 +272,7 @@ func TestCustomerMailRetries(t *testing.T) {
 	db := twoCompanies(t)
 	ctx := context.Background()
 	mails := smtptest.Start(t)
-	if _, err := db.SignInCustomer(ctx, "b@beta.example", ptr(int64(2)), time.Hour); err != nil {
+	if _, err := db.SignInCustomer(ctx, "b@beta.example", ptr(int64(2)), "", time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetCustomerNotify(ctx, "b@beta.example", true); err != nil {

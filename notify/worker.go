@@ -39,7 +39,7 @@ type Worker struct {
 	Mail    Sender
 	BaseURL string
 	Company string
-	// Language of the mail (ja or en).
+	// Language of the mail to a customer whose language Koe does not know (ja or en).
 	Language    string
 	Log         *slog.Logger
 	MaxAttempts int           // 8 when zero
@@ -124,7 +124,11 @@ func (w *Worker) render(ctx context.Context, row *store.OutboxRow) (subject, bod
 	if title == "" {
 		return "", "", fmt.Errorf("request %d has no public title to tell customers", r.ID)
 	}
-	return shippedMail(w.Language, w.Company, title, r.PublicNote, w.BaseURL)
+	lang := w.Language
+	if l, _ := row.Subject["lang"].(string); l == "ja" || l == "en" {
+		lang = l // the language the customer read Koe in
+	}
+	return shippedMail(lang, w.Company, title, r.PublicNote, w.BaseURL)
 }
 
 func shippedMail(lang, company, title, note, baseURL string) (string, string, error) {

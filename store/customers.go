@@ -27,15 +27,16 @@ type CustomerSession struct {
 }
 
 // SignInCustomer records that email signed in, belonging now to accountID (nil: no account
-// matched), and opens a session for ttl.
-func (s *DB) SignInCustomer(ctx context.Context, email string, accountID *int64, ttl time.Duration) (CustomerSession, error) {
+// matched), reading in locale (ja or en; "" keeps the one known), and opens a session for ttl.
+func (s *DB) SignInCustomer(ctx context.Context, email string, accountID *int64, locale string, ttl time.Duration) (CustomerSession, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	sess := CustomerSession{Token: randomToken(), CSRF: randomToken()}
 	err := s.inTx(ctx, "sign in customer", func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &sess.Customer, `
-			INSERT INTO customers (email, account_id, last_seen_at) VALUES ($1, $2, now())
-			ON CONFLICT (email) DO UPDATE SET account_id = EXCLUDED.account_id, last_seen_at = now()
-			RETURNING email, account_id, notify_shipped, locale`, email, accountID); err != nil {
+			INSERT INTO customers (email, account_id, locale, last_seen_at) VALUES ($1, $2, $3, now())
+			ON CONFLICT (email) DO UPDATE SET account_id = EXCLUDED.account_id, last_seen_at = now(),
+				locale = COALESCE(NULLIF(EXCLUDED.locale, ''), customers.locale)
+			RETURNING email, account_id, notify_shipped, locale`, email, accountID, locale); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM customer_sessions WHERE email = $1 AND expires_at < now()`, email); err != nil {

@@ -201,23 +201,26 @@ func closeLoop(ctx context.Context, tx *sqlx.Tx, requestID int64, title string) 
 		ORDER BY a.mrr_minor DESC, a.id`, requestID); err != nil {
 		return fmt.Errorf("accounts asking for request %d: %w", requestID, err)
 	}
-	var emails []string
-	if err := tx.SelectContext(ctx, &emails, `
-		SELECT email FROM customers WHERE notify_shipped AND account_id IN (
+	var customers []struct {
+		Email  string `db:"email"`
+		Locale string `db:"locale"`
+	}
+	if err := tx.SelectContext(ctx, &customers, `
+		SELECT email, locale FROM customers WHERE notify_shipped AND account_id IN (
 			SELECT account_id FROM feedback WHERE request_id = $1 AND account_id IS NOT NULL AND status NOT IN ('ignored', 'spam'))
 		ORDER BY email`, requestID); err != nil {
 		return fmt.Errorf("customers to tell of request %d: %w", requestID, err)
 	}
 	var msgs []OutboxMessage
-	for _, e := range emails {
-		msgs = append(msgs, OutboxMessage{Target: TargetMail, DedupeKey: fmt.Sprintf("shipped:%d:%s", requestID, e), Kind: KindShipped,
-			Channel: e, Subject: map[string]any{"request_id": requestID}})
+	for _, c := range customers {
+		msgs = append(msgs, OutboxMessage{Target: TargetMail, DedupeKey: fmt.Sprintf("shipped:%d:%s", requestID, c.Email), Kind: KindShipped,
+			Channel: c.Email, Subject: map[string]any{"request_id": requestID, "lang": c.Locale}})
 	}
 	accounts := make([]map[string]any, len(asking))
 	for i, a := range asking {
 		accounts[i] = map[string]any{"id": a.ID, "name": a.Name, "mrr_minor": a.MRR, "currency": a.Currency, "plan": a.Plan}
 	}
 	msgs = append(msgs, OutboxMessage{DedupeKey: fmt.Sprintf("shipped:%d", requestID), Kind: KindShipped,
-		Subject: map[string]any{"request_id": requestID, "title": title, "accounts": accounts, "subscribers": len(emails)}})
+		Subject: map[string]any{"request_id": requestID, "title": title, "accounts": accounts, "subscribers": len(customers)}})
 	return enqueue(ctx, tx, msgs)
 }
