@@ -139,7 +139,7 @@ func (s *Server) customerSendLink(c *gin.Context) {
 		return
 	}
 	addr, err := mail.ParseAddress(strings.TrimSpace(c.PostForm("email")))
-	if err != nil || strings.ContainsAny(addr.Address, " <>") {
+	if err != nil {
 		s.renderSignin(c, http.StatusBadRequest, customerSigninView{Email: c.PostForm("email")})
 		return
 	}

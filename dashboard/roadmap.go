@@ -51,7 +51,6 @@ type publicAnswer struct {
 	etag        string
 	modified    time.Time
 	built       time.Time
-	status      int
 }
 
 // publicOrder is the order of the roadmap's groups: what is being built first.
@@ -93,7 +92,7 @@ func (rm *roadmap) serve(c *gin.Context, key string, build func(ctx context.Cont
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(a.status, a.contentType, a.body)
+	c.Data(http.StatusOK, a.contentType, a.body)
 }
 
 func (rm *roadmap) answer(ctx context.Context, key string, build func(ctx context.Context, modified time.Time) ([]byte, string, error)) (*publicAnswer, error) {
@@ -117,7 +116,7 @@ func (rm *roadmap) answer(ctx context.Context, key string, build func(ctx contex
 		}
 		sum := sha256.Sum256(body)
 		a := &publicAnswer{body: body, contentType: ctype, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-			modified: modified, built: time.Now(), status: http.StatusOK}
+			modified: modified, built: time.Now()}
 		rm.mu.Lock()
 		if len(rm.entries) > 1000 { // keys are bounded (language × status × request id), but be safe
 			clear(rm.entries)
