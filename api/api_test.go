@@ -13,6 +13,7 @@ import (
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
 )
 
@@ -28,11 +29,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	mrr := feedback.Money{Minor: 300_000, Currency: "JPY"}
 	if err := db.ImportDataset(ctx, feedback.Dataset{
 		Accounts: []feedback.Account{{ID: 1, Source: "t", ExternalID: "1", Name: "Acme KK", NameKey: "acme", Domains: []string{"acme.co.jp"}, MRR: mrr, Lifecycle: feedback.Customer}},

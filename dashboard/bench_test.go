@@ -15,8 +15,7 @@ import (
 	"github.com/koehq/koe/demo"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/benchdata"
-	"github.com/koehq/koe/internal/pgtest"
-	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 // BenchmarkPages serves the staff pages over HTTP on loopback, over 1,000,000 voices (50,000
@@ -24,11 +23,7 @@ import (
 // response read).
 func BenchmarkPages(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(b), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(b)
 	ds := benchdata.Big(1_000_000, 50_000, 20_000)
 	ds.Users = []feedback.User{{ID: 1, Email: "cs@koe.example", Role: feedback.RoleCS}}
 	if err := db.ImportDataset(ctx, ds); err != nil {
@@ -88,11 +83,7 @@ func BenchmarkPages(b *testing.B) {
 // builds every answer afresh (KOE_ROADMAP_CACHE=0), to show what the cache saves.
 func BenchmarkRoadmap(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(b), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(b)
 	if err := db.ImportDataset(ctx, demo.Generate(demo.Options{Seed: 1})); err != nil {
 		b.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/store"
 )
@@ -25,11 +26,7 @@ const canary = "CANARY-7f3a"
 // openStore opens a fresh database for the test.
 func openStore(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	return db
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/metrics"
 	"github.com/koehq/koe/store"
 )
@@ -20,11 +21,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestMetrics(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t)
 	if err := db.Enqueue(ctx, []store.OutboxMessage{{DedupeKey: "a", Kind: "voice"}, {DedupeKey: "b", Kind: "voice"},
 		{Target: store.TargetMail, DedupeKey: "c", Kind: "shipped", Channel: "x@example.com"}}); err != nil {
 		t.Fatal(err)

@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"github.com/koehq/koe/internal/benchdata"
-	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/internal/sheetstest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/sheets"
-	"github.com/koehq/koe/store"
 )
 
 // BenchmarkFeedbackSheetPush50k pushes 50,000 voices to an empty feedback sheet on a local Sheets
@@ -18,11 +17,7 @@ import (
 // and quota (60 write requests a minute per user): 50,000 rows are 10 append requests.
 func BenchmarkFeedbackSheetPush50k(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(b), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(b)
 	if err := db.ImportDataset(ctx, benchdata.Big(50_000, 5_000, 1_000)); err != nil {
 		b.Fatal(err)
 	}

@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
 )
 
 func BenchmarkEnqueue(b *testing.B) {
-	db, err := store.Open(context.Background(), pgtest.URL(b), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(b)
 	ctx := context.Background()
 	n := 0
 	for b.Loop() {

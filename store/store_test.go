@@ -11,6 +11,7 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
 )
 
@@ -18,11 +19,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func open(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	return db
 }
 

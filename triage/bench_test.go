@@ -8,8 +8,8 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/benchdata"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/scoring"
-	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
 )
 
@@ -19,11 +19,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // the last 90 days), over 1,000,000 voices, 50,000 accounts, 20,000 requests.
 func BenchmarkRank(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(b), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(b)
 	start := time.Now()
 	if err := db.ImportDataset(ctx, benchdata.Big(1_000_000, 50_000, 20_000)); err != nil {
 		b.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/koehq/koe/feedback"
-	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
@@ -15,11 +15,7 @@ import (
 
 func open(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	return db
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/webhooks"
 )
@@ -60,11 +61,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 func TestWebhooks(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t)
 	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{{ID: 1, SourceKind: feedback.SourceChat, SourceName: "t", SourceID: "1",
 		ReceivedAt: time.Now(), Body: "CSV please", Status: feedback.StatusNew}}}); err != nil {
 		t.Fatal(err)

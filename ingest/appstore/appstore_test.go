@@ -14,6 +14,7 @@ import (
 	"github.com/koehq/koe/ingest/sourcetest"
 	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -61,7 +62,7 @@ func (f *fakeFeed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestAppStoreFeedQuirksAndCursor(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	f := &fakeFeed{fail: 1, pages: map[int]string{
 		1: "[" + appEntry + "," + review("9003", "2026-10-03T10:00:00-07:00", "1", "最悪", "アップデート後に落ちるようになりました。") + "," +
 			review("9002", "2026-10-02T10:00:00-07:00", "5", "Great", "Love it, works great.") + "]",

@@ -40,7 +40,7 @@ Please add dark mode.
 `
 
 func TestMboxAndEml(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	dir := t.TempDir()
 	mbox := filepath.Join(dir, "export.mbox")
 	os.WriteFile(mbox, []byte(mboxSample), 0o644)
@@ -103,7 +103,7 @@ func BenchmarkMbox100k(b *testing.B) {
 	path := writeMbox(b, 100_000)
 	for b.Loop() {
 		b.StopTimer()
-		db := sourcetest.DB(b)
+		db := storetest.Open(b)
 		b.StartTimer()
 		src := &email.FileSource{Path: path, Mbox: true, SourceName: "bench"}
 		c, _, err := sourcetest.Run(b, db, src)

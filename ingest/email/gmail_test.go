@@ -76,7 +76,7 @@ func (f *fakeGmail) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestGmail(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	f := &fakeGmail{}
 	f.add("g1", 1791248400000, "From: taro@abc.co.jp\nSubject: CSV\nMessage-ID: <g1@abc.co.jp>\nDate: Mon, 06 Oct 2026 10:00:00 +0900\n\nCSVで出力したいです。\n")
 	f.add("g2", 1791252000000, "From: taro@abc.co.jp\nSubject: Re: CSV\nMessage-ID: <g2@abc.co.jp>\nReferences: <g1@abc.co.jp>\n\n急ぎです。\n\n> CSVで出力したいです。\n")

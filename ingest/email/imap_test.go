@@ -15,6 +15,7 @@ import (
 	"github.com/koehq/koe/ingest/email"
 	"github.com/koehq/koe/ingest/sourcetest"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -33,7 +34,7 @@ func mimeWord(t *testing.T, s string) string {
 
 func TestIMAPAgainstDovecot(t *testing.T) {
 	d := startDovecot(t)
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	first := "From: " + mimeWord(t, "山田 太郎") + " <taro@abc.co.jp>\nTo: support@koe.example\nSubject: " + mimeWord(t, "CSV出力のご要望") +
 		"\nMessage-ID: <m1@abc.co.jp>\nDate: Mon, 06 Oct 2026 10:00:00 +0900\nMIME-Version: 1.0\nContent-Type: text/plain; charset=ISO-2022-JP\n\n" +
 		iso2022(t, "お世話になっております。\nレポートをCSVで出力したいです。\n\n━━━━━━━━━━━━━━━━\n株式会社ＡＢＣ商事 山田太郎\nTEL 03-1234-5678\n━━━━━━━━━━━━━━━━") + "\n"

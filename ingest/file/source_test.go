@@ -15,6 +15,7 @@ import (
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/file"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
 )
 
@@ -22,11 +23,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	return db
 }
 

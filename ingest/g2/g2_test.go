@@ -14,6 +14,7 @@ import (
 	"github.com/koehq/koe/ingest/sourcetest"
 	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -72,7 +73,7 @@ func (f *fakeG2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestG2(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	f := &fakeG2{fail: 1}
 	f.add("1", "2026-09-01T10:00:00Z", 4.5, "Fast triage.", "The Japanese search misses kana variants.")
 	f.add("2", "2026-09-02T10:00:00Z", 5, "Everything!", "")

@@ -13,6 +13,7 @@ import (
 	"github.com/koehq/koe/ingest/googleplay"
 	"github.com/koehq/koe/ingest/sourcetest"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -29,7 +30,7 @@ func review(id, name, text string, stars, secs int) map[string]any {
 // TestGooglePlay serves reviews.list the way the Android Publisher API does: the path
 // /androidpublisher/v3/applications/{package}/reviews, token paging, JSON with tokenPagination.
 func TestGooglePlay(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	var paths []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.Path+"?"+r.URL.Query().Get("token"))

@@ -19,6 +19,7 @@ import (
 	"github.com/koehq/koe/ingest/sourcetest"
 	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -128,7 +129,7 @@ func newFake() *fakeIntercom {
 }
 
 func TestIntercomAPI(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	f := newFake()
 	f.fail = 1
 	srv := httptest.NewServer(f)
@@ -174,7 +175,7 @@ func TestIntercomAPI(t *testing.T) {
 }
 
 func TestIntercomExportFile(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	f := newFake()
 	var list []map[string]any
 	for _, id := range []string{"101", "102", "103"} {

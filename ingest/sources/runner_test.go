@@ -11,14 +11,14 @@ import (
 	"time"
 
 	"github.com/koehq/koe/ingest/sources"
-	"github.com/koehq/koe/ingest/sourcetest"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestRunnerRunsDueSourcesOnce(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v.jsonl")
 	os.WriteFile(path, []byte(`{"id":"1","text":"CSVがほしい","date":"2026-01-01"}`+"\n"+`{"id":"2","text":"SSO please","date":"2026-01-02"}`+"\n"), 0o644)

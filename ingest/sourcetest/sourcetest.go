@@ -7,20 +7,8 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
-	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/store"
 )
-
-// DB opens a fresh migrated database for t.
-func DB(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), pgtest.URL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // Run runs src once and returns its counts, its problems and the run's error.
 func Run(t testing.TB, db *store.DB, src ingest.Source) (ingest.Counts, []string, error) {

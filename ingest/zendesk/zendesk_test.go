@@ -16,6 +16,7 @@ import (
 	"github.com/koehq/koe/ingest/zendesk"
 	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/pgtest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -86,7 +87,7 @@ func cmt(id, author int, public bool, body string) map[string]any {
 }
 
 func TestZendeskIncrementalExport(t *testing.T) {
-	db := sourcetest.DB(t)
+	db := storetest.Open(t)
 	users := []any{map[string]any{"id": 1, "name": "山田太郎", "email": "taro@abc.co.jp"}, map[string]any{"id": 9, "name": "Sato (Support)", "email": "sato@koe.example"}}
 	f := &fakeZendesk{fail: 1, pages: map[string]map[string]any{
 		"":   {"tickets": []any{tkt(1, 1, 77, "CSV出力について", "open", "2026-10-01T00:00:00Z")}, "after_cursor": "c1", "end_of_stream": false},
