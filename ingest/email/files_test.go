@@ -9,6 +9,7 @@ import (
 
 	"github.com/koehq/koe/ingest/email"
 	"github.com/koehq/koe/ingest/sourcetest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 const mboxSample = `From taro@abc.co.jp Mon Oct  6 10:00:00 2026

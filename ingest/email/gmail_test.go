@@ -13,6 +13,7 @@ import (
 
 	"github.com/koehq/koe/ingest/email"
 	"github.com/koehq/koe/ingest/sourcetest"
+	"github.com/koehq/koe/internal/storetest"
 )
 
 // fakeGmail serves users.messages.list and users.messages.get (format=raw) in the Gmail API's
