@@ -3,11 +3,14 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/dashboard"
@@ -240,5 +243,39 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if !documented[op] {
 			t.Errorf("routed but not documented: %s", op)
 		}
+	}
+}
+
+// TestIdempotentPostsAtOnce: more keyed POSTs at once than the database pool has connections
+// all finish (a key's claim holds no connection while the voice is stored), and one key sent
+// many times at once makes one voice.
+func TestIdempotentPostsAtOnce(t *testing.T) {
+	f := setup(t)
+	var wg sync.WaitGroup
+	codes := make([]int, 40)
+	for i := range codes {
+		wg.Go(func() {
+			key := fmt.Sprintf("distinct-%d", i)
+			if i >= 30 {
+				key = "same"
+			}
+			code, _ := f.call("POST", "/api/v1/feedback", f.write, `{"text":"at once `+key+`"}`, "Idempotency-Key", key)
+			codes[i] = code
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("keyed POSTs at once did not finish (the pool is exhausted)")
+	}
+	for i, c := range codes {
+		if i < 30 && c != 201 || i >= 30 && c != 201 && c != 409 {
+			t.Errorf("POST %d: %d", i, c)
+		}
+	}
+	if code, out := f.call("GET", "/api/v1/feedback?limit=200", f.read, ""); code != 200 || len(out["data"].([]any)) != 31 {
+		t.Fatalf("%d voices, want 30 distinct and 1 for the shared key", len(out["data"].([]any)))
 	}
 }

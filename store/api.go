@@ -96,42 +96,64 @@ type IdempotentAnswer struct {
 	Body   []byte
 }
 
+// idempotencyTTL is how long a key's answer is kept.
+const idempotencyTTL = 24 * time.Hour
+
 // Idempotent runs do once per (token, key): a repeat with the same request gets the first answer
-// back; the same key with another request is ECONFLICT. Keys are kept 24 hours.
+// back; the same key with another request, or while the first is still running, is ECONFLICT.
+// No transaction is held while do runs (it uses the pool itself): the key is claimed, do runs,
+// and its answer is stored, each on its own. An answer of 500 or more is not kept, so a retry
+// tries again.
 func (s *DB) Idempotent(ctx context.Context, tokenID int64, key string, requestHash []byte, do func() (int, []byte)) (IdempotentAnswer, error) {
 	var out IdempotentAnswer
+	claimed := false
 	err := s.inTx(ctx, "idempotency key", func(tx *sqlx.Tx) error {
-		// One request per key at a time: a second waits here and then finds the first's answer.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, tokenID, key); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2
+			AND created_at <= now() - make_interval(secs => $3)`, tokenID, key, idempotencyTTL.Seconds()); err != nil {
 			return err
+		}
+		// Claim the key (status 0: running). A claim racing this one waits on the unique key,
+		// then finds this one's row.
+		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (token_id, key, request_hash, status, body)
+			VALUES ($1, $2, $3, 0, '') ON CONFLICT (token_id, key) DO NOTHING`, tokenID, key, requestHash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			claimed = true
+			return nil
 		}
 		var r struct {
 			Hash   []byte `db:"request_hash"`
 			Status int    `db:"status"`
 			Body   []byte `db:"body"`
 		}
-		err := tx.GetContext(ctx, &r, `SELECT request_hash, status, body FROM idempotency_keys
-			WHERE token_id = $1 AND key = $2 AND created_at > now() - interval '24 hours'`, tokenID, key)
-		if err == nil {
-			if !bytes.Equal(r.Hash, requestHash) {
-				return feedback.Errorf(feedback.ECONFLICT, "Idempotency-Key %q was used with another request: use a new key for a new request.", key)
-			}
-			out = IdempotentAnswer{Status: r.Status, Body: r.Body}
-			return nil
-		}
-		if !isNoRows(err) {
+		if err := tx.GetContext(ctx, &r, `SELECT request_hash, status, body FROM idempotency_keys WHERE token_id = $1 AND key = $2`, tokenID, key); err != nil {
 			return err
 		}
-		out.Status, out.Body = do()
-		if out.Status >= 500 {
-			return nil // not kept: a retry should try again
+		switch {
+		case !bytes.Equal(r.Hash, requestHash):
+			return feedback.Errorf(feedback.ECONFLICT, "Idempotency-Key %q was used with another request: use a new key for a new request.", key)
+		case r.Status == 0:
+			return feedback.Errorf(feedback.ECONFLICT, "A request with Idempotency-Key %q is still being handled: retry in a moment.", key)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO idempotency_keys (token_id, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (token_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, body = EXCLUDED.body, created_at = now()`,
-			tokenID, key, requestHash, out.Status, out.Body)
-		return err
+		out = IdempotentAnswer{Status: r.Status, Body: r.Body}
+		return nil
 	})
-	return out, err
+	if err != nil || !claimed {
+		return out, err
+	}
+	out.Status, out.Body = do()
+	ctx = context.WithoutCancel(ctx)
+	if out.Status >= 500 {
+		_, err = s.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2`, tokenID, key)
+	} else {
+		_, err = s.db.ExecContext(ctx, `UPDATE idempotency_keys SET status = $3, body = $4 WHERE token_id = $1 AND key = $2`, tokenID, key, out.Status, out.Body)
+	}
+	if err != nil {
+		return out, fmt.Errorf("store: idempotency key: %w", err)
+	}
+	return out, nil
 }
 
 // Page is a keyset page: items with ids below Before (0: from the newest), Limit of them.
