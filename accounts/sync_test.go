@@ -18,8 +18,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db := storetest.Open(t)
-	return db
+	return storetest.Open(t)
 }
 
 func importCSV(t *testing.T, db *store.DB, csv string) accounts.Result {

@@ -26,8 +26,7 @@ const canary = "CANARY-7f3a"
 // openStore opens a fresh database for the test.
 func openStore(t *testing.T) *store.DB {
 	t.Helper()
-	db := storetest.Open(t)
-	return db
+	return storetest.Open(t)
 }
 
 func seed(t *testing.T) *store.DB {

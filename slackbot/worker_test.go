@@ -26,8 +26,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db := storetest.Open(t)
-	return db
+	return storetest.Open(t)
 }
 
 // ingestJSONL runs lines through the real pipeline with the bot's rules as its Notify hook; TODAY

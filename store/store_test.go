@@ -19,8 +19,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func open(t *testing.T) *store.DB {
 	t.Helper()
-	db := storetest.Open(t)
-	return db
+	return storetest.Open(t)
 }
 
 func TestOpenExplainsFailures(t *testing.T) {

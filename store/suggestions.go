@@ -54,13 +54,12 @@ type VoiceText struct {
 	Text string
 }
 
-// UnsuggestedVoices returns up to limit new voices that have no suggestions yet.
+// UnsuggestedVoices returns up to limit new voices not looked at for suggestions yet.
 func (s *DB) UnsuggestedVoices(ctx context.Context, limit int) ([]VoiceText, error) {
 	var rows []VoiceText
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT f.id, f.title || ' ' || f.body AS text FROM feedback f
-		WHERE f.status = 'new' AND f.request_id IS NULL
-		  AND NOT EXISTS (SELECT 1 FROM feedback_suggestions x WHERE x.feedback_id = f.id)
+		WHERE f.status = 'new' AND f.request_id IS NULL AND f.suggested_at IS NULL
 		ORDER BY f.id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unsuggested voices: %w", err)
@@ -96,7 +95,8 @@ type Suggested struct {
 	Scores     []float64
 }
 
-// SaveSuggestions replaces the suggestions of the given voices, in one transaction.
+// SaveSuggestions replaces the suggestions of the given voices (none, for a voice that matches
+// no request) and marks them looked at, in one transaction.
 func (s *DB) SaveSuggestions(ctx context.Context, list []Suggested) error {
 	if len(list) == 0 {
 		return nil
@@ -111,6 +111,9 @@ func (s *DB) SaveSuggestions(ctx context.Context, list []Suggested) error {
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM feedback_suggestions WHERE feedback_id = ANY($1)`, int64Array(ids)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE feedback SET suggested_at = now() WHERE id = ANY($1)`, int64Array(ids)); err != nil {
 			return err
 		}
 		return copyRows(ctx, tx, "feedback_suggestions", []string{"feedback_id", "rank", "request_id", "score"}, len(rows), func(i int) []any {

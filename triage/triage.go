@@ -153,6 +153,10 @@ func Suggester(ctx context.Context, st Store) (*scoring.Suggester, error) {
 // SuggestNew stores the top three suggestions of every new voice that has none, and returns how
 // many voices it did.
 func SuggestNew(ctx context.Context, st Store) (int, error) {
+	voices, err := st.UnsuggestedVoices(ctx, 2000)
+	if err != nil || len(voices) == 0 {
+		return 0, err // nothing to do: no suggester built
+	}
 	s, err := Suggester(ctx, st)
 	if err != nil {
 		return 0, err
@@ -161,9 +165,8 @@ func SuggestNew(ctx context.Context, st Store) (int, error) {
 		return 0, nil
 	}
 	total := 0
-	for {
-		voices, err := st.UnsuggestedVoices(ctx, 2000)
-		if err != nil || len(voices) == 0 {
+	for ; len(voices) > 0; voices, err = st.UnsuggestedVoices(ctx, 2000) {
+		if err != nil {
 			return total, err
 		}
 		list := make([]store.Suggested, 0, len(voices))
@@ -173,19 +176,14 @@ func SuggestNew(ctx context.Context, st Store) (int, error) {
 				id, _ := strconv.ParseInt(x.RequestID, 10, 64)
 				sg.Requests, sg.Scores = append(sg.Requests, id), append(sg.Scores, x.Score)
 			}
-			if len(sg.Requests) == 0 { // nothing in common with any request: remember that too
-				continue
-			}
-			list = append(list, sg)
+			list = append(list, sg) // with no requests when it has nothing in common with any: looked at all the same
 		}
 		if err := st.SaveSuggestions(ctx, list); err != nil {
 			return total, err
 		}
 		total += len(voices)
-		if len(list) < len(voices) {
-			return total, nil // the rest match nothing; they would come back every time
-		}
 	}
+	return total, err
 }
 
 // Cluster is a group of new voices that match no request well and resemble each other: a

@@ -15,8 +15,7 @@ import (
 
 func open(t *testing.T) *store.DB {
 	t.Helper()
-	db := storetest.Open(t)
-	return db
+	return storetest.Open(t)
 }
 
 var clock = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -156,5 +155,33 @@ func TestSuggestionsClustersAndMerge(t *testing.T) {
 		if r.RequestID == 4 && r.Accounts != 3 {
 			t.Fatalf("the merge target has %d accounts, want the 3 it took over", r.Accounts)
 		}
+	}
+}
+
+// TestSuggestionsDoNotStallOnUnmatchedVoices: more voices that match no request than one pass
+// takes, then one that matches: it gets its suggestions, and the unmatched are not read again.
+func TestSuggestionsDoNotStallOnUnmatchedVoices(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	ds := feedback.Dataset{Requests: []feedback.Request{{ID: 1, Title: "CSV export of invoices", Status: feedback.Planned}}}
+	for i := 1; i <= 2101; i++ {
+		body := fmt.Sprintf("zzq%d wobble", i)
+		if i == 2101 {
+			body = "please add CSV export for invoices"
+		}
+		ds.Items = append(ds.Items, feedback.Item{ID: int64(i), SourceKind: feedback.SourceChat, SourceName: "t", SourceID: fmt.Sprint(i),
+			ReceivedAt: time.Now(), Body: body, Status: feedback.StatusNew})
+	}
+	if err := db.ImportDataset(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := triage.SuggestNew(ctx, db); err != nil || n != 2101 {
+		t.Fatalf("first pass: %d %v", n, err)
+	}
+	if got, _, err := db.Suggestions(ctx, 2101); err != nil || len(got) == 0 || got[0].ID != 1 {
+		t.Fatalf("the matching voice's suggestions: %v %v", got, err)
+	}
+	if n, err := triage.SuggestNew(ctx, db); err != nil || n != 0 {
+		t.Fatalf("second pass: %d %v", n, err)
 	}
 }

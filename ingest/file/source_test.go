@@ -23,8 +23,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db := storetest.Open(t)
-	return db
+	return storetest.Open(t)
 }
 
 func write(t *testing.T, name, content string) string {
