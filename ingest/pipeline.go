@@ -177,6 +177,9 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 type prepared struct {
 	items  []feedback.Item
 	triage []Record
+	// problems are reported when the batch is written, on the writer's goroutine, as progress
+	// is: the two callbacks never run at once.
+	problems []Problem
 	cursor string
 	done   int64
 	total  int64
@@ -233,25 +236,34 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 	c.Updated += b.Merged
 	for _, pr := range b.Problems {
 		c.Read++
-		p.problem(pr, c)
+		pb.problem(pr, c)
 	}
 	index := map[string]int{}
+	triage := map[string]Record{}
 	for _, r := range b.Records {
 		c.Read++
 		it, pr := p.prepare(src, ix, r)
 		if pr != nil {
-			p.problem(*pr, c)
+			pb.problem(*pr, c)
 			continue
 		}
-		if i, dup := index[it.SourceID]; dup { // the same voice twice in one batch: the later wins
+		// The same voice twice in one batch: the later wins, its words and its triage both.
+		if r.Triage != nil {
+			r.Item = it
+			triage[it.SourceID] = r
+		} else {
+			delete(triage, it.SourceID)
+		}
+		if i, dup := index[it.SourceID]; dup {
 			pb.items[i] = it
 			c.Duplicate++
 			continue
 		}
 		index[it.SourceID] = len(pb.items)
 		pb.items = append(pb.items, it)
-		if r.Triage != nil {
-			r.Item = it
+	}
+	for _, it := range pb.items {
+		if r, ok := triage[it.SourceID]; ok {
 			pb.triage = append(pb.triage, r)
 		}
 	}
@@ -260,6 +272,11 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 
 // save writes a prepared batch with its cursor and the triage work it carries.
 func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) error {
+	if p.Problem != nil {
+		for _, pr := range b.problems {
+			p.Problem(pr)
+		}
+	}
 	batch := store.FeedbackBatch{Items: b.items, Notify: p.Notify}
 	if t, ok := src.(Threaded); ok && t.Threads() {
 		batch.Threads = true
@@ -289,16 +306,14 @@ func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) 
 	return nil
 }
 
-// problem counts a record that was read but not stored.
-func (p *Pipeline) problem(pr Problem, c *Counts) {
+// problem counts a record that was read but not stored, and keeps it to report.
+func (pb *prepared) problem(pr Problem, c *Counts) {
 	if pr.Failed {
 		c.Failed++
 	} else {
 		c.Skipped++
 	}
-	if p.Problem != nil {
-		p.Problem(pr)
-	}
+	pb.problems = append(pb.problems, pr)
 }
 
 // prepare cleans and enriches one record, or says why it cannot be stored.

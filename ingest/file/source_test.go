@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,5 +191,33 @@ func TestBadInputCostsOnlyItself(t *testing.T) {
 		if !strings.Contains(problems[i], want) {
 			t.Errorf("problem %d = %q, want %q", i, problems[i], want)
 		}
+	}
+}
+
+// TestSameVoiceTwiceInABatch: the later row wins, its words and its triage together; and the
+// problem and progress callbacks never run at once (they share a slice here, unlocked, under -race).
+func TestSameVoiceTwiceInABatch(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	path := write(t, "sheet.csv", "id,本文,要望,タグ,インサイト,対象者\n1,最初の行,CSV出力,業務効率,最初,経理\n3,,,,,\n1,あとの行,SSO,使いやすさ,あと,情シス\n2,二件目,,,,\n")
+	src := &file.Source{Path: path, Format: "csv", SourceKind: feedback.SourceSheet, SourceName: "dup", Mapping: mapping(t, "", ""), Location: time.UTC, BatchSize: 3}
+	var events []string
+	p := &ingest.Pipeline{Store: db,
+		Problem:  func(pr ingest.Problem) { events = append(events, "problem") },
+		Progress: func(c ingest.Counts) { events = append(events, "progress") }}
+	if _, err := p.Run(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := db.FeedbackItems(ctx, 10)
+	byID := map[string]feedback.Item{}
+	for _, it := range items {
+		byID[it.SourceID] = it
+	}
+	one := byID["1"]
+	if one.Body != "あとの行" || one.Tag != feedback.TagUsability || one.Insight != "あと" || one.WhoBenefits != "情シス" {
+		t.Fatalf("voice 1 = %+v", one)
+	}
+	if len(events) == 0 || !slices.Contains(events, "problem") {
+		t.Fatalf("events = %v", events)
 	}
 }
