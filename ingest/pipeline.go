@@ -180,9 +180,9 @@ type prepared struct {
 	// problems are reported when the batch is written, on the writer's goroutine, as progress
 	// is: the two callbacks never run at once.
 	problems []Problem
-	cursor string
-	done   int64
-	total  int64
+	cursor   string
+	done     int64
+	total    int64
 }
 
 // pull reads the source and writes what it reads. Cleaning and enriching a batch (CPU in this
