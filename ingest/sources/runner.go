@@ -16,6 +16,7 @@ import (
 type Store interface {
 	ingest.Store
 	DueSources(ctx context.Context, now time.Time) ([]store.ConfiguredSource, error)
+	DueSource(ctx context.Context, name string, now time.Time) (store.ConfiguredSource, bool, error)
 	Source(ctx context.Context, name string) (store.ConfiguredSource, error)
 	TryLock(ctx context.Context, key string) (release func(), ok bool, err error)
 }
@@ -108,12 +109,14 @@ func (r *Runner) runWith(ctx context.Context, name string, onlyIfDue bool, progr
 		return false, ingest.Counts{}, err
 	}
 	defer release()
-	s, err := r.Store.Source(ctx, name)
-	if err != nil {
+	var s store.ConfiguredSource
+	if onlyIfDue { // due again under the lock: another replica may have run it while we waited
+		var due bool
+		if s, due, err = r.Store.DueSource(ctx, name, r.now()); err != nil || !due {
+			return false, ingest.Counts{}, err
+		}
+	} else if s, err = r.Store.Source(ctx, name); err != nil {
 		return false, ingest.Counts{}, err
-	}
-	if onlyIfDue && s.LastRunAt != nil && s.LastRunAt.Add(s.Interval).After(r.now()) {
-		return false, ingest.Counts{}, nil // another replica ran it while we waited
 	}
 	var st Settings
 	if err := json.Unmarshal(s.Config, &st); err != nil || st.Kind == "" {

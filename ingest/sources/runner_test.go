@@ -88,4 +88,22 @@ func TestRunnerRunsDueSourcesOnce(t *testing.T) {
 	if s, _ := db.Source(ctx, "widget"); s.LastNew != 0 || s.LastDuplicate != 2 {
 		t.Fatalf("second run of widget = %+v", s)
 	}
+	// "Run now" (the dashboard's button): a source within its interval runs at the next look,
+	// once; a name that is not a configured, enabled source is refused.
+	now = time.Now()
+	if ran, _ := r.RunDue(ctx); len(ran) != 0 {
+		t.Fatalf("nothing is due, yet %v ran", ran)
+	}
+	if err := db.RequestRun(ctx, "widget"); err != nil {
+		t.Fatal(err)
+	}
+	if ran, _ := r.RunDue(ctx); strings.Join(ran, ",") != "widget" {
+		t.Fatalf("after run now ran %v", ran)
+	}
+	if ran, _ := r.RunDue(ctx); len(ran) != 0 {
+		t.Fatalf("run now ran twice: %v", ran)
+	}
+	if err := db.RequestRun(ctx, "nope"); err == nil {
+		t.Fatal("run now of an unknown source")
+	}
 }
