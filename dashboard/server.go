@@ -35,7 +35,8 @@ type Store interface {
 	SchemaStatus(ctx context.Context) (current int64, pending int, err error)
 	PublicStore
 	CustomerStore
-	Outbox(ctx context.Context, failedOnly bool, limit int) ([]store.OutboxEntry, error)
+	Outbox(ctx context.Context, target string, failedOnly bool, limit int) ([]store.OutboxEntry, error)
+	OutboxDepth(ctx context.Context) ([]store.OutboxCount, error)
 	FeedbackSheet(ctx context.Context, f store.SheetFilter) ([]store.SheetRow, bool, error)
 	EditFeedback(ctx context.Context, ids []int64, e store.TriageEdit, u store.Triager) (int, error)
 	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
@@ -62,7 +63,7 @@ type Store interface {
 	SaveView(ctx context.Context, userID int64, name, query string) error
 	Views(ctx context.Context, userID int64) ([]store.SavedView, error)
 	DeleteView(ctx context.Context, userID, id int64) error
-	RetryFailed(ctx context.Context, id int64) (int, error)
+	RetryFailed(ctx context.Context, target string, id int64) (int, error)
 	UserByEmail(ctx context.Context, email string) (feedback.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
 	SessionByToken(ctx context.Context, token string) (store.Session, error)

@@ -10,7 +10,7 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// slackView is the Slack outbox page: what was given up on, then the latest messages.
+// slackView is the outbox page (Slack, mail, webhooks): what was given up on, then the latest.
 type slackView struct {
 	Failed, Recent []store.OutboxEntry
 }
@@ -18,17 +18,17 @@ type slackView struct {
 // slackPage shows the outbox, so a message Slack refused is seen and, by an admin, retried.
 func (s *Server) slackPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	failed, err := s.store.Outbox(ctx, true, 100)
+	failed, err := s.store.Outbox(ctx, "", true, 100)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	recent, err := s.store.Outbox(ctx, false, 50)
+	recent, err := s.store.Outbox(ctx, "", false, 50)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "slack", "Slack", slackView{Failed: failed, Recent: recent})
+	s.render(c, http.StatusOK, "slack", map[string]string{"ja": "送信箱", "en": "Outbox"}[lang(c)], slackView{Failed: failed, Recent: recent})
 }
 
 // slackRetry puts failed messages back in the queue: the one in the form's id, or all.
@@ -42,7 +42,7 @@ func (s *Server) slackRetry(c *gin.Context) {
 		}
 		id = n
 	}
-	if _, err := s.store.RetryFailed(c.Request.Context(), id); err != nil {
+	if _, err := s.store.RetryFailed(c.Request.Context(), "", id); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -6,20 +6,26 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// sourcesPage shows each source with its last run, counts and error, and the Slack outbox's
-// failures.
+// sourcesPage shows each source with its last run, counts and error, and how many outbox
+// messages were given up on.
 func (s *Server) sourcesPage(c *gin.Context) {
 	list, err := s.store.Sources(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	failed, err := s.store.Outbox(c.Request.Context(), true, 20)
+	depth, err := s.store.OutboxDepth(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "sources", "Sources", gin.H{"Sources": list, "FailedPosts": len(failed)})
+	failed := 0
+	for _, d := range depth {
+		if d.Status == "failed" {
+			failed += d.N
+		}
+	}
+	s.render(c, http.StatusOK, "sources", "Sources", gin.H{"Sources": list, "FailedPosts": failed})
 }
 
 // sourceRun makes a source due now: the next poll of `koe serve` (within 30 seconds) runs it.

@@ -17,7 +17,7 @@ import (
 
 func kinds(t *testing.T, db *store.DB) string {
 	t.Helper()
-	rows, err := db.Outbox(context.Background(), false, 1000)
+	rows, err := db.Outbox(context.Background(), "", false, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func drain(t *testing.T, db *store.DB, workers ...*slackbot.Worker) {
 	defer wg.Wait()
 	defer cancel()
 	for ctx.Err() == nil {
-		rows, err := db.Outbox(context.Background(), false, 1000)
+		rows, err := db.Outbox(context.Background(), "", false, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +90,7 @@ func drain(t *testing.T, db *store.DB, workers ...*slackbot.Worker) {
 }
 
 func statuses(t *testing.T, db *store.DB) map[string]int {
-	rows, err := db.Outbox(context.Background(), false, 1000)
+	rows, err := db.Outbox(context.Background(), "", false, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,14 +214,14 @@ func TestRefusedMessageFailsVisiblyAndCanBeRetried(t *testing.T) {
 	}
 	failedWith := func(want string) {
 		t.Helper()
-		failed, err := db.Outbox(ctx, true, 10)
+		failed, err := db.Outbox(ctx, "", true, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(failed) != 1 || failed[0].Attempts != 1 || !strings.Contains(failed[0].LastError, want) {
 			t.Fatalf("failed = %+v, want one message given up at once with %q", failed, want)
 		}
-		if n, err := db.RetryFailed(ctx, failed[0].ID); err != nil || n != 1 {
+		if n, err := db.RetryFailed(ctx, "", failed[0].ID); err != nil || n != 1 {
 			t.Fatalf("retry = %d, %v", n, err)
 		}
 	}
@@ -246,7 +246,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	w := newWorker(db, cfg, srv.URL)
 	w.MaxAttempts = 3
 	drain(t, db, w)
-	failed, err := db.Outbox(context.Background(), true, 10)
+	failed, err := db.Outbox(context.Background(), "", true, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -174,6 +174,7 @@ func (s *DB) GiveUp(ctx context.Context, id int64, why string) error {
 // OutboxEntry is an outbox row for people to look at.
 type OutboxEntry struct {
 	ID        int64      `db:"id" json:"id"`
+	Target    string     `db:"target" json:"target"`
 	Kind      string     `db:"kind" json:"kind"`
 	Channel   string     `db:"channel" json:"channel"`
 	Status    string     `db:"status" json:"status"`
@@ -184,21 +185,27 @@ type OutboxEntry struct {
 	SentAt    *time.Time `db:"sent_at" json:"sent_at"`
 }
 
-// Outbox lists messages, newest first; failedOnly narrows to the ones given up on.
-func (s *DB) Outbox(ctx context.Context, failedOnly bool, limit int) ([]OutboxEntry, error) {
+// Outbox lists the messages of a target ("" for all), newest first; failedOnly narrows to the
+// ones given up on.
+func (s *DB) Outbox(ctx context.Context, target string, failedOnly bool, limit int) ([]OutboxEntry, error) {
+	failed := ""
+	if failedOnly {
+		failed = ` AND status = 'failed'`
+	}
 	var out []OutboxEntry
-	err := s.db.SelectContext(ctx, &out, `SELECT id, kind, COALESCE(NULLIF(posted_channel, ''), channel) AS channel, status, attempts,
-		last_error, posted_ts, created_at, sent_at FROM outbox WHERE NOT $1 OR status = 'failed' ORDER BY id DESC LIMIT $2`, failedOnly, limit)
+	err := s.db.SelectContext(ctx, &out, `SELECT id, target, kind, COALESCE(NULLIF(posted_channel, ''), channel) AS channel, status, attempts,
+		last_error, posted_ts, created_at, sent_at FROM outbox WHERE ($1 = '' OR target = $1)`+failed+` ORDER BY id DESC LIMIT $2`, target, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox: %w", err)
 	}
 	return out, nil
 }
 
-// RetryFailed puts failed messages (one, or all for id 0) back in the queue.
-func (s *DB) RetryFailed(ctx context.Context, id int64) (int, error) {
+// RetryFailed puts failed messages back in the queue: the one with id, or every one of target
+// ("" for all targets) for id 0.
+func (s *DB) RetryFailed(ctx context.Context, target string, id int64) (int, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now()
-		WHERE status = 'failed' AND ($1 = 0 OR id = $1)`, id)
+		WHERE status = 'failed' AND ($1 = '' OR target = $1) AND ($2 = 0 OR id = $2)`, target, id)
 	if err != nil {
 		return 0, fmt.Errorf("store: retry failed: %w", err)
 	}

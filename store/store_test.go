@@ -180,3 +180,29 @@ func TestSaveUser(t *testing.T) {
 		t.Fatalf("missing user err = %v, want ENOTFOUND", err)
 	}
 }
+
+func TestOutboxByTarget(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	if err := db.Enqueue(ctx, []store.OutboxMessage{{DedupeKey: "s", Kind: "voice"}, {Target: store.TargetMail, DedupeKey: "m", Kind: "shipped", Channel: "a@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{store.TargetSlack, store.TargetMail} {
+		row, err := db.ClaimOutboxFor(ctx, target, time.Minute)
+		if err != nil || row == nil {
+			t.Fatalf("claim %s: %v %v", target, row, err)
+		}
+		if err := db.GiveUp(ctx, row.ID, "refused"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rows, _ := db.Outbox(ctx, store.TargetSlack, true, 10); len(rows) != 1 || rows[0].Target != store.TargetSlack {
+		t.Fatalf("failed slack messages = %+v", rows)
+	}
+	if n, err := db.RetryFailed(ctx, store.TargetSlack, 0); err != nil || n != 1 {
+		t.Fatalf("retry slack: %d %v", n, err)
+	}
+	if rows, _ := db.Outbox(ctx, "", true, 10); len(rows) != 1 || rows[0].Target != store.TargetMail {
+		t.Fatalf("retrying Slack requeued mail: %+v", rows)
+	}
+}

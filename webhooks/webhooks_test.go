@@ -139,7 +139,7 @@ func TestWebhooks(t *testing.T) {
 	if n, _ := w.Drain(ctx); n != 1 {
 		t.Fatalf("refused: %d", n)
 	}
-	if failed, _ := db.Outbox(ctx, true, 10); len(failed) != 1 || !strings.Contains(failed[0].LastError, "answered 401") {
+	if failed, _ := db.Outbox(ctx, "", true, 10); len(failed) != 1 || !strings.Contains(failed[0].LastError, "answered 401") {
 		t.Fatalf("failed = %+v", failed)
 	}
 	if err := db.DisableWebhook(ctx, hook.ID, "admin"); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/koehq/koe/slackbot"
+	"github.com/koehq/koe/store"
 )
 
 // slackConfig is the bot's configuration from the environment.
@@ -67,7 +68,7 @@ func newSlackOutboxCmd(e *env) *cobra.Command {
 		Short: "List the outbox, newest first, with each message's status and last error",
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
-			rows, err := db.Outbox(ctx, failed, limit)
+			rows, err := db.Outbox(ctx, store.TargetSlack, failed, limit)
 			if err != nil {
 				return err
 			}
@@ -97,7 +98,7 @@ func newSlackRetryCmd(e *env) *cobra.Command {
 					return fmt.Errorf("%q is not an outbox id: see `koe slack outbox --failed`", args[0])
 				}
 			}
-			n, err := db.RetryFailed(ctx, id)
+			n, err := db.RetryFailed(ctx, store.TargetSlack, id)
 			if err != nil {
 				return err
 			}
