@@ -57,12 +57,19 @@ func (m *SMTP) Send(ctx context.Context, to, subject, body string) error {
 	if tlsConf == nil {
 		tlsConf = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	}
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", m.Addr)
-	if err != nil {
-		return fmt.Errorf("mail: connect to %s: %w", m.Addr, err)
+	// go-smtp sets its own deadline on every command, so a deadline on the connection would be
+	// replaced: the timeout closes the connection instead, which ends whatever is waiting.
+	dial := func() (net.Conn, error) {
+		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", m.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("mail: connect to %s: %w", m.Addr, err)
+		}
+		context.AfterFunc(ctx, func() { conn.Close() }) // ctx ends with Send at the latest
+		return conn, nil
 	}
-	if deadline, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(deadline)
+	conn, err := dial()
+	if err != nil {
+		return err
 	}
 	var c *smtp.Client
 	switch {
@@ -72,8 +79,8 @@ func (m *SMTP) Send(ctx context.Context, to, subject, body string) error {
 		c = smtp.NewClient(conn)
 		if ok, _ := c.Extension("STARTTLS"); ok {
 			c.Close()
-			if conn, err = (&net.Dialer{}).DialContext(ctx, "tcp", m.Addr); err != nil {
-				return fmt.Errorf("mail: connect to %s: %w", m.Addr, err)
+			if conn, err = dial(); err != nil {
+				return err
 			}
 			if c, err = smtp.NewClientStartTLS(conn, tlsConf); err != nil {
 				return fmt.Errorf("mail: STARTTLS with %s: %w", m.Addr, err)

@@ -2,8 +2,10 @@ package notify_test
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koehq/koe/internal/smtptest"
 	"github.com/koehq/koe/notify"
@@ -27,5 +29,28 @@ func TestSMTPSendsJapanese(t *testing.T) {
 	if err := (&notify.SMTP{Addr: "127.0.0.1:1", From: "a@b.example"}).Send(context.Background(), "c@d.example", "s", "b"); err == nil ||
 		!strings.Contains(err.Error(), "connect to 127.0.0.1:1") {
 		t.Errorf("refused port: %v", err)
+	}
+}
+
+// TestSMTPTimeout: a server that accepts and then says nothing does not hold Send past its timeout.
+func TestSMTPTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // silent: no greeting
+		}
+	}()
+	start := time.Now()
+	err = (&notify.SMTP{Addr: ln.Addr().String(), From: "a@b.example", Timeout: 300 * time.Millisecond}).Send(context.Background(), "c@d.example", "s", "b")
+	if err == nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("Send against a silent server: %v after %s", err, time.Since(start))
 	}
 }

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"github.com/emersion/go-smtp"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/worker"
 	"github.com/koehq/koe/store"
 )
@@ -84,7 +84,10 @@ func (w *Worker) SendOne(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	subject, body, err := w.render(ctx, row)
-	if err != nil {
+	if feedback.ErrorCode(err) == feedback.EINTERNAL { // the database, say: try again later
+		return true, w.Store.RetryLater(context.WithoutCancel(ctx), row.ID, time.Now().Add(httpretry.Backoff(w.Backoff, row.Attempts)), err.Error())
+	}
+	if err != nil { // no such request, nothing public to say: it will not get better
 		return true, w.Store.GiveUp(ctx, row.ID, "render: "+err.Error())
 	}
 	if err := w.Mail.Send(ctx, row.Channel, subject, body); err != nil {
@@ -104,16 +107,14 @@ func (w *Worker) retry(ctx context.Context, row *store.OutboxRow, err error) err
 		w.Log.Error("mail given up", "key", row.DedupeKey, "attempts", row.Attempts, "err", err)
 		return w.Store.GiveUp(ctx, row.ID, fmt.Sprintf("after %d attempts: %v", row.Attempts, err))
 	default:
-		backoff := w.Backoff << min(row.Attempts-1, 8)
-		backoff = backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1))
-		return w.Store.RetryLater(ctx, row.ID, time.Now().Add(backoff), err.Error())
+		return w.Store.RetryLater(ctx, row.ID, time.Now().Add(httpretry.Backoff(w.Backoff, row.Attempts)), err.Error())
 	}
 }
 
 // render writes the mail from the request as it is now: its public words only.
 func (w *Worker) render(ctx context.Context, row *store.OutboxRow) (subject, body string, err error) {
 	if row.Kind != store.KindShipped {
-		return "", "", fmt.Errorf("no mail for %q messages", row.Kind)
+		return "", "", feedback.Errorf(feedback.EINVALID, "no mail for %q messages", row.Kind)
 	}
 	id, _ := row.Subject["request_id"].(float64)
 	r, err := w.Store.RequestByID(ctx, int64(id))
@@ -122,28 +123,29 @@ func (w *Worker) render(ctx context.Context, row *store.OutboxRow) (subject, bod
 	}
 	title := r.PublicTitle
 	if title == "" {
-		return "", "", fmt.Errorf("request %d has no public title to tell customers", r.ID)
+		return "", "", feedback.Errorf(feedback.EINVALID, "request %d has no public title to tell customers", r.ID)
 	}
 	lang := w.Language
 	if l, _ := row.Subject["lang"].(string); l == "ja" || l == "en" {
 		lang = l // the language the customer read Koe in
 	}
-	return shippedMail(lang, w.Company, title, r.PublicNote, w.BaseURL)
+	subject, body = shippedMail(lang, w.Company, title, r.PublicNote, w.BaseURL)
+	return subject, body, nil
 }
 
-func shippedMail(lang, company, title, note, baseURL string) (string, string, error) {
+func shippedMail(lang, company, title, note, baseURL string) (string, string) {
 	if lang == "ja" {
 		body := fmt.Sprintf("御社からいただいたリクエスト「%s」をリリースしました。\n", title)
 		if note != "" {
 			body += "\n" + note + "\n"
 		}
 		body += fmt.Sprintf("\n御社のリクエストの一覧: %s/account\n\nこのお知らせは、上のページでいつでも止められます。\n%s\n", baseURL, company)
-		return fmt.Sprintf("リリースしました: %s", title), body, nil
+		return fmt.Sprintf("リリースしました: %s", title), body
 	}
 	body := fmt.Sprintf("The request your company made, \"%s\", has shipped.\n", title)
 	if note != "" {
 		body += "\n" + note + "\n"
 	}
 	body += fmt.Sprintf("\nYour company's requests: %s/account\n\nYou can turn these notices off on that page at any time.\n%s\n", baseURL, company)
-	return "Shipped: " + title, body, nil
+	return "Shipped: " + title, body
 }

@@ -8,9 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -85,10 +83,9 @@ func (c *Client) call(ctx context.Context, what string, f func() error) error {
 		if !retry || i >= attempts {
 			return fmt.Errorf("sheets: %s: %w", what, explain(err))
 		}
-		wait := backoff << (i - 1)
-		wait = wait/2 + time.Duration(rand.Int64N(int64(wait/2)+1))
-		if s, err := strconv.Atoi(gerr.Header.Get("Retry-After")); err == nil && s > 0 {
-			wait = time.Duration(s) * time.Second
+		wait := httpretry.Backoff(backoff, i)
+		if after := httpretry.RetryAfter(gerr.Header.Get("Retry-After"), time.Now()); after > 0 {
+			wait = min(after, 5*time.Minute)
 		}
 		if c.Log != nil {
 			c.Log.Warn("sheets: retrying", "call", what, "code", gerr.Code, "wait", wait.String())

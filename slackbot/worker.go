@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/koehq/koe/internal/httpretry"
+	"github.com/koehq/koe/internal/worker"
 	"github.com/koehq/koe/store"
 )
 
@@ -51,8 +51,6 @@ type Worker struct {
 	Idle time.Duration
 	// Backoff is the first wait after a 5xx or a time-out; it doubles with each attempt.
 	Backoff time.Duration
-	// Sleep waits; tests replace it.
-	Sleep func(ctx context.Context, d time.Duration) error
 
 	once   sync.Once
 	client *slack.Client
@@ -77,9 +75,6 @@ func (w *Worker) init() {
 		if w.Backoff == 0 {
 			w.Backoff = time.Second
 		}
-		if w.Sleep == nil {
-			w.Sleep = httpretry.Sleep
-		}
 		w.client = w.Config.client(w.HTTP)
 		w.last = map[string]time.Time{}
 	})
@@ -88,30 +83,12 @@ func (w *Worker) init() {
 // Run posts until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	w.init()
-	for ctx.Err() == nil {
-		did, err := w.PostOne(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Warn("slack outbox", "err", err)
-		}
-		if !did {
-			_ = w.Sleep(ctx, w.Idle)
-		}
-	}
+	worker.Run(ctx, w.Idle, w.Log, "slack outbox", w.PostOne)
 }
 
 // Drain handles every message due now and returns how many it handled.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
-	n := 0
-	for {
-		did, err := w.PostOne(ctx)
-		if err != nil {
-			return n, err
-		}
-		if !did {
-			return n, nil
-		}
-		n++
-	}
+	return worker.Drain(ctx, w.PostOne)
 }
 
 // PostOne handles the next due message, if any, and reports whether there was one.
@@ -137,7 +114,7 @@ func (w *Worker) PostOne(ctx context.Context) (bool, error) {
 		last = t
 	}
 	if wait := time.Until(last.Add(w.Pace)); wait > 0 {
-		if err := w.Sleep(ctx, wait); err != nil {
+		if err := httpretry.Sleep(ctx, wait); err != nil {
 			return true, w.Store.RetryLater(context.WithoutCancel(ctx), row.ID, time.Now(), "stopped")
 		}
 	}
@@ -209,9 +186,7 @@ func (w *Worker) retry(ctx context.Context, row *store.OutboxRow, err error) err
 		return w.Store.GiveUp(ctx, row.ID, fmt.Sprintf("after %d attempts: %v", row.Attempts, err))
 	case errors.As(err, &status) && status.Retryable(), errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		backoff := w.Backoff << min(row.Attempts-1, 8)
-		backoff = backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1))
-		return w.Store.RetryLater(ctx, row.ID, time.Now().Add(backoff), err.Error())
+		return w.Store.RetryLater(ctx, row.ID, time.Now().Add(httpretry.Backoff(w.Backoff, row.Attempts)), err.Error())
 	default:
 		w.Log.Error("slack refused a message", "key", row.DedupeKey, "err", err)
 		return w.Store.GiveUp(ctx, row.ID, err.Error())

@@ -18,11 +18,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/worker"
 	"github.com/koehq/koe/store"
 )
@@ -98,8 +99,11 @@ func (w *Worker) DeliverOne(ctx context.Context) (bool, error) {
 	}
 	id, _ := row.Subject["webhook_id"].(float64)
 	hook, err := w.Store.WebhookByID(ctx, int64(id))
-	if err != nil || !hook.Active {
+	switch {
+	case feedback.ErrorCode(err) == feedback.ENOTFOUND || err == nil && !hook.Active:
 		return true, w.Store.GiveUp(ctx, row.ID, "the webhook was removed or disabled")
+	case err != nil: // the database, say: try again later
+		return true, w.Store.RetryLater(context.WithoutCancel(ctx), row.ID, time.Now().Add(httpretry.Backoff(w.Backoff, row.Attempts)), err.Error())
 	}
 	body, err := json.Marshal(row.Subject)
 	if err != nil {
@@ -129,23 +133,17 @@ func (w *Worker) DeliverOne(ctx context.Context) (bool, error) {
 		w.Log.Warn("webhook delivery log", "err", lerr)
 	}
 	ctx = context.WithoutCancel(ctx)
+	why := d.Error
+	if d.StatusCode != nil {
+		why = fmt.Sprintf("HTTP %d", *d.StatusCode)
+	}
 	switch {
 	case err == nil && resp.StatusCode < 300:
 		return true, w.Store.MarkSent(ctx, row.ID, hook.URL, strconv.Itoa(resp.StatusCode))
 	case err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusRequestTimeout:
 		return true, w.Store.GiveUp(ctx, row.ID, fmt.Sprintf("the receiver answered %d", resp.StatusCode))
 	case row.Attempts >= w.MaxAttempts:
-		why := d.Error
-		if d.StatusCode != nil {
-			why = fmt.Sprintf("HTTP %d", *d.StatusCode)
-		}
 		return true, w.Store.GiveUp(ctx, row.ID, fmt.Sprintf("after %d attempts: %s", row.Attempts, why))
 	}
-	backoff := w.Backoff << min(row.Attempts-1, 12)
-	backoff = backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1))
-	why := d.Error
-	if d.StatusCode != nil {
-		why = fmt.Sprintf("HTTP %d", *d.StatusCode)
-	}
-	return true, w.Store.RetryLater(ctx, row.ID, time.Now().Add(backoff), why)
+	return true, w.Store.RetryLater(ctx, row.ID, time.Now().Add(httpretry.Backoff(w.Backoff, row.Attempts)), why)
 }

@@ -89,14 +89,20 @@ func Do(ctx context.Context, hc *http.Client, p Policy, newReq func(ctx context.
 			break
 		}
 		if wait <= 0 {
-			backoff := p.BaseDelay << (attempt - 1)
-			wait = backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1))
+			wait = Backoff(p.BaseDelay, attempt)
 		}
 		if err := p.Sleep(ctx, min(wait, p.MaxDelay)); err != nil {
 			return nil, err
 		}
 	}
 	return nil, &ExhaustedError{Attempts: p.MaxAttempts, Status: lastStatus, Err: lastErr}
+}
+
+// Backoff is the wait before try attempt+1: base doubled per attempt (up to 2^12 times), with
+// full jitter over its upper half so that many clients do not retry in step.
+func Backoff(base time.Duration, attempt int) time.Duration {
+	d := base << min(max(attempt-1, 0), 12)
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
 // RetryAfter reads a Retry-After header: delay-seconds or an HTTP date. 0 when absent or bad.
