@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/koehq/koe/feedback"
 )
@@ -193,4 +195,35 @@ func sameAccount(a, b *int64) bool {
 		return a == b
 	}
 	return *a == *b
+}
+
+// CachedIndex keeps an Index for callers that match one address at a time (the API's posted
+// voices, customers signing in) and rebuilds it at most every TTL. Safe for concurrent use.
+type CachedIndex struct {
+	Store         Store
+	ExtraFreeMail []string
+	TTL           time.Duration // 30 s when zero
+
+	mu    sync.Mutex
+	index *Index
+	at    time.Time
+}
+
+// Get returns the index, rebuilding it when it is older than TTL.
+func (c *CachedIndex) Get(ctx context.Context) (*Index, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ttl := c.TTL
+	if ttl == 0 {
+		ttl = 30 * time.Second
+	}
+	if c.index != nil && time.Since(c.at) < ttl {
+		return c.index, nil
+	}
+	data, err := c.Store.MatchData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.index, c.at = NewIndex(data, c.ExtraFreeMail), time.Now()
+	return c.index, nil
 }

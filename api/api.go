@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -64,9 +63,7 @@ type API struct {
 	store Store
 	opts  Options
 
-	mu      sync.Mutex
-	index   *accounts.Index
-	indexAt time.Time
+	index *accounts.CachedIndex
 }
 
 // New returns the API.
@@ -74,10 +71,7 @@ func New(st Store, opts Options) *API {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	if opts.IndexTTL == 0 {
-		opts.IndexTTL = 30 * time.Second
-	}
-	return &API{store: st, opts: opts}
+	return &API{store: st, opts: opts, index: &accounts.CachedIndex{Store: st, ExtraFreeMail: opts.ExtraFreeMail, TTL: opts.IndexTTL}}
 }
 
 // Route is one API route and the scope it needs ("" for none).
@@ -269,19 +263,4 @@ func readBody(c *gin.Context) ([]byte, error) {
 		return nil, feedback.Errorf(feedback.EINVALID, "The body could not be read: %v.", err)
 	}
 	return body, nil
-}
-
-// matchIndex is the account-matching index, rebuilt at most every IndexTTL.
-func (a *API) matchIndex(ctx context.Context) (*accounts.Index, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.index != nil && time.Since(a.indexAt) < a.opts.IndexTTL {
-		return a.index, nil
-	}
-	data, err := a.store.MatchData(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a.index, a.indexAt = accounts.NewIndex(data, a.opts.ExtraFreeMail), time.Now()
-	return a.index, nil
 }

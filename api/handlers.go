@@ -127,7 +127,7 @@ func (a *API) createFeedback(c *gin.Context) {
 		it := feedback.Item{SourceID: in.SourceID, ReceivedAt: at, AuthorName: in.Name, AuthorEmail: in.Email, CompanyName: in.Company,
 			Title: in.Title, Body: in.Text, URL: in.URL, Rating: in.Rating}
 		ctx := c.Request.Context()
-		ix, err := a.matchIndex(ctx)
+		ix, err := a.index.Get(ctx)
 		if err != nil {
 			a.opts.Log.Error("api: match index", "err", err)
 			return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))

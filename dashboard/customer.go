@@ -12,7 +12,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
 )
@@ -157,11 +156,15 @@ func (s *Server) customerSendLink(c *gin.Context) {
 		l := lang(c)
 		link := s.opts.BaseURL + "/account/verify?" + url.Values{"token": {token}, "lang": {l}}.Encode()
 		subject, body := signInMail(l, s.opts.CompanyName, link, s.opts.LinkLimits.TTL)
-		if err := s.opts.Mail.Send(ctx, email, subject, body); err != nil {
-			s.log.Error("send sign-in link", "err", err)
-			s.fail(c, feedback.Errorf(feedback.EINTERNAL, "The mail could not be sent: try again in a few minutes."))
-			return
-		}
+		// Sent after the answer, so that a customer's address and a stranger's take the same
+		// time and get the same answer; a failure is logged and the person asks again.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			if err := s.opts.Mail.Send(ctx, email, subject, body); err != nil {
+				s.log.Error("send sign-in link", "err", err)
+			}
+		}()
 	}
 	s.renderSignin(c, http.StatusOK, customerSigninView{Email: email, Sent: true})
 }
@@ -240,11 +243,11 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 // customerAccount is the account an address belongs to, by the same rules that match voices
 // (a saved rule, a contact, the domain; never a free-mail domain), or nil.
 func (s *Server) customerAccount(ctx context.Context, email string) (*int64, error) {
-	data, err := s.store.MatchData(ctx)
+	ix, err := s.matchIndex.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m, ok := accounts.NewIndex(data, s.opts.ExtraFreeMail).Match(email, "")
+	m, ok := ix.Match(email, "")
 	if !ok {
 		return nil, nil
 	}

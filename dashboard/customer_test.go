@@ -91,6 +91,15 @@ func (b *browserish) do(method, path string, form url.Values) *httptest.Response
 	return rec
 }
 
+// waitMails waits (a few seconds at most) for the test SMTP server to hold n mails: sign-in
+// links are sent after the answer.
+func waitMails(t *testing.T, mails *smtptest.Server, n int) []smtptest.Mail {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); len(mails.Mails()) < n && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	}
+	return mails.Mails()
+}
+
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func (b *browserish) csrf(body string) string {
@@ -111,7 +120,7 @@ func (b *browserish) signInByMail(mails *smtptest.Server, email string) {
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "a sign-in link is on its way") {
 		b.t.Fatalf("ask for a link: %d %s", rec.Code, rec.Body.String())
 	}
-	got := mails.Mails()
+	got := waitMails(b.t, mails, before+1)
 	if len(got) != before+1 {
 		b.t.Fatalf("%d mails, want %d", len(got), before+1)
 	}
@@ -220,6 +229,10 @@ func TestCustomerPage(t *testing.T) {
 		t.Errorf("per IP: %v, want the 6th from one IP refused", codes)
 	}
 
+	// The links asked for above have all gone: alpha, beta, three for c@, two for d*@.
+	if n := len(waitMails(t, mails, 7)); n != 7 {
+		t.Fatalf("%d sign-in mails, want 7", n)
+	}
 	// Alpha asks to be told; CSV export ships; one mail to Alpha, one Slack message to CS.
 	page = alpha.do(http.MethodGet, "/account", nil)
 	if rec := alpha.do(http.MethodPost, "/account/settings", url.Values{"csrf": {"forged"}, "notify_shipped": {"on"}}); rec.Code != http.StatusForbidden {

@@ -123,12 +123,14 @@ type Options struct {
 
 // Server serves the dashboard. It is safe for concurrent use.
 type Server struct {
-	store    Store
-	roadmap  *roadmap
-	opts     Options
-	demoCSRF string // the demo admin's CSRF token, fixed for the process
-	pages    map[string]*template.Template
-	log      *slog.Logger
+	store   Store
+	roadmap *roadmap
+	// matchIndex finds a customer's account at sign-in.
+	matchIndex *accounts.CachedIndex
+	opts       Options
+	demoCSRF   string // the demo admin's CSRF token, fixed for the process
+	pages      map[string]*template.Template
+	log        *slog.Logger
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
@@ -175,6 +177,7 @@ func New(st Store, opts Options) (*Server, error) {
 			return m
 		},
 	}
+	s.matchIndex = &accounts.CachedIndex{Store: st, ExtraFreeMail: opts.ExtraFreeMail}
 	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
 	for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
