@@ -332,7 +332,17 @@ type Entry struct {
 
 // Entries returns the effective configuration with secrets masked.
 func (c Config) Entries() []Entry {
-	values := map[string]string{
+	values := c.values()
+	out := make([]Entry, 0, len(Vars))
+	for _, v := range Vars {
+		out = append(out, Entry{v.Name, values[v.Name]})
+	}
+	return out
+}
+
+// values is the effective value of each variable, secrets masked.
+func (c Config) values() map[string]string {
+	return map[string]string{
 		"DATABASE_URL":         maskURL(c.DatabaseURL),
 		"KOE_DATA_DIR":         c.DataDir,
 		"KOE_PG_BINDIR":        c.PGBinDir,
@@ -384,12 +394,8 @@ func (c Config) Entries() []Entry {
 		"KOE_SHEETS_INTERVAL":         c.Sheets.Interval.String(),
 		"KOE_SHEETS_ENDPOINT":         c.Sheets.Endpoint,
 		"KOE_TRUSTED_PROXIES":         strings.Join(c.TrustedProxies, ","),
+		"SLACK_APP_TOKEN":             maskSecret(c.Slack.AppToken),
 	}
-	out := make([]Entry, 0, len(Vars))
-	for _, v := range Vars {
-		out = append(out, Entry{v.Name, values[v.Name]})
-	}
-	return out
 }
 
 // parseWeeklyAt reads "Mon 09:00" (a weekday, English, any case, and a whole hour).

@@ -50,10 +50,27 @@ type Config struct {
 	BaseURL string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Complete says every setting above was given (by the configuration, whose own defaults
+	// apply): a zero is meant, such as KOE_SLACK_REVIEW_LOW=0 or a digest on Sunday at 0:00, and
+	// Defaults leaves it.
+	Complete bool
 }
 
-// Defaults fills the zero values.
+// Defaults fills the zero values of a partial configuration (tests, tools); of a Complete one,
+// only the clock and the settings the configuration does not carry.
 func (c Config) Defaults() Config {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.StrongSentiment == 0 {
+		c.StrongSentiment = 0.6
+	}
+	if c.Location == nil {
+		c.Location = time.Local
+	}
+	if c.Complete {
+		return c
+	}
 	if c.Language == "" {
 		c.Language = "ja"
 	}
@@ -62,9 +79,6 @@ func (c Config) Defaults() Config {
 	}
 	if c.HighRating == 0 {
 		c.HighRating = 5
-	}
-	if c.StrongSentiment == 0 {
-		c.StrongSentiment = 0.6
 	}
 	if c.Burst == 0 {
 		c.Burst = 20
@@ -78,14 +92,8 @@ func (c Config) Defaults() Config {
 	if c.DigestDay == time.Sunday && c.DigestHour == 0 {
 		c.DigestDay, c.DigestHour = time.Monday, 9
 	}
-	if c.Location == nil {
-		c.Location = time.Local
-	}
 	if c.MaxAge == 0 {
 		c.MaxAge = 72 * time.Hour
-	}
-	if c.Now == nil {
-		c.Now = time.Now
 	}
 	return c
 }

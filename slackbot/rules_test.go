@@ -39,3 +39,16 @@ func TestMessagesRules(t *testing.T) {
 		t.Errorf("a longer max age: %s", got)
 	}
 }
+
+// TestDefaultsKeepMeantZeros: a configuration from the environment is complete, so a review
+// threshold of 0 stars and a digest on Sunday at 0:00 stay as set; a partial one gets defaults.
+func TestDefaultsKeepMeantZeros(t *testing.T) {
+	c := slackbot.Config{Complete: true, LowRating: 0, HighRating: 5, DigestDay: time.Sunday, DigestHour: 0, Language: "en"}.Defaults()
+	if c.LowRating != 0 || c.DigestDay != time.Sunday || c.DigestHour != 0 || c.Now == nil || c.Location == nil {
+		t.Fatalf("complete config changed: %+v", c)
+	}
+	p := slackbot.Config{}.Defaults()
+	if p.LowRating != 2 || p.DigestDay != time.Monday || p.DigestHour != 9 || p.Language != "ja" {
+		t.Fatalf("partial config defaults: %+v", p)
+	}
+}

@@ -20,7 +20,8 @@ func (e *env) slackConfig() slackbot.Config {
 	return slackbot.Config{BotToken: s.BotToken, APIURL: s.APIURL, VoiceChannel: s.VoiceChannel, ReviewChannel: s.ReviewChannel,
 		Language: s.Language, ShowMRR: s.ShowMRR, EmailVoices: s.EmailVoices, LowRating: s.LowRating, HighRating: s.HighRating,
 		Burst: s.Burst, MaxAge: s.MaxAge, BaseURL: e.cfg.BaseURL, RequestChannel: s.RequestChannel, DigestChannel: s.DigestChannel,
-		RequestThreshold: s.RequestThreshold, ChurnMRR: s.ChurnMRR, DigestDay: s.DigestDay, DigestHour: s.DigestHour, Location: s.Location}
+		RequestThreshold: s.RequestThreshold, ChurnMRR: s.ChurnMRR, DigestDay: s.DigestDay, DigestHour: s.DigestHour, Location: s.Location,
+		Complete: true}
 }
 
 func newSlackCmd(e *env) *cobra.Command {
