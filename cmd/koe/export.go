@@ -32,7 +32,7 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 {"table": …, "row": …} — for backups and for moving to another instance with ` + "`koe import all`" + `.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"feedback", "roadmap", "all"},
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			if args[0] == "all" {
 				if cmd.Flags().Changed("format") && format != "jsonl" {
 					return fmt.Errorf("export all writes JSON Lines only: drop --format %s", format)
@@ -51,7 +51,7 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 			}
 			defer db.Close()
 			out := bufio.NewWriterSize(e.stdout, 1<<16)
-			defer out.Flush()
+			defer func() { err = flushed(err, out.Flush) }()
 			switch args[0] {
 			case "roadmap":
 				reqs, err := db.PublicRequests(cmd.Context(), e.cfg.Roadmap.AskedBy)
@@ -153,13 +153,13 @@ func exportAll(cmd *cobra.Command, db *database, out *bufio.Writer) error {
 		return err
 	}
 	n := 0
-	err := db.ExportAll(cmd.Context(), func(table string, row json.RawMessage) error {
+	err := flushed(db.ExportAll(cmd.Context(), func(table string, row json.RawMessage) error {
 		n++
 		return enc.Encode(struct {
 			Table string          `json:"table"`
 			Row   json.RawMessage `json:"row"`
 		}{table, row})
-	})
+	}), out.Flush)
 	if err == nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "exported %d rows\n", n)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,29 @@ func TestExportImportAllRoundTrip(t *testing.T) {
 	// The imported database works: the API token and the webhook's ids move on from the import.
 	if out, _, code := koe(t, to, "tokens", "create", "second"); code != 0 || !strings.HasPrefix(out, "koe_") {
 		t.Fatalf("a token after the import: %s", out)
+	}
+}
+
+// TestExportToAFullDisk: output that cannot be written is an error, not a short file and exit 0.
+func TestExportToAFullDisk(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	defer full.Close()
+	env := []string{"DATABASE_URL=" + pgtest.URL(t)}
+	if _, errOut, code := koe(t, env, "demo", "--no-serve"); code != 0 {
+		t.Fatalf("demo: %s", errOut)
+	}
+	for _, args := range [][]string{{"export", "all"}, {"export", "feedback"}} {
+		cmd := exec.Command(koeBin, args...)
+		cmd.Env = append(cleanEnv(), env...)
+		var stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = full, &stderr
+		err := cmd.Run()
+		if _, exited := err.(*exec.ExitError); !exited || strings.Contains(stderr.String(), "exported") ||
+			!strings.Contains(stderr.String(), "no space left") {
+			t.Errorf("%v to /dev/full: %v %s", args, err, stderr.String())
+		}
 	}
 }

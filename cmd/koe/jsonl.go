@@ -38,3 +38,12 @@ func jsonLineWriter(w io.Writer) (*json.Encoder, func() error) {
 	enc.SetEscapeHTML(false)
 	return enc, bw.Flush
 }
+
+// flushed is err, or when there is none the error of flushing buffered output: a command whose
+// last bytes did not reach the disk (a full one, say) must not exit 0.
+func flushed(err error, flush func() error) error {
+	if ferr := flush(); err == nil {
+		return ferr
+	}
+	return err
+}

@@ -20,9 +20,9 @@ func newSentimentCmd(e *env) *cobra.Command {
 		Args: cobra.NoArgs,
 		// No configuration or database needed.
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			enc, flush := jsonLineWriter(e.stdout)
-			defer flush()
+			defer func() { err = flushed(err, flush) }()
 			return readJSONLines(path, e.in, func(line int, raw []byte) error {
 				var in struct {
 					ID   json.RawMessage `json:"id"`

@@ -44,7 +44,7 @@ Request lines {"id","title","examples":[…]}, feedback lines {"id","text"}; out
 texts given.`,
 		Args:              cobra.NoArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			reqLines, err := readIDLines(reqPath, e, `{"id","title","examples"}`)
 			if err != nil {
 				return err
@@ -65,7 +65,7 @@ texts given.`,
 			}
 			s := scoring.NewSuggester(reqs, corpus)
 			enc, flush := jsonLineWriter(e.stdout)
-			defer flush()
+			defer func() { err = flushed(err, flush) }()
 			type out struct {
 				RequestID json.RawMessage `json:"request_id"`
 				Score     float64         `json:"score"`
@@ -99,7 +99,7 @@ func newSimilarityCmd(e *env) *cobra.Command {
 learned from all the texts in the file.`,
 		Args:              cobra.NoArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			pairs, err := readIDLines(path, e, `{"id","a","b"}`)
 			if err != nil {
 				return err
@@ -110,7 +110,7 @@ learned from all the texts in the file.`,
 			}
 			m := scoring.NewModel(corpus)
 			enc, flush := jsonLineWriter(e.stdout)
-			defer flush()
+			defer func() { err = flushed(err, flush) }()
 			for _, p := range pairs {
 				if err := enc.Encode(map[string]any{"id": p.ID, "score": round4(m.Similarity(p.A, p.B))}); err != nil {
 					return err
