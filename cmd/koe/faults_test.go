@@ -110,7 +110,9 @@ func TestPostgresRestartWhileServing(t *testing.T) {
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = serve.Process.Signal(syscall.SIGTERM); _ = serve.Wait() }()
+	exited := make(chan error, 1)
+	go func() { exited <- serve.Wait() }()
+	defer func() { _ = serve.Process.Signal(syscall.SIGTERM); <-exited }()
 	get := func(path string) int {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
@@ -140,8 +142,11 @@ func TestPostgresRestartWhileServing(t *testing.T) {
 	if code := get("/healthz"); code != 200 {
 		t.Errorf("/healthz during the outage: %d (the process is up)", code)
 	}
-	if serve.ProcessState != nil {
-		t.Fatal("koe serve exited during the outage")
+	select {
+	case err := <-exited:
+		exited <- err // for the deferred wait
+		t.Fatalf("koe serve exited during the outage: %v\n%s", err, stderr.String())
+	default:
 	}
 
 	if cluster, err = pgembed.Start(ctx, pgembed.Options{Dir: dir, Fast: true, Port: pgPort}); err != nil {
