@@ -9,9 +9,10 @@ import (
 )
 
 // The public roadmap reads only the views public_requests and public_status_changes (migration
-// 00011), which name the public columns of public requests and nothing else. Every function in
-// this file reads those views and no table, and returns only feedback.Public* types: nothing
-// internal can reach a public page, feed or sheet through them.
+// 00011), which name the public columns of public requests and nothing else — besides two
+// numbers: how many companies asked (a count over feedback, when the roadmap is set to show it)
+// and when anything public last changed. Every function here returns only feedback.Public*
+// types or those numbers: nothing internal can reach a public page, feed or sheet through them.
 
 type publicRequestRow struct {
 	ID              int64     `db:"id"`

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 )
 
 func TestRequestTrends(t *testing.T) {
@@ -40,5 +41,32 @@ func TestRequestTrends(t *testing.T) {
 	want := []int{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2}
 	if !slices.Equal(got[1], want) || !slices.Equal(got[2], make([]int, 12)) {
 		t.Fatalf("trends = %v, want %v for 1 and zeros for 2", got, want)
+	}
+}
+
+func TestPublicChangedAtIgnoresPrivateRequests(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	if err := db.ImportDataset(ctx, feedback.Dataset{Requests: []feedback.Request{
+		{ID: 1, Title: "public", PublicTitle: "Public", Status: feedback.Planned, Public: true},
+		{ID: 2, Title: "private", Status: feedback.Planned}}}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.PublicChangedAt(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := feedback.Shipped
+	if err := db.UpdateRequest(ctx, 2, store.RequestEdit{Status: &shipped}, "po"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := db.PublicChangedAt(ctx); !after.Equal(before) {
+		t.Fatalf("a private request's status moved the public clock: %s → %s", before, after)
+	}
+	if err := db.UpdateRequest(ctx, 1, store.RequestEdit{Status: &shipped}, "po"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := db.PublicChangedAt(ctx); !after.After(before) {
+		t.Fatalf("a public request's status did not move the public clock")
 	}
 }
