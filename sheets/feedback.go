@@ -26,18 +26,18 @@ type FeedbackStore interface {
 	ApplySheetEdit(ctx context.Context, id int64, version time.Time, c store.SheetChange, actor string) (time.Time, error)
 }
 
-// sheetColumn is one column Koe keeps in the feedback sheet; people may edit the editable ones.
+// sheetColumn is one column Koe keeps in the feedback sheet. People may edit four of them
+// (insight, who benefits, tag, request: readState and editOf).
 type sheetColumn struct {
 	key, ja, en string
-	editable    bool
 }
 
 var feedbackColumns = []sheetColumn{
-	{"id", "Koe ID", "Koe ID", false}, {"received", "受信日時", "Received", false}, {"source", "ソース", "Source", false},
-	{"account", "アカウント", "Account", false}, {"mrr", "MRR", "MRR", false}, {"plan", "プラン", "Plan", false},
-	{"employees", "従業員数", "Employees", false}, {"words", "お客様の声", "Customer's words", false},
-	{"insight", "インサイト", "Insight", true}, {"who", "恩恵を受ける人", "Who benefits", true}, {"tag", "タグ", "Tag", true},
-	{"request", "リクエスト", "Request", true}, {"status", "状態", "Status", false}, {"link", "Koe リンク", "Koe link", false},
+	{"id", "Koe ID", "Koe ID"}, {"received", "受信日時", "Received"}, {"source", "ソース", "Source"},
+	{"account", "アカウント", "Account"}, {"mrr", "MRR", "MRR"}, {"plan", "プラン", "Plan"},
+	{"employees", "従業員数", "Employees"}, {"words", "お客様の声", "Customer's words"},
+	{"insight", "インサイト", "Insight"}, {"who", "恩恵を受ける人", "Who benefits"}, {"tag", "タグ", "Tag"},
+	{"request", "リクエスト", "Request"}, {"status", "状態", "Status"}, {"link", "Koe リンク", "Koe link"},
 }
 
 var tagLabels = map[string]map[feedback.Tag]string{
@@ -283,11 +283,33 @@ type PushResult struct {
 // Push writes new voices (appended) and changed ones (in place) in chunks. With full it looks at
 // every voice, not only those changed since their last push, and puts back rows people deleted.
 func (f *Feedback) Push(ctx context.Context, full bool) (PushResult, error) {
-	var res PushResult
 	l, sheet, states, err := f.load(ctx)
 	if err != nil {
-		return res, err
+		return PushResult{}, err
 	}
+	return f.push(ctx, full, l, sheet, states)
+}
+
+// Sync pulls people's edits, then pushes what changed, reading the sheet once (it does not
+// change in between: Koe writes only after the pull).
+func (f *Feedback) Sync(ctx context.Context) (PullResult, PushResult, error) {
+	l, sheet, states, err := f.load(ctx)
+	if err != nil {
+		return PullResult{}, PushResult{}, err
+	}
+	pulled, err := f.pull(ctx, sheet, states)
+	if err != nil {
+		return pulled, PushResult{}, err
+	}
+	if states, err = f.Store.SheetRowStates(ctx, f.SpreadsheetID); err != nil { // as the pull left them
+		return pulled, PushResult{}, err
+	}
+	pushed, err := f.push(ctx, false, l, sheet, states)
+	return pulled, pushed, err
+}
+
+func (f *Feedback) push(ctx context.Context, full bool, l layout, sheet sheetState, states map[int64]store.SheetRowState) (PushResult, error) {
+	var res PushResult
 	voices, err := f.Store.SheetVoices(ctx, f.SpreadsheetID, full)
 	if err != nil {
 		return res, err
@@ -379,11 +401,15 @@ var requestRef = regexp.MustCompile(`^#?\s*(\d+)\b`)
 // and left in the sheet for the person to fix; an edit to a voice changed in Koe since the sheet
 // was written loses to Koe's (the next push rewrites the row).
 func (f *Feedback) Pull(ctx context.Context) (PullResult, error) {
-	var res PullResult
 	_, sheet, states, err := f.load(ctx)
 	if err != nil {
-		return res, err
+		return PullResult{}, err
 	}
+	return f.pull(ctx, sheet, states)
+}
+
+func (f *Feedback) pull(ctx context.Context, sheet sheetState, states map[int64]store.SheetRowState) (PullResult, error) {
+	var res PullResult
 	var saves []store.SheetRowState
 	for _, id := range sheet.order {
 		st, known := states[id]

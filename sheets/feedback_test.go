@@ -149,6 +149,17 @@ func TestFeedbackSheet(t *testing.T) {
 	if res := push(true); res.Appended != 1 || row(1) == -1 {
 		t.Fatalf("full push: %+v", res)
 	}
+	// Sync: a person's edit is pulled and the row written back as Koe shows it, with one read
+	// of the sheet.
+	srv.SetCell("fb", "フィードバック", row(2), 10, "営業")
+	reads := srv.Calls()["values.batchGet"]
+	pulled, pushed, err := f.Sync(ctx)
+	if err != nil || pulled.Applied != 1 || pushed.Updated != 1 || srv.Calls()["values.batchGet"] != reads+1 {
+		t.Fatalf("sync: %+v %+v %v, %d reads", pulled, pushed, err, srv.Calls()["values.batchGet"]-reads)
+	}
+	if v2, _ := db.FeedbackByID(ctx, 2); v2.WhoBenefits != "営業" {
+		t.Fatalf("who benefits after the sync = %q", v2.WhoBenefits)
+	}
 	// Quota errors are waited out.
 	srv.FailNext(2, 429)
 	if err := db.TagFeedback(ctx, 1, feedback.TagUsability, cs); err != nil {

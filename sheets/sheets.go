@@ -183,8 +183,7 @@ func (c *Client) tab(ctx context.Context, spreadsheetID, title string, rows, col
 		g = &gsheets.GridProperties{}
 	}
 	if g.RowCount < int64(rows) || g.ColumnCount < int64(cols) {
-		grow := &gsheets.GridProperties{RowCount: max(g.RowCount, int64(rows)), ColumnCount: max(g.ColumnCount, int64(cols)),
-			FrozenRowCount: g.FrozenRowCount, ForceSendFields: []string{"FrozenRowCount"}}
+		grow := &gsheets.GridProperties{RowCount: max(g.RowCount, int64(rows)), ColumnCount: max(g.ColumnCount, int64(cols))}
 		err := c.call(ctx, "grow "+title, func() error {
 			_, err := c.svc.Spreadsheets.BatchUpdate(spreadsheetID, &gsheets.BatchUpdateSpreadsheetRequest{Requests: []*gsheets.Request{
 				{UpdateSheetProperties: &gsheets.UpdateSheetPropertiesRequest{

@@ -49,8 +49,8 @@ KOE_SHEETS_INTERVAL and within a minute of a change, on one replica at a time.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "feedback sheet: %d appended, %d updated, %d unchanged, %d waiting for a pull (%.1fs)\n",
-					res.Appended, res.Updated, res.Unchanged, res.Pending, time.Since(start).Seconds())
+				fmt.Fprintf(e.stdout, "feedback sheet: %d appended, %d updated, %d unchanged, %d waiting for a pull, %d deleted in the sheet left out (%.1fs)\n",
+					res.Appended, res.Updated, res.Unchanged, res.Pending, res.Deleted, time.Since(start).Seconds())
 			}
 			if e.cfg.Sheets.RoadmapID != "" {
 				start := time.Now()
@@ -184,15 +184,10 @@ func (e *env) syncSheets(ctx context.Context, log *slog.Logger, db *database, c 
 
 func (e *env) syncSheetsOnce(ctx context.Context, log *slog.Logger, db *database, c *sheets.Client) error {
 	if e.cfg.Sheets.FeedbackID != "" {
-		f := e.feedbackSheet(db, c)
-		pulled, err := f.Pull(ctx)
-		if err != nil {
-			return err
-		}
+		pulled, pushed, err := e.feedbackSheet(db, c).Sync(ctx)
 		for _, p := range pulled.Problems {
 			log.Warn("feedback sheet edit not applied", "where", p)
 		}
-		pushed, err := f.Push(ctx, false)
 		if err != nil {
 			return err
 		}
