@@ -137,7 +137,7 @@ func (b *browserish) signInByMail(mails *smtptest.Server, email string) {
 	// The link works once.
 	page = b.do(http.MethodGet, link[1], nil)
 	if rec := b.do(http.MethodPost, "/account/verify", url.Values{"csrf": {b.csrf(page.Body.String())}, "token": {u.Query().Get("token")}}); rec.Code != http.StatusUnauthorized ||
-		!strings.Contains(rec.Body.String(), "expired or was already used") {
+		!strings.Contains(rec.Body.String(), "expired or was already used") || !strings.Contains(rec.Body.String(), `href="/account/signin"`) {
 		b.t.Fatalf("the link again: %d %s", rec.Code, rec.Body.String())
 	}
 }

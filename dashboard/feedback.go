@@ -32,12 +32,17 @@ type sheetView struct {
 func sheetFilter(q url.Values) (store.SheetFilter, error) {
 	f := store.SheetFilter{Source: feedback.SourceKind(q.Get("source")), Tag: q.Get("tag"), Status: feedback.Status(q.Get("status")),
 		Language: q.Get("lang_filter"), Q: q.Get("q"), Sort: q.Get("sort"), Limit: 100}
-	if v := q.Get("account"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return f, feedback.Errorf(feedback.EINVALID, "account=%q: use an account id.", v)
+	for _, d := range []struct {
+		key string
+		dst *int64
+	}{{"account", &f.AccountID}, {"request", &f.RequestID}} {
+		if v := q.Get(d.key); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				return f, feedback.Errorf(feedback.EINVALID, "%s=%q: use an id.", d.key, v)
+			}
+			*d.dst = id
 		}
-		f.AccountID = id
 	}
 	for _, d := range []struct {
 		key string

@@ -120,6 +120,10 @@ func TestFeedbackSheet(t *testing.T) {
 	if len(history) != 4 || history[0].Actor != "cs@koe.example" {
 		t.Fatalf("audit log: %+v", history)
 	}
+	// The request page's "more on the sheet" link: the sheet narrowed to one request's voices.
+	if body := page(users[feedback.RoleViewer], "?request=1&lang=en"); !strings.Contains(body, canary+" raw words") || strings.Contains(body, "請求書をPDF") {
+		t.Errorf("?request=1 does not narrow the sheet to request 1's voices")
+	}
 }
 
 func TestSavedViews(t *testing.T) {

@@ -62,7 +62,12 @@ func (s *Server) execute(name string, p page) ([]byte, error) {
 }
 
 func (s *Server) message(c *gin.Context, status int, title, text string) {
-	s.render(c, status, "message", title, text)
+	s.render(c, status, "message", title, messageView{Text: text})
+}
+
+// messageView is a page that says one thing, with where to sign in when that is the way on.
+type messageView struct {
+	Text, SignIn string
 }
 
 // fail answers an error: its code picks the status, its message is shown, internals are logged.
@@ -75,7 +80,14 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.JSON(status, gin.H{"error": gin.H{"code": feedback.ErrorCode(err), "message": feedback.ErrorMessage(err)}})
 		return
 	}
-	s.message(c, status, http.StatusText(status), feedback.ErrorMessage(err))
+	v := messageView{Text: feedback.ErrorMessage(err)}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		v.SignIn = "/signin" // staff
+		if strings.HasPrefix(c.Request.URL.Path, "/account") {
+			v.SignIn = "/account/signin" // a customer
+		}
+	}
+	s.render(c, status, "message", http.StatusText(status), v)
 }
 
 // lang picks Japanese or English: ?lang= first, then the signed-in user's setting, then
