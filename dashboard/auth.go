@@ -99,7 +99,7 @@ func (s *Server) csrfOK(c *gin.Context) bool {
 	if got == "" {
 		got = c.PostForm("csrf")
 	}
-	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	return sameToken(want, got)
 }
 
 // currentUser returns the signed-in user set by authenticate.
@@ -133,17 +133,12 @@ func (s *Server) googleCallback(c *gin.Context) {
 		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Staff sign-in is not set up."))
 		return
 	}
-	cookie, err := c.Cookie("g_csrf_token")
-	if err != nil || cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(c.PostForm("g_csrf_token"))) != 1 {
-		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The sign-in could not be checked (CSRF): go back and sign in again."))
+	id, err := googleIdentity(c, s.opts.Google)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	id, err := s.opts.Google.Verify(ctx, c.PostForm("credential"))
-	if err != nil {
-		s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "%s", err.Error()))
-		return
-	}
 	u, err := s.store.UserByEmail(ctx, id.Email)
 	if err != nil {
 		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "%s has no Koe account: ask an admin to run `koe users add %s --role …`.", id.Email, id.Email))
@@ -158,8 +153,32 @@ func (s *Server) googleCallback(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/app")
 }
 
+// googleIdentity checks the double-submit CSRF cookie Google Identity Services sets with the
+// ID token it posts, then verifies the token with v.
+func googleIdentity(c *gin.Context, v Verifier) (auth.Identity, error) {
+	cookie, err := c.Cookie("g_csrf_token")
+	if err != nil || !sameToken(cookie, c.PostForm("g_csrf_token")) {
+		return auth.Identity{}, feedback.Errorf(feedback.EFORBIDDEN, "The sign-in could not be checked (CSRF): go back and sign in again.")
+	}
+	id, err := v.Verify(c.Request.Context(), c.PostForm("credential"))
+	if err != nil {
+		return auth.Identity{}, feedback.Errorf(feedback.EUNAUTHORIZED, "%s", err.Error())
+	}
+	return id, nil
+}
+
+// sameToken compares a secret token with what came back, in constant time; empty never matches.
+func sameToken(want, got string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
 func (s *Server) setSessionCookie(c *gin.Context, value string, ttl time.Duration) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: value, Path: "/", MaxAge: int(ttl.Seconds()),
+	s.setCookie(c, sessionCookie, "/", value, ttl)
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie, Secure under https; a ttl below zero deletes it.
+func (s *Server) setCookie(c *gin.Context, name, path, value string, ttl time.Duration) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: path, MaxAge: int(ttl.Seconds()),
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 

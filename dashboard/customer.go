@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -57,14 +56,22 @@ func (s *Server) customerRoutes(r *gin.Engine) {
 	r.POST("/account/signout", s.customerAuth, s.customerCSRF, s.customerSignout)
 }
 
+// customerSession is the session of the customer cookie, if it is live.
+func (s *Server) customerSession(c *gin.Context) (store.CustomerSession, bool) {
+	token, err := c.Cookie(customerCookie)
+	if err != nil || token == "" {
+		return store.CustomerSession{}, false
+	}
+	sess, err := s.store.CustomerSessionByToken(c.Request.Context(), token)
+	return sess, err == nil
+}
+
 // customerAuth finds the signed-in customer, or sends the browser to sign in.
 func (s *Server) customerAuth(c *gin.Context) {
-	if token, err := c.Cookie(customerCookie); err == nil && token != "" {
-		if sess, err := s.store.CustomerSessionByToken(c.Request.Context(), token); err == nil {
-			c.Set(customerKey, sess)
-			c.Next()
-			return
-		}
+	if sess, ok := s.customerSession(c); ok {
+		c.Set(customerKey, sess)
+		c.Next()
+		return
 	}
 	if c.Request.Method == http.MethodGet {
 		c.Redirect(http.StatusFound, "/account/signin")
@@ -76,7 +83,7 @@ func (s *Server) customerAuth(c *gin.Context) {
 
 func (s *Server) customerCSRF(c *gin.Context) {
 	sess := c.MustGet(customerKey).(store.CustomerSession)
-	if subtle.ConstantTimeCompare([]byte(c.PostForm("csrf")), []byte(sess.CSRF)) != 1 {
+	if !sameToken(sess.CSRF, c.PostForm("csrf")) {
 		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: reload the page and try again."))
 		c.Abort()
 		return
@@ -90,14 +97,13 @@ func (s *Server) preToken(c *gin.Context) string {
 		return v
 	}
 	v := randomString()
-	http.SetCookie(c.Writer, &http.Cookie{Name: preCookie, Value: v, Path: "/account", MaxAge: 3600,
-		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	s.setCookie(c, preCookie, "/account", v, time.Hour)
 	return v
 }
 
 func (s *Server) preOK(c *gin.Context) bool {
 	v, err := c.Cookie(preCookie)
-	return err == nil && v != "" && subtle.ConstantTimeCompare([]byte(v), []byte(c.PostForm("csrf"))) == 1
+	return err == nil && sameToken(v, c.PostForm("csrf"))
 }
 
 type customerSigninView struct {
@@ -107,11 +113,9 @@ type customerSigninView struct {
 }
 
 func (s *Server) customerSignin(c *gin.Context) {
-	if token, err := c.Cookie(customerCookie); err == nil && token != "" {
-		if _, err := s.store.CustomerSessionByToken(c.Request.Context(), token); err == nil {
-			c.Redirect(http.StatusFound, "/account")
-			return
-		}
+	if _, ok := s.customerSession(c); ok {
+		c.Redirect(http.StatusFound, "/account")
+		return
 	}
 	s.renderSignin(c, http.StatusOK, customerSigninView{})
 }
@@ -204,14 +208,9 @@ func (s *Server) customerGoogle(c *gin.Context) {
 		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Google sign-in for customers is not set up."))
 		return
 	}
-	cookie, err := c.Cookie("g_csrf_token")
-	if err != nil || cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(c.PostForm("g_csrf_token"))) != 1 {
-		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The sign-in could not be checked (CSRF): go back and sign in again."))
-		return
-	}
-	id, err := s.opts.CustomerGoogle.Verify(c.Request.Context(), c.PostForm("credential"))
+	id, err := googleIdentity(c, s.opts.CustomerGoogle)
 	if err != nil {
-		s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "%s", err.Error()))
+		s.fail(c, err)
 		return
 	}
 	s.signInCustomer(c, id.Email)
@@ -235,8 +234,7 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 		s.fail(c, err)
 		return
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: customerCookie, Value: sess.Token, Path: "/account", MaxAge: int(customerTTL.Seconds()),
-		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	s.setCookie(c, customerCookie, "/account", sess.Token, customerTTL)
 	c.Redirect(http.StatusSeeOther, "/account")
 }
 
@@ -296,7 +294,6 @@ func (s *Server) customerSignout(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: customerCookie, Value: "", Path: "/account", MaxAge: -1,
-		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	s.setCookie(c, customerCookie, "/account", "", -time.Second)
 	c.Redirect(http.StatusSeeOther, "/account/signin")
 }
