@@ -139,24 +139,27 @@ func (a *API) auth(scope string) gin.HandlerFunc {
 }
 
 // fail answers an error in the API's one shape: {"error": {"code", "message", "request_id"}}.
-func (a *API) fail(c *gin.Context, err error) {
-	status := feedback.HTTPStatus(feedback.ErrorCode(err))
+func (a *API) fail(c *gin.Context, err error) { c.JSON(a.errorAnswer(c, err)) }
+
+// errorAnswer is the status and body that answer err; an internal error is logged, and its
+// details stay in the log.
+func (a *API) errorAnswer(c *gin.Context, err error) (int, any) {
 	code := feedback.ErrorCode(err)
+	status := feedback.HTTPStatus(code)
 	if status == http.StatusInternalServerError {
 		code = feedback.EINTERNAL
-		a.opts.Log.Error("api request failed", "request_id", c.GetString("koe.request_id"), "route", c.FullPath(), "err", err)
+		a.opts.Log.Error("api request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
 	}
-	c.JSON(status, errorBody(code, feedback.ErrorMessage(err), c.GetString("koe.request_id")))
+	return status, gin.H{"error": errorDetail{Code: code, Message: feedback.ErrorMessage(err), RequestID: requestID(c)}}
 }
+
+// requestID is the id the server's logging middleware gave this request.
+func requestID(c *gin.Context) string { return c.GetString("koe.request_id") }
 
 type errorDetail struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	RequestID string `json:"request_id,omitempty"`
-}
-
-func errorBody(code, msg, requestID string) gin.H {
-	return gin.H{"error": errorDetail{Code: code, Message: msg, RequestID: requestID}}
 }
 
 // page reads ?limit= (1–200, 50 by default) and ?cursor=.

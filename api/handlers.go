@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,16 +55,27 @@ func (a *API) listFeedback(c *gin.Context) {
 	list(c, items, func(it feedback.Item) int64 { return it.ID }, p.Limit)
 }
 
-func (a *API) getFeedback(c *gin.Context) {
+func (a *API) getFeedback(c *gin.Context) { getOne(a, c, a.store.FeedbackByID) }
+func (a *API) getRequest(c *gin.Context)  { getOne(a, c, a.store.RequestByID) }
+func (a *API) getAccount(c *gin.Context) {
+	getOne(a, c, func(ctx context.Context, id int64) (feedback.Account, error) {
+		return a.store.AccountByRef(ctx, strconv.FormatInt(id, 10))
+	})
+}
+
+// getOne answers {"data": …} with the thing the path's id names.
+func getOne[T any](a *API, c *gin.Context, get func(ctx context.Context, id int64) (T, error)) {
 	id, err := pathID(c)
-	if err == nil {
-		var it feedback.Item
-		if it, err = a.store.FeedbackByID(c.Request.Context(), id); err == nil {
-			c.JSON(http.StatusOK, gin.H{"data": it})
-			return
-		}
+	if err != nil {
+		a.fail(c, err)
+		return
 	}
-	a.fail(c, err)
+	v, err := get(c.Request.Context(), id)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": v})
 }
 
 // newFeedback is the body of POST /feedback: a voice from a website widget, a form, a tool.
@@ -105,9 +117,9 @@ func (a *API) createFeedback(c *gin.Context) {
 		in.Text, in.Source = strings.TrimSpace(in.Text), strings.TrimSpace(in.Source)
 		switch {
 		case in.Text == "":
-			return http.StatusBadRequest, errorBody(feedback.EINVALID, "text is empty: send the customer's words.", c.GetString("koe.request_id"))
+			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "text is empty: send the customer's words."))
 		case in.Rating != nil && (*in.Rating < 0 || *in.Rating > 5):
-			return http.StatusBadRequest, errorBody(feedback.EINVALID, "rating: use 0 to 5 stars.", c.GetString("koe.request_id"))
+			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "rating: use 0 to 5 stars."))
 		}
 		if in.Source == "" {
 			in.Source = "api"
@@ -129,24 +141,21 @@ func (a *API) createFeedback(c *gin.Context) {
 		ctx := c.Request.Context()
 		ix, err := a.index.Get(ctx)
 		if err != nil {
-			a.opts.Log.Error("api: match index", "err", err)
-			return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
+			return a.errorAnswer(c, fmt.Errorf("match index: %w", err))
 		}
 		var problem string
 		p := &ingest.Pipeline{Store: a.store, SourceType: "api", Index: ix, NoRunRecord: true, Notify: a.opts.Notify, Log: a.opts.Log,
 			Problem: func(pr ingest.Problem) { problem = pr.Why }}
 		counts, err := p.Run(ctx, oneRecord{name: in.Source, rec: ingest.Record{Item: it, Where: "the posted voice"}})
 		if err != nil {
-			a.opts.Log.Error("api: store a voice", "err", err)
-			return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
+			return a.errorAnswer(c, fmt.Errorf("store a voice: %w", err))
 		}
 		if problem != "" {
-			return http.StatusBadRequest, errorBody(feedback.EINVALID, problem, c.GetString("koe.request_id"))
+			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "%s", problem))
 		}
 		stored, err := a.store.FeedbackBySource(ctx, feedback.SourceManual, in.Source, in.SourceID)
 		if err != nil {
-			a.opts.Log.Error("api: read the stored voice", "err", err)
-			return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
+			return a.errorAnswer(c, fmt.Errorf("read the stored voice: %w", err))
 		}
 		if counts.New == 0 {
 			return http.StatusOK, gin.H{"data": stored, "duplicate": true}
@@ -206,16 +215,6 @@ func (a *API) edit(c *gin.Context, in any, change func(ctx context.Context, id i
 	})
 }
 
-// errorAnswer is fail's status and body, for answers that go through once.
-func (a *API) errorAnswer(c *gin.Context, err error) (int, any) {
-	status := feedback.HTTPStatus(feedback.ErrorCode(err))
-	if status == http.StatusInternalServerError {
-		a.opts.Log.Error("api request failed", "request_id", c.GetString("koe.request_id"), "route", c.FullPath(), "err", err)
-		return http.StatusInternalServerError, errorBody(feedback.EINTERNAL, "internal error", c.GetString("koe.request_id"))
-	}
-	return status, errorBody(feedback.ErrorCode(err), feedback.ErrorMessage(err), c.GetString("koe.request_id"))
-}
-
 func (a *API) listRequests(c *gin.Context) {
 	p, err := page(c)
 	if err != nil {
@@ -230,18 +229,6 @@ func (a *API) listRequests(c *gin.Context) {
 	list(c, reqs, func(r feedback.Request) int64 { return r.ID }, p.Limit)
 }
 
-func (a *API) getRequest(c *gin.Context) {
-	id, err := pathID(c)
-	if err == nil {
-		var r feedback.Request
-		if r, err = a.store.RequestByID(c.Request.Context(), id); err == nil {
-			c.JSON(http.StatusOK, gin.H{"data": r})
-			return
-		}
-	}
-	a.fail(c, err)
-}
-
 func (a *API) listAccounts(c *gin.Context) {
 	p, err := page(c)
 	if err != nil {
@@ -254,21 +241,6 @@ func (a *API) listAccounts(c *gin.Context) {
 		return
 	}
 	list(c, accts, func(x feedback.Account) int64 { return x.ID }, p.Limit)
-}
-
-func (a *API) getAccount(c *gin.Context) {
-	id, err := pathID(c)
-	if err == nil {
-		var x feedback.Account
-		if x, err = a.store.AccountByRef(c.Request.Context(), c.Param("id")); err == nil && x.ID == id {
-			c.JSON(http.StatusOK, gin.H{"data": x})
-			return
-		}
-		if err == nil {
-			err = feedback.Errorf(feedback.ENOTFOUND, "No account %d.", id)
-		}
-	}
-	a.fail(c, err)
 }
 
 // backlog is the ranked backlog with the filters of `koe rank`; ?limit= requests (50), each
