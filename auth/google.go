@@ -34,6 +34,10 @@ func NewGoogle(ctx context.Context, clientID string, domains []string, hc *http.
 	if clientID == "" || len(domains) == 0 {
 		return nil, fmt.Errorf("google sign-in needs KOE_GOOGLE_CLIENT_ID and KOE_ALLOWED_DOMAINS")
 	}
+	return newGoogle(ctx, &Google{ClientID: clientID, Domains: domains}, hc)
+}
+
+func newGoogle(ctx context.Context, g *Google, hc *http.Client) (*Google, error) {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
@@ -41,18 +45,17 @@ func NewGoogle(ctx context.Context, clientID string, domains []string, hc *http.
 	if err != nil {
 		return nil, fmt.Errorf("google sign-in: %w", err)
 	}
-	return &Google{ClientID: clientID, Domains: domains, validator: v}, nil
+	g.validator = v
+	return g, nil
 }
 
 // NewGoogleCustomers returns a verifier for customers: any Google account whose email Google
 // has verified; which company it belongs to is Koe's matching to decide.
 func NewGoogleCustomers(ctx context.Context, clientID string, hc *http.Client) (*Google, error) {
-	g, err := NewGoogle(ctx, clientID, []string{"*"}, hc)
-	if err != nil {
-		return nil, err
+	if clientID == "" {
+		return nil, fmt.Errorf("google sign-in needs KOE_GOOGLE_CLIENT_ID")
 	}
-	g.Domains, g.AnyDomain = nil, true
-	return g, nil
+	return newGoogle(ctx, &Google{ClientID: clientID, AnyDomain: true}, hc)
 }
 
 // Verify checks an ID token and returns who it names.

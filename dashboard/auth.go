@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -205,9 +204,5 @@ func (s *Server) setLocale(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	to := c.PostForm("back")
-	if !strings.HasPrefix(to, "/app") || strings.HasPrefix(to, "//") {
-		to = "/app"
-	}
-	c.Redirect(http.StatusSeeOther, to)
+	redirectBack(c, "/app")
 }

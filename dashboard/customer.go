@@ -110,6 +110,7 @@ type customerSigninView struct {
 	CSRF, Email        string
 	Sent, MailOn       bool
 	ClientID, LoginURI string
+	LinkMinutes        int // how long a sign-in link works
 }
 
 func (s *Server) customerSignin(c *gin.Context) {
@@ -121,7 +122,7 @@ func (s *Server) customerSignin(c *gin.Context) {
 }
 
 func (s *Server) renderSignin(c *gin.Context, status int, v customerSigninView) {
-	v.CSRF, v.MailOn = s.preToken(c), s.opts.Mail != nil
+	v.CSRF, v.MailOn, v.LinkMinutes = s.preToken(c), s.opts.Mail != nil, int(s.opts.LinkLimits.TTL.Minutes())
 	if s.opts.CustomerGoogle != nil {
 		v.ClientID, v.LoginURI = s.opts.GoogleClientID, s.opts.BaseURL+"/account/google"
 	}

@@ -137,12 +137,25 @@ func (s *Server) triager(c *gin.Context) store.Triager {
 }
 
 // back returns to the sheet page the change came from.
-func back(c *gin.Context) {
+func back(c *gin.Context) { redirectBack(c, "/app/feedback") }
+
+// redirectBack goes to the form's "back" page when it is one of ours under prefix (never
+// another site), else to prefix.
+func redirectBack(c *gin.Context, prefix string) {
 	to := c.PostForm("back")
-	if !strings.HasPrefix(to, "/app/feedback") || strings.HasPrefix(to, "//") {
-		to = "/app/feedback"
+	if !strings.HasPrefix(to, prefix) {
+		to = prefix
 	}
 	c.Redirect(http.StatusSeeOther, to)
+}
+
+// requestNumber reads a request's number as people write it: 12 or #12.
+func requestNumber(v string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, feedback.Errorf(feedback.EINVALID, "%q is not a request number.", v)
+	}
+	return id, nil
 }
 
 // idParam reads the route's :id; what names the thing for the 404 ("voice", "request").
@@ -194,9 +207,9 @@ func (s *Server) feedbackLink(c *gin.Context) {
 	if !ok {
 		return
 	}
-	req, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(c.PostForm("request_id")), "#"), 10, 64)
+	req, err := requestNumber(c.PostForm("request_id"))
 	if err != nil {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a request number.", c.PostForm("request_id")))
+		s.fail(c, err)
 		return
 	}
 	if err := s.store.LinkFeedback(c.Request.Context(), id, req, s.triager(c)); err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -88,9 +87,9 @@ func (s *Server) requestMerge(c *gin.Context) {
 	if !ok {
 		return
 	}
-	into, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(c.PostForm("into")), "#"), 10, 64)
+	into, err := requestNumber(c.PostForm("into"))
 	if err != nil {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a request number.", c.PostForm("into")))
+		s.fail(c, err)
 		return
 	}
 	u, _ := currentUser(c)

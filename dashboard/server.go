@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -162,7 +163,8 @@ func New(st Store, opts Options) (*Server, error) {
 			}
 			return s
 		},
-		"list": func(v ...string) []string { return v },
+		"list":  func(v ...string) []string { return v },
+		"runes": func(s string) int { return utf8.RuneCountInString(s) },
 		// sheetURL is the sheet with a saved view's filters, re-encoded so that only safe
 		// characters reach the link.
 		"sheetURL": func(query string) template.URL {
