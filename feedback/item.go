@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -70,6 +71,34 @@ func (t Tag) Valid() bool {
 		}
 	}
 	return false
+}
+
+var tagLabels = map[string]map[Tag]string{
+	"ja": {TagChurnRisk: "解約リスク", TagExpansion: "拡大", TagUsability: "使いやすさ", TagInternalEfficiency: "社内効率"},
+	"en": {TagChurnRisk: "Churn risk", TagExpansion: "Expansion", TagUsability: "Usability", TagInternalEfficiency: "Internal efficiency"},
+}
+
+// Label is the tag as people read it, in ja or en (English for any other language); "" for no tag.
+func (t Tag) Label(lang string) string {
+	if l, ok := tagLabels[lang]; ok {
+		return l[t]
+	}
+	return tagLabels["en"][t]
+}
+
+// ParseTag reads a tag as people write it: its code, or its label in Japanese or English; an
+// empty string is no tag.
+func ParseTag(s string) (Tag, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return TagNone, true
+	}
+	for _, t := range Tags {
+		if strings.EqualFold(s, string(t)) || s == t.Label("ja") || strings.EqualFold(s, t.Label("en")) {
+			return t, true
+		}
+	}
+	return "", false
 }
 
 // Item is one voice: one row of the feedback sheet.

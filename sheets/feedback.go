@@ -40,11 +40,6 @@ var feedbackColumns = []sheetColumn{
 	{"request", "リクエスト", "Request"}, {"status", "状態", "Status"}, {"link", "Koe リンク", "Koe link"},
 }
 
-var tagLabels = map[string]map[feedback.Tag]string{
-	"ja": {feedback.TagChurnRisk: "解約リスク", feedback.TagExpansion: "拡大", feedback.TagUsability: "使いやすさ", feedback.TagInternalEfficiency: "社内効率"},
-	"en": {feedback.TagChurnRisk: "Churn risk", feedback.TagExpansion: "Expansion", feedback.TagUsability: "Usability", feedback.TagInternalEfficiency: "Internal efficiency"},
-}
-
 var statusLabels = map[string]map[string]string{
 	"ja": {"new": "新規", "triaged": "対応済み", "ignored": "対象外", "spam": "スパム"},
 	"en": {"new": "New", "triaged": "Triaged", "ignored": "Ignored", "spam": "Spam"},
@@ -227,7 +222,7 @@ func (f *Feedback) render(v store.SheetVoice) map[string]any {
 	return map[string]any{
 		"id": v.ID, "received": v.ReceivedAt.In(loc).Format("2006-01-02 15:04"), "source": v.SourceKind + " / " + v.SourceName,
 		"account": v.Account, "mrr": mrr, "plan": v.Plan, "employees": employees, "words": words,
-		"insight": v.Insight, "who": v.WhoBenefits, "tag": tagLabels[lang][feedback.Tag(v.Tag)], "request": request,
+		"insight": v.Insight, "who": v.WhoBenefits, "tag": feedback.Tag(v.Tag).Label(lang), "request": request,
 		"status": statusLabels[lang][v.Status], "link": fmt.Sprintf("%s/app/feedback/%d", f.BaseURL, v.ID),
 	}
 }
@@ -448,10 +443,10 @@ func (f *Feedback) pull(ctx context.Context, sheet sheetState, states map[int64]
 func (f *Feedback) parse(was, now store.SheetEdit) (store.SheetChange, string) {
 	var c store.SheetChange
 	if now.Tag != was.Tag {
-		tag, ok := parseTag(now.Tag)
+		tag, ok := feedback.ParseTag(now.Tag)
 		if !ok {
 			return c, fmt.Sprintf("%q is not a tag: use %s (or %s), or leave it empty", now.Tag,
-				strings.Join(labels("ja"), ", "), strings.Join(labels("en"), ", "))
+				tagLabelList("ja"), tagLabelList("en"))
 		}
 		c.Edit.Tag = &tag
 	}
@@ -477,26 +472,13 @@ func (f *Feedback) parse(was, now store.SheetEdit) (store.SheetChange, string) {
 	return c, ""
 }
 
-func labels(lang string) []string {
+// tagLabelList is every tag's label in lang, for messages.
+func tagLabelList(lang string) string {
 	var out []string
 	for _, t := range feedback.Tags {
-		out = append(out, tagLabels[lang][t])
+		out = append(out, t.Label(lang))
 	}
-	return out
-}
-
-// parseTag reads a tag as a label in either language or its code; empty clears it.
-func parseTag(s string) (feedback.Tag, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return feedback.TagNone, true
-	}
-	for _, t := range feedback.Tags {
-		if strings.EqualFold(s, string(t)) || s == tagLabels["ja"][t] || strings.EqualFold(s, tagLabels["en"][t]) {
-			return t, true
-		}
-	}
-	return "", false
+	return strings.Join(out, ", ")
 }
 
 // Check says whether Koe can reach the feedback sheet and whether its header has every one of

@@ -33,16 +33,14 @@ var words = map[string]map[string]string{
 		"pick": "別のリクエストを選ぶ…", "pick_title": "リクエストを選ぶ", "link_submit": "紐付ける", "cancel": "キャンセル", "search": "入力して検索",
 		"churn_alert": "解約リスク（大口）", "at_stake": "年間の影響額", "accounts": "社", "notable_request": "注目リクエスト",
 		"update": "更新", "digest": "今週のトップリクエスト", "movers": "今週伸びたリクエスト", "backlog": "バックログを開く", "status": "ステータス",
-		"shipped": "リリースしました", "follow_up": "フォローする企業", "subscribers": "人のお客様にメールでお知らせします", "no_accounts": "紐付いた企業はありません",
-		"churn_risk": "解約リスク", "expansion": "拡大", "usability": "使いやすさ", "internal_efficiency": "社内効率"},
+		"shipped": "リリースしました", "follow_up": "フォローする企業", "subscribers": "人のお客様にメールでお知らせします", "no_accounts": "紐付いた企業はありません"},
 	"en": {"voice": "Customer voice", "review": "Review", "account": "Account", "unknown": "Unknown account", "plan": "Plan",
 		"suggested": "Likely request", "none": "none (a new request?)", "source": "Source",
 		"summary": "notable reviews", "rating": "Rating", "tag": "Tag", "request": "Request", "link": "Link to this request",
 		"pick": "Pick another request…", "pick_title": "Pick a request", "link_submit": "Link", "cancel": "Cancel", "search": "Type to search",
 		"churn_alert": "Churn risk from a big account", "at_stake": "at stake per year", "accounts": "accounts", "notable_request": "Notable request",
 		"update": "Update", "digest": "This week's top requests", "movers": "Biggest movers this week", "backlog": "Open the backlog", "status": "Status",
-		"shipped": "Shipped", "follow_up": "Accounts to follow up with", "subscribers": "customer(s) will be told by email", "no_accounts": "no accounts linked",
-		"churn_risk": "Churn risk", "expansion": "Expansion", "usability": "Usability", "internal_efficiency": "Internal efficiency"},
+		"shipped": "Shipped", "follow_up": "Accounts to follow up with", "subscribers": "customer(s) will be told by email", "no_accounts": "no accounts linked"},
 }
 
 func (c Config) w(key string) string {
@@ -136,7 +134,7 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 		state = append(state, c.w("suggested")+": "+c.w("none"))
 	}
 	if it.Tag != feedback.TagNone {
-		state = append(state, c.w("tag")+": "+c.w(string(it.Tag)))
+		state = append(state, c.w("tag")+": "+it.Tag.Label(c.Language))
 	}
 	if it.URL != "" {
 		state = append(state, fmt.Sprintf("<%s|%s>", escape(it.URL), c.w("source")))
@@ -162,7 +160,7 @@ func (c Config) buttons(it feedback.Item, suggested *feedback.Request) slack.Blo
 	var els []slack.BlockElement
 	for _, tag := range feedback.Tags {
 		b := slack.NewButtonBlockElement(ActionTag+"_"+string(tag), fmt.Sprintf("%d:%s", it.ID, tag),
-			slack.NewTextBlockObject(slack.PlainTextType, c.w(string(tag)), false, false))
+			slack.NewTextBlockObject(slack.PlainTextType, tag.Label(c.Language), false, false))
 		if it.Tag == tag {
 			b = b.WithStyle(slack.StylePrimary)
 		}
