@@ -150,11 +150,14 @@ func saveStripe(ctx context.Context, st SyncStore, customers []stripe.Customer, 
 				NameKey: NameKey(cu.ID), Lifecycle: feedback.Churned, MRR: feedback.Money{Currency: "JPY"}}})
 			continue
 		}
-		rec, err := stripeRecord(cu, subs[cu.ID], freeMail, now)
+		rec, notes, err := stripeRecord(cu, subs[cu.ID], freeMail, now)
 		if err != nil {
 			res.Counts.Skipped++
 			res.Problems = append(res.Problems, Problem{"stripe customer " + cu.ID, err.Error()})
 			continue
+		}
+		for _, n := range notes { // stored, but part of its revenue is not in its MRR: say so
+			res.Problems = append(res.Problems, Problem{"stripe customer " + cu.ID, "MRR: " + n})
 		}
 		live = append(live, rec)
 	}
@@ -174,7 +177,8 @@ func saveStripe(ctx context.Context, st SyncStore, customers []stripe.Customer, 
 	return nil
 }
 
-func stripeRecord(cu stripe.Customer, subs []stripe.Subscription, freeMail *Index, now time.Time) (feedback.AccountRecord, error) {
+// stripeRecord is a customer as an account, and notes on the revenue its MRR leaves out.
+func stripeRecord(cu stripe.Customer, subs []stripe.Subscription, freeMail *Index, now time.Time) (feedback.AccountRecord, []string, error) {
 	rev := stripe.CustomerRevenue(subs, now)
 	name := ""
 	for _, k := range []string{"company", "company_name", "会社名"} {
@@ -188,7 +192,7 @@ func stripeRecord(cu stripe.Customer, subs []stripe.Subscription, freeMail *Inde
 		}
 	}
 	if name == "" {
-		return feedback.AccountRecord{}, fmt.Errorf("has no name, description or email: give it a name in Stripe")
+		return feedback.AccountRecord{}, nil, fmt.Errorf("has no name, description or email: give it a name in Stripe")
 	}
 	currency := rev.Currency
 	if currency == "" {
@@ -217,5 +221,5 @@ func stripeRecord(cu stripe.Customer, subs []stripe.Subscription, freeMail *Inde
 			a.Domains = []string{domain}
 		}
 	}
-	return feedback.AccountRecord{Account: a, Contacts: contacts}, nil
+	return feedback.AccountRecord{Account: a, Contacts: contacts}, rev.Notes, nil
 }

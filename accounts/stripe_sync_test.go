@@ -192,6 +192,10 @@ func TestSyncStripe(t *testing.T) {
 	if c := res.Counts; c.Read != 134 || c.New != 134 {
 		t.Fatalf("full sync counts = %+v", c)
 	}
+	// cus_A's metered item is not in its MRR, and the sync says so.
+	if len(res.Problems) != 1 || res.Problems[0].Where != "stripe customer cus_A" || !strings.Contains(res.Problems[0].Why, "si_A2: metered, left out") {
+		t.Fatalf("problems = %v", res.Problems)
+	}
 	check := func(ref string, mrr int64, cur string, lc feedback.Lifecycle) feedback.Account {
 		t.Helper()
 		a, err := db.AccountByRef(ctx, ref)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
@@ -42,7 +41,6 @@ type Options struct {
 	ExtraFreeMail []string
 	// Full ignores the saved cursor and reads everything again.
 	Full bool
-	Log  *slog.Logger
 }
 
 // ImportCSV imports an account CSV in one transaction: rows with problems are skipped and

@@ -144,7 +144,7 @@ func (a *API) createFeedback(c *gin.Context) {
 			return a.errorAnswer(c, fmt.Errorf("match index: %w", err))
 		}
 		var problem string
-		p := &ingest.Pipeline{Store: a.store, SourceType: "api", Index: ix, NoRunRecord: true, Notify: a.opts.Notify, Log: a.opts.Log,
+		p := &ingest.Pipeline{Store: a.store, SourceType: "api", Index: ix, NoRunRecord: true, Notify: a.opts.Notify,
 			Problem: func(pr ingest.Problem) { problem = pr.Why }}
 		counts, err := p.Run(ctx, oneRecord{name: in.Source, rec: ingest.Record{Item: it, Where: "the posted voice"}})
 		if err != nil {

@@ -8,11 +8,9 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/koehq/koe/accounts"
@@ -27,8 +25,6 @@ const MaxBody = 1 << 20
 // Record is one voice as a source read it.
 type Record struct {
 	Item feedback.Item
-	// HTML says Body and Context are HTML, to be turned into text.
-	HTML bool
 	// Triage is triage work that came with the voice (an imported feedback sheet).
 	Triage *Triage
 	// Where names the record for messages: file:line, or the source's id.
@@ -111,13 +107,10 @@ type Pipeline struct {
 	// sources table; the voices' kind (chat, review) when empty.
 	SourceType    string
 	ExtraFreeMail []string
-	Log           *slog.Logger
 	// Progress, when set, is called after every batch.
 	Progress func(Counts)
 	// Problem, when set, is called for every record not stored.
 	Problem func(Problem)
-	// Now is the clock; time.Now when nil.
-	Now func() time.Time
 	// Notify, when set, turns the voices a batch adds into messages for the outbox, written in
 	// the batch's transaction (the Slack bot's rules).
 	Notify func(added []feedback.Item) []store.OutboxMessage
@@ -133,12 +126,6 @@ type Pipeline struct {
 // Run reads src from its saved cursor to the end.
 func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 	var c Counts
-	if p.Log == nil {
-		p.Log = slog.New(slog.DiscardHandler)
-	}
-	if p.Now == nil {
-		p.Now = time.Now
-	}
 	ix := p.Index
 	if ix == nil {
 		data, err := p.Store.MatchData(ctx)
@@ -335,7 +322,7 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 			return fail("not valid UTF-8 text: save the export as UTF-8")
 		}
 	}
-	if r.HTML || looksHTML(it.Body) {
+	if looksHTML(it.Body) {
 		it.Body, it.Context = textproc.HTMLToText(it.Body), textproc.HTMLToText(it.Context)
 	} else {
 		it.Body, it.Context = textproc.Whitespace(it.Body), textproc.Whitespace(it.Context)

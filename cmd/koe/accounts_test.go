@@ -28,6 +28,14 @@ func TestAccountsCommands(t *testing.T) {
 	if !strings.Contains(out, "new=0 updated=0 unchanged=1") {
 		t.Fatalf("re-import: %s", out)
 	}
+	// A Shift_JIS file (Excel in Japan) is read as such, and the import says so.
+	sjis := filepath.Join(dir, "sjis.csv")
+	if err := os.WriteFile(sjis, []byte("\x8c\xda\x8bqID,\x89\xef\x8e\xd0\x96\xbc\nC9,\x83e\x83X\x83g\n"), 0o644); err != nil { // 顧客ID,会社名 / C9,テスト
+		t.Fatal(err)
+	}
+	if out, errOut, code := koe(t, env, "accounts", "import", "--file", sjis); code != 0 || !strings.Contains(errOut, "read as Shift_JIS") || !strings.Contains(out, "new=1") {
+		t.Fatalf("shift_jis import: %d %s %s", code, out, errOut)
+	}
 
 	out, errOut, code = koe(t, env, "accounts", "set", "csv:C1", "mrr=150000", "plan=Enterprise")
 	if code != 0 || !strings.Contains(out, "mrr=¥150,000 plan=Enterprise") || !strings.Contains(out, "manual=currency,mrr,plan") {

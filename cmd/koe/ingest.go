@@ -99,7 +99,7 @@ func (e *env) runIngest(cmd *cobra.Command, kind string, src ingest.Source) erro
 	defer db.Close()
 	bar := newProgress(e.stderr)
 	p := &ingest.Pipeline{
-		Store: db, SourceType: kind, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log, Progress: bar.update,
+		Store: db, SourceType: kind, ExtraFreeMail: e.cfg.FreeMailDomains, Progress: bar.update,
 		Problem: func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) },
 		Notify:  e.slackConfig().Messages,
 	}

@@ -132,7 +132,7 @@ func (r *Runner) runWith(ctx context.Context, name string, onlyIfDue bool, progr
 		return true, ingest.Counts{}, err
 	}
 	log := r.Log.With("source", name, "kind", st.Kind)
-	p := &ingest.Pipeline{Store: r.Store, SourceType: st.Kind, ExtraFreeMail: r.ExtraFreeMail, Log: log, Progress: progress, Problem: problem, Notify: r.Notify}
+	p := &ingest.Pipeline{Store: r.Store, SourceType: st.Kind, ExtraFreeMail: r.ExtraFreeMail, Progress: progress, Problem: problem, Notify: r.Notify}
 	start := time.Now()
 	c, err := p.Run(ctx, src)
 	log.Info("source run", "read", c.Read, "new", c.New, "duplicate", c.Duplicate+c.Updated, "skipped", c.Skipped,
