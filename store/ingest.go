@@ -72,12 +72,7 @@ func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, e
 				s.company_name, s.account_id, s.match_rule, h.mrr_minor, COALESCE(h.currency, ''), s.title, s.body,
 				s.context, s.language, s.rating, s.sentiment, s.url, s.raw
 			FROM stage_feedback s
-			LEFT JOIN LATERAL (
-				SELECT mrr_minor, currency FROM account_mrr_history h
-				WHERE h.account_id = s.account_id
-				ORDER BY h.valid_from <= s.received_at DESC,
-				         CASE WHEN h.valid_from <= s.received_at THEN h.valid_from END DESC NULLS LAST, h.valid_from
-				LIMIT 1) h ON true
+			LEFT JOIN LATERAL (`+mrrAt("s.account_id", "s.received_at")+`) h ON true
 `+onConflict+`
 			RETURNING (xmax = 0) AS inserted, f.id, f.source_id`)
 		if err != nil {

@@ -119,16 +119,10 @@ func (s *DB) ApplyMatches(ctx context.Context, matches []feedback.Sender) (int, 
 		}
 		res, err := tx.ExecContext(ctx, `
 			UPDATE feedback f SET account_id = t.account_id, match_rule = COALESCE(t.rule, ''),
-				mrr_at_receipt_minor = CASE WHEN f.account_id IS NOT DISTINCT FROM t.account_id THEN f.mrr_at_receipt_minor
-					ELSE (SELECT h.mrr_minor FROM account_mrr_history h WHERE h.account_id = t.account_id
-						ORDER BY h.valid_from <= f.received_at DESC,
-						         CASE WHEN h.valid_from <= f.received_at THEN h.valid_from END DESC NULLS LAST, h.valid_from
-						LIMIT 1) END,
-				mrr_currency = CASE WHEN f.account_id IS NOT DISTINCT FROM t.account_id THEN f.mrr_currency
-					ELSE COALESCE((SELECT h.currency FROM account_mrr_history h WHERE h.account_id = t.account_id
-						ORDER BY h.valid_from <= f.received_at DESC,
-						         CASE WHEN h.valid_from <= f.received_at THEN h.valid_from END DESC NULLS LAST, h.valid_from
-						LIMIT 1), '') END,
+				(mrr_at_receipt_minor, mrr_currency) = (
+					SELECT CASE WHEN f.account_id IS NOT DISTINCT FROM t.account_id THEN f.mrr_at_receipt_minor ELSE h.mrr_minor END,
+						CASE WHEN f.account_id IS NOT DISTINCT FROM t.account_id THEN f.mrr_currency ELSE COALESCE(h.currency, '') END
+					FROM (SELECT 1) one LEFT JOIN LATERAL (`+mrrAt("t.account_id", "f.received_at")+`) h ON true),
 				updated_at = now()
 			FROM stage_matches t
 			WHERE lower(f.author_email) = t.email AND f.company_name = t.company AND f.match_rule <> 'manual'
@@ -174,4 +168,13 @@ func (s *DB) SaveRule(ctx context.Context, r feedback.Rule, actor string) (feedb
 func isForeignKeyViolation(err error) bool {
 	pqErr, ok := err.(*pq.Error)
 	return ok && pqErr.Code == "23503"
+}
+
+// mrrAt is the query of an account's MRR and currency when a voice arrived, from the MRR
+// history: the latest value from before then, else the earliest known (an account imported
+// after its first voices). account and at are SQL expressions of the caller's query.
+func mrrAt(account, at string) string {
+	return `SELECT h.mrr_minor, h.currency FROM account_mrr_history h WHERE h.account_id = ` + account + `
+		ORDER BY h.valid_from <= ` + at + ` DESC, CASE WHEN h.valid_from <= ` + at + ` THEN h.valid_from END DESC NULLS LAST, h.valid_from
+		LIMIT 1`
 }
