@@ -111,9 +111,6 @@ func (s *DB) CreateSignInLink(ctx context.Context, email, ip string, l LinkLimit
 		if n.ByEmail >= l.PerEmail || n.ByIP >= l.PerIP {
 			return feedback.Errorf(feedback.ETOOMANY, "Too many sign-in links were asked for lately: wait a while and try again.")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_links WHERE created_at < now() - interval '7 days'`); err != nil {
-			return err
-		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sign_in_links (token_hash, email, ip, expires_at)
 			VALUES ($1, $2, $3, now() + make_interval(secs => $4))`, tokenHash(token), email, ip, l.TTL.Seconds())
 		return err

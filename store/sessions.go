@@ -96,3 +96,30 @@ func (s *DB) Users(ctx context.Context) ([]feedback.User, error) {
 	}
 	return out, nil
 }
+
+// Purged is what Purge removed.
+type Purged struct {
+	Sessions, CustomerSessions, SignInLinks, IdempotencyKeys int64
+}
+
+// Purge removes what has run out: staff and customer sessions past their end, sign-in links a
+// week old, idempotency keys past their 24 hours. `koe serve` runs it hourly on one replica.
+func (s *DB) Purge(ctx context.Context) (Purged, error) {
+	var p Purged
+	for _, q := range []struct {
+		n   *int64
+		sql string
+	}{
+		{&p.Sessions, `DELETE FROM sessions WHERE expires_at < now()`},
+		{&p.CustomerSessions, `DELETE FROM customer_sessions WHERE expires_at < now()`},
+		{&p.SignInLinks, `DELETE FROM sign_in_links WHERE created_at < now() - interval '7 days'`},
+		{&p.IdempotencyKeys, `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ` + fmt.Sprint(idempotencyTTL.Seconds()) + `)`},
+	} {
+		res, err := s.db.ExecContext(ctx, q.sql)
+		if err != nil {
+			return p, fmt.Errorf("store: purge: %w", err)
+		}
+		*q.n, _ = res.RowsAffected()
+	}
+	return p, nil
+}

@@ -206,3 +206,29 @@ func TestOutboxByTarget(t *testing.T) {
 		t.Fatalf("retrying Slack requeued mail: %+v", rows)
 	}
 }
+
+func TestPurge(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	u, err := db.SaveUser(ctx, feedback.User{Email: "cs@koe.example", Role: feedback.RoleCS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := db.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateSession(ctx, u.ID, -time.Second); err != nil { // (a new sign-in clears older expired ones)
+		t.Fatal(err)
+	}
+	if _, err := db.SignInCustomer(ctx, "a@example.com", nil, "", -time.Second); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Purge(ctx)
+	if err != nil || p.Sessions != 1 || p.CustomerSessions != 1 {
+		t.Fatalf("purge = %+v, %v", p, err)
+	}
+	if _, err := db.SessionByToken(ctx, live.Token); err != nil {
+		t.Fatalf("the live session was purged: %v", err)
+	}
+}

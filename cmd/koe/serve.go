@@ -96,7 +96,14 @@ embedded PostgreSQL if this process started it).`,
 			if cfg := e.slackConfig(); cfg.BotToken != "" {
 				bot := &slackbot.Worker{Store: db, Config: cfg, Log: log.With("worker", "slack")}
 				workers.Go(func() { bot.Run(workCtx) })
-				workers.Go(func() { watchBacklog(workCtx, log, cfg, db) })
+				// The Slack posts about the backlog, every 10 minutes; one replica ranks (the keys would
+				// keep the others from posting twice, but not from ranking the whole backlog for nothing).
+				workers.Go(func() {
+					periodically(workCtx, log, db, "koe-slack-watch", "slack backlog watch", 10*time.Minute, func(ctx context.Context) error {
+						_, err := cfg.Watch(ctx, db, time.Now())
+						return err
+					})
+				})
 				if e.cfg.Slack.AppToken != "" {
 					sock := &slackbot.Socket{AppToken: e.cfg.Slack.AppToken,
 						Interactions: &slackbot.Interactions{Store: db, Backlog: db, Config: cfg, Log: log.With("worker", "slack-socket")}}
@@ -112,6 +119,12 @@ embedded PostgreSQL if this process started it).`,
 					workers.Go(func() { e.syncSheets(workCtx, log.With("worker", "sheets"), db, c) })
 				}
 			}
+			workers.Go(func() {
+				periodically(workCtx, log, db, "koe-purge", "purge", time.Hour, func(ctx context.Context) error {
+					_, err := db.Purge(ctx)
+					return err
+				})
+			})
 			hooks := &webhooks.Worker{Store: db, Log: log.With("worker", "webhooks")}
 			workers.Go(func() { hooks.Run(workCtx) })
 			if mailer != nil {
@@ -164,18 +177,18 @@ func (e *env) listenAndServe(ctx context.Context, log *slog.Logger, h http.Handl
 	return nil
 }
 
-// watchBacklog queues the Slack posts about the backlog every 10 minutes until ctx ends. One
-// replica at a time ranks (the keys would keep the others from posting twice, but not from
-// ranking the whole backlog for nothing).
-func watchBacklog(ctx context.Context, log *slog.Logger, cfg slackbot.Config, db *database) {
-	tick := time.NewTicker(10 * time.Minute)
+// periodically runs job at once and then every interval until ctx ends, on one replica at a
+// time: an advisory lock named lock is held while it runs, and a replica that cannot take it
+// skips that turn. Errors are logged as what.
+func periodically(ctx context.Context, log *slog.Logger, db *database, lock, what string, every time.Duration, job func(context.Context) error) {
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		if release, ok, err := db.TryLock(ctx, "koe-slack-watch"); err != nil {
-			log.Warn("slack backlog watch", "err", err)
+		if release, ok, err := db.TryLock(ctx, lock); err != nil {
+			log.Warn(what, "err", err)
 		} else if ok {
-			if _, err := cfg.Watch(ctx, db, time.Now()); err != nil && ctx.Err() == nil {
-				log.Warn("slack backlog watch", "err", err)
+			if err := job(ctx); err != nil && ctx.Err() == nil {
+				log.Warn(what, "err", err)
 			}
 			release()
 		}

@@ -151,35 +151,24 @@ func (e *env) pushRoadmapSheet(ctx context.Context, db *database, c *sheets.Clie
 }
 
 // syncSheets, until ctx ends, pulls and pushes the feedback sheet and pushes the roadmap sheet
-// every interval, and within a minute of a change (a new voice or edit; a public change), on one
+// every interval, and within 30 s of a change (a new voice or edit; a public change), on one
 // replica at a time.
 func (e *env) syncSheets(ctx context.Context, log *slog.Logger, db *database, c *sheets.Client) {
 	var syncedAt, publicAt time.Time
 	var mark string
-	tick := time.NewTicker(30 * time.Second)
-	defer tick.Stop()
-	for {
+	periodically(ctx, log, db, "koe-sheets", "sheets sync", 30*time.Second, func(ctx context.Context) error {
 		public, _ := db.PublicChangedAt(ctx)
 		m, _ := db.ChangeMark(ctx)
-		if time.Since(syncedAt) >= e.cfg.Sheets.Interval || m != mark || public.After(publicAt) {
-			if release, ok, err := db.TryLock(ctx, "koe-sheets"); err != nil {
-				log.Warn("sheets sync", "err", err)
-			} else if ok {
-				if err := e.syncSheetsOnce(ctx, log, db, c); err != nil && ctx.Err() == nil {
-					log.Warn("sheets sync", "err", err)
-				} else if err == nil {
-					syncedAt, publicAt = time.Now(), public
-					mark, _ = db.ChangeMark(ctx) // the sync's own edits are not news
-				}
-				release()
-			}
+		if time.Since(syncedAt) < e.cfg.Sheets.Interval && m == mark && !public.After(publicAt) {
+			return nil // nothing new
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
+		if err := e.syncSheetsOnce(ctx, log, db, c); err != nil {
+			return err
 		}
-	}
+		syncedAt, publicAt = time.Now(), public
+		mark, _ = db.ChangeMark(ctx) // the sync's own edits are not news
+		return nil
+	})
 }
 
 func (e *env) syncSheetsOnce(ctx context.Context, log *slog.Logger, db *database, c *sheets.Client) error {
