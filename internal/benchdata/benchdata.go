@@ -9,9 +9,6 @@ import (
 	"github.com/koehq/koe/feedback"
 )
 
-// Big is a benchmark dataset: voices from accounts on requests (1,000,000 / 50,000 / 20,000 in
-// the benchmarks), 70 % of the voices linked, popular requests getting more; seeded, so every
-// run loads the same data.
 // texts are the voices' words, taken in turn (not from the random source, so the rest of the
 // data stays what it was when the ranking figures were measured).
 var texts = []string{
@@ -23,6 +20,9 @@ var texts = []string{
 	"Please add an API for bulk updates; we have thousands of records.",
 }
 
+// Big is a benchmark dataset: voices from accounts on requests (1,000,000 / 50,000 / 20,000 in
+// the benchmarks), 70 % of the voices linked, popular requests getting more; seeded, so every
+// run loads the same data.
 func Big(voices, accounts, requests int) feedback.Dataset {
 	r := rand.New(rand.NewPCG(3, 4))
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
