@@ -220,7 +220,7 @@ func kintoneRecord(r kintone.Record, m KintoneMapping) (feedback.AccountRecord, 
 	if a.ChurnRisk, err = ParseChurnRisk(text(m.ChurnRisk)); err != nil {
 		return feedback.AccountRecord{}, err
 	}
-	contacts, err := ParseEmails(strings.ReplaceAll(text(m.Contacts), "; ", ";"))
+	contacts, err := ParseEmails(text(m.Contacts))
 	if err != nil {
 		return feedback.AccountRecord{}, fmt.Errorf("%s: %w", m.Contacts, err)
 	}

@@ -155,8 +155,8 @@ func ParseDomains(s string) ([]string, error) {
 	return out, nil
 }
 
-// ParseEmails splits a list of addresses (;, comma, space or new lines), each bare or with a
-// display name ("山田 太郎 <taro@example.co.jp>").
+// ParseEmails splits a list of addresses (separated by ;, a comma, 、 or new lines — not spaces,
+// which display names have), each bare or with a display name ("山田 太郎 <taro@example.co.jp>").
 func ParseEmails(s string) ([]feedback.Contact, error) {
 	var out []feedback.Contact
 	for _, part := range strings.FieldsFunc(clean(s), func(r rune) bool { return r == ';' || r == ',' || r == '\n' || r == '、' }) {

@@ -221,8 +221,8 @@ func notFeedback(h mail.Header, e *message.Entity, m *Message) string {
 	if v := strings.ToLower(h.Get("Auto-Submitted")); v != "" && v != "no" {
 		return "auto-reply (Auto-Submitted: " + v + ")"
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"} {
-		if h.Get(k) != "" && k != "X-Auto-Response-Suppress" {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond"} {
+		if h.Get(k) != "" {
 			return "auto-reply (" + k + ")"
 		}
 	}

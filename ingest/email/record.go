@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -131,7 +132,7 @@ func merge(into *ingest.Record, later ingest.Record) {
 	json.Unmarshal(a["messages"], &msgs)
 	json.Unmarshal(b["messages"], &moreMsgs)
 	for i, id := range moreIDs {
-		if contains(ids, id) {
+		if slices.Contains(ids, id) {
 			continue
 		}
 		ids = append(ids, id)
@@ -153,15 +154,6 @@ func merge(into *ingest.Record, later ingest.Record) {
 	if into.Item.AuthorEmail == "" {
 		into.Item.AuthorName, into.Item.AuthorEmail = later.Item.AuthorName, later.Item.AuthorEmail
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (b *threadBatcher) problem(p ingest.Problem) error {

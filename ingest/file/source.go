@@ -238,7 +238,6 @@ func (s *Source) pullCSV(r io.Reader, b *batcher) error {
 	first, _ := text.Peek(64 << 10)
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = false
 	if line, _, _ := strings.Cut(string(first), "\n"); strings.Count(line, "\t") > strings.Count(line, ",") {
 		cr.Comma = '\t'
 	}

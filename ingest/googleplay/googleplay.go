@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"google.golang.org/api/androidpublisher/v3"
@@ -90,17 +91,6 @@ func record(r *androidpublisher.Review) (ingest.Record, *ingest.Problem) {
 	raw, _ := json.Marshal(r)
 	return ingest.Record{Item: feedback.Item{
 		SourceID: r.ReviewId, ReceivedAt: at, AuthorName: r.AuthorName, Body: user.Text,
-		Context: joinLines(replies), Rating: &stars, Raw: raw,
+		Context: strings.Join(replies, "\n"), Rating: &stars, Raw: raw,
 	}, Where: where}, nil
-}
-
-func joinLines(s []string) string {
-	out := ""
-	for i, l := range s {
-		if i > 0 {
-			out += "\n"
-		}
-		out += l
-	}
-	return out
 }

@@ -79,7 +79,7 @@ func (r *Runner) RunDue(ctx context.Context) ([]string, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		did, _, err := r.run(ctx, s.Name, true)
+		did, _, err := r.runWith(ctx, s.Name, true, nil, nil)
 		if err != nil {
 			r.Log.Warn("source run failed", "source", s.Name, "err", err)
 		}
@@ -97,10 +97,6 @@ func (r *Runner) RunOne(ctx context.Context, name string, progress func(ingest.C
 		return c, feedback.Errorf(feedback.ECONFLICT, "Source %q is running on another replica right now: try again when it is done.", name)
 	}
 	return c, err
-}
-
-func (r *Runner) run(ctx context.Context, name string, onlyIfDue bool) (bool, ingest.Counts, error) {
-	return r.runWith(ctx, name, onlyIfDue, nil, nil)
 }
 
 func (r *Runner) runWith(ctx context.Context, name string, onlyIfDue bool, progress func(ingest.Counts), problem func(ingest.Problem)) (bool, ingest.Counts, error) {

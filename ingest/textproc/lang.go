@@ -57,10 +57,7 @@ func Language(s string) string {
 			return LangEnglish
 		}
 	}
-	if han > 0 && kana == 0 && float64(han)/float64(letters) > 0.5 {
-		return LangOther // Chinese, or a bare name
-	}
-	return LangOther
+	return LangOther // Chinese, a bare name, anything else
 }
 
 func asciiOnly(s string) bool {
