@@ -70,10 +70,13 @@ func Check(ctx context.Context, c Config) []Finding {
 			out = append(out, Finding{true, "scopes: " + strings.Join(Scopes, ", ")})
 		}
 	}
-	for _, ch := range []struct{ id, variable, kind string }{
-		{c.VoiceChannel, "KOE_SLACK_VOICE_CHANNEL", "chat voices"},
-		{c.ReviewChannel, "KOE_SLACK_REVIEW_CHANNEL", "notable reviews"},
+	// Every channel a kind of message goes to, named by the variable that sets it (c.channel).
+	for _, k := range []struct{ kind, what string }{
+		{KindVoice, "chat voices"}, {KindReview, "notable reviews"},
+		{KindRequest, "notable requests, churn risks from big accounts and shipped requests"}, {KindDigest, "the weekly digest"},
 	} {
+		id, variable := c.channel(k.kind)
+		ch := struct{ id, variable, kind string }{id, variable, k.what}
 		if ch.id == "" {
 			out = append(out, Finding{false, fmt.Sprintf("%s is not set: %s wait in the outbox", ch.variable, ch.kind)})
 			continue
