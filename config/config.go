@@ -150,7 +150,7 @@ var Vars = []Var{
 	{"KOE_SLACK_REQUEST_THRESHOLD", "1000000", false, "Revenue at stake per year at which a request is posted."},
 	{"KOE_SLACK_CHURN_MRR", "100000", false, "MRR from which a voice tagged churn risk is posted."},
 	{"KOE_SLACK_DIGEST_AT", "Mon 09:00", false, "When the weekly digest is due: a weekday and an hour."},
-	{"KOE_SLACK_TIMEZONE", "Asia/Tokyo", false, "Time zone of KOE_SLACK_DIGEST_AT."},
+	{"KOE_SLACK_TIMEZONE", "Asia/Tokyo", false, "Time zone of KOE_SLACK_DIGEST_AT, and of the received times in the Google feedback sheet."},
 	{"KOE_SLACK_LANGUAGE", "ja", false, "Language of Slack messages: ja or en."},
 	{"KOE_SLACK_SHOW_MRR", "false", false, "Show the exact MRR in Slack rather than its band."},
 	{"KOE_SLACK_EMAIL_VOICES", "false", false, "Post email voices to the voice channel too."},

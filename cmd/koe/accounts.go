@@ -114,9 +114,7 @@ expansion, deal. Each field set here becomes manual: later CSV, kintone or Strip
 			if err != nil {
 				return err
 			}
-			if actor == "" {
-				actor = "cli:" + os.Getenv("USER")
-			}
+			actor = e.actor(actor)
 			after, err := db.EditAccount(ctx, acct.ID, patch, actor)
 			if err != nil {
 				return err
@@ -188,9 +186,7 @@ func newAccountsRuleCmd(e *env) *cobra.Command {
 					return fmt.Errorf("%s is a free-mail or carrier domain: its users are not one company; add a rule for the email address instead", domain)
 				}
 			}
-			if actor == "" {
-				actor = "cli:" + os.Getenv("USER")
-			}
+			actor = e.actor(actor)
 			if _, err := db.SaveRule(cmd.Context(), rule, actor); err != nil {
 				return err
 			}

@@ -33,7 +33,7 @@ on any error (which names its line), none. The export must come from the same sc
 			if file == "" {
 				return fmt.Errorf("--file is required: the file `koe export all` wrote (or - for standard input)")
 			}
-			var r io.Reader = os.Stdin
+			var r = e.in
 			if file != "-" {
 				f, err := os.Open(file)
 				if err != nil {

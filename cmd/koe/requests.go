@@ -31,9 +31,7 @@ func newRequestsCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if actor == "" {
-				actor = "cli:" + os.Getenv("USER")
-			}
+			actor = e.actor(actor)
 			n, err := db.MergeRequest(cmd.Context(), from, into, actor)
 			if err != nil {
 				return err

@@ -67,3 +67,12 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 	)
 	return root
 }
+
+// actor names who made a change from the command line, for the audit log: the --actor flag when
+// given, else cli:$USER.
+func (e *env) actor(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return "cli:" + e.getenv("USER")
+}

@@ -20,7 +20,7 @@ func newTokensCmd(e *env) *cobra.Command {
 		Short: "Make an API token; it is printed once and only its hash is kept",
 		Args:  cobra.ExactArgs(1),
 		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
-			token, t, err := db.CreateAPIToken(ctx, args[0], scope, "cli")
+			token, t, err := db.CreateAPIToken(ctx, args[0], scope, e.actor(""))
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func newTokensCmd(e *env) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%q is not a token id: see `koe tokens list`", args[0])
 			}
-			if err := db.RevokeAPIToken(ctx, id, "cli"); err != nil {
+			if err := db.RevokeAPIToken(ctx, id, e.actor("")); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "token %d revoked\n", id)

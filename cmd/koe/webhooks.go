@@ -32,7 +32,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 					ev = append(ev, s)
 				}
 			}
-			w, err := db.AddWebhook(ctx, args[0], ev, "cli")
+			w, err := db.AddWebhook(ctx, args[0], ev, e.actor(""))
 			if err != nil {
 				return err
 			}
@@ -68,7 +68,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 			if err != nil {
 				return fmt.Errorf("%q is not a webhook id: see `koe webhooks list`", args[0])
 			}
-			if err := db.DisableWebhook(ctx, id, "cli"); err != nil {
+			if err := db.DisableWebhook(ctx, id, e.actor("")); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "webhook %d disabled\n", id)
