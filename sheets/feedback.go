@@ -20,7 +20,7 @@ import (
 
 // FeedbackStore is what the feedback sheet sync reads and writes.
 type FeedbackStore interface {
-	SheetVoices(ctx context.Context, spreadsheetID string, full bool) ([]store.SheetVoice, error)
+	SheetVoices(ctx context.Context, spreadsheetID string, full bool) ([]store.VoiceRow, error)
 	SheetRowStates(ctx context.Context, spreadsheetID string) (map[int64]store.SheetRowState, error)
 	SaveSheetRows(ctx context.Context, spreadsheetID string, rows []store.SheetRowState) error
 	ApplySheetEdit(ctx context.Context, id int64, version time.Time, c store.SheetChange, actor string) (time.Time, error)
@@ -192,7 +192,7 @@ func (f *Feedback) readState(ctx context.Context, l layout) (sheetState, error) 
 }
 
 // render is a voice's cells by column key.
-func (f *Feedback) render(v store.SheetVoice) map[string]any {
+func (f *Feedback) render(v store.VoiceRow) map[string]any {
 	loc := f.Location
 	if loc == nil {
 		loc = time.UTC
@@ -220,7 +220,7 @@ func (f *Feedback) render(v store.SheetVoice) map[string]any {
 		lang = "ja"
 	}
 	return map[string]any{
-		"id": v.ID, "received": v.ReceivedAt.In(loc).Format("2006-01-02 15:04"), "source": v.SourceKind + " / " + v.SourceName,
+		"id": v.ID, "received": v.ReceivedAt.In(loc).Format("2006-01-02 15:04"), "source": v.Source + " / " + v.SourceName,
 		"account": v.Account, "mrr": mrr, "plan": v.Plan, "employees": employees, "words": words,
 		"insight": v.Insight, "who": v.WhoBenefits, "tag": feedback.Tag(v.Tag).Label(lang), "request": request,
 		"status": statusLabels[lang][v.Status], "link": fmt.Sprintf("%s/app/feedback/%d", f.BaseURL, v.ID),

@@ -12,28 +12,6 @@ import (
 	"github.com/koehq/koe/feedback"
 )
 
-// SheetVoice is a voice as the Google feedback sheet shows it.
-type SheetVoice struct {
-	ID           int64     `db:"id"`
-	ReceivedAt   time.Time `db:"received_at"`
-	SourceKind   string    `db:"source_kind"`
-	SourceName   string    `db:"source_name"`
-	Account      string    `db:"account"`
-	MRRMinor     *int64    `db:"mrr_minor"`
-	Currency     string    `db:"mrr_currency"`
-	Plan         string    `db:"plan"`
-	Employees    *int64    `db:"employees"`
-	Title        string    `db:"title"`
-	Body         string    `db:"body"`
-	Insight      string    `db:"insight"`
-	WhoBenefits  string    `db:"who_benefits"`
-	Tag          string    `db:"tag"`
-	RequestID    *int64    `db:"request_id"`
-	RequestTitle string    `db:"request_title"`
-	Status       string    `db:"status"`
-	UpdatedAt    time.Time `db:"updated_at"`
-}
-
 // SheetEdit is the editable cells of a row as text, as Koe wrote them or as a person left them.
 type SheetEdit struct {
 	Tag         string `json:"tag"`
@@ -52,17 +30,10 @@ type SheetRowState struct {
 
 // SheetVoices returns the voices a push should look at, oldest first: those never written to the
 // spreadsheet and those changed since (all of them with full).
-func (s *DB) SheetVoices(ctx context.Context, spreadsheetID string, full bool) ([]SheetVoice, error) {
-	var out []SheetVoice
-	err := s.db.SelectContext(ctx, &out, `
-		SELECT f.id, f.received_at, f.source_kind, f.source_name, COALESCE(a.name, f.company_name) AS account,
-			f.mrr_at_receipt_minor AS mrr_minor, f.mrr_currency, COALESCE(a.plan, '') AS plan, a.employees::bigint AS employees,
-			f.title, f.body, f.insight, f.who_benefits, COALESCE(f.tag, '') AS tag, f.request_id, COALESCE(r.title, '') AS request_title,
-			f.status, f.updated_at
-		FROM feedback f
+func (s *DB) SheetVoices(ctx context.Context, spreadsheetID string, full bool) ([]VoiceRow, error) {
+	var out []VoiceRow
+	err := s.db.SelectContext(ctx, &out, voiceRowSelect+`
 		LEFT JOIN sheet_rows sr ON sr.spreadsheet_id = $1 AND sr.feedback_id = f.id
-		LEFT JOIN accounts a ON a.id = f.account_id
-		LEFT JOIN requests r ON r.id = f.request_id
 		WHERE $2 OR sr.feedback_id IS NULL OR f.updated_at > sr.version
 		ORDER BY f.received_at, f.id`, spreadsheetID, full)
 	if err != nil {

@@ -96,7 +96,7 @@ func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format 
 		w := csv.NewWriter(out)
 		_ = w.Write([]string{"id", "received_at", "source", "source_name", "account", "mrr_at_receipt", "currency", "plan", "employees",
 			"author_email", "title", "text", "language", "rating", "sentiment", "tag", "insight", "who_benefits", "request_id", "request", "status", "url"})
-		err := db.EachExportRow(ctx, func(r store.ExportRow) error {
+		err := db.EachExportRow(ctx, func(r store.VoiceRow) error {
 			return w.Write([]string{strconv.FormatInt(r.ID, 10), r.ReceivedAt.UTC().Format(time.RFC3339), r.Source, r.SourceName, dashboard.CSVSafe(r.Account),
 				optInt(r.MRRMinor), r.Currency, dashboard.CSVSafe(r.Plan), optInt(r.Employees), dashboard.CSVSafe(r.Author), dashboard.CSVSafe(r.Title), dashboard.CSVSafe(r.Body), r.Language,
 				optFloat(r.Rating), optFloat(r.Sentiment), r.Tag, dashboard.CSVSafe(r.Insight), dashboard.CSVSafe(r.WhoBenefits), optInt(r.RequestID), dashboard.CSVSafe(r.RequestTitle), r.Status, r.URL})
@@ -109,7 +109,7 @@ func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format 
 	case "json":
 		first := true
 		out.WriteString("[")
-		err := db.EachExportRow(ctx, func(r store.ExportRow) error {
+		err := db.EachExportRow(ctx, func(r store.VoiceRow) error {
 			if !first {
 				out.WriteString(",")
 			}
@@ -122,7 +122,7 @@ func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format 
 		return err
 	}
 	enc := json.NewEncoder(out)
-	return db.EachExportRow(ctx, func(r store.ExportRow) error { return enc.Encode(r) })
+	return db.EachExportRow(ctx, func(r store.VoiceRow) error { return enc.Encode(r) })
 }
 
 func optInt[T int | int64](v *T) string {
