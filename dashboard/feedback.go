@@ -91,8 +91,7 @@ func (s *Server) feedbackPage(c *gin.Context) {
 	next.Set("offset", strconv.Itoa(f.Offset+f.Limit))
 	v := sheetView{Filter: f, From: q.Get("from"), To: q.Get("to"), Rows: rows, More: more, Next: "/app/feedback?" + next.Encode(),
 		Here: c.Request.URL.RequestURI(), CanEdit: allowed(u.Role, feedback.RoleCS), Tags: feedback.Tags,
-		Sources:  []feedback.SourceKind{feedback.SourceChat, feedback.SourceReview, feedback.SourceEmail, feedback.SourceSlack, feedback.SourceManual, feedback.SourceSheet},
-		Statuses: []feedback.Status{feedback.StatusNew, feedback.StatusTriaged, feedback.StatusIgnored, feedback.StatusSpam}}
+		Sources: feedback.SourceKinds, Statuses: feedback.Statuses}
 	if v.Views, err = s.store.Views(c.Request.Context(), u.ID); err != nil {
 		s.fail(c, err)
 		return

@@ -58,7 +58,7 @@ func (s *Server) requestPage(c *gin.Context) {
 	u, _ := currentUser(c)
 	s.render(c, http.StatusOK, "request", r.Title, requestView{Request: r, Accounts: accounts, Voices: voices, More: more,
 		Chart: timelineSVG(timeline, lang(c)), CanEdit: allowed(u.Role, feedback.RolePO),
-		Statuses: []feedback.RequestStatus{feedback.UnderReview, feedback.Planned, feedback.InProgress, feedback.Shipped, feedback.Declined}})
+		Statuses: feedback.RequestStatuses})
 }
 
 // requestEdit saves a request's wording, status, public flag and public note.

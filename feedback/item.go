@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -41,10 +42,11 @@ const (
 	StatusSpam    Status = "spam"
 )
 
+// Statuses lists every status of a voice, in the order work goes.
+var Statuses = []Status{StatusNew, StatusTriaged, StatusIgnored, StatusSpam}
+
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	return s == StatusNew || s == StatusTriaged || s == StatusIgnored || s == StatusSpam
-}
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
 // Tag says why a change matters to the account that asked for it.
 type Tag string
