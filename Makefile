@@ -10,9 +10,14 @@ demo: postgres
 test: postgres
 	$(GO) test -race -count=1 ./...
 
+# staticcheck runs at a pinned version, fetched through the Go module proxy on first use.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+	$(GO) run $(STATICCHECK) ./...
 
 bench: postgres
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...

@@ -2,7 +2,6 @@ package dashboard_test
 
 import (
 	"context"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -224,7 +223,7 @@ func TestInABrowser(t *testing.T) {
 		}
 	}
 	abs, _ := filepath.Abs(screenshots)
-	t.Log(fmt.Sprintf("screenshots in %s", abs))
+	t.Logf("screenshots in %s", abs)
 }
 
 // a11yCheck lists what a page gets wrong of the basics: a form control without a label, a

@@ -42,6 +42,9 @@ func TestRequestPage(t *testing.T) {
 	}
 	rec = postForm(h, "/app/requests/1", &po, url.Values{"title": {"CSV export"}, "status": {"in_progress"}, "public": {"on"},
 		"public_title": {"Export to CSV"}, "public_note": {"In progress."}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("second edit: %d %s", rec.Code, rec.Body.String())
+	}
 	r, _ := db.RequestByID(ctx, 1)
 	if r.Status != feedback.InProgress || r.PublicNote != "In progress." || r.Title != "CSV export" {
 		t.Fatalf("after the edit: %+v", r)

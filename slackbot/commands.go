@@ -32,10 +32,12 @@ type Backlog interface {
 func (h *Interactions) koeUser(ctx context.Context, client *slack.Client, slackUser string) (feedback.User, string, error) {
 	u, err := client.GetUserInfoContext(ctx, slackUser)
 	if err != nil {
+		//lint:ignore ST1005 the text is shown to the Slack user as written
 		return feedback.User{}, "", fmt.Errorf("Koe could not look you up in Slack (%v); ask an admin to check the bot's users:read and users:read.email scopes", err)
 	}
 	email := u.Profile.Email
 	if email == "" {
+		//lint:ignore ST1005 the text is shown to the Slack user as written
 		return feedback.User{}, "", errors.New("Koe cannot see your email in Slack; ask an admin to add the users:read.email scope")
 	}
 	ku, err := h.Store.UserByEmail(ctx, email)

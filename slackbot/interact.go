@@ -255,6 +255,7 @@ func (h *Interactions) triager(ctx context.Context, client *slack.Client, slackU
 		return store.Triager{}, err
 	}
 	if err != nil || (ku.Role != feedback.RoleAdmin && ku.Role != feedback.RoleCS && ku.Role != feedback.RolePO) {
+		//lint:ignore ST1005 the text is shown to the Slack user as written
 		return store.Triager{}, fmt.Errorf("Only Koe users with the cs, po or admin role can tag, link or capture voices; ask an admin to add %s", email)
 	}
 	return store.Triager{UserID: ku.ID, Actor: "slack:" + email}, nil

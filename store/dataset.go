@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -115,8 +116,18 @@ func importDataset(ctx context.Context, tx *sqlx.Tx, ds feedback.Dataset) error 
 	return nil
 }
 
+// copyFrom is the COPY … FROM STDIN statement lib/pq streams rows into; table and columns are
+// the dataset's own names, quoted all the same.
+func copyFrom(table string, cols []string) string {
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
+}
+
 func copyRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, row func(int) []any) error {
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, cols...))
+	stmt, err := tx.PrepareContext(ctx, copyFrom(table, cols))
 	if err != nil {
 		return fmt.Errorf("copy into %s: %w", table, err)
 	}

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
@@ -160,7 +158,7 @@ func rawCopy(tb testing.TB, url string, rows []copyRow) time.Duration {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	stmt, err := tx.Prepare(pq.CopyIn("feedback", "source_kind", "source_name", "source_id", "received_at", "author_email", "body", "rating", "raw"))
+	stmt, err := tx.Prepare("COPY feedback (source_kind, source_name, source_id, received_at, author_email, body, rating, raw) FROM STDIN")
 	if err != nil {
 		tb.Fatal(err)
 	}
