@@ -178,3 +178,22 @@ func Match(accept string) string {
 	}
 	return catalog.langs[i]
 }
+
+// FromEnv is the language of a command-line reader, from the POSIX locale variables (LC_ALL,
+// LC_MESSAGES, LANG: "ja_JP.UTF-8" is ja). Koe's command line speaks English unless the locale
+// names another catalog language: scripts run under C or POSIX locales read it as it always was.
+func FromEnv(getenv func(string) string) string {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		tag, _, _ := strings.Cut(v, ".") // ja_JP.UTF-8 → ja_JP
+		tag, _, _ = strings.Cut(tag, "@")
+		if l := Match(strings.ReplaceAll(tag, "_", "-")); l != "" && tag != "C" && tag != "POSIX" {
+			return l
+		}
+		return "en"
+	}
+	return "en"
+}

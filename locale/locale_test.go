@@ -176,3 +176,21 @@ func TestTAndLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestFromEnv(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "en"},
+		{map[string]string{"LANG": "ja_JP.UTF-8"}, "ja"},
+		{map[string]string{"LANG": "C.UTF-8"}, "en"},
+		{map[string]string{"LANG": "ja_JP.UTF-8", "LC_ALL": "C"}, "en"},
+		{map[string]string{"LANG": "en_US.UTF-8", "LC_MESSAGES": "ja_JP.eucJP"}, "ja"},
+		{map[string]string{"LANG": "fr_FR.UTF-8"}, "en"},
+	} {
+		if got := FromEnv(func(k string) string { return c.env[k] }); got != c.want {
+			t.Errorf("FromEnv(%v)=%q, want %q", c.env, got, c.want)
+		}
+	}
+}

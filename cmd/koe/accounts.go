@@ -30,7 +30,7 @@ func (e *env) syncOptions() accounts.Options {
 // printResult reports skipped records one per line on stderr, then the summary on stdout.
 func (e *env) printResult(res accounts.Result, verb string) {
 	if res.Encoding != "" && !strings.HasPrefix(res.Encoding, "UTF-8") {
-		fmt.Fprintf(e.stderr, "read as %s\n", res.Encoding)
+		fmt.Fprintln(e.stderr, e.say().T("cli.read_as", "Encoding", res.Encoding))
 	}
 	for _, p := range res.Problems {
 		fmt.Fprintln(e.stderr, p.String())

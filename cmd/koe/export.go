@@ -12,6 +12,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/migrations"
 	"github.com/koehq/koe/store"
 )
@@ -78,7 +79,7 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 			case "feedback":
 				return exportFeedback(cmd, db, out, format)
 			case "all":
-				return exportAll(cmd, db, out)
+				return exportAll(cmd, db, out, e.say())
 			}
 			return fmt.Errorf("export %q: use feedback, roadmap or all", args[0])
 		},
@@ -147,7 +148,7 @@ type backupHeader struct {
 	Version    string    `json:"koe_version"`
 }
 
-func exportAll(cmd *cobra.Command, db *database, out *bufio.Writer) error {
+func exportAll(cmd *cobra.Command, db *database, out *bufio.Writer, say locale.Printer) error {
 	enc := json.NewEncoder(out)
 	if err := enc.Encode(backupHeader{KoeExport: 1, Schema: migrations.Latest(), ExportedAt: time.Now().UTC(), Version: version}); err != nil {
 		return err
@@ -161,7 +162,7 @@ func exportAll(cmd *cobra.Command, db *database, out *bufio.Writer) error {
 		}{table, row})
 	}), out.Flush)
 	if err == nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "exported %d rows\n", n)
+		fmt.Fprintln(cmd.ErrOrStderr(), say.T("cli.exported", "Count", n))
 	}
 	return err
 }

@@ -59,7 +59,10 @@ func koe(t *testing.T, env []string, args ...string) (stdout, stderr string, cod
 func cleanEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "KOE_") && !strings.HasPrefix(kv, "DATABASE_URL=") {
+		// The locale variables too: the command line speaks the reader's language, and the tests
+		// read its English.
+		if !strings.HasPrefix(kv, "KOE_") && !strings.HasPrefix(kv, "DATABASE_URL=") &&
+			!strings.HasPrefix(kv, "LANG=") && !strings.HasPrefix(kv, "LC_") {
 			env = append(env, kv)
 		}
 	}

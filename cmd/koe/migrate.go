@@ -26,7 +26,7 @@ advisory lock makes them take turns, and a second run finds nothing to do.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "schema at version %d, %d pending\n", current, pending)
+			fmt.Fprintln(e.stdout, e.say().T("cli.schema_version", "Version", current, "Pending", pending))
 			return nil
 		},
 	}

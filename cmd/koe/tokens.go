@@ -24,7 +24,7 @@ func newTokensCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "token %d %q (%s) — keep it now, it is not shown again:\n", t.ID, t.Name, t.Scope)
+			fmt.Fprintln(e.stderr, e.say().T("cli.token_created", "ID", t.ID, "Name", strconv.Quote(t.Name), "Scope", t.Scope))
 			fmt.Fprintln(e.stdout, token)
 			return nil
 		}),
@@ -66,7 +66,7 @@ func newTokensCmd(e *env) *cobra.Command {
 			if err := db.RevokeAPIToken(ctx, id, e.actor("")); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "token %d revoked\n", id)
+			fmt.Fprintln(e.stdout, e.say().T("cli.token_revoked", "ID", id))
 			return nil
 		}),
 	}

@@ -33,7 +33,7 @@ viewer (read).`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "user %s (%s) can sign in\n", u.Email, u.Role)
+			fmt.Fprintln(e.stdout, e.say().T("cli.user_added", "Email", u.Email, "Role", u.Role))
 			return nil
 		}),
 	}

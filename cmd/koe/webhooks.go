@@ -36,7 +36,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "webhook %d → %s for %s; its signing secret (keep it now):\n", w.ID, w.URL, strings.Join(w.Events, ", "))
+			fmt.Fprintln(e.stderr, e.say().T("cli.webhook_added", "ID", w.ID, "URL", w.URL, "Events", strings.Join(w.Events, ", ")))
 			fmt.Fprintln(e.stdout, w.Secret)
 			return nil
 		}),
@@ -71,7 +71,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 			if err := db.DisableWebhook(ctx, id, e.actor("")); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "webhook %d disabled\n", id)
+			fmt.Fprintln(e.stdout, e.say().T("cli.webhook_disabled", "ID", id))
 			return nil
 		}),
 	}
