@@ -105,6 +105,8 @@ type Options struct {
 	CustomerGoogle Verifier
 	// LinkLimits bound sign-in links per address and per IP (defaults when zero).
 	LinkLimits store.LinkLimits
+	// Location is the zone of every time a page shows (KOE_TIMEZONE), with its name; UTC when nil.
+	Location *time.Location
 	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For names the client;
 	// with none, the client is the connection's address.
 	TrustedProxies []string
@@ -151,8 +153,14 @@ func New(st Store, opts Options) (*Server, error) {
 	if opts.LinkLimits == (store.LinkLimits{}) {
 		opts.LinkLimits = store.LinkLimits{PerEmail: 5, PerIP: 20, Window: time.Hour, TTL: 15 * time.Minute}
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
 	s := &Server{store: st, opts: opts, pages: map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
+	clock := clock{opts.Location}
 	funcs := template.FuncMap{
+		"datetime":    clock.dateTime,
+		"date":        clock.date,
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
 		"yenf":        feedback.Yen,

@@ -142,11 +142,13 @@ embedded PostgreSQL if this process started it).`,
 	return cmd
 }
 
-// roadmapOptions sets what the public roadmap and the customer page take from the configuration.
+// roadmapOptions sets what the public roadmap and the customer page take from the configuration,
+// and the zone every page shows times in.
 func (e *env) roadmapOptions(o *dashboard.Options) {
 	o.LogoURL, o.BrandColor = e.cfg.Roadmap.LogoURL, e.cfg.Roadmap.BrandColor
 	o.RoadmapAskedBy, o.RoadmapCacheTTL = e.cfg.Roadmap.AskedBy, e.cfg.Roadmap.CacheTTL
 	o.TrustedProxies = e.cfg.TrustedProxies
+	o.Location = e.cfg.Location
 }
 
 // listenAndServe serves h on the configured address until ctx ends, then shuts down gracefully
