@@ -37,7 +37,7 @@ func TestTimesInTheConfiguredZone(t *testing.T) {
 		{tokyo, "2026-11-30 14:05 JST"},
 		{time.UTC, "2026-11-30 05:05 UTC"},
 	} {
-		srv, err := dashboard.New(db, dashboard.Options{Location: tc.loc})
+		srv, err := dashboard.New(db, opts(dashboard.Options{Location: tc.loc}))
 		if err != nil {
 			t.Fatal(err)
 		}

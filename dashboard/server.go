@@ -90,7 +90,7 @@ type Options struct {
 	SecureCookies bool
 	// ExtraFreeMail extends the free-mail domains that never get a domain rule.
 	ExtraFreeMail []string
-	// SessionTTL is how long a sign-in lasts (12 hours when zero).
+	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 	// LogoURL and BrandColor dress the public roadmap and the customer page in the company's
 	// logo and colour (#rrggbb).
@@ -140,15 +140,6 @@ type Server struct {
 func New(st Store, opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	if opts.CompanyName == "" {
-		opts.CompanyName = "Koe"
-	}
-	if opts.SessionTTL == 0 {
-		opts.SessionTTL = 12 * time.Hour
-	}
-	if opts.BrandColor == "" {
-		opts.BrandColor = "#2f5bd3"
 	}
 	if opts.LinkLimits == (store.LinkLimits{}) {
 		opts.LinkLimits = store.LinkLimits{PerEmail: 5, PerIP: 20, Window: time.Hour, TTL: 15 * time.Minute}
