@@ -97,6 +97,11 @@ func TestConfigMasksSecrets(t *testing.T) {
 	if strings.Contains(out, "hunter2") || !strings.Contains(out, "postgres://koe:xxxxx@db:5432/koe") {
 		t.Fatalf("config output:\n%s", out)
 	}
+	for _, s := range config.Settings(&config.Config{}) {
+		if s.Value != nil && !strings.Contains(out, s.Name+" ") {
+			t.Errorf("koe config does not show %s", s.Name)
+		}
+	}
 	out, _, code = koe(t, nil, "config", "--markdown")
 	if code != 0 || out != config.Markdown() {
 		t.Fatalf("config --markdown: code %d:\n%s", code, out)
