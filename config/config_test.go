@@ -237,3 +237,11 @@ func TestSettingsDeclaredOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Minute: "1m", 10 * time.Second: "10s", 2 * time.Hour: "2h", 90 * time.Minute: "1h30m"} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -74,11 +74,16 @@ func (v duration) Set(s string) error {
 }
 func (v duration) String() string { return v.p.String() }
 
-// shortDuration writes 1m rather than 1m0s.
+// shortDuration writes 1m rather than 1m0s, 2h rather than 2h0m0s.
 func shortDuration(d time.Duration) string {
 	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // boolean is true or false.
