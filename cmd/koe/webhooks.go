@@ -98,7 +98,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 				if d.StatusCode != nil {
 					status = strconv.Itoa(*d.StatusCode)
 				}
-				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\t%d\t%s\n", e.moment(d.At), d.WebhookID, d.Event, d.Attempt, status, d.DurationMS, d.Error)
+				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\t%d\t%s\n", d.At.In(e.cfg.Location).Format("2006-01-02 15:04:05 MST"), d.WebhookID, d.Event, d.Attempt, status, d.DurationMS, d.Error)
 			}
 			return w.Flush()
 		}),
