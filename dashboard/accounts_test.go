@@ -27,7 +27,7 @@ func TestAccountsQueueAndAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := signIn(t, db, "cs@koe.example", feedback.RoleCS)
-	srv, err := dashboard.New(db, dashboard.Options{})
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func do(h http.Handler, method, path string, sess *store.Session, csrf bool) *ht
 // TestEveryRouteEnforcesItsRole walks the whole staff route table with each role.
 func TestEveryRouteEnforcesItsRole(t *testing.T) {
 	db := seed(t)
-	srv, err := dashboard.New(db, dashboard.Options{})
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestGoogleSignInAndOut(t *testing.T) {
 	if _, err := db.SaveUser(ctx, feedback.User{Email: "hanako@koe.example", Role: feedback.RoleCS}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := dashboard.New(db, dashboard.Options{Google: g, GoogleClientID: "client-1", BaseURL: "https://koe.example", SecureCookies: true})
+	srv, err := dashboard.New(db, opts(dashboard.Options{Google: g, GoogleClientID: "client-1", BaseURL: "https://koe.example", SecureCookies: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestGoogleSignInAndOut(t *testing.T) {
 func TestLanguageSetting(t *testing.T) {
 	db := seed(t)
 	sess := signIn(t, db, "v@koe.example", feedback.RoleViewer)
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 	if body := do(h, http.MethodGet, "/app/requests", &sess, false).Body.String(); !strings.Contains(body, "リクエスト（収益インパクト順）") {
 		t.Fatal("not Japanese by default")

@@ -36,7 +36,7 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := dashboard.New(db, dashboard.Options{})
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func BenchmarkRoadmap(b *testing.B) {
 		{"roadmap-uncached", 0, "/roadmap"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			srv, err := dashboard.New(db, dashboard.Options{RoadmapAskedBy: true, RoadmapCacheTTL: c.ttl})
+			srv, err := dashboard.New(db, opts(dashboard.Options{RoadmapAskedBy: true, RoadmapCacheTTL: c.ttl}))
 			if err != nil {
 				b.Fatal(err)
 			}

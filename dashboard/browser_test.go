@@ -72,7 +72,7 @@ func TestInABrowser(t *testing.T) {
 	if err := db.ImportDataset(context.Background(), ds); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := dashboard.New(db, dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0]})
+	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0]}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -147,8 +147,8 @@ func TestCustomerPage(t *testing.T) {
 	ctx := context.Background()
 	mails := smtptest.Start(t)
 	mailer := &notify.SMTP{Addr: mails.Addr, From: "Acme <roadmap@acme.example>"}
-	srv, err := dashboard.New(db, dashboard.Options{CompanyName: "Acme", BaseURL: "https://koe.example", Mail: mailer,
-		LinkLimits: store.LinkLimits{PerEmail: 3, PerIP: 5, Window: time.Hour, TTL: 15 * time.Minute}})
+	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", BaseURL: "https://koe.example", Mail: mailer,
+		LinkLimits: store.LinkLimits{PerEmail: 3, PerIP: 5, Window: time.Hour, TTL: 15 * time.Minute}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestCustomerMailRetries(t *testing.T) {
 	}
 	mails.Refuse(&smtp.SMTPError{Code: 451, Message: "try later"})
 	// A backoff long enough that the retry is not due within the first drain.
-	w := &notify.Worker{Store: db, Mail: &notify.SMTP{Addr: mails.Addr, From: "a@acme.example"}, Backoff: 400 * time.Millisecond}
+	w := &notify.Worker{Store: db, Mail: &notify.SMTP{Addr: mails.Addr, From: "a@acme.example"}, Language: "ja", Backoff: 400 * time.Millisecond}
 	if n, err := w.Drain(ctx); err != nil || n != 1 || len(mails.Mails()) != 0 {
 		t.Fatalf("first try: %d %v %d", n, err, len(mails.Mails()))
 	}
@@ -315,7 +315,7 @@ func TestCustomerGoogleSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := dashboard.New(db, dashboard.Options{CustomerGoogle: g, GoogleClientID: "client-1", BaseURL: "https://koe.example"})
+	srv, err := dashboard.New(db, opts(dashboard.Options{CustomerGoogle: g, GoogleClientID: "client-1", BaseURL: "https://koe.example"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func get(t *testing.T, h http.Handler, path string, header ...string) (int, stri
 }
 
 func TestRoadmapLanguage(t *testing.T) {
-	srv, err := dashboard.New(seed(t), dashboard.Options{})
+	srv, err := dashboard.New(seed(t), opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestRoadmapLanguage(t *testing.T) {
 
 func TestStaffPagesNeedSignIn(t *testing.T) {
 	db := seed(t)
-	srv, err := dashboard.New(db, dashboard.Options{})
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestStaffPagesNeedSignIn(t *testing.T) {
 		}
 	}
 
-	demo, err := dashboard.New(db, dashboard.Options{Demo: true, DemoUser: feedback.User{ID: 1, Email: "demo@example.com", Role: feedback.RoleAdmin}})
+	demo, err := dashboard.New(db, opts(dashboard.Options{Demo: true, DemoUser: feedback.User{ID: 1, Email: "demo@example.com", Role: feedback.RoleAdmin}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestStaffPagesNeedSignIn(t *testing.T) {
 }
 
 func TestHealth(t *testing.T) {
-	srv, err := dashboard.New(seed(t), dashboard.Options{})
+	srv, err := dashboard.New(seed(t), opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestReadyzWantsCurrentMigrations(t *testing.T) {
 	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	if code, body := get(t, srv.Handler(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "1 migration(s) pending") {
 		t.Errorf("/readyz with a pending migration: %d %q", code, body)
 	}
@@ -146,7 +146,7 @@ func TestReadyzWantsCurrentMigrations(t *testing.T) {
 
 func TestSlackInteractivityRoute(t *testing.T) {
 	db := seed(t)
-	plain, err := dashboard.New(db, dashboard.Options{})
+	plain, err := dashboard.New(db, opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestSlackInteractivityRoute(t *testing.T) {
 	if rec.Code != http.StatusNotFound {
 		t.Fatalf("without a signing secret: %d", rec.Code)
 	}
-	withSlack, err := dashboard.New(db, dashboard.Options{SlackInteractivity: &slackbot.Interactions{Store: db, SigningSecret: "s"}})
+	withSlack, err := dashboard.New(db, opts(dashboard.Options{SlackInteractivity: &slackbot.Interactions{Store: db, SigningSecret: "s"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestSlackOutboxPage(t *testing.T) {
 	if err := db.GiveUp(ctx, row.ID, "channel_not_found <b>"); err != nil {
 		t.Fatal(err)
 	}
-	demo, err := dashboard.New(db, dashboard.Options{Demo: true, DemoUser: feedback.User{ID: 1, Email: "demo@example.com", Role: feedback.RoleAdmin}})
+	demo, err := dashboard.New(db, opts(dashboard.Options{Demo: true, DemoUser: feedback.User{ID: 1, Email: "demo@example.com", Role: feedback.RoleAdmin}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func TestFeedbackSheet(t *testing.T) {
 		sess := signIn(t, db, string(role)+"@koe.example", role)
 		users[role] = &sess
 	}
-	srv, err := dashboard.New(db, dashboard.Options{})
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestSavedViews(t *testing.T) {
 	for _, email := range []string{"a@koe.example", "b@koe.example"} {
 		sess = append(sess, signIn(t, db, email, feedback.RoleViewer))
 	}
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 	if rec := postForm(h, "/app/views", &sess[0], url.Values{"name": {"Churn <b>ja</b>"}, "query": {"tag=churn_risk&lang_filter=ja"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("save view: %d %s", rec.Code, rec.Body.String())

@@ -34,7 +34,7 @@ func TestPublicPagesShowNothingInternal(t *testing.T) {
 	if err := db.UpdateRequest(ctx, 2, store.RequestEdit{PublicTitle: &hidden}, "po@koe.example"); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := dashboard.New(db, dashboard.Options{CompanyName: "Acme", RoadmapAskedBy: true, BaseURL: "https://koe.example"})
+	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", RoadmapAskedBy: true, BaseURL: "https://koe.example"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestRoadmapFeeds(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
 	po := signIn(t, db, "po@koe.example", feedback.RolePO)
-	srv, err := dashboard.New(db, dashboard.Options{CompanyName: "Acme", BaseURL: "https://koe.example", RoadmapCacheTTL: time.Hour})
+	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", BaseURL: "https://koe.example", RoadmapCacheTTL: time.Hour}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestRoadmapFeeds(t *testing.T) {
 	if err := db.UpdateRequest(ctx, 1, store.RequestEdit{Public: &private}, "po@koe.example"); err != nil {
 		t.Fatal(err)
 	}
-	srv2, _ := dashboard.New(db, dashboard.Options{})
+	srv2, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h2 := srv2.Handler()
 	if code, _ := get(t, h2, "/roadmap/1"); code != 404 {
 		t.Errorf("a private request's page: %d", code)

@@ -16,7 +16,7 @@ func TestRequestPage(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
 	po := signIn(t, db, "po@koe.example", feedback.RolePO)
-	srv, err := dashboard.New(db, dashboard.Options{})
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestBacklogFiltersBreakdownAndCSV(t *testing.T) {
 	if err := db.UpdateRequest(ctx, 1, store.RequestEdit{Title: ptr("=HYPERLINK(\"http://evil\")")}, "test"); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 	rec := do(h, http.MethodGet, "/app/requests?lang=en", &viewer, false)
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Breakdown by account") || !strings.Contains(rec.Body.String(), canary+" 株式会社") ||
@@ -102,7 +102,7 @@ func TestWeightsPreviewAndSave(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
 	admin := signIn(t, db, "admin@koe.example", feedback.RoleAdmin)
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 	body := do(h, http.MethodGet, "/app/weights?lang=en", &admin, false).Body.String()
 	if !strings.Contains(body, `name="churn_base" value="0.3"`) || !strings.Contains(body, `name="win_back"`) {

@@ -90,7 +90,7 @@ type Options struct {
 	SecureCookies bool
 	// ExtraFreeMail extends the free-mail domains that never get a domain rule.
 	ExtraFreeMail []string
-	// SessionTTL is how long a sign-in lasts (12 hours when zero).
+	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 	// LogoURL and BrandColor dress the public roadmap and the customer page in the company's
 	// logo and colour (#rrggbb).
@@ -105,6 +105,8 @@ type Options struct {
 	CustomerGoogle Verifier
 	// LinkLimits bound sign-in links per address and per IP (defaults when zero).
 	LinkLimits store.LinkLimits
+	// Location is the zone of every time a page shows (KOE_TIMEZONE), with its name; UTC when nil.
+	Location *time.Location
 	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For names the client;
 	// with none, the client is the connection's address.
 	TrustedProxies []string
@@ -139,20 +141,17 @@ func New(st Store, opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	if opts.CompanyName == "" {
-		opts.CompanyName = "Koe"
-	}
-	if opts.SessionTTL == 0 {
-		opts.SessionTTL = 12 * time.Hour
-	}
-	if opts.BrandColor == "" {
-		opts.BrandColor = "#2f5bd3"
-	}
 	if opts.LinkLimits == (store.LinkLimits{}) {
 		opts.LinkLimits = store.LinkLimits{PerEmail: 5, PerIP: 20, Window: time.Hour, TTL: 15 * time.Minute}
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
 	s := &Server{store: st, opts: opts, pages: map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
+	clock := clock{opts.Location}
 	funcs := template.FuncMap{
+		"datetime":    clock.dateTime,
+		"date":        clock.date,
 		"statusLabel": statusLabel,
 		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
 		"yenf":        feedback.Yen,

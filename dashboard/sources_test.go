@@ -36,7 +36,7 @@ func TestSourcesRunNow(t *testing.T) {
 		t.Fatal("due right after a run")
 	}
 	admin := signIn(t, db, "admin@koe.example", feedback.RoleAdmin)
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 	body := do(h, http.MethodGet, "/app/sources?lang=en", &admin, false).Body.String()
 	if !strings.Contains(body, "widget.jsonl:3: not valid JSON") || !strings.Contains(body, `action="/app/sources/widget/run"`) || !strings.Contains(body, "1h0m0s") {

@@ -15,7 +15,7 @@ import (
 func TestTokensPage(t *testing.T) {
 	db := seed(t)
 	admin := signIn(t, db, "admin@koe.example", feedback.RoleAdmin)
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 	rec := postForm(h, "/app/tokens?lang=en", &admin, url.Values{"name": {"zapier"}, "scope": {"write"}})
 	token := regexp.MustCompile(`<code id="new-token">(koe_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(rec.Body.String())

@@ -32,7 +32,7 @@ func TestVoicePageAndNewRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := signIn(t, db, "cs@koe.example", feedback.RoleCS)
-	srv, _ := dashboard.New(db, dashboard.Options{})
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 
 	first := fmt.Sprint(ids["d0"])

@@ -39,7 +39,8 @@ type Worker struct {
 	Mail    Sender
 	BaseURL string
 	Company string
-	// Language of the mail to a customer whose language Koe does not know (ja or en).
+	// Language of the mail to a customer whose language Koe does not know: ja or en
+	// (KOE_MAIL_LANGUAGE, whose default config applies).
 	Language    string
 	Log         *slog.Logger
 	MaxAttempts int           // 8 when zero
@@ -59,9 +60,6 @@ func (w *Worker) defaults() {
 	}
 	if w.Backoff == 0 {
 		w.Backoff = 30 * time.Second
-	}
-	if w.Language != "en" {
-		w.Language = "ja"
 	}
 }
 

@@ -59,7 +59,7 @@ type Feedback struct {
 	Tab           string
 	Lang          string // ja or en: headers, tag and status labels
 	BaseURL       string
-	Location      *time.Location // of the received time
+	Location      *time.Location // KOE_TIMEZONE: the received time is shown there, with the zone's name
 	Log           *slog.Logger
 }
 
@@ -220,7 +220,7 @@ func (f *Feedback) render(v store.VoiceRow) map[string]any {
 		lang = "ja"
 	}
 	return map[string]any{
-		"id": v.ID, "received": v.ReceivedAt.In(loc).Format("2006-01-02 15:04"), "source": v.Source + " / " + v.SourceName,
+		"id": v.ID, "received": v.ReceivedAt.In(loc).Format("2006-01-02 15:04 MST"), "source": v.Source + " / " + v.SourceName,
 		"account": v.Account, "mrr": mrr, "plan": v.Plan, "employees": employees, "words": words,
 		"insight": v.Insight, "who": v.WhoBenefits, "tag": feedback.Tag(v.Tag).Label(lang), "request": request,
 		"status": statusLabels[lang][v.Status], "link": fmt.Sprintf("%s/app/feedback/%d", f.BaseURL, v.ID),

@@ -73,7 +73,7 @@ func TestFeedbackSheet(t *testing.T) {
 	if srv.Frozen("fb", "フィードバック") != 1 || !srv.HasFilter("fb", "フィードバック") || srv.ColumnWidth("fb", "フィードバック", 7) != 420 {
 		t.Errorf("the new sheet lacks its frozen header, filter or widths")
 	}
-	if len(rows) != 6 || rows[0][0] != "Koe ID" || rows[0][8] != "インサイト" || rows[1][0] != "1" || rows[1][1] != "2026-11-01 10:00" ||
+	if len(rows) != 6 || rows[0][0] != "Koe ID" || rows[0][8] != "インサイト" || rows[1][0] != "1" || rows[1][1] != "2026-11-01 10:00 JST" ||
 		rows[1][3] != "株式会社サンプル" || rows[1][4] != "120000" || rows[1][7] != "声 1: =SUM(A1)" || rows[1][12] != "新規" ||
 		rows[1][13] != "https://koe.example/app/feedback/1" {
 		t.Fatalf("sheet after the first push:\n%q", rows)

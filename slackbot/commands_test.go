@@ -30,7 +30,7 @@ func TestShortcutAndSlashCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := slackbot.Config{BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/", Language: "en"}
+	cfg := conf(slackbot.Config{BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/", Language: "en"})
 	h := &slackbot.Interactions{Store: db, Backlog: db, Config: cfg, SigningSecret: secret}
 	mux := httptest.NewServer(h)
 	defer mux.Close()

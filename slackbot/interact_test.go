@@ -73,7 +73,7 @@ func TestButtonsTagAndLinkFromSlack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg := slackbot.Config{VoiceChannel: "CVOICE", BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/"}
+	cfg := conf(slackbot.Config{VoiceChannel: "CVOICE", BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/"})
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"CSVで出力したい","date":"TODAY"}`)
 	ids, err := db.RequestIDsByTitle(ctx, []string{"CSV export"}, "test")
 	if err != nil {
@@ -163,7 +163,7 @@ func TestPickAnotherRequestInAModal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg := slackbot.Config{BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/", Language: "en"}
+	cfg := conf(slackbot.Config{BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/", Language: "en"})
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"need audit logs","date":"TODAY"}`)
 	ids, err := db.RequestIDsByTitle(ctx, []string{"Audit log", "SSO"}, "test")
 	if err != nil {

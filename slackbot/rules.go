@@ -13,6 +13,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
 )
@@ -37,7 +38,7 @@ type Config struct {
 	// RequestThreshold is the revenue at stake per year at which a request is posted; ChurnMRR the
 	// MRR from which a churn-risk voice is.
 	RequestThreshold, ChurnMRR float64
-	// The weekly digest is due on DigestDay at DigestHour in Location (Monday 9:00 by default).
+	// The weekly digest is due on DigestDay at DigestHour in Location.
 	DigestDay  time.Weekday
 	DigestHour int
 	Location   *time.Location
@@ -50,14 +51,22 @@ type Config struct {
 	BaseURL string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Complete says every setting above was given (by the configuration, whose own defaults
-	// apply): a zero is meant, such as KOE_SLACK_REVIEW_LOW=0 or a digest on Sunday at 0:00, and
-	// Defaults leaves it.
-	Complete bool
 }
 
-// Defaults fills the zero values of a partial configuration (tests, tools); of a Complete one,
-// only the clock and the settings the configuration does not carry.
+// NewConfig is the bot's configuration from Koe's: every setting as declared there, its
+// defaults applied once, so a zero here is meant (KOE_SLACK_REVIEW_LOW=0, a digest on Sunday at
+// 0:00) and nothing in this package replaces it.
+func NewConfig(c config.Config) Config {
+	s := c.Slack
+	return Config{BotToken: s.BotToken, APIURL: s.APIURL, VoiceChannel: s.VoiceChannel, ReviewChannel: s.ReviewChannel,
+		RequestChannel: s.RequestChannel, DigestChannel: s.DigestChannel, Language: s.Language, ShowMRR: s.ShowMRR,
+		EmailVoices: s.EmailVoices, LowRating: s.LowRating, HighRating: s.HighRating, RequestThreshold: s.RequestThreshold,
+		ChurnMRR: s.ChurnMRR, DigestDay: s.DigestDay, DigestHour: s.DigestHour, Location: s.Location, Burst: s.Burst,
+		MaxAge: s.MaxAge, BaseURL: c.BaseURL}
+}
+
+// Defaults fills only what Koe's configuration does not carry: the clock, how strong a review's
+// sentiment must be to be notable, and a zone (UTC) when none is given.
 func (c Config) Defaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
@@ -66,34 +75,7 @@ func (c Config) Defaults() Config {
 		c.StrongSentiment = 0.6
 	}
 	if c.Location == nil {
-		c.Location = time.Local
-	}
-	if c.Complete {
-		return c
-	}
-	if c.Language == "" {
-		c.Language = "ja"
-	}
-	if c.LowRating == 0 {
-		c.LowRating = 2
-	}
-	if c.HighRating == 0 {
-		c.HighRating = 5
-	}
-	if c.Burst == 0 {
-		c.Burst = 20
-	}
-	if c.RequestThreshold == 0 {
-		c.RequestThreshold = 1_000_000
-	}
-	if c.ChurnMRR == 0 {
-		c.ChurnMRR = 100_000
-	}
-	if c.DigestDay == time.Sunday && c.DigestHour == 0 {
-		c.DigestDay, c.DigestHour = time.Monday, 9
-	}
-	if c.MaxAge == 0 {
-		c.MaxAge = 72 * time.Hour
+		c.Location = time.UTC
 	}
 	return c
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/slackbot"
 )
@@ -29,26 +30,32 @@ func TestMessagesRules(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	if got := keys(slackbot.Config{}); got != "voice:1 review:4 review:5" {
+	if got := keys(conf(slackbot.Config{})); got != "voice:1 review:4 review:5" {
 		t.Errorf("defaults: %s", got)
 	}
-	if got := keys(slackbot.Config{EmailVoices: true, HighRating: 3}); got != "voice:1 voice:2 review:3 review:4 review:5" {
+	if got := keys(conf(slackbot.Config{EmailVoices: true, HighRating: 3})); got != "voice:1 voice:2 review:3 review:4 review:5" {
 		t.Errorf("email voices, 3 stars notable: %s", got)
 	}
-	if got := keys(slackbot.Config{MaxAge: 200 * time.Hour}); got != "voice:1 voice:6 review:4 review:5" {
+	if got := keys(conf(slackbot.Config{MaxAge: 200 * time.Hour})); got != "voice:1 voice:6 review:4 review:5" {
 		t.Errorf("a longer max age: %s", got)
 	}
 }
 
-// TestDefaultsKeepMeantZeros: a configuration from the environment is complete, so a review
-// threshold of 0 stars and a digest on Sunday at 0:00 stay as set; a partial one gets defaults.
-func TestDefaultsKeepMeantZeros(t *testing.T) {
-	c := slackbot.Config{Complete: true, LowRating: 0, HighRating: 5, DigestDay: time.Sunday, DigestHour: 0, Language: "en"}.Defaults()
-	if c.LowRating != 0 || c.DigestDay != time.Sunday || c.DigestHour != 0 || c.Now == nil || c.Location == nil {
-		t.Fatalf("complete config changed: %+v", c)
+// TestMeantZerosStay: the configuration comes from Koe's, whose declared defaults applied once,
+// so a review threshold of 0 stars and a digest on Sunday at 0:00 stay as set (KOE_SLACK_REVIEW_LOW=0
+// once became 2 here).
+func TestMeantZerosStay(t *testing.T) {
+	k, err := config.Load(func(name string) string {
+		return map[string]string{"KOE_SLACK_REVIEW_LOW": "0", "KOE_SLACK_DIGEST_AT": "Sun 00:00"}[name]
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	p := slackbot.Config{}.Defaults()
-	if p.LowRating != 2 || p.DigestDay != time.Monday || p.DigestHour != 9 || p.Language != "ja" {
-		t.Fatalf("partial config defaults: %+v", p)
+	c := slackbot.NewConfig(k).Defaults()
+	if c.LowRating != 0 || c.DigestDay != time.Sunday || c.DigestHour != 0 || c.Now == nil || c.Location.String() != "Asia/Tokyo" {
+		t.Fatalf("meant zeros changed: %+v", c)
+	}
+	if c.HighRating != 5 || c.Burst != 20 || c.MaxAge != 72*time.Hour || c.Language != "ja" {
+		t.Fatalf("declared defaults not carried: %+v", c)
 	}
 }

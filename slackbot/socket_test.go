@@ -33,7 +33,7 @@ func TestSocketModeAcksDedupesAndReconnects(t *testing.T) {
 	if _, err := db.SaveUser(ctx, feedback.User{Email: "hanako@koe.example", Role: feedback.RoleCS}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := slackbot.Config{VoiceChannel: "CVOICE", BotToken: "xoxb-test", APIURL: srv.URL + "/api/"}
+	cfg := conf(slackbot.Config{VoiceChannel: "CVOICE", BotToken: "xoxb-test", APIURL: srv.URL + "/api/"})
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"CSVで出力したい","date":"TODAY"}`)
 
 	runCtx, stop := context.WithCancel(ctx)

@@ -38,7 +38,7 @@ func TestWatchPostsNotableRequestsChurnAndTheDigestOnce(t *testing.T) {
 		"A,Big Corp,500000,abc.co.jp\nB,Small KK,20000,small.co.jp\nC,Chain Inc,300000,big.co.jp\n"), accounts.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	ingestJSONL(t, db, slackbot.Config{}, feedback.SourceChat, "widget",
+	ingestJSONL(t, db, conf(slackbot.Config{}), feedback.SourceChat, "widget",
 		`{"id":"c1","text":"SSOがないと解約を検討します","email":"taro@abc.co.jp","date":"TODAY"}`,
 		`{"id":"c2","text":"SSO please","email":"x@small.co.jp","date":"TODAY"}`,
 		`{"id":"c3","text":"We need SAML SSO","email":"y@big.co.jp","date":"TODAY"}`)
@@ -62,7 +62,7 @@ func TestWatchPostsNotableRequestsChurnAndTheDigestOnce(t *testing.T) {
 	must(db.TagFeedback(ctx, 1, feedback.TagChurnRisk, who))
 
 	tokyo := time.FixedZone("JST", 9*3600)
-	cfg := slackbot.Config{Location: tokyo, RequestChannel: "CREQ", DigestChannel: "CDIGEST", Language: "en"}
+	cfg := conf(slackbot.Config{Location: tokyo, RequestChannel: "CREQ", DigestChannel: "CDIGEST", Language: "en"})
 	monday := time.Now().In(tokyo).Truncate(24 * time.Hour)
 	for monday.Weekday() != time.Monday {
 		monday = monday.AddDate(0, 0, -1)
@@ -141,7 +141,7 @@ func TestShippedRequestListsAccountsToFollowUp(t *testing.T) {
 		"A,Big Corp,500000,abc.co.jp,Enterprise\nB,Small KK,20000,small.co.jp,\n"), accounts.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	ingestJSONL(t, db, slackbot.Config{}, feedback.SourceChat, "widget",
+	ingestJSONL(t, db, conf(slackbot.Config{}), feedback.SourceChat, "widget",
 		`{"id":"c1","text":"SSO please","email":"x@small.co.jp","date":"TODAY"}`,
 		`{"id":"c2","text":"We need SAML SSO","email":"y@abc.co.jp","date":"TODAY"}`)
 	ids, err := db.RequestIDsByTitle(ctx, []string{"SAML SSO"}, "test")
@@ -165,7 +165,7 @@ func TestShippedRequestListsAccountsToFollowUp(t *testing.T) {
 	fake := newFakeSlack()
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	drain(t, db, newWorker(db, slackbot.Config{RequestChannel: "CREQ", Language: "en"}, srv.URL))
+	drain(t, db, newWorker(db, conf(slackbot.Config{RequestChannel: "CREQ", Language: "en"}), srv.URL))
 	fake.mu.Lock()
 	defer fake.mu.Unlock()
 	var found bool

@@ -112,7 +112,7 @@ func TestEveryVoicePostedExactlyOnceThroughFaults(t *testing.T) {
 	fake.faults = []string{"429", "500", "accept-then-timeout", "accept-then-reset", "", "500", "accept-then-timeout"}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	cfg := slackbot.Config{VoiceChannel: "CVOICE", ReviewChannel: "CREVIEW", BaseURL: "https://koe.example.com"}
+	cfg := conf(slackbot.Config{VoiceChannel: "CVOICE", ReviewChannel: "CREVIEW", BaseURL: "https://koe.example.com"})
 
 	var chats []string
 	for i := range 6 {
@@ -176,7 +176,7 @@ func TestBurstOfReviewsIsOneSummaryWithAThread(t *testing.T) {
 	fake := newFakeSlack()
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	cfg := slackbot.Config{ReviewChannel: "CREVIEW", Burst: 3, Language: "en"}
+	cfg := conf(slackbot.Config{ReviewChannel: "CREVIEW", Burst: 3, Language: "en"})
 	var lines []string
 	for i := range 5 {
 		lines = append(lines, fmt.Sprintf(`{"id":"r%d","text":"crashes on start %d","rating":1,"date":"TODAY"}`, i, i))
@@ -208,7 +208,7 @@ func TestRefusedMessageFailsVisiblyAndCanBeRetried(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	// Voices arrive before anyone has configured Slack: the outbox keeps them.
-	ingestJSONL(t, db, slackbot.Config{}, feedback.SourceChat, "widget", `{"id":"c1","text":"please add SSO","date":"TODAY"}`)
+	ingestJSONL(t, db, conf(slackbot.Config{}), feedback.SourceChat, "widget", `{"id":"c1","text":"please add SSO","date":"TODAY"}`)
 	if s := statuses(t, db); s["pending"] != 1 {
 		t.Fatalf("statuses = %v, want the voice waiting", s)
 	}
@@ -225,11 +225,11 @@ func TestRefusedMessageFailsVisiblyAndCanBeRetried(t *testing.T) {
 			t.Fatalf("retry = %d, %v", n, err)
 		}
 	}
-	drain(t, db, newWorker(db, slackbot.Config{}, srv.URL))
+	drain(t, db, newWorker(db, conf(slackbot.Config{}), srv.URL))
 	failedWith("set KOE_SLACK_VOICE_CHANNEL")
-	drain(t, db, newWorker(db, slackbot.Config{VoiceChannel: "XGONE"}, srv.URL))
+	drain(t, db, newWorker(db, conf(slackbot.Config{VoiceChannel: "XGONE"}), srv.URL))
 	failedWith("channel_not_found")
-	drain(t, db, newWorker(db, slackbot.Config{VoiceChannel: "CVOICE"}, srv.URL))
+	drain(t, db, newWorker(db, conf(slackbot.Config{VoiceChannel: "CVOICE"}), srv.URL))
 	if s := statuses(t, db); s["sent"] != 1 || len(fake.byKey()) != 1 {
 		t.Fatalf("statuses = %v, posted %v", s, fake.byKey())
 	}
@@ -241,7 +241,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	fake.faults = []string{"500", "500", "500"}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	cfg := slackbot.Config{VoiceChannel: "CVOICE"}
+	cfg := conf(slackbot.Config{VoiceChannel: "CVOICE"})
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"please add SSO","date":"TODAY"}`)
 	w := newWorker(db, cfg, srv.URL)
 	w.MaxAttempts = 3
@@ -263,7 +263,7 @@ func TestPostsArePacedPerChannel(t *testing.T) {
 	fake := newFakeSlack()
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	cfg := slackbot.Config{VoiceChannel: "CVOICE", ReviewChannel: "CREVIEW"}
+	cfg := conf(slackbot.Config{VoiceChannel: "CVOICE", ReviewChannel: "CREVIEW"})
 	var chats, reviews []string
 	for i := range 6 {
 		chats = append(chats, fmt.Sprintf(`{"id":"c%d","text":"voice %d","date":"TODAY"}`, i, i))

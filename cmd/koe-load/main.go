@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/koehq/koe/api"
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
 	"github.com/koehq/koe/internal/pgembed"
@@ -43,7 +44,11 @@ func main() {
 
 func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backlogClients int) error {
 	ctx := context.Background()
-	dsn := os.Getenv("DATABASE_URL")
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	dsn := cfg.DatabaseURL
 	if dsn == "" {
 		dir, err := os.MkdirTemp("", "koe-load-")
 		if err != nil {
@@ -81,8 +86,9 @@ func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backl
 	if err != nil {
 		return err
 	}
-	srv, err := dashboard.New(db, dashboard.Options{RoadmapCacheTTL: 10 * time.Second, API: api.New(db, api.Options{}),
-		Log: slog.New(slog.DiscardHandler)})
+	opts := dashboard.NewOptions(cfg, slog.New(slog.DiscardHandler))
+	opts.API = api.New(db, api.Options{})
+	srv, err := dashboard.New(db, opts)
 	if err != nil {
 		return err
 	}

@@ -149,7 +149,7 @@ past and future voices from that address or domain.`,
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "VOICES\tLAST\tEMAIL\tCOMPANY")
 			for _, s := range list {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", s.Voices, s.LastAt.Format("2006-01-02"), s.Email, s.Company)
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", s.Voices, e.day(s.LastAt), s.Email, s.Company)
 			}
 			return w.Flush()
 		}),

@@ -69,9 +69,8 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			if noServe {
 				return nil
 			}
-			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Demo: true, DemoUser: ds.Users[0], Log: log,
-				ExtraFreeMail: e.cfg.FreeMailDomains, BaseURL: e.cfg.BaseURL}
-			e.roadmapOptions(&opts)
+			opts := dashboard.NewOptions(e.cfg, log)
+			opts.Demo, opts.DemoUser = true, ds.Users[0]
 			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api")})
 			srv, err := dashboard.New(db, opts)
 			if err != nil {

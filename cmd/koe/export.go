@@ -77,7 +77,7 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 				}
 				return nil
 			case "feedback":
-				return exportFeedback(cmd, db, out, format)
+				return exportFeedback(cmd, db, out, format, e.cfg.Location)
 			case "all":
 				return exportAll(cmd, db, out, e.say())
 			}
@@ -89,7 +89,9 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 	return cmd
 }
 
-func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format string) error {
+// exportFeedback writes the feedback sheet; CSV, for a spreadsheet, gives received_at in RFC 3339
+// at loc's offset (KOE_TIMEZONE), the same instant that reads as local time.
+func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format string, loc *time.Location) error {
 	ctx := cmd.Context()
 	switch format {
 	case "csv":
@@ -98,7 +100,7 @@ func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format 
 		_ = w.Write([]string{"id", "received_at", "source", "source_name", "account", "mrr_at_receipt", "currency", "plan", "employees",
 			"author_email", "title", "text", "language", "rating", "sentiment", "tag", "insight", "who_benefits", "request_id", "request", "status", "url"})
 		err := db.EachExportRow(ctx, func(r store.VoiceRow) error {
-			return w.Write([]string{strconv.FormatInt(r.ID, 10), r.ReceivedAt.UTC().Format(time.RFC3339), r.Source, r.SourceName, dashboard.CSVSafe(r.Account),
+			return w.Write([]string{strconv.FormatInt(r.ID, 10), r.ReceivedAt.In(loc).Format(time.RFC3339), r.Source, r.SourceName, dashboard.CSVSafe(r.Account),
 				optInt(r.MRRMinor), r.Currency, dashboard.CSVSafe(r.Plan), optInt(r.Employees), dashboard.CSVSafe(r.Author), dashboard.CSVSafe(r.Title), dashboard.CSVSafe(r.Body), r.Language,
 				optFloat(r.Rating), optFloat(r.Sentiment), r.Tag, dashboard.CSVSafe(r.Insight), dashboard.CSVSafe(r.WhoBenefits), optInt(r.RequestID), dashboard.CSVSafe(r.RequestTitle), r.Status, r.URL})
 		})

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koehq/koe/internal/pgtest"
 )
@@ -25,6 +26,9 @@ func TestExportCommand(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
 	if err != nil || len(rows) != 3201 { // the demo's 3,200 voices and a header
 		t.Fatalf("export feedback csv: %d rows, %v", len(rows), err)
+	}
+	if at, err := time.Parse(time.RFC3339, rows[1][1]); err != nil || !strings.HasSuffix(rows[1][1], "+09:00") || at.IsZero() {
+		t.Errorf("received_at = %q (%v), want RFC 3339 at Tokyo's offset, KOE_TIMEZONE's default", rows[1][1], err)
 	}
 	out, _, code = koe(t, env, "export", "feedback", "--format", "jsonl")
 	sc := bufio.NewScanner(strings.NewReader(out))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/migrations"
 )
 
@@ -23,11 +24,16 @@ func newVersionCmd(e *env) *cobra.Command {
 }
 
 func newConfigCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	var markdown bool
+	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Print the effective configuration, secrets masked",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if markdown {
+				_, err := fmt.Fprint(e.stdout, config.Markdown())
+				return err
+			}
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			for _, entry := range e.cfg.Entries() {
 				fmt.Fprintf(w, "%s\t%s\n", entry.Name, entry.Value)
@@ -35,4 +41,6 @@ func newConfigCmd(e *env) *cobra.Command {
 			return w.Flush()
 		},
 	}
+	cmd.Flags().BoolVar(&markdown, "markdown", false, "print the table of every setting, its default and meaning (the README's) instead")
+	return cmd
 }

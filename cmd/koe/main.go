@@ -9,7 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	_ "time/tzdata" // time zones (--timezone) work on machines without a zoneinfo database
+	_ "time/tzdata" // KOE_TIMEZONE works on machines without a zoneinfo database (distroless)
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/migrations"
 )
@@ -98,6 +99,15 @@ func TestConfigMasksSecrets(t *testing.T) {
 	}
 	if strings.Contains(out, "hunter2") || !strings.Contains(out, "postgres://koe:xxxxx@db:5432/koe") {
 		t.Fatalf("config output:\n%s", out)
+	}
+	for _, s := range config.Settings(&config.Config{}) {
+		if s.Value != nil && !strings.Contains(out, s.Name+" ") {
+			t.Errorf("koe config does not show %s", s.Name)
+		}
+	}
+	out, _, code = koe(t, nil, "config", "--markdown")
+	if code != 0 || out != config.Markdown() {
+		t.Fatalf("config --markdown: code %d:\n%s", code, out)
 	}
 	_, errOut, code := koe(t, []string{"KOE_LOG_LEVEL=loud"}, "config")
 	if code == 0 || !strings.Contains(errOut, "KOE_LOG_LEVEL") {

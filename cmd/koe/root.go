@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -76,3 +77,9 @@ func (e *env) actor(flag string) string {
 	}
 	return "cli:" + e.getenv("USER")
 }
+
+// moment shows a time to the person at the terminal: in KOE_TIMEZONE, with the zone's name.
+func (e *env) moment(t time.Time) string { return t.In(e.cfg.Location).Format("2006-01-02 15:04 MST") }
+
+// day is the date a time fell on in KOE_TIMEZONE.
+func (e *env) day(t time.Time) string { return t.In(e.cfg.Location).Format("2006-01-02") }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -49,9 +48,7 @@ embedded PostgreSQL if this process started it).`,
 				return err
 			}
 			defer db.Close()
-			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log, BaseURL: e.cfg.BaseURL, ExtraFreeMail: e.cfg.FreeMailDomains,
-				SecureCookies: strings.HasPrefix(e.cfg.BaseURL, "https://"), SessionTTL: e.cfg.SessionTTL}
-			e.roadmapOptions(&opts)
+			opts := dashboard.NewOptions(e.cfg, log)
 			m := metrics.New(db)
 			opts.Metrics, opts.MetricsHandler = m, m.Handler()
 			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api"), Notify: e.slackConfig().Messages})
@@ -140,13 +137,6 @@ embedded PostgreSQL if this process started it).`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080)")
 	return cmd
-}
-
-// roadmapOptions sets what the public roadmap and the customer page take from the configuration.
-func (e *env) roadmapOptions(o *dashboard.Options) {
-	o.LogoURL, o.BrandColor = e.cfg.Roadmap.LogoURL, e.cfg.Roadmap.BrandColor
-	o.RoadmapAskedBy, o.RoadmapCacheTTL = e.cfg.Roadmap.AskedBy, e.cfg.Roadmap.CacheTTL
-	o.TrustedProxies = e.cfg.TrustedProxies
 }
 
 // listenAndServe serves h on the configured address until ctx ends, then shuts down gracefully

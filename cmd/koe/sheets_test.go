@@ -2,6 +2,7 @@ package main
 
 import (
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -30,6 +31,10 @@ func TestSheetsCommands(t *testing.T) {
 	fb := srv.Rows("fb-sheet", "Feedback")
 	if len(fb) != 3201 || fb[0][10] != "Tag" {
 		t.Fatalf("feedback sheet: %d rows, header %q", len(fb), fb[0])
+	}
+	// KOE_TIMEZONE unset: received times read in Tokyo time, saying so.
+	if !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d JST$`).MatchString(fb[1][1]) {
+		t.Errorf("received = %q, want Tokyo time with its zone", fb[1][1])
 	}
 	srv.SetCell("fb-sheet", "Feedback", 1, 10, "Expansion")
 	srv.SetCell("fb-sheet", "Feedback", 2, 10, "VIP")

@@ -14,15 +14,8 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// slackConfig is the bot's configuration from the environment.
-func (e *env) slackConfig() slackbot.Config {
-	s := e.cfg.Slack
-	return slackbot.Config{BotToken: s.BotToken, APIURL: s.APIURL, VoiceChannel: s.VoiceChannel, ReviewChannel: s.ReviewChannel,
-		Language: s.Language, ShowMRR: s.ShowMRR, EmailVoices: s.EmailVoices, LowRating: s.LowRating, HighRating: s.HighRating,
-		Burst: s.Burst, MaxAge: s.MaxAge, BaseURL: e.cfg.BaseURL, RequestChannel: s.RequestChannel, DigestChannel: s.DigestChannel,
-		RequestThreshold: s.RequestThreshold, ChurnMRR: s.ChurnMRR, DigestDay: s.DigestDay, DigestHour: s.DigestHour, Location: s.Location,
-		Complete: true}
-}
+// slackConfig is the bot's configuration, from Koe's.
+func (e *env) slackConfig() slackbot.Config { return slackbot.NewConfig(e.cfg) }
 
 func newSlackCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{

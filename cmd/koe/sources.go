@@ -77,7 +77,7 @@ func newSourcesListCmd(e *env) *cobra.Command {
 				if t == nil {
 					return "never"
 				}
-				return t.Local().Format("2006-01-02 15:04")
+				return e.moment(*t)
 			}
 			for _, s := range list {
 				every := s.Interval.String()

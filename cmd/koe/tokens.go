@@ -44,12 +44,12 @@ func newTokensCmd(e *env) *cobra.Command {
 			for _, t := range tokens {
 				used, revoked := "—", ""
 				if t.LastUsedAt != nil {
-					used = t.LastUsedAt.Format("2006-01-02 15:04")
+					used = e.moment(*t.LastUsedAt)
 				}
 				if t.RevokedAt != nil {
-					revoked = t.RevokedAt.Format("2006-01-02 15:04")
+					revoked = e.moment(*t.RevokedAt)
 				}
-				fmt.Fprintf(w, "%d\t%s\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Prefix, t.Scope, t.CreatedAt.Format("2006-01-02"), used, revoked)
+				fmt.Fprintf(w, "%d\t%s\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Prefix, t.Scope, e.day(t.CreatedAt), used, revoked)
 			}
 			return w.Flush()
 		}),

@@ -58,7 +58,7 @@ func newUsersListCmd(e *env) *cobra.Command {
 			for _, u := range users {
 				seen := "never"
 				if u.LastSeenAt != nil {
-					seen = u.LastSeenAt.Format("2006-01-02 15:04")
+					seen = e.moment(*u.LastSeenAt)
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, seen)
 			}

@@ -54,7 +54,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tURL\tEVENTS\tACTIVE\tCREATED")
 			for _, h := range hooks {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%v\t%s\n", h.ID, h.URL, strings.Join(h.Events, ","), h.Active, h.CreatedAt.Format("2006-01-02"))
+				fmt.Fprintf(w, "%d\t%s\t%s\t%v\t%s\n", h.ID, h.URL, strings.Join(h.Events, ","), h.Active, e.day(h.CreatedAt))
 			}
 			return w.Flush()
 		}),
@@ -98,7 +98,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 				if d.StatusCode != nil {
 					status = strconv.Itoa(*d.StatusCode)
 				}
-				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\t%d\t%s\n", d.At.Format("2006-01-02 15:04:05"), d.WebhookID, d.Event, d.Attempt, status, d.DurationMS, d.Error)
+				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\t%d\t%s\n", d.At.In(e.cfg.Location).Format("2006-01-02 15:04:05 MST"), d.WebhookID, d.Event, d.Attempt, status, d.DurationMS, d.Error)
 			}
 			return w.Flush()
 		}),

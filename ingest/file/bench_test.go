@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/koehq/koe/accounts"
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/file"
@@ -70,10 +71,16 @@ func writeJSONL(tb testing.TB, n int) string {
 // history (January 2026), so none is queued. KOE_BENCH_OUTBOX=all queues every one as if it had
 // just arrived (the worst case); KOE_BENCH_OUTBOX=0 leaves the rules out.
 func BenchmarkIngestJSONL(b *testing.B) {
-	notify := slackbot.Config{}.Messages
+	koe, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		b.Fatal(err)
+	}
+	bot := slackbot.NewConfig(koe)
+	notify := bot.Messages
 	switch os.Getenv("KOE_BENCH_OUTBOX") {
 	case "all":
-		notify = slackbot.Config{MaxAge: 100 * 365 * 24 * time.Hour}.Messages
+		bot.MaxAge = 100 * 365 * 24 * time.Hour
+		notify = bot.Messages
 	case "0":
 		notify = nil
 	}

@@ -1,0 +1,143 @@
+package config
+
+import "time"
+
+// Setting declares one environment variable, once: Load, `koe config` and the README's table all
+// come from it.
+type Setting struct {
+	Name string
+	// Default is the value when the variable is unset or blank, as it would be written; "" is
+	// none, and Unset then says in the README what that means ("(unset)" when empty).
+	Default, Unset string
+	// Secret values never reach `koe config` or a log line whole.
+	Secret bool
+	// Meaning is one line of Markdown for the README.
+	Meaning string
+	// Value is the field of Config the variable fills. Nil for a variable read only where it is
+	// used (a source's token, whose name a flag may change; the tests' database).
+	Value Value
+}
+
+// Settings declares every variable Koe reads, bound to the fields of c, in the order of the
+// README and `koe config`. A setting whose unset value depends on another's comes after it.
+func Settings(c *Config) []Setting {
+	sl, m, sh, r := &c.Slack, &c.Mail, &c.Sheets, &c.Roadmap
+	return []Setting{
+		{Name: "DATABASE_URL", Secret: true, Value: dsn{&c.DatabaseURL},
+			Meaning: "PostgreSQL URL, `postgres://user:pass@host:5432/db`. Unset: the embedded PostgreSQL."},
+		{Name: "KOE_DATA_DIR", Default: "./koe-data", Value: text{&c.DataDir},
+			Meaning: "Where the embedded PostgreSQL keeps its cluster."},
+		{Name: "KOE_PG_BINDIR", Unset: "(found)", Value: text{&c.PGBinDir},
+			Meaning: "Directory of the PostgreSQL server binaries."},
+		{Name: "KOE_ADDR", Default: "127.0.0.1:8080", Value: text{&c.Addr},
+			Meaning: "Listen address of the dashboard and API (`--addr` overrides)."},
+		{Name: "KOE_BASE_URL", Default: "http://127.0.0.1:8080", Value: endpoint{p: &c.BaseURL, trim: true},
+			Meaning: "Public URL of this Koe, used in links."},
+		{Name: "KOE_LOG_LEVEL", Default: "info", Value: level{&c.LogLevel},
+			Meaning: "`debug`, `info`, `warn`, `error`."},
+		{Name: "KOE_LOG_FORMAT", Default: "auto", Value: oneOf{&c.LogFormat, []string{"auto", "text", "json"}},
+			Meaning: "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)."},
+		{Name: "KOE_COMPANY_NAME", Default: "Koe", Value: text{&c.CompanyName},
+			Meaning: "Company name on the public roadmap."},
+		{Name: "KOE_TIMEZONE", Default: "Asia/Tokyo", Value: zone{p: &c.Location},
+			Meaning: "Time zone of every time a person reads — pages, Slack, sheets, mail, CSV for people — shown with the zone's name. Times are stored in UTC, and feeds, JSON and the API stay in UTC."},
+		{Name: "KOE_SHUTDOWN_TIMEOUT", Default: "15s", Value: duration{&c.ShutdownTimeout, time.Nanosecond},
+			Meaning: "How long in-flight work may take after SIGTERM / Ctrl-C."},
+		{Name: "KOE_FREEMAIL_DOMAINS", Unset: "(none)", Value: list{p: &c.FreeMailDomains, lower: true},
+			Meaning: "Extra free-mail or carrier domains, comma-separated, that never match an account by domain."},
+		{Name: "KOE_KINTONE_TOKEN", Secret: true, Value: text{&c.KintoneToken},
+			Meaning: "API token of the kintone app that `koe accounts sync kintone` reads. Secret."},
+		{Name: "STRIPE_API_KEY", Secret: true, Value: text{&c.StripeAPIKey},
+			Meaning: "Stripe secret or restricted key (read customers, subscriptions, events). Secret."},
+		{Name: "KOE_INTERCOM_TOKEN", Secret: true,
+			Meaning: "Intercom access token (`koe ingest intercom`). Secret; `--token-env` names another variable."},
+		{Name: "KOE_ZENDESK_TOKEN", Secret: true,
+			Meaning: "Zendesk API token (with `--email`) or OAuth token. Secret."},
+		{Name: "KOE_G2_TOKEN", Secret: true,
+			Meaning: "G2 API token. Secret."},
+		{Name: "KOE_GOOGLE_CREDENTIALS", Unset: "`$GOOGLE_APPLICATION_CREDENTIALS`",
+			Meaning: "Service-account JSON file for Google Play reviews and Gmail."},
+		{Name: "KOE_IMAP_PASSWORD", Secret: true,
+			Meaning: "IMAP password (`koe ingest imap`). Secret."},
+		{Name: "KOE_GOOGLE_CLIENT_ID", Value: text{&c.GoogleClientID},
+			Meaning: "OAuth client id of the staff \"Sign in with Google\" button. Unset: only `koe demo` signs anyone in; `/app` answers 401."},
+		{Name: "KOE_ALLOWED_DOMAINS", Value: list{p: &c.AllowedDomains, lower: true},
+			Meaning: "Google Workspace domains (comma-separated) whose members may sign in; required with the client id."},
+		{Name: "KOE_SESSION_TTL", Default: "12h", Value: duration{&c.SessionTTL, time.Nanosecond},
+			Meaning: "How long a staff sign-in lasts."},
+		{Name: "KOE_COMPANY_LOGO_URL", Value: logo{&r.LogoURL},
+			Meaning: "Logo (an https URL or a path) on the public roadmap and the customer page."},
+		{Name: "KOE_BRAND_COLOR", Default: "#2f5bd3", Value: colour{&r.BrandColor},
+			Meaning: "Accent colour of the public roadmap and the customer page."},
+		{Name: "KOE_ROADMAP_ASKED_BY", Default: "false", Value: boolean{&r.AskedBy},
+			Meaning: "Show \"asked by N companies\" on public requests (never which ones)."},
+		{Name: "KOE_ROADMAP_CACHE", Default: "10s", Value: duration{&r.CacheTTL, 0},
+			Meaning: "How long a public page or feed is served from memory before it is built again (`0`: every time)."},
+		{Name: "KOE_SMTP_ADDR", Value: hostPort{&m.SMTPAddr},
+			Meaning: "SMTP server `host:port` for customers' sign-in links and shipped notices. Port 465: TLS; other ports: STARTTLS required (plain only to a loopback relay). Unset: no mail."},
+		{Name: "KOE_SMTP_USERNAME", Value: text{&m.Username},
+			Meaning: "SMTP PLAIN user name, if the server wants one."},
+		{Name: "KOE_SMTP_PASSWORD", Secret: true, Value: text{&m.Password},
+			Meaning: "SMTP PLAIN password, if the server wants one. Secret."},
+		{Name: "KOE_MAIL_FROM", Value: address{&m.From},
+			Meaning: "Sender, `Acme <roadmap@acme.example>`; required with `KOE_SMTP_ADDR`."},
+		{Name: "KOE_MAIL_LANGUAGE", Default: "ja", Value: language(&m.Language),
+			Meaning: "Language of the shipped notices to customers whose own language Koe does not know (it keeps the one they signed in with)."},
+		{Name: "KOE_SHEETS_FEEDBACK_ID", Value: text{&sh.FeedbackID},
+			Meaning: "Spreadsheet id of the CS feedback sheet (one row per voice, keyed by its Koe ID; people may edit insight, who benefits, tag and request there). Share it with the service account as an editor."},
+		{Name: "KOE_SHEETS_FEEDBACK_TAB", Default: "Feedback", Value: text{&sh.FeedbackTab},
+			Meaning: "Its tab (created when missing: frozen header, a filter, column widths)."},
+		{Name: "KOE_SHEETS_ROADMAP_ID", Value: text{&sh.RoadmapID},
+			Meaning: "Spreadsheet id (from its URL, after `/d/`) that gets the public roadmap; share it with the service account of `KOE_GOOGLE_CREDENTIALS` as an editor."},
+		{Name: "KOE_SHEETS_ROADMAP_TAB", Default: "Roadmap", Value: text{&sh.RoadmapTab},
+			Meaning: "Its tab (created when missing, header frozen, a filter)."},
+		{Name: "KOE_SHEETS_LANGUAGE", Default: "ja", Value: language(&sh.Language),
+			Meaning: "Language of the sheets' headers and status labels."},
+		{Name: "KOE_SHEETS_INTERVAL", Default: "5m", Value: duration{&sh.Interval, time.Minute},
+			Meaning: "How often `koe serve` syncs the sheets (and within a minute of a public change)."},
+		{Name: "KOE_SHEETS_ENDPOINT", Unset: "(Google's)", Value: endpoint{p: &sh.Endpoint, optional: true},
+			Meaning: "Base URL of the Sheets API (a proxy, a test server)."},
+		{Name: "KOE_TRUSTED_PROXIES", Value: list{p: &c.TrustedProxies, check: ipOrCIDR},
+			Meaning: "Proxies (IPs, CIDRs) whose `X-Forwarded-For` names the client for the sign-in rate limits. Unset: the connection's address."},
+		{Name: "SLACK_BOT_TOKEN", Secret: true, Value: text{&sl.BotToken},
+			Meaning: "Slack bot token (`xoxb-…`; scopes `chat:write`, `channels:history`, `groups:history`, `channels:read`, `users:read`, `users:read.email`, `commands`). Unset: nothing is posted, messages wait in the outbox. Secret."},
+		{Name: "SLACK_APP_TOKEN", Secret: true, Value: text{&sl.AppToken},
+			Meaning: "App-level token (`xapp-…`, `connections:write`). Set: `koe serve` takes the buttons over Socket Mode, no public URL needed. Secret."},
+		{Name: "SLACK_SIGNING_SECRET", Secret: true, Value: text{&sl.SigningSecret},
+			Meaning: "The Slack app's signing secret. Set: `koe serve` answers the buttons and the shortcut at `POST /slack/interactivity` and `/koe` at `POST /slack/commands`. Secret."},
+		{Name: "KOE_SLACK_API_URL", Unset: "(Slack's)", Value: endpoint{p: &sl.APIURL, optional: true},
+			Meaning: "Base URL of the Slack Web API (a proxy, a test server)."},
+		{Name: "KOE_SLACK_VOICE_CHANNEL", Value: channel{&sl.VoiceChannel},
+			Meaning: "Channel id (`C…`) every chat voice goes to."},
+		{Name: "KOE_SLACK_REVIEW_CHANNEL", Value: channel{&sl.ReviewChannel},
+			Meaning: "Channel id (`C…`) notable reviews go to."},
+		{Name: "KOE_SLACK_REQUEST_CHANNEL", Value: channel{&sl.RequestChannel},
+			Meaning: "Channel id for notable requests (later changes in their threads) and churn-risk voices from big accounts."},
+		{Name: "KOE_SLACK_DIGEST_CHANNEL", Value: channel{&sl.DigestChannel},
+			Meaning: "Channel id for the weekly digest."},
+		{Name: "KOE_SLACK_REQUEST_THRESHOLD", Default: "1000000", Value: amount{&sl.RequestThreshold},
+			Meaning: "Revenue at stake per year at which a request is posted."},
+		{Name: "KOE_SLACK_CHURN_MRR", Default: "100000", Value: amount{&sl.ChurnMRR},
+			Meaning: "MRR from which a voice tagged churn risk is posted."},
+		{Name: "KOE_SLACK_DIGEST_AT", Default: "Mon 09:00", Value: weekly{&sl.DigestDay, &sl.DigestHour},
+			Meaning: "When the weekly digest (top 10 requests, the 3 biggest movers since last week's) is due: a weekday and an hour."},
+		{Name: "KOE_SLACK_TIMEZONE", Unset: "(`KOE_TIMEZONE`)", Value: zone{p: &sl.Location, orElse: &c.Location},
+			Meaning: "Time zone of `KOE_SLACK_DIGEST_AT` only; the times people read are in `KOE_TIMEZONE`."},
+		{Name: "KOE_SLACK_LANGUAGE", Default: "ja", Value: language(&sl.Language),
+			Meaning: "Language of Slack messages: `ja` or `en`."},
+		{Name: "KOE_SLACK_SHOW_MRR", Default: "false", Value: boolean{&sl.ShowMRR},
+			Meaning: "Exact MRR in Slack instead of its band."},
+		{Name: "KOE_SLACK_EMAIL_VOICES", Default: "false", Value: boolean{&sl.EmailVoices},
+			Meaning: "Post email voices to the voice channel too."},
+		{Name: "KOE_SLACK_REVIEW_LOW", Default: "2", Value: stars{&sl.LowRating},
+			Meaning: "A review at or below this many stars (or with sentiment of 0.6 or more either way) is notable."},
+		{Name: "KOE_SLACK_REVIEW_HIGH", Default: "5", Value: stars{&sl.HighRating},
+			Meaning: "A review at or above this many stars is notable."},
+		{Name: "KOE_SLACK_MAX_AGE", Default: "72h", Value: duration{&sl.MaxAge, time.Nanosecond},
+			Meaning: "Voices received longer ago than this — history being imported — are not posted."},
+		{Name: "KOE_SLACK_BURST", Default: "20", Value: count{&sl.Burst, 1},
+			Meaning: "More notable reviews than this in one batch become one summary message with the reviews in its thread."},
+		{Name: "KOE_TEST_DATABASE_URL",
+			Meaning: "Tests only: a PostgreSQL role that may `CREATE DATABASE`, instead of the private test cluster."},
+	}
+}
