@@ -31,3 +31,18 @@ func TestParseTag(t *testing.T) {
 		t.Errorf("feedback.ParseTag read a label")
 	}
 }
+
+// BenchmarkLabel: a sheet push asks for two labels a voice (50,000 voices: 100,000 labels).
+func BenchmarkLabel(b *testing.B) {
+	p := For("en")
+	for b.Loop() {
+		_ = p.Label("voice_status", "triaged")
+	}
+}
+
+// BenchmarkParseTag: the worst case, a word that is no tag in any language.
+func BenchmarkParseTag(b *testing.B) {
+	for b.Loop() {
+		_, _ = ParseTag("VIP")
+	}
+}
