@@ -37,9 +37,9 @@ var feedbackColumns = []string{"id", "received", "source", "account", "mrr", "pl
 const wordsLimit = 500
 
 // Feedback keeps the CS feedback sheet: one row per voice, keyed by the Koe ID column. Columns are
-// found by their header (in any language of the catalog), so people may move them and add their own; Koe
-// writes only its own cells. Push writes new and changed voices (a rerun writes nothing); Pull
-// reads people's edits of insight, who benefits, tag and request back into Koe.
+// found by their header (in any language of the catalog), so people may move them and add their
+// own; Koe writes only its own cells. Push writes new and changed voices (a rerun writes nothing);
+// Pull reads people's edits of insight, who benefits, tag and request back into Koe.
 type Feedback struct {
 	Client        *Client
 	Store         FeedbackStore
