@@ -263,8 +263,8 @@ func (c Config) renderShipped(row *store.OutboxRow) rendered {
 			shown = mrr.String()
 		}
 		b.WriteString("• " + p.T("slack.account", "Name", escape(str(m, "name")), "MRR", shown))
-		if p := str(m, "plan"); p != "" {
-			fmt.Fprintf(&b, " · %s", escape(p))
+		if plan := str(m, "plan"); plan != "" {
+			fmt.Fprintf(&b, " · %s", escape(plan))
 		}
 		b.WriteString("\n")
 	}
