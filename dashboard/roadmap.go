@@ -269,7 +269,7 @@ func WriteRoadmapCSV(w interface{ Write([]byte) (int, error) }, reqs []feedback.
 	if err := cw.Write(feedback.RoadmapColumns(askedBy)); err != nil {
 		return err
 	}
-	for _, row := range feedback.RoadmapRows(reqs, lang, baseURL, askedBy) {
+	for _, row := range feedback.RoadmapRows(reqs, func(s feedback.RequestStatus) string { return statusLabel(lang, s) }, baseURL, askedBy) {
 		for i := range row {
 			row[i] = CSVSafe(row[i])
 		}

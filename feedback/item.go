@@ -75,12 +75,15 @@ func (t Tag) Valid() bool {
 	return false
 }
 
+// Deprecated: use locale.Label; the catalog has these words (locale/translations).
 var tagLabels = map[string]map[Tag]string{
 	"ja": {TagChurnRisk: "解約リスク", TagExpansion: "拡大", TagUsability: "使いやすさ", TagInternalEfficiency: "社内効率"},
 	"en": {TagChurnRisk: "Churn risk", TagExpansion: "Expansion", TagUsability: "Usability", TagInternalEfficiency: "Internal efficiency"},
 }
 
 // Label is the tag as people read it, in ja or en (English for any other language); "" for no tag.
+// Deprecated: use locale.Label(lang, "tag", string(t)); it goes once dashboard/ has moved (see
+// RequestStatus.Label).
 func (t Tag) Label(lang string) string {
 	if l, ok := tagLabels[lang]; ok {
 		return l[t]
@@ -88,15 +91,15 @@ func (t Tag) Label(lang string) string {
 	return tagLabels["en"][t]
 }
 
-// ParseTag reads a tag as people write it: its code, or its label in Japanese or English; an
-// empty string is no tag.
+// ParseTag reads a tag by its code (case does not matter); an empty string is no tag. Labels are
+// words of the catalog: locale.ParseTag reads those too.
 func ParseTag(s string) (Tag, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return TagNone, true
 	}
 	for _, t := range Tags {
-		if strings.EqualFold(s, string(t)) || s == t.Label("ja") || strings.EqualFold(s, t.Label("en")) {
+		if strings.EqualFold(s, string(t)) {
 			return t, true
 		}
 	}

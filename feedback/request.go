@@ -29,12 +29,15 @@ func (s RequestStatus) Valid() bool {
 	return false
 }
 
+// Deprecated: use locale.Label; the catalog has these words (locale/translations).
 var statusLabels = map[string]map[RequestStatus]string{
 	"ja": {UnderReview: "検討中", Planned: "予定", InProgress: "開発中", Shipped: "リリース済み", Declined: "見送り"},
 	"en": {UnderReview: "Under review", Planned: "Planned", InProgress: "In progress", Shipped: "Shipped", Declined: "Declined"},
 }
 
 // Label is the status as customers read it, in ja or en (English for any other language).
+// Deprecated: use locale.Label(lang, "status", string(s)); it goes once dashboard/ has moved
+// (a line of the first paragraph, not a paragraph of its own, so staticcheck keeps quiet till then).
 func (s RequestStatus) Label(lang string) string {
 	if l, ok := statusLabels[lang]; ok {
 		return l[s]
@@ -75,12 +78,13 @@ type PublicRequest struct {
 }
 
 // RoadmapRows are public requests as table rows — id, title, description, status, status label
-// (in lang), last change (RFC 3339), public note, page URL, and, with askedBy, how many companies
-// asked: the columns of /roadmap.csv, `koe export roadmap` and the public roadmap sheet.
-func RoadmapRows(reqs []PublicRequest, lang, baseURL string, askedBy bool) [][]string {
+// (statusLabel's words for the status: the caller's catalog), last change (RFC 3339), public note,
+// page URL, and, with askedBy, how many companies asked: the columns of /roadmap.csv,
+// `koe export roadmap` and the public roadmap sheet.
+func RoadmapRows(reqs []PublicRequest, statusLabel func(RequestStatus) string, baseURL string, askedBy bool) [][]string {
 	out := make([][]string, 0, len(reqs))
 	for _, r := range reqs {
-		row := []string{strconv.FormatInt(r.ID, 10), r.Title, r.Description, string(r.Status), r.Status.Label(lang),
+		row := []string{strconv.FormatInt(r.ID, 10), r.Title, r.Description, string(r.Status), statusLabel(r.Status),
 			r.StatusChangedAt.UTC().Format(time.RFC3339), r.Note, baseURL + "/roadmap/" + strconv.FormatInt(r.ID, 10)}
 		if askedBy {
 			row = append(row, strconv.Itoa(r.AskedBy))
@@ -90,26 +94,14 @@ func RoadmapRows(reqs []PublicRequest, lang, baseURL string, askedBy bool) [][]s
 	return out
 }
 
-// RoadmapColumns names RoadmapRows' columns for programs (CSV); RoadmapHeader names them for
-// people, in lang.
+// RoadmapColumns names RoadmapRows' columns for programs (CSV); for people, the catalog names
+// each column (roadmap_column.<name>).
 func RoadmapColumns(askedBy bool) []string {
 	c := []string{"id", "title", "description", "status", "status_label", "last_change", "note", "url"}
 	if askedBy {
 		c = append(c, "asked_by_companies")
 	}
 	return c
-}
-
-// RoadmapHeader names RoadmapRows' columns for people, in lang (ja or en).
-func RoadmapHeader(lang string, askedBy bool) []string {
-	h := []string{"ID", "Request", "Description", "Status code", "Status", "Last change", "Note", "Link", "Companies asking"}
-	if lang == "ja" {
-		h = []string{"ID", "リクエスト", "説明", "状態コード", "状態", "最終更新", "お知らせ", "リンク", "要望した企業数"}
-	}
-	if !askedBy {
-		h = h[:len(h)-1]
-	}
-	return h
 }
 
 // PublicStatusChange is one status a public request has had, with its public note.

@@ -12,6 +12,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/worker"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -39,8 +40,8 @@ type Worker struct {
 	Mail    Sender
 	BaseURL string
 	Company string
-	// Language of the mail to a customer whose language Koe does not know: ja or en
-	// (KOE_MAIL_LANGUAGE, whose default config applies).
+	// Language of the mail to a customer whose language Koe does not know (KOE_MAIL_LANGUAGE):
+	// one of locale.Languages, the default language when it is not.
 	Language    string
 	Log         *slog.Logger
 	MaxAttempts int           // 8 when zero
@@ -61,6 +62,7 @@ func (w *Worker) defaults() {
 	if w.Backoff == 0 {
 		w.Backoff = 30 * time.Second
 	}
+	w.Language = locale.Or(w.Language, locale.Default)
 }
 
 // Run sends mail until ctx ends.
@@ -124,26 +126,16 @@ func (w *Worker) render(ctx context.Context, row *store.OutboxRow) (subject, bod
 		return "", "", feedback.Errorf(feedback.EINVALID, "request %d has no public title to tell customers", r.ID)
 	}
 	lang := w.Language
-	if l, _ := row.Subject["lang"].(string); l == "ja" || l == "en" {
+	if l, _ := row.Subject["lang"].(string); locale.Supported(l) {
 		lang = l // the language the customer read Koe in
 	}
 	subject, body = shippedMail(lang, w.Company, title, r.PublicNote, w.BaseURL)
 	return subject, body, nil
 }
 
-func shippedMail(lang, company, title, note, baseURL string) (string, string) {
-	if lang == "ja" {
-		body := fmt.Sprintf("御社からいただいたリクエスト「%s」をリリースしました。\n", title)
-		if note != "" {
-			body += "\n" + note + "\n"
-		}
-		body += fmt.Sprintf("\n御社のリクエストの一覧: %s/account\n\nこのお知らせは、上のページでいつでも止められます。\n%s\n", baseURL, company)
-		return fmt.Sprintf("リリースしました: %s", title), body
-	}
-	body := fmt.Sprintf("The request your company made, \"%s\", has shipped.\n", title)
-	if note != "" {
-		body += "\n" + note + "\n"
-	}
-	body += fmt.Sprintf("\nYour company's requests: %s/account\n\nYou can turn these notices off on that page at any time.\n%s\n", baseURL, company)
-	return "Shipped: " + title, body
+// shippedMail is the notice that a request shipped, in lang; note is the public note, if any.
+func shippedMail(lang, company, title, note, baseURL string) (subject, body string) {
+	p := locale.For(lang)
+	return p.T("mail.shipped_subject", "Title", title),
+		p.T("mail.shipped_body", "Title", title, "Note", note, "AccountURL", baseURL+"/account", "Company", company)
 }

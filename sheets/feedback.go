@@ -15,6 +15,7 @@ import (
 	gsheets "google.golang.org/api/sheets/v4"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -26,38 +27,25 @@ type FeedbackStore interface {
 	ApplySheetEdit(ctx context.Context, id int64, version time.Time, c store.SheetChange, actor string) (time.Time, error)
 }
 
-// sheetColumn is one column Koe keeps in the feedback sheet. People may edit four of them
-// (insight, who benefits, tag, request: readState and editOf).
-type sheetColumn struct {
-	key, ja, en string
-}
-
-var feedbackColumns = []sheetColumn{
-	{"id", "Koe ID", "Koe ID"}, {"received", "受信日時", "Received"}, {"source", "ソース", "Source"},
-	{"account", "アカウント", "Account"}, {"mrr", "MRR", "MRR"}, {"plan", "プラン", "Plan"},
-	{"employees", "従業員数", "Employees"}, {"words", "お客様の声", "Customer's words"},
-	{"insight", "インサイト", "Insight"}, {"who", "恩恵を受ける人", "Who benefits"}, {"tag", "タグ", "Tag"},
-	{"request", "リクエスト", "Request"}, {"status", "状態", "Status"}, {"link", "Koe リンク", "Koe link"},
-}
-
-var statusLabels = map[string]map[string]string{
-	"ja": {"new": "新規", "triaged": "対応済み", "ignored": "対象外", "spam": "スパム"},
-	"en": {"new": "New", "triaged": "Triaged", "ignored": "Ignored", "spam": "Spam"},
-}
+// feedbackColumns are the keys of the columns Koe keeps in the feedback sheet, in order; their
+// headers are the catalog's sheet.column.<key>. People may edit four of them (insight, who
+// benefits, tag, request: readState and editOf).
+var feedbackColumns = []string{"id", "received", "source", "account", "mrr", "plan", "employees", "words",
+	"insight", "who", "tag", "request", "status", "link"}
 
 // wordsLimit is how much of a customer's words the sheet shows (the Koe link has the rest).
 const wordsLimit = 500
 
 // Feedback keeps the CS feedback sheet: one row per voice, keyed by the Koe ID column. Columns are
-// found by their header (in either language), so people may move them and add their own; Koe
-// writes only its own cells. Push writes new and changed voices (a rerun writes nothing); Pull
-// reads people's edits of insight, who benefits, tag and request back into Koe.
+// found by their header (in any language of the catalog), so people may move them and add their
+// own; Koe writes only its own cells. Push writes new and changed voices (a rerun writes nothing);
+// Pull reads people's edits of insight, who benefits, tag and request back into Koe.
 type Feedback struct {
 	Client        *Client
 	Store         FeedbackStore
 	SpreadsheetID string
 	Tab           string
-	Lang          string // ja or en: headers, tag and status labels
+	Lang          string // of the headers, tag and status labels and messages: one of locale.Languages
 	BaseURL       string
 	Location      *time.Location // KOE_TIMEZONE: the received time is shown there, with the zone's name
 	Log           *slog.Logger
@@ -85,18 +73,17 @@ func (f *Feedback) readLayout(ctx context.Context) (layout, error) {
 	}
 	l := layout{col: map[string]int{}, width: len(cells)}
 	for i, cell := range cells {
-		cell = strings.TrimSpace(cell)
-		for _, c := range feedbackColumns {
-			if _, seen := l.col[c.key]; !seen && (cell == c.ja || cell == c.en) {
-				l.col[c.key] = i
+		if key, ok := columnOf(cell); ok {
+			if _, seen := l.col[key]; !seen {
+				l.col[key] = i
 			}
 		}
 	}
 	var missing []any
-	for _, c := range feedbackColumns {
-		if _, ok := l.col[c.key]; !ok {
-			l.col[c.key] = l.width + len(missing)
-			missing = append(missing, f.label(c))
+	for _, key := range feedbackColumns {
+		if _, ok := l.col[key]; !ok {
+			l.col[key] = l.width + len(missing)
+			missing = append(missing, f.printer().Label("sheet.column", key))
 		}
 	}
 	if len(missing) == 0 {
@@ -138,11 +125,20 @@ func (f *Feedback) widths(ctx context.Context, sheetID int64, l layout) error {
 	})
 }
 
-func (f *Feedback) label(c sheetColumn) string {
-	if f.Lang == "en" {
-		return c.en
+// printer is the catalog in the sheet's language.
+func (f *Feedback) printer() locale.Printer { return locale.For(f.Lang) }
+
+// columnOf is the key of the column a header names, in any language of the catalog.
+func columnOf(header string) (string, bool) {
+	header = strings.TrimSpace(header)
+	for _, key := range feedbackColumns {
+		for _, lang := range locale.Languages() {
+			if header == locale.Label(lang, "sheet.column", key) {
+				return key, true
+			}
+		}
 	}
-	return c.ja
+	return "", false
 }
 
 // sheetState is the key and editable cells of every row, as the sheet holds them now.
@@ -215,22 +211,19 @@ func (f *Feedback) render(v store.VoiceRow) map[string]any {
 	if v.RequestID != nil {
 		request = strings.TrimSpace(fmt.Sprintf("#%d %s", *v.RequestID, v.RequestTitle))
 	}
-	lang := f.Lang
-	if lang != "en" {
-		lang = "ja"
-	}
+	p := f.printer()
 	return map[string]any{
 		"id": v.ID, "received": v.ReceivedAt.In(loc).Format("2006-01-02 15:04 MST"), "source": v.Source + " / " + v.SourceName,
 		"account": v.Account, "mrr": mrr, "plan": v.Plan, "employees": employees, "words": words,
-		"insight": v.Insight, "who": v.WhoBenefits, "tag": feedback.Tag(v.Tag).Label(lang), "request": request,
-		"status": statusLabels[lang][v.Status], "link": fmt.Sprintf("%s/app/feedback/%d", f.BaseURL, v.ID),
+		"insight": v.Insight, "who": v.WhoBenefits, "tag": p.Label("tag", v.Tag), "request": request,
+		"status": p.Label("voice_status", v.Status), "link": fmt.Sprintf("%s/app/feedback/%d", f.BaseURL, v.ID),
 	}
 }
 
 func hashCells(cells map[string]any) []byte {
 	h := sha256.New()
-	for _, c := range feedbackColumns {
-		fmt.Fprintf(h, "%s\x00%v\x00", c.key, cells[c.key])
+	for _, key := range feedbackColumns {
+		fmt.Fprintf(h, "%s\x00%v\x00", key, cells[key])
 	}
 	return h.Sum(nil)
 }
@@ -412,7 +405,7 @@ func (f *Feedback) pull(ctx context.Context, sheet sheetState, states map[int64]
 		if !known || now == st.Edit {
 			continue
 		}
-		where := fmt.Sprintf("row %d (Koe ID %d)", sheet.row[id], id)
+		where := f.printer().T("sheet.row", "Row", sheet.row[id], "ID", id)
 		change, problem := f.parse(st.Edit, now)
 		if problem != "" {
 			res.Problems = append(res.Problems, where+": "+problem)
@@ -443,10 +436,9 @@ func (f *Feedback) pull(ctx context.Context, sheet sheetState, states map[int64]
 func (f *Feedback) parse(was, now store.SheetEdit) (store.SheetChange, string) {
 	var c store.SheetChange
 	if now.Tag != was.Tag {
-		tag, ok := feedback.ParseTag(now.Tag)
+		tag, ok := locale.ParseTag(now.Tag)
 		if !ok {
-			return c, fmt.Sprintf("%q is not a tag: use %s (or %s), or leave it empty", now.Tag,
-				tagLabelList("ja"), tagLabelList("en"))
+			return c, f.printer().T("sheet.not_a_tag", "Value", strconv.Quote(now.Tag), "Tags", f.tagLabelList())
 		}
 		c.Edit.Tag = &tag
 	}
@@ -466,23 +458,23 @@ func (f *Feedback) parse(was, now store.SheetEdit) (store.SheetChange, string) {
 			id, _ := strconv.ParseInt(m[1], 10, 64)
 			c.RequestID = &id
 		default:
-			return c, fmt.Sprintf("%q is not a request: write its number, such as #12", now.Request)
+			return c, f.printer().T("sheet.not_a_request", "Value", strconv.Quote(now.Request))
 		}
 	}
 	return c, ""
 }
 
-// tagLabelList is every tag's label in lang, for messages.
-func tagLabelList(lang string) string {
+// tagLabelList is every tag's label in the sheet's language, for messages.
+func (f *Feedback) tagLabelList() string {
 	var out []string
 	for _, t := range feedback.Tags {
-		out = append(out, t.Label(lang))
+		out = append(out, f.printer().Label("tag", string(t)))
 	}
 	return strings.Join(out, ", ")
 }
 
 // Check says whether Koe can reach the feedback sheet and whether its header has every one of
-// Koe's columns (in any order, in either language, among people's own).
+// Koe's columns (in any order, in any language of the catalog, among people's own).
 func (f *Feedback) Check(ctx context.Context) error {
 	head, err := f.Client.read(ctx, f.SpreadsheetID, quote(f.Tab)+"!1:1")
 	if err != nil {
@@ -491,17 +483,19 @@ func (f *Feedback) Check(ctx context.Context) error {
 	have := map[string]bool{}
 	if len(head) > 0 {
 		for _, cell := range head[0] {
-			have[strings.TrimSpace(cell)] = true
+			if key, ok := columnOf(cell); ok {
+				have[key] = true
+			}
 		}
 	}
 	var missing []string
-	for _, c := range feedbackColumns {
-		if !have[c.ja] && !have[c.en] {
-			missing = append(missing, f.label(c))
+	for _, key := range feedbackColumns {
+		if !have[key] {
+			missing = append(missing, f.printer().Label("sheet.column", key))
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("sheets: %s: the header lacks %q: `koe sheets push` adds them", f.Tab, missing)
+		return fmt.Errorf("sheets: %s: %s", f.Tab, f.printer().T("sheet.header_lacks", "Missing", fmt.Sprintf("%q", missing)))
 	}
 	return nil
 }

@@ -116,7 +116,7 @@ func TestFeedbackSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Applied != 2 || res.Conflicts != 1 || len(res.Problems) != 2 || !strings.Contains(strings.Join(res.Problems, "\n"), `(Koe ID 4): "VIP" is not a tag`) {
+	if res.Applied != 2 || res.Conflicts != 1 || len(res.Problems) != 2 || !strings.Contains(strings.Join(res.Problems, "\n"), `5行目（Koe ID 4）: "VIP" はタグではありません。解約リスク, 拡大, 使いやすさ, 社内効率 のどれか`) {
 		t.Fatalf("pull: %+v", res)
 	}
 	v2, _ := db.FeedbackByID(ctx, 2)
@@ -167,5 +167,61 @@ func TestFeedbackSheet(t *testing.T) {
 	}
 	if res := push(false); res.Updated != 1 {
 		t.Fatalf("after 429s: %+v", res)
+	}
+}
+
+// TestFeedbackSheetReadsEveryLanguage: a sheet Koe wrote in English is read by a Koe set to
+// Japanese — its headers and its tag labels — and its messages come in the sheet's language.
+func TestFeedbackSheetReadsEveryLanguage(t *testing.T) {
+	ctx := context.Background()
+	db := voices(t)
+	srv := sheetstest.Start(t)
+	srv.AddSpreadsheet("fb", "Sheet1")
+	en := &sheets.Feedback{Client: client(t, srv), Store: db, SpreadsheetID: "fb", Tab: "Feedback", Lang: "en", BaseURL: "https://koe.example"}
+	if _, err := en.Push(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	rows := srv.Rows("fb", "Feedback")
+	if got, want := strings.Join(rows[0], "|"), "Koe ID|Received|Source|Account|MRR|Plan|Employees|Customer's words|Insight|Who benefits|Tag|Request|Status|Koe link"; got != want {
+		t.Fatalf("english header %q, want %q", got, want)
+	}
+	if got, want := rows[1][12], "New"; got != want {
+		t.Errorf("status %q, want %q", got, want)
+	}
+	srv.SetCell("fb", "Feedback", find(rows, 0, 4), 10, "VIP")
+	res, err := en.Pull(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(res.Problems, "\n"), `row 5 (Koe ID 4): "VIP" is not a tag: use Churn risk, Expansion, Usability, Internal efficiency, or leave it empty`; got != want {
+		t.Errorf("problem %q, want %q", got, want)
+	}
+
+	ja := &sheets.Feedback{Client: client(t, srv), Store: db, SpreadsheetID: "fb", Tab: "Feedback", Lang: "ja", BaseURL: "https://koe.example"}
+	if err := ja.Check(ctx); err != nil {
+		t.Fatalf("check of an english header by a japanese Koe: %v", err)
+	}
+	srv.SetCell("fb", "Feedback", find(rows, 0, 2), 10, "usability")
+	srv.SetCell("fb", "Feedback", find(rows, 0, 3), 10, "Churn risk")
+	srv.SetCell("fb", "Feedback", find(rows, 0, 4), 10, "社内効率")
+	res, err = ja.Pull(ctx)
+	if err != nil || res.Applied != 3 || len(res.Problems) != 0 {
+		t.Fatalf("pull of labels in both languages: %+v %v", res, err)
+	}
+	for id, want := range map[int64]feedback.Tag{2: feedback.TagUsability, 3: feedback.TagChurnRisk, 4: feedback.TagInternalEfficiency} {
+		if v, _ := db.FeedbackByID(ctx, id); v.Tag != want {
+			t.Errorf("voice %d tag %q, want %q", id, v.Tag, want)
+		}
+	}
+	// Koe's columns are found, not added again; the cells Koe writes are Japanese now.
+	if _, err := ja.Push(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	rows = srv.Rows("fb", "Feedback")
+	if got, want := len(rows[0]), 14; got != want {
+		t.Fatalf("header has %d columns, want %d: %q", got, want, rows[0])
+	}
+	if got, want := rows[find(rows, 0, 2)][10], "使いやすさ"; got != want {
+		t.Errorf("tag cell %q, want %q", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	gsheets "google.golang.org/api/sheets/v4"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 )
 
 // chunkRows is how many rows one values.batchUpdate carries (about 5,000 rows × 9 columns stays
@@ -21,12 +22,25 @@ type Result struct {
 	Cleared int // rows cleared below the table
 }
 
-// PushRoadmap writes the public request list — header, then RoadmapRows — to the tab title,
-// creating it when missing. It reads the tab first and writes only when it differs, so a rerun
-// changes nothing; rows left below a shorter list are cleared.
+// PushRoadmap writes the public request list — RoadmapHeader, then RoadmapRows with status
+// labels in lang — to the tab title, creating it when missing. It reads the tab first and writes
+// only when it differs, so a rerun changes nothing; rows left below a shorter list are cleared.
 func (c *Client) PushRoadmap(ctx context.Context, spreadsheetID, title string, reqs []feedback.PublicRequest, lang, baseURL string, askedBy bool) (Result, error) {
-	want := append([][]string{feedback.RoadmapHeader(lang, askedBy)}, feedback.RoadmapRows(reqs, lang, baseURL, askedBy)...)
+	p := locale.For(lang)
+	status := func(s feedback.RequestStatus) string { return p.Label("status", string(s)) }
+	want := append([][]string{RoadmapHeader(lang, askedBy)}, feedback.RoadmapRows(reqs, status, baseURL, askedBy)...)
 	return c.replaceTable(ctx, spreadsheetID, title, want)
+}
+
+// RoadmapHeader names feedback.RoadmapRows' columns for people, in lang: the catalog's
+// roadmap_column.<column>.
+func RoadmapHeader(lang string, askedBy bool) []string {
+	cols := feedback.RoadmapColumns(askedBy)
+	h := make([]string, len(cols))
+	for i, col := range cols {
+		h[i] = locale.Label(lang, "roadmap_column", col)
+	}
+	return h
 }
 
 // replaceTable makes the tab hold exactly want (from A1), writing only when it differs.

@@ -82,11 +82,19 @@ func TestPushRoadmap(t *testing.T) {
 		t.Fatalf("english with counts: %q", rows[:2])
 	}
 	// Check: the header matches; another header is explained.
-	if err := c.Check(ctx, "ss", "ロードマップ", feedback.RoadmapHeader("en", true)); err != nil {
+	if err := c.CheckRoadmap(ctx, "ss", "ロードマップ", "en", true); err != nil {
 		t.Errorf("check: %v", err)
 	}
-	if err := c.Check(ctx, "ss", "ロードマップ", feedback.RoadmapHeader("ja", false)); err == nil || !strings.Contains(err.Error(), "koe sheets push") {
+	if err := c.CheckRoadmap(ctx, "ss", "ロードマップ", "ja", false); err == nil || !strings.Contains(err.Error(), "koe sheets push") ||
+		!strings.Contains(err.Error(), "見出しが") {
 		t.Errorf("check of another header: %v", err)
+	}
+	if _, err := c.PushRoadmap(ctx, "ss", "ja", reqs, "ja", "", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckRoadmap(ctx, "ss", "ja", "en", false); err == nil ||
+		!strings.Contains(err.Error(), `sheets: ja: the header is ["ID" "リクエスト" "説明" "状態コード" "状態" "最終更新" "お知らせ" "リンク"], Koe writes ["ID" "Request" "Description" "Status code" "Status" "Last change" "Note" "Link"]: run`) {
+		t.Errorf("check of another header, in en: %v", err)
 	}
 	if _, err := c.PushRoadmap(ctx, "no-such", "Roadmap", reqs, "en", "", false); err == nil || !strings.Contains(err.Error(), "spreadsheet id") {
 		t.Errorf("unknown spreadsheet: %v", err)
@@ -103,5 +111,22 @@ func TestPushRoadmapGrowsTheGrid(t *testing.T) {
 	}
 	if rows := srv.Rows("ss", "Roadmap"); len(rows) != 2501 || rows[2500][0] != "2500" {
 		t.Fatalf("%d rows", len(rows))
+	}
+}
+
+// TestRoadmapHeader: the catalog's column names read as they did before the catalog.
+func TestRoadmapHeader(t *testing.T) {
+	for _, tc := range []struct {
+		lang    string
+		askedBy bool
+		want    string
+	}{
+		{"ja", true, "ID|リクエスト|説明|状態コード|状態|最終更新|お知らせ|リンク|要望した企業数"},
+		{"en", true, "ID|Request|Description|Status code|Status|Last change|Note|Link|Companies asking"},
+		{"en", false, "ID|Request|Description|Status code|Status|Last change|Note|Link"},
+	} {
+		if got := strings.Join(sheets.RoadmapHeader(tc.lang, tc.askedBy), "|"); got != tc.want {
+			t.Errorf("%s header %q, want %q", tc.lang, got, tc.want)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	gsheets "google.golang.org/api/sheets/v4"
 
 	"github.com/koehq/koe/internal/httpretry"
+	"github.com/koehq/koe/locale"
 )
 
 // Client talks to the Sheets API, retrying quota errors (429 RESOURCE_EXHAUSTED) and server
@@ -199,8 +200,10 @@ func (c *Client) tab(ctx context.Context, spreadsheetID, title string, rows, col
 	return props.SheetId, nil
 }
 
-// Check says whether Koe can reach a spreadsheet and whether its tab has the header Koe writes.
-func (c *Client) Check(ctx context.Context, spreadsheetID, title string, header []string) error {
+// CheckRoadmap says whether Koe can reach a spreadsheet and whether its tab has the roadmap
+// header Koe writes in lang (RoadmapHeader); what is wrong is said in lang.
+func (c *Client) CheckRoadmap(ctx context.Context, spreadsheetID, title, lang string, askedBy bool) error {
+	header := RoadmapHeader(lang, askedBy)
 	var vr *gsheets.ValueRange
 	if err := c.call(ctx, "read "+title, func() (err error) {
 		vr, err = c.svc.Spreadsheets.Values.Get(spreadsheetID, quote(title)+"!1:1").Context(ctx).Do()
@@ -216,7 +219,7 @@ func (c *Client) Check(ctx context.Context, spreadsheetID, title string, header 
 	}
 	for i, h := range header {
 		if i >= len(got) || got[i] != h {
-			return fmt.Errorf("sheets: %s: the header is %q, Koe writes %q: run `koe sheets push` to write it", title, got, header)
+			return fmt.Errorf("sheets: %s: %s", title, locale.T(lang, "sheet.header_differs", "Have", fmt.Sprintf("%q", got), "Want", fmt.Sprintf("%q", header)))
 		}
 	}
 	return nil

@@ -28,21 +28,21 @@ type Backlog interface {
 	triage.Store
 }
 
-// koeUser is the Koe user behind a Slack user, found by their Slack email.
+// koeUser is the Koe user behind a Slack user, found by their Slack email. An error's text is
+// for the Slack user, as written, in the bot's language (Koe does not know theirs yet).
 func (h *Interactions) koeUser(ctx context.Context, client *slack.Client, slackUser string) (feedback.User, string, error) {
+	p := h.printer()
 	u, err := client.GetUserInfoContext(ctx, slackUser)
 	if err != nil {
-		//lint:ignore ST1005 the text is shown to the Slack user as written
-		return feedback.User{}, "", fmt.Errorf("Koe could not look you up in Slack (%v); ask an admin to check the bot's users:read and users:read.email scopes", err)
+		return feedback.User{}, "", errors.New(p.T("slack.lookup_failed", "Error", err.Error()))
 	}
 	email := u.Profile.Email
 	if email == "" {
-		//lint:ignore ST1005 the text is shown to the Slack user as written
-		return feedback.User{}, "", errors.New("Koe cannot see your email in Slack; ask an admin to add the users:read.email scope")
+		return feedback.User{}, "", errors.New(p.T("slack.no_email"))
 	}
 	ku, err := h.Store.UserByEmail(ctx, email)
 	if err != nil {
-		return feedback.User{}, email, fmt.Errorf("%s is not a Koe user; ask an admin to add you", email)
+		return feedback.User{}, email, errors.New(p.T("slack.not_user", "Email", email))
 	}
 	return ku, email, nil
 }
@@ -51,10 +51,11 @@ func (h *Interactions) koeUser(ctx context.Context, client *slack.Client, slackU
 // by their email like any other voice. The same message sent twice is one voice.
 func (h *Interactions) capture(ctx context.Context, cb *slack.InteractionCallback) string {
 	if h.Backlog == nil {
-		return "Koe: capturing messages is not set up on this Koe."
+		return h.printer().T("slack.capture_off")
 	}
 	client := h.client()
-	if _, err := h.triager(ctx, client, cb.User.ID); err != nil {
+	_, tr, err := h.triager(ctx, client, cb.User.ID)
+	if err != nil {
 		return err.Error()
 	}
 	m := cb.Message
@@ -73,16 +74,16 @@ func (h *Interactions) capture(ctx context.Context, cb *slack.InteractionCallbac
 	c, err := p.Run(ctx, oneRecord{it})
 	switch {
 	case err != nil:
-		return "Koe could not save the message: " + err.Error()
+		return tr.T("slack.capture_failed", "Error", err.Error())
 	case c.New == 1:
 		if _, err := triage.SuggestNew(ctx, h.Backlog); err != nil {
 			h.log().Warn("suggestions for a captured voice", "err", err)
 		}
-		return "Saved to Koe as a voice."
+		return tr.T("slack.captured")
 	case problem != "":
-		return "Koe did not save the message: " + problem
+		return tr.T("slack.capture_refused", "Problem", problem)
 	}
-	return "This message is in Koe already."
+	return tr.T("slack.captured_already")
 }
 
 func slackTime(ts string) time.Time {
@@ -105,30 +106,31 @@ func (o oneRecord) Pull(_ context.Context, _ string, emit func(ingest.Batch) err
 }
 
 // Command answers /koe: top, search WORDS, request ID. Any Koe user may ask; the answer shows
-// internal figures, so it goes only to them.
+// internal figures, so it goes only to them, in their language.
 func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) string {
-	c := h.Config.Defaults()
 	if h.Backlog == nil {
-		return "Koe: /koe is not set up on this Koe."
+		return h.printer().T("slack.command_off")
 	}
-	if _, _, err := h.koeUser(ctx, h.client(), cmd.UserID); err != nil {
+	ku, _, err := h.koeUser(ctx, h.client(), cmd.UserID)
+	if err != nil {
 		return err.Error()
 	}
+	p := h.printerOf(ku)
 	verb, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
 	rest = strings.TrimSpace(rest)
-	usage := "Usage: /koe top · /koe search WORDS · /koe request ID"
+	usage := p.T("slack.usage")
 	switch verb {
 	case "top":
 		ranked, err := h.rank(ctx)
 		if err != nil {
-			return "Koe: " + err.Error()
+			return p.T("slack.failed", "Error", err.Error())
 		}
 		if len(ranked) == 0 {
-			return "No open requests yet."
+			return p.T("slack.no_open_requests")
 		}
 		var b strings.Builder
 		for i, r := range ranked[:min(5, len(ranked))] {
-			fmt.Fprintf(&b, "%d. #%d %s — %s %s · %d %s\n", i+1, r.RequestID, escape(r.Title), feedback.Yen(r.Score), c.w("at_stake"), r.Accounts, c.w("accounts"))
+			fmt.Fprintf(&b, "%d. #%d %s — %s\n", i+1, r.RequestID, escape(r.Title), stakes(p, r.Score, r.Accounts))
 		}
 		return b.String()
 	case "search":
@@ -137,7 +139,7 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 		}
 		s, err := triage.Suggester(ctx, h.Backlog)
 		if err != nil {
-			return "Koe: " + err.Error()
+			return p.T("slack.failed", "Error", err.Error())
 		}
 		var b strings.Builder
 		for _, sg := range s.Suggest(rest, 5) {
@@ -150,7 +152,7 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 			}
 		}
 		if b.Len() == 0 {
-			return "No request looks like “" + escape(rest) + "”."
+			return p.T("slack.no_match", "Words", escape(rest))
 		}
 		return b.String()
 	case "request":
@@ -160,13 +162,13 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 		}
 		r, err := h.Store.RequestByID(ctx, id)
 		if err != nil {
-			return "Koe: " + err.Error()
+			return p.T("slack.failed", "Error", err.Error())
 		}
-		line := fmt.Sprintf("#%d %s · %s: %s", r.ID, escape(r.Title), c.w("status"), r.Status)
+		line := fmt.Sprintf("#%d %s · %s", r.ID, escape(r.Title), p.T("slack.status", "Status", p.Label("status", string(r.Status))))
 		if ranked, err := h.rank(ctx); err == nil {
 			for _, x := range ranked {
 				if x.RequestID == r.ID {
-					line += fmt.Sprintf(" · %s %s · %d %s (rank %d)", feedback.Yen(x.Score), c.w("at_stake"), x.Accounts, c.w("accounts"), x.Rank)
+					line += " · " + p.T("slack.rank", "Stakes", stakes(p, x.Score, x.Accounts), "Rank", x.Rank)
 				}
 			}
 		}
@@ -209,7 +211,7 @@ func (h *Interactions) Commands() http.Handler {
 		select {
 		case text = <-answer:
 		case <-time.After(2 * time.Second):
-			text = "Working on it…"
+			text = h.printer().T("slack.working")
 			go func() {
 				h.reply(context.Background(), cmd.ResponseURL, <-answer)
 			}()

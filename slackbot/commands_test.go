@@ -2,9 +2,11 @@ package slackbot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +21,7 @@ func TestShortcutAndSlashCommand(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	fake := newFakeSlack()
-	fake.users = map[string]string{"UCS": "hanako@koe.example", "UCUST": "suzuki@abc.co.jp", "UOUT": "nobody@else.example"}
+	fake.users = map[string]string{"UCS": "hanako@koe.example", "UCUST": "suzuki@abc.co.jp", "UOUT": "nobody@else.example", "UJA": "taro@koe.example"}
 	slackSrv := httptest.NewServer(fake)
 	defer slackSrv.Close()
 	defer close(fake.quit)
@@ -78,7 +80,7 @@ func TestShortcutAndSlashCommand(t *testing.T) {
 	id := ids["Invoice PDF download"]
 	for text, want := range map[string]string{
 		"top":                         fmt.Sprintf("1. #%d Invoice PDF download — ¥", id),
-		fmt.Sprintf("request %d", id): fmt.Sprintf("#%d Invoice PDF download · Status: under_review · ¥", id),
+		fmt.Sprintf("request %d", id): fmt.Sprintf("#%d Invoice PDF download · Status: Under review · ¥", id),
 		"search invoice PDF":          fmt.Sprintf("#%d Invoice PDF download (", id),
 		"dance":                       "Usage: /koe top",
 	} {
@@ -88,6 +90,23 @@ func TestShortcutAndSlashCommand(t *testing.T) {
 	}
 	if got := command("UOUT", "top"); !strings.Contains(got, "nobody@else.example is not a Koe user") {
 		t.Errorf("/koe top by a stranger = %s", got)
+	}
+	// A Koe user who reads Koe in Japanese is answered in Japanese, whatever the bot's language.
+	if _, err := db.SaveUser(ctx, feedback.User{Email: "taro@koe.example", Role: feedback.RoleViewer, Locale: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		fmt.Sprintf("request %d", id): fmt.Sprintf(`^#%d Invoice PDF download · ステータス: 検討中 · ¥[0-9,]+ 年間の影響額 · 1 社（1位）$`, id),
+		"search nothing like it":      `^「nothing like it」に近いリクエストはありません。$`,
+		"dance":                       `^使い方: /koe top · /koe search 言葉 · /koe request 番号$`,
+	} {
+		var answer struct{ Text string }
+		if err := json.Unmarshal([]byte(command("UJA", text)), &answer); err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(want).MatchString(answer.Text) {
+			t.Errorf("/koe %s in ja = %q, want %s", text, answer.Text, want)
+		}
 	}
 	if r, _ := signedForm(t, cmds.URL, "command=/koe&text=top&user_id=UCS", time.Now(), "forged"); r.StatusCode != 401 {
 		t.Errorf("forged command: %d", r.StatusCode)

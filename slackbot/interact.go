@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -43,6 +45,17 @@ type Interactions struct {
 }
 
 func (h *Interactions) client() *slack.Client { return h.Config.client(h.httpClient()) }
+
+// printer is the catalog in the bot's language, for people Koe does not know yet.
+func (h *Interactions) printer() locale.Printer { return h.Config.Defaults().printer() }
+
+// printerOf is the catalog in a Koe user's language when they chose one, else the bot's.
+func (h *Interactions) printerOf(u feedback.User) locale.Printer {
+	if locale.Supported(u.Locale) {
+		return locale.For(u.Locale)
+	}
+	return h.printer()
+}
 
 func (h *Interactions) log() *slog.Logger {
 	if h.Log == nil {
@@ -120,9 +133,10 @@ func (h *Interactions) Handle(ctx context.Context, cb *slack.InteractionCallback
 	}
 }
 
-// act does what the button says and returns what to tell the person, if anything.
+// act does what the button says and returns what to tell the person, if anything: in their
+// language once Koe knows who they are.
 func (h *Interactions) act(ctx context.Context, cb *slack.InteractionCallback) string {
-	const stale = "Koe: this button is from an older Koe; open the voice in Koe instead."
+	p := h.printer()
 	client := h.client()
 	for _, a := range cb.ActionCallback.BlockActions {
 		if !strings.HasPrefix(a.ActionID, ActionTag) && a.ActionID != ActionLink && a.ActionID != ActionPick {
@@ -131,27 +145,31 @@ func (h *Interactions) act(ctx context.Context, cb *slack.InteractionCallback) s
 		id, arg, _ := strings.Cut(a.Value, ":")
 		voice, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
-			return stale
+			return p.T("slack.stale_button")
 		}
-		who, err := h.triager(ctx, client, cb.User.ID)
+		who, up, err := h.triager(ctx, client, cb.User.ID)
 		if err != nil {
 			return err.Error()
 		}
+		p = up
 		switch {
 		case a.ActionID == ActionPick:
-			err = h.pick(ctx, client, cb, voice)
+			err = h.pick(ctx, client, cb, voice, p)
 		case strings.HasPrefix(a.ActionID, ActionTag):
 			err = h.Store.TagFeedback(ctx, voice, feedback.Tag(arg), who)
 		default:
 			req, perr := strconv.ParseInt(arg, 10, 64)
 			if perr != nil {
-				return stale
+				return p.T("slack.stale_button")
 			}
 			err = h.Store.LinkFeedback(ctx, voice, req, who)
 		}
+		if errors.Is(err, errNoRequests) {
+			return p.T("slack.no_requests")
+		}
 		if err != nil {
 			h.log().Warn("slack action failed", "action", a.ActionID, "voice", voice, "err", err)
-			return "Koe: " + err.Error()
+			return p.T("slack.failed", "Error", err.Error())
 		}
 		if a.ActionID != ActionPick {
 			h.update(ctx, client, cb.Channel.ID, cb.Container.MessageTs, voice, fmt.Sprintf("<@%s> · %s", cb.User.ID, a.Text.Text))
@@ -180,10 +198,12 @@ const (
 	pickSelect   = "koe_request_select"
 )
 
-// pick opens a modal listing requests (the voice's suggestions first) in a select Slack lets
-// people type to search.
-func (h *Interactions) pick(ctx context.Context, client *slack.Client, cb *slack.InteractionCallback, voice int64) error {
-	c := h.Config.Defaults()
+// errNoRequests: there is nothing to pick from yet.
+var errNoRequests = errors.New("slackbot: no requests yet")
+
+// pick opens a modal, in p's language, listing requests (the voice's suggestions first) in a
+// select Slack lets people type to search.
+func (h *Interactions) pick(ctx context.Context, client *slack.Client, cb *slack.InteractionCallback, voice int64, p locale.Printer) error {
 	var opts []*slack.OptionBlockObject
 	seen := map[int64]bool{}
 	add := func(r feedback.Request) {
@@ -206,16 +226,16 @@ func (h *Interactions) pick(ctx context.Context, client *slack.Client, cb *slack
 		add(r)
 	}
 	if len(opts) == 0 {
-		return fmt.Errorf("there are no requests yet; create one in Koe first")
+		return errNoRequests
 	}
 	plain := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(c.w("search")), pickSelect, opts...)
-	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: pickCallback, Title: plain(c.w("pick_title")),
-		Submit: plain(c.w("link_submit")), Close: plain(c.w("cancel")),
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(p.T("slack.pick_search")), pickSelect, opts...)
+	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: pickCallback, Title: plain(p.T("slack.pick_title")),
+		Submit: plain(p.T("slack.pick_submit")), Close: plain(p.T("slack.pick_cancel")),
 		PrivateMetadata: fmt.Sprintf("%d:%s:%s", voice, cb.Channel.ID, cb.Container.MessageTs),
-		Blocks:          slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock(pickBlock, plain(c.w("request")), nil, sel)}}}
+		Blocks:          slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock(pickBlock, plain(p.T("slack.pick_label")), nil, sel)}}}
 	_, err = client.OpenViewContext(ctx, cb.TriggerID, view)
 	return err
 }
@@ -227,17 +247,18 @@ func (h *Interactions) Submit(ctx context.Context, cb *slack.InteractionCallback
 		return nil
 	}
 	fail := func(msg string) map[string]string { return map[string]string{pickBlock: msg} }
+	p := h.printer()
 	parts := strings.SplitN(cb.View.PrivateMetadata, ":", 3)
 	voice, err := strconv.ParseInt(parts[0], 10, 64)
 	if len(parts) != 3 || err != nil {
-		return fail("This form is from an older Koe; press the button again.")
+		return fail(p.T("slack.stale_form"))
 	}
 	req, err := strconv.ParseInt(cb.View.State.Values[pickBlock][pickSelect].SelectedOption.Value, 10, 64)
 	if err != nil {
-		return fail("Pick a request.")
+		return fail(p.T("slack.pick_required"))
 	}
 	client := h.client()
-	who, err := h.triager(ctx, client, cb.User.ID)
+	who, _, err := h.triager(ctx, client, cb.User.ID)
 	if err != nil {
 		return fail(err.Error())
 	}
@@ -248,17 +269,18 @@ func (h *Interactions) Submit(ctx context.Context, cb *slack.InteractionCallback
 	return nil
 }
 
-// triager is the Koe user behind a Slack user, if they may triage.
-func (h *Interactions) triager(ctx context.Context, client *slack.Client, slackUser string) (store.Triager, error) {
+// triager is the Koe user behind a Slack user, if they may triage, and the catalog in their
+// language. An error's text is for the Slack user, as written.
+func (h *Interactions) triager(ctx context.Context, client *slack.Client, slackUser string) (store.Triager, locale.Printer, error) {
 	ku, email, err := h.koeUser(ctx, client, slackUser)
 	if err != nil && email == "" {
-		return store.Triager{}, err
+		return store.Triager{}, h.printer(), err
 	}
+	p := h.printerOf(ku)
 	if err != nil || (ku.Role != feedback.RoleAdmin && ku.Role != feedback.RoleCS && ku.Role != feedback.RolePO) {
-		//lint:ignore ST1005 the text is shown to the Slack user as written
-		return store.Triager{}, fmt.Errorf("Only Koe users with the cs, po or admin role can tag, link or capture voices; ask an admin to add %s", email)
+		return store.Triager{}, p, errors.New(p.T("slack.not_triager", "Email", email))
 	}
-	return store.Triager{UserID: ku.ID, Actor: "slack:" + email}, nil
+	return store.Triager{UserID: ku.ID, Actor: "slack:" + email}, p, nil
 }
 
 // reply tells the person who pressed, and only them.

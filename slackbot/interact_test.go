@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,8 +110,15 @@ func TestButtonsTagAndLinkFromSlack(t *testing.T) {
 		t.Fatalf("tagged by someone who may not: %+v", it)
 	}
 	fake.mu.Lock()
-	if len(fake.replies) != 2 || !strings.Contains(fmt.Sprint(fake.replies[0]["text"]), "cs, po or admin") || fake.replies[0]["response_type"] != "ephemeral" {
+	// The bot speaks Japanese (the default): so do its replies, with no English word of Koe's left.
+	if len(fake.replies) != 2 || !strings.Contains(fmt.Sprint(fake.replies[0]["text"]), "CS・PO・管理者") || fake.replies[0]["response_type"] != "ephemeral" {
 		t.Fatalf("replies = %v", fake.replies)
+	}
+	for _, r := range fake.replies {
+		text := strings.NewReplacer("viewer@koe.example", "", "x@other.example", "").Replace(fmt.Sprint(r["text"]))
+		if w := regexp.MustCompile(`\b(?:[A-Za-z]{2,})\b`).FindAllString(text, -1); strings.Join(w, " ") != "CS PO Koe" {
+			t.Errorf("ja reply %q has words %q, want only CS PO Koe", r["text"], w)
+		}
 	}
 	fake.mu.Unlock()
 

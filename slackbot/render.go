@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -26,29 +27,9 @@ type rendered struct {
 	blocks []slack.Block
 }
 
-var words = map[string]map[string]string{
-	"ja": {"voice": "お客様の声", "review": "レビュー", "account": "アカウント", "unknown": "不明なアカウント", "plan": "プラン",
-		"suggested": "関連しそうなリクエスト", "none": "該当なし（新しいリクエスト？）", "source": "元の場所",
-		"summary": "件の注目レビュー", "rating": "評価", "tag": "タグ", "request": "リクエスト", "link": "このリクエストに紐付け",
-		"pick": "別のリクエストを選ぶ…", "pick_title": "リクエストを選ぶ", "link_submit": "紐付ける", "cancel": "キャンセル", "search": "入力して検索",
-		"churn_alert": "解約リスク（大口）", "at_stake": "年間の影響額", "accounts": "社", "notable_request": "注目リクエスト",
-		"update": "更新", "digest": "今週のトップリクエスト", "movers": "今週伸びたリクエスト", "backlog": "バックログを開く", "status": "ステータス",
-		"shipped": "リリースしました", "follow_up": "フォローする企業", "subscribers": "人のお客様にメールでお知らせします", "no_accounts": "紐付いた企業はありません"},
-	"en": {"voice": "Customer voice", "review": "Review", "account": "Account", "unknown": "Unknown account", "plan": "Plan",
-		"suggested": "Likely request", "none": "none (a new request?)", "source": "Source",
-		"summary": "notable reviews", "rating": "Rating", "tag": "Tag", "request": "Request", "link": "Link to this request",
-		"pick": "Pick another request…", "pick_title": "Pick a request", "link_submit": "Link", "cancel": "Cancel", "search": "Type to search",
-		"churn_alert": "Churn risk from a big account", "at_stake": "at stake per year", "accounts": "accounts", "notable_request": "Notable request",
-		"update": "Update", "digest": "This week's top requests", "movers": "Biggest movers this week", "backlog": "Open the backlog", "status": "Status",
-		"shipped": "Shipped", "follow_up": "Accounts to follow up with", "subscribers": "customer(s) will be told by email", "no_accounts": "no accounts linked"},
-}
-
-func (c Config) w(key string) string {
-	if m, ok := words[c.Language]; ok {
-		return m[key]
-	}
-	return words["en"][key]
-}
+// printer is the catalog in the language of the bot's messages (KOE_SLACK_LANGUAGE): every word
+// of a message is the catalog's; customers' words go in as arguments, escaped.
+func (c Config) printer() locale.Printer { return locale.For(c.Language) }
 
 // escape keeps customers' words from being read as Slack markup (<, >, &).
 func escape(s string) string {
@@ -65,9 +46,10 @@ func trim(s string, n int) string {
 
 // render builds a message from the data as it is now.
 func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (rendered, error) {
+	p := c.printer()
 	if row.Kind == KindReviewSummary {
 		n, _ := row.Subject["count"].(float64)
-		text := fmt.Sprintf("%d %s", int(n), c.w("summary"))
+		text := p.T("slack.review_summary", "Count", int(n))
 		return rendered{text: text, blocks: []slack.Block{
 			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*"+text+"*", false, false), nil, nil),
 		}}, nil
@@ -88,22 +70,22 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 	if err != nil {
 		return rendered{}, err
 	}
-	head := c.w("voice")
+	head := p.T("slack.voice_title")
 	if row.Kind == KindChurn {
-		head = "🚨 " + c.w("churn_alert")
+		head = "🚨 " + p.T("slack.churn_title")
 	} else if it.SourceKind == feedback.SourceReview {
-		head = c.w("review")
+		head = p.T("slack.review_title")
 	}
-	who := c.w("unknown")
+	who := p.T("slack.unknown_account")
 	if it.AccountID != nil {
 		if a, err := st.AccountByRef(ctx, strconv.FormatInt(*it.AccountID, 10)); err == nil {
 			mrr := feedback.MRRBand(a.MRR.Major())
 			if c.ShowMRR {
 				mrr = a.MRR.String()
 			}
-			who = fmt.Sprintf("%s · MRR %s", escape(a.Name), mrr)
+			who = p.T("slack.account", "Name", escape(a.Name), "MRR", mrr)
 			if a.Plan != "" {
-				who += fmt.Sprintf(" · %s %s", c.w("plan"), escape(a.Plan))
+				who += " · " + p.T("slack.plan", "Plan", escape(a.Plan))
 			}
 		}
 	} else if it.CompanyName != "" {
@@ -111,7 +93,7 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 	}
 	title := fmt.Sprintf("*%s* · %s · %s", head, escape(it.SourceName), who)
 	if it.Rating != nil {
-		title += fmt.Sprintf(" · %s %s", c.w("rating"), strings.Repeat("★", int(*it.Rating))+strings.Repeat("☆", 5-int(*it.Rating)))
+		title += " · " + p.T("slack.rating", "Stars", strings.Repeat("★", int(*it.Rating))+strings.Repeat("☆", 5-int(*it.Rating)))
 	}
 	body := trim(it.Body, 600)
 	if it.Title != "" {
@@ -125,19 +107,19 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 	var suggested *feedback.Request
 	if it.RequestID != nil {
 		if r, err := st.RequestByID(ctx, *it.RequestID); err == nil {
-			state = append(state, fmt.Sprintf("%s: #%d %s", c.w("request"), r.ID, escape(r.Title)))
+			state = append(state, p.T("slack.linked_request", "ID", r.ID, "Title", escape(r.Title)))
 		}
 	} else if reqs, scores, err := st.Suggestions(ctx, it.ID); err == nil && len(reqs) > 0 && scores[0] >= 0.2 {
 		suggested = &reqs[0]
-		state = append(state, fmt.Sprintf("%s: %s (%.2f)", c.w("suggested"), escape(reqs[0].Title), scores[0]))
+		state = append(state, p.T("slack.suggested_request", "Title", escape(reqs[0].Title), "Score", fmt.Sprintf("%.2f", scores[0])))
 	} else {
-		state = append(state, c.w("suggested")+": "+c.w("none"))
+		state = append(state, p.T("slack.no_suggestion"))
 	}
 	if it.Tag != feedback.TagNone {
-		state = append(state, c.w("tag")+": "+it.Tag.Label(c.Language))
+		state = append(state, p.T("slack.tag", "Tag", p.Label("tag", string(it.Tag))))
 	}
 	if it.URL != "" {
-		state = append(state, fmt.Sprintf("<%s|%s>", escape(it.URL), c.w("source")))
+		state = append(state, fmt.Sprintf("<%s|%s>", escape(it.URL), p.T("slack.source_link")))
 	}
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, title, false, false), nil, nil),
@@ -145,7 +127,7 @@ func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (ren
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, strings.Join(state, " · "), false, false)),
 		c.buttons(it, suggested),
 	}
-	return rendered{text: head + ": " + trim(it.Body, 150), blocks: blocks}, nil
+	return rendered{text: p.T("slack.headline", "Head", head, "Text", trim(it.Body, 150)), blocks: blocks}, nil
 }
 
 // Action ids of the buttons; a button's value is "voice id:tag" or "voice id:request id".
@@ -157,10 +139,11 @@ const (
 
 // buttons tag the voice, or link it to the suggested request; the chosen tag is shown pressed.
 func (c Config) buttons(it feedback.Item, suggested *feedback.Request) slack.Block {
+	p := c.printer()
 	var els []slack.BlockElement
 	for _, tag := range feedback.Tags {
 		b := slack.NewButtonBlockElement(ActionTag+"_"+string(tag), fmt.Sprintf("%d:%s", it.ID, tag),
-			slack.NewTextBlockObject(slack.PlainTextType, tag.Label(c.Language), false, false))
+			slack.NewTextBlockObject(slack.PlainTextType, p.Label("tag", string(tag)), false, false))
 		if it.Tag == tag {
 			b = b.WithStyle(slack.StylePrimary)
 		}
@@ -168,10 +151,10 @@ func (c Config) buttons(it feedback.Item, suggested *feedback.Request) slack.Blo
 	}
 	if suggested != nil {
 		els = append(els, slack.NewButtonBlockElement(ActionLink, fmt.Sprintf("%d:%d", it.ID, suggested.ID),
-			slack.NewTextBlockObject(slack.PlainTextType, trim(c.w("link")+": "+suggested.Title, 70), false, false)))
+			slack.NewTextBlockObject(slack.PlainTextType, trim(p.T("slack.link_button", "Title", suggested.Title), 70), false, false)))
 	}
 	els = append(els, slack.NewButtonBlockElement(ActionPick, strconv.FormatInt(it.ID, 10),
-		slack.NewTextBlockObject(slack.PlainTextType, c.w("pick"), false, false)))
+		slack.NewTextBlockObject(slack.PlainTextType, p.T("slack.pick_button"), false, false)))
 	return slack.NewActionBlock(fmt.Sprintf("koe_voice_%d", it.ID), els...)
 }
 
@@ -196,27 +179,34 @@ func (c Config) requestLine(r map[string]any) string {
 	if c.BaseURL != "" {
 		title = fmt.Sprintf("<%s/app/requests/%d|%s>", c.BaseURL, int64(num(r, "request_id")), title)
 	}
-	return fmt.Sprintf("%s — %s %s · %d %s", title, feedback.Yen(num(r, "score")), c.w("at_stake"), int(num(r, "accounts")), c.w("accounts"))
+	return title + " — " + stakes(c.printer(), num(r, "score"), int(num(r, "accounts")))
+}
+
+// stakes is what a request puts at stake: revenue per year and how many accounts ask.
+func stakes(p locale.Printer, score float64, accounts int) string {
+	return p.T("slack.stakes", "Score", feedback.Yen(score), "Count", accounts)
 }
 
 func (c Config) renderRequest(row *store.OutboxRow) rendered {
-	head := c.w("notable_request")
+	p := c.printer()
+	head := p.T("slack.notable_request")
 	if row.Kind == KindRequestUpdate {
-		head = c.w("update")
+		head = p.T("slack.request_update")
 	}
 	line := c.requestLine(row.Subject)
 	if st := str(row.Subject, "status"); st != "" {
-		line += fmt.Sprintf(" · %s: %s", c.w("status"), st)
+		line += " · " + p.T("slack.status", "Status", p.Label("status", st))
 	}
 	text := fmt.Sprintf("*%s*: %s", head, line)
-	return rendered{text: head + ": " + str(row.Subject, "title"), blocks: []slack.Block{
+	return rendered{text: p.T("slack.headline", "Head", head, "Text", str(row.Subject, "title")), blocks: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
 	}}
 }
 
 func (c Config) renderDigest(row *store.OutboxRow) rendered {
+	p := c.printer()
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s*\n", c.w("digest"))
+	fmt.Fprintf(&b, "*%s*\n", p.T("slack.digest_title"))
 	top, _ := row.Subject["top"].([]any)
 	for i, t := range top {
 		if m, ok := t.(map[string]any); ok {
@@ -226,7 +216,7 @@ func (c Config) renderDigest(row *store.OutboxRow) rendered {
 	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil)}
 	if movers, _ := row.Subject["movers"].([]any); len(movers) > 0 {
 		b.Reset()
-		fmt.Fprintf(&b, "*%s*\n", c.w("movers"))
+		fmt.Fprintf(&b, "*%s*\n", p.T("slack.movers_title"))
 		for _, t := range movers {
 			if m, ok := t.(map[string]any); ok {
 				fmt.Fprintf(&b, "• %s (+%s)\n", escape(str(m, "title")), feedback.Yen(num(m, "delta")))
@@ -236,25 +226,26 @@ func (c Config) renderDigest(row *store.OutboxRow) rendered {
 	}
 	if c.BaseURL != "" {
 		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			fmt.Sprintf("<%s/app/requests|%s>", c.BaseURL, c.w("backlog")), false, false)))
+			fmt.Sprintf("<%s/app/requests|%s>", c.BaseURL, p.T("slack.open_backlog")), false, false)))
 	}
-	return rendered{text: c.w("digest"), blocks: blocks}
+	return rendered{text: p.T("slack.digest_title"), blocks: blocks}
 }
 
 // renderShipped tells the CS team a request has shipped and lists the accounts that asked for
 // it, biggest first, to follow up with.
 func (c Config) renderShipped(row *store.OutboxRow) rendered {
+	p := c.printer()
 	title := escape(str(row.Subject, "title"))
 	if c.BaseURL != "" {
 		title = fmt.Sprintf("<%s/app/requests/%d|%s>", c.BaseURL, int64(num(row.Subject, "request_id")), title)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "✅ *%s*: %s\n", c.w("shipped"), title)
+	fmt.Fprintf(&b, "✅ *%s*: %s\n", p.T("slack.shipped_title"), title)
 	accounts, _ := row.Subject["accounts"].([]any)
 	if len(accounts) == 0 {
-		fmt.Fprintf(&b, "_%s_", c.w("no_accounts"))
+		fmt.Fprintf(&b, "_%s_", p.T("slack.no_accounts"))
 	} else {
-		fmt.Fprintf(&b, "*%s* (%d)\n", c.w("follow_up"), len(accounts))
+		fmt.Fprintf(&b, "*%s* (%d)\n", p.T("slack.follow_up"), len(accounts))
 	}
 	const most = 30
 	for i, a := range accounts {
@@ -271,16 +262,16 @@ func (c Config) renderShipped(row *store.OutboxRow) rendered {
 		if c.ShowMRR {
 			shown = mrr.String()
 		}
-		fmt.Fprintf(&b, "• %s · MRR %s", escape(str(m, "name")), shown)
-		if p := str(m, "plan"); p != "" {
-			fmt.Fprintf(&b, " · %s", escape(p))
+		b.WriteString("• " + p.T("slack.account", "Name", escape(str(m, "name")), "MRR", shown))
+		if plan := str(m, "plan"); plan != "" {
+			fmt.Fprintf(&b, " · %s", escape(plan))
 		}
 		b.WriteString("\n")
 	}
 	if n := int(num(row.Subject, "subscribers")); n > 0 {
-		fmt.Fprintf(&b, "📧 %d %s", n, c.w("subscribers"))
+		b.WriteString("📧 " + p.T("slack.subscribers", "Count", n))
 	}
-	return rendered{text: c.w("shipped") + ": " + str(row.Subject, "title"), blocks: []slack.Block{
+	return rendered{text: p.T("slack.headline", "Head", p.T("slack.shipped_title"), "Text", str(row.Subject, "title")), blocks: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil),
 	}}
 }

@@ -155,6 +155,20 @@ func TestEveryVoicePostedExactlyOnceThroughFaults(t *testing.T) {
 	if !strings.Contains(blocks, "株式会社ＡＢＣ商事") || strings.Contains(blocks, "1,200,000") {
 		t.Errorf("want the account with its MRR band, not the exact MRR: %s", blocks)
 	}
+	// The bot speaks Japanese (the default): the title, the state line and every button.
+	for _, w := range []string{"お客様の声", "関連しそうなリクエスト", "解約リスク", "社内効率", "別のリクエストを選ぶ…"} {
+		if !strings.Contains(blocks, w) {
+			t.Errorf("ja voice lacks %q: %s", w, blocks)
+		}
+	}
+	for _, w := range []string{"Customer voice", "Likely request", "Churn risk", "Internal efficiency", "Pick another", "Unknown account", "Plan"} {
+		if strings.Contains(blocks, w) {
+			t.Errorf("ja voice has the English %q: %s", w, blocks)
+		}
+	}
+	if text := fmt.Sprint(msg["text"]); !strings.HasPrefix(text, "お客様の声: CSV出力がほしい") {
+		t.Errorf("ja fallback text %q", text)
+	}
 
 	// History being imported (older than MaxAge) is not news: nothing is queued for it.
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "history", `{"id":"h1","text":"old chat","date":"2025-01-01"}`,

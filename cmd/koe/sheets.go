@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/koehq/koe/config"
-	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/sheets"
 )
 
@@ -106,7 +105,7 @@ KOE_SHEETS_INTERVAL and within a minute of a change, on one replica at a time.`,
 				fmt.Fprintf(e.stdout, "feedback sheet %s, tab %q: reachable, header has Koe's columns\n", s.FeedbackID, s.FeedbackTab)
 			}
 			if s.RoadmapID != "" {
-				if err := c.Check(cmd.Context(), s.RoadmapID, s.RoadmapTab, feedback.RoadmapHeader(s.Language, e.cfg.Roadmap.AskedBy)); err != nil {
+				if err := c.CheckRoadmap(cmd.Context(), s.RoadmapID, s.RoadmapTab, s.Language, e.cfg.Roadmap.AskedBy); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "roadmap sheet %s, tab %q: reachable, header matches\n", s.RoadmapID, s.RoadmapTab)
