@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/koehq/koe/locale"
 )
 
 // Value is the field of Config that one setting fills, in the manner of flag.Value: Set parses
@@ -48,8 +50,8 @@ func (v oneOf) Set(s string) error {
 }
 func (v oneOf) String() string { return *v.p }
 
-// language is the language of something people read.
-func language(p *string) oneOf { return oneOf{p, []string{"ja", "en"}} }
+// language is the language of something people read: one the message catalog has.
+func language(p *string) oneOf { return oneOf{p, locale.Languages()} }
 
 // duration is a time.Duration of at least min; a min of 0 allows 0 ("every time"), a min of 1ns
 // asks for any positive duration.

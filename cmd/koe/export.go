@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,8 +44,8 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 			if format != "csv" && format != "jsonl" && format != "json" {
 				return fmt.Errorf("--format %q: use csv, jsonl or json", format)
 			}
-			if lang != "ja" && lang != "en" {
-				return fmt.Errorf("--lang %q: use ja or en", lang)
+			if !locale.Supported(lang) {
+				return fmt.Errorf("--lang %q: use %s", lang, strings.Join(locale.Languages(), " or "))
 			}
 			db, err := e.openDatabase(cmd.Context(), e.newLogger(), "koe")
 			if err != nil {
@@ -85,7 +86,7 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "csv", "csv, jsonl or json")
-	cmd.Flags().StringVar(&lang, "lang", "ja", "language of the roadmap's status labels (csv): ja or en")
+	cmd.Flags().StringVar(&lang, "lang", "ja", "language of the roadmap's status labels (csv): "+strings.Join(locale.Languages(), " or "))
 	return cmd
 }
 
