@@ -78,17 +78,6 @@ type Threaded interface {
 	Threads() bool
 }
 
-// Store is what the pipeline needs from storage.
-type Store interface {
-	accounts.Store
-	SaveFeedback(ctx context.Context, b store.FeedbackBatch) (store.IngestCounts, error)
-	Cursor(ctx context.Context, name string) (string, error)
-	StartRun(ctx context.Context, kind, name string) (int64, error)
-	FinishRun(ctx context.Context, id int64, c feedback.SyncCounts, runErr string) error
-	RequestIDsByTitle(ctx context.Context, titles []string, actor string) (map[string]int64, error)
-	ApplyTriageImports(ctx context.Context, items []store.TriageImport, actor string) (int, error)
-}
-
 // Counts are an ingest run's numbers.
 type Counts struct {
 	Read, New, Updated, Duplicate, Skipped, Failed int
@@ -102,7 +91,7 @@ func (c Counts) Summary(kind string) string {
 
 // Pipeline runs sources into the store.
 type Pipeline struct {
-	Store Store
+	Store *store.DB
 	// SourceType names the kind of source (intercom, zendesk, jsonl …) in the run records and the
 	// sources table; the voices' kind (chat, review) when empty.
 	SourceType    string
@@ -111,9 +100,10 @@ type Pipeline struct {
 	Progress func(Counts)
 	// Problem, when set, is called for every record not stored.
 	Problem func(Problem)
-	// Notify, when set, turns the voices a batch adds into messages for the outbox, written in
-	// the batch's transaction (the Slack bot's rules).
-	Notify func(added []feedback.Item) []store.OutboxMessage
+	// Rules, when set, turns the voices a batch adds into messages for the outbox, written in
+	// the batch's transaction (the Slack bot's rules): a voice is stored with its messages or
+	// not at all, and a rerun, adding nothing, queues nothing.
+	Rules func(added []feedback.Item) []store.OutboxMessage
 	// Index, when set, matches voices to accounts instead of one built from the store for this
 	// run (a caller with many small runs, like the API, keeps one and refreshes it).
 	Index *accounts.Index
@@ -264,14 +254,14 @@ func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) 
 			p.Problem(pr)
 		}
 	}
-	batch := store.FeedbackBatch{Items: b.items, Notify: p.Notify}
+	batch := store.FeedbackBatch{Items: b.items}
 	if t, ok := src.(Threaded); ok && t.Threads() {
 		batch.Threads = true
 	}
 	if b.cursor != "" {
 		batch.Cursor = &store.SourceCursor{Kind: p.SourceType, Name: src.Name(), Cursor: b.cursor}
 	}
-	counts, err := p.Store.SaveFeedback(ctx, batch)
+	counts, err := p.write(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -291,6 +281,26 @@ func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) 
 		p.Progress(snapshot)
 	}
 	return nil
+}
+
+// write stores a batch and, in the same transaction, the outbox messages the rules make of the
+// voices it added.
+func (p *Pipeline) write(ctx context.Context, b store.FeedbackBatch) (store.IngestCounts, error) {
+	tx, err := p.Store.Begin(ctx, "save feedback")
+	if err != nil {
+		return store.IngestCounts{}, err
+	}
+	defer tx.Rollback()
+	counts, added, err := tx.SaveFeedback(ctx, b)
+	if err != nil {
+		return store.IngestCounts{}, err
+	}
+	if p.Rules != nil && len(added) > 0 {
+		if err := tx.Enqueue(ctx, p.Rules(added)); err != nil {
+			return store.IngestCounts{}, err
+		}
+	}
+	return counts, tx.Commit()
 }
 
 // problem counts a record that was read but not stored, and keeps it to report.

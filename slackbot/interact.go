@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/store"
 )
 
@@ -34,12 +35,14 @@ type InteractStore interface {
 // rendered again from the stored voice, with who did it.
 type Interactions struct {
 	Store InteractStore
-	// Backlog, when set, serves the "Send to Koe" shortcut and /koe.
-	Backlog       Backlog
+	// Backlog, when set, serves /koe.
+	Backlog       *store.DB
 	Config        Config
 	SigningSecret string
 	Log           *slog.Logger
 	HTTP          *http.Client
+	// Intake, when set, stores the messages the "Send to Koe" shortcut captures.
+	Intake *intake.Service
 }
 
 func (h *Interactions) client() *slack.Client { return h.Config.client(h.httpClient()) }

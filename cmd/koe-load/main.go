@@ -24,6 +24,7 @@ import (
 	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/internal/pgembed"
 	"github.com/koehq/koe/store"
 )
@@ -81,7 +82,7 @@ func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backl
 	if err != nil {
 		return err
 	}
-	srv, err := dashboard.New(db, dashboard.Options{RoadmapCacheTTL: 10 * time.Second, API: api.New(db, api.Options{}),
+	srv, err := dashboard.New(db, dashboard.Options{RoadmapCacheTTL: 10 * time.Second, API: api.New(db, &intake.Service{DB: db}, api.Options{}),
 		Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err

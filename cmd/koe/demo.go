@@ -9,7 +9,6 @@ import (
 	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
-	"github.com/koehq/koe/triage"
 )
 
 func newDemoCmd(e *env) *cobra.Command {
@@ -54,10 +53,8 @@ that database instead, and refuses to replace existing data unless --reset is gi
 				}
 			}
 			ds := demo.Generate(demo.Options{Seed: seed, Now: time.Now()})
-			if err := db.ReplaceAll(ctx, ds); err != nil {
-				return err
-			}
-			if _, err := triage.SuggestNew(ctx, db); err != nil {
+			in := e.intake(db.DB, log)
+			if err := in.Replace(ctx, ds); err != nil {
 				return err
 			}
 			n, err := db.Counts(ctx)
@@ -72,7 +69,7 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Demo: true, DemoUser: ds.Users[0], Log: log,
 				ExtraFreeMail: e.cfg.FreeMailDomains, BaseURL: e.cfg.BaseURL}
 			e.roadmapOptions(&opts)
-			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api")})
+			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api")})
 			srv, err := dashboard.New(db, opts)
 			if err != nil {
 				return err

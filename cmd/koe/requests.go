@@ -53,7 +53,7 @@ func newTriageCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
 			start := time.Now()
-			n, err := triage.SuggestNew(ctx, db)
+			n, err := e.intake(db.DB, nil).Suggest(ctx)
 			if err != nil {
 				return err
 			}

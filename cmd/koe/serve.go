@@ -22,7 +22,6 @@ import (
 	"github.com/koehq/koe/metrics"
 	"github.com/koehq/koe/notify"
 	"github.com/koehq/koe/slackbot"
-	"github.com/koehq/koe/triage"
 	"github.com/koehq/koe/webhooks"
 )
 
@@ -54,7 +53,8 @@ embedded PostgreSQL if this process started it).`,
 			e.roadmapOptions(&opts)
 			m := metrics.New(db)
 			opts.Metrics, opts.MetricsHandler = m, m.Handler()
-			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api"), Notify: e.slackConfig().Messages})
+			in := e.intake(db.DB, log)
+			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api")})
 			var mailer *notify.SMTP
 			if e.cfg.Mail.SMTPAddr != "" {
 				mailer = &notify.SMTP{Addr: e.cfg.Mail.SMTPAddr, Username: e.cfg.Mail.Username, Password: e.cfg.Mail.Password, From: e.cfg.Mail.From}
@@ -75,7 +75,7 @@ embedded PostgreSQL if this process started it).`,
 				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID): /app answers 401 to everyone")
 			}
 			if e.cfg.Slack.SigningSecret != "" {
-				h := &slackbot.Interactions{Store: db, Backlog: db, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
+				h := &slackbot.Interactions{Store: db, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
 					Log: log.With("handler", "slack")}
 				opts.SlackInteractivity, opts.SlackCommands = h, h.Commands()
 			}
@@ -86,9 +86,7 @@ embedded PostgreSQL if this process started it).`,
 			// Background workers stop with the server, before the database closes.
 			workCtx, stopWork := context.WithCancel(ctx)
 			var workers sync.WaitGroup
-			runner := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log,
-				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err },
-				Notify:   e.slackConfig().Messages,
+			runner := &sources.Runner{Store: db.DB, Intake: in, Getenv: e.getenv, Log: log,
 				Observe: func(source string, c ingest.Counts, err error) {
 					m.ObserveIngest(source, c.New, c.Updated, c.Duplicate, c.Skipped, c.Failed, err)
 				}}
@@ -106,7 +104,7 @@ embedded PostgreSQL if this process started it).`,
 				})
 				if e.cfg.Slack.AppToken != "" {
 					sock := &slackbot.Socket{AppToken: e.cfg.Slack.AppToken,
-						Interactions: &slackbot.Interactions{Store: db, Backlog: db, Config: cfg, Log: log.With("worker", "slack-socket")}}
+						Interactions: &slackbot.Interactions{Store: db, Backlog: db.DB, Intake: in, Config: cfg, Log: log.With("worker", "slack-socket")}}
 					workers.Go(func() { sock.Run(workCtx) })
 				}
 			} else {
