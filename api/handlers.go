@@ -146,7 +146,11 @@ func (a *API) createFeedback(c *gin.Context) {
 		}
 		var problem string
 		counts, err := a.intake.Ingest(ctx, oneRecord{name: in.Source, rec: ingest.Record{Item: it, Where: "the posted voice"}},
-			intake.Run{SourceType: "api", Index: ix, NoRunRecord: true, Problem: func(pr ingest.Problem) { problem = pr.Why }})
+			intake.Run{SourceType: "api", Index: ix, NoRunRecord: true, Problem: func(pr ingest.Problem) {
+				if !pr.Stored {
+					problem = pr.Why
+				}
+			}})
 		if err != nil {
 			return a.errorAnswer(c, fmt.Errorf("store a voice: %w", err))
 		}

@@ -88,8 +88,17 @@ func (t Tag) Label(lang string) string {
 	return tagLabels["en"][t]
 }
 
-// ParseTag reads a tag as people write it: its code, or its label in Japanese or English; an
-// empty string is no tag.
+// tagAliases are the other words CS sheets use for a tag (an imported sheet's タグ column),
+// lower-case.
+var tagAliases = map[string]Tag{
+	"churn": TagChurnRisk, "チャーン": TagChurnRisk, "解約": TagChurnRisk,
+	"upsell": TagExpansion, "アップセル": TagExpansion, "追加契約": TagExpansion,
+	"ux": TagUsability, "ユーザビリティ": TagUsability,
+	"efficiency": TagInternalEfficiency, "業務効率": TagInternalEfficiency, "効率化": TagInternalEfficiency,
+}
+
+// ParseTag reads a tag as people write it: its code, its label in Japanese or English, or one of
+// the words CS sheets use for it (churn, アップセル, ux, 業務効率 …); an empty string is no tag.
 func ParseTag(s string) (Tag, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -100,7 +109,19 @@ func ParseTag(s string) (Tag, bool) {
 			return t, true
 		}
 	}
+	if t, ok := tagAliases[strings.ToLower(s)]; ok {
+		return t, true
+	}
 	return "", false
+}
+
+// TagLabels lists every tag's label in lang, for messages that say what ParseTag accepts.
+func TagLabels(lang string) string {
+	out := make([]string, len(Tags))
+	for i, t := range Tags {
+		out[i] = t.Label(lang)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Item is one voice: one row of the feedback sheet.

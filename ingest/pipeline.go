@@ -29,6 +29,9 @@ type Record struct {
 	Triage *Triage
 	// Where names the record for messages: file:line, or the source's id.
 	Where string
+	// Warnings say what part of the record was left out and why (an unknown tag): each is
+	// reported as a Problem with Stored set, and the record is stored without that part.
+	Warnings []string
 }
 
 // Triage is triage work carried by an imported record.
@@ -40,10 +43,12 @@ type Triage struct {
 }
 
 // Problem is a record that was not stored, and why. Failed problems are bad input; the others
-// are records that are not feedback (a bot-only conversation, an empty message).
+// are records that are not feedback (a bot-only conversation, an empty message). A Stored problem
+// is a record stored without the part Why names (Record.Warnings); it counts as neither.
 type Problem struct {
 	Where, Why string
 	Failed     bool
+	Stored     bool
 }
 
 func (p Problem) String() string { return p.Where + ": " + p.Why }
@@ -98,7 +103,7 @@ type Pipeline struct {
 	ExtraFreeMail []string
 	// Progress, when set, is called after every batch.
 	Progress func(Counts)
-	// Problem, when set, is called for every record not stored.
+	// Problem, when set, is called for every record not stored, and every part of one left out.
 	Problem func(Problem)
 	// Rules, when set, turns the voices a batch adds into messages for the outbox, written in
 	// the batch's transaction (the Slack bot's rules): a voice is stored with its messages or
@@ -224,6 +229,9 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 			pb.problem(*pr, c)
 			continue
 		}
+		for _, w := range r.Warnings {
+			pb.problems = append(pb.problems, Problem{Where: where(src, r), Why: w, Stored: true})
+		}
 		// The same voice twice in one batch: the later wins, its words and its triage both.
 		if r.Triage != nil {
 			r.Item = it
@@ -316,10 +324,7 @@ func (pb *prepared) problem(pr Problem, c *Counts) {
 // prepare cleans and enriches one record, or says why it cannot be stored.
 func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.Item, *Problem) {
 	it := r.Item
-	where := r.Where
-	if where == "" {
-		where = src.Name() + " " + it.SourceID
-	}
+	where := where(src, r)
 	fail := func(why string) (feedback.Item, *Problem) { return it, &Problem{Where: where, Why: why, Failed: true} }
 	if it.SourceID == "" {
 		return fail("no id: every record needs the source's own id")
@@ -358,6 +363,14 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 		it.AccountID, it.MatchRule = &id, m.Rule
 	}
 	return it, nil
+}
+
+// where names a record in messages: where the source says it is, else the source and its id.
+func where(src Source, r Record) string {
+	if r.Where != "" {
+		return r.Where
+	}
+	return src.Name() + " " + r.Item.SourceID
 }
 
 var htmlTag = regexp.MustCompile(`(?i)</?(p|br|div|span|b|i|u|a|ul|ol|li|strong|em|table|tr|td|th|img|h[1-6]|blockquote|pre|code)(\s[^>]*)?/?>`)
