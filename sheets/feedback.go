@@ -18,14 +18,6 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// FeedbackStore is what the feedback sheet sync reads and writes.
-type FeedbackStore interface {
-	SheetVoices(ctx context.Context, spreadsheetID string, full bool) ([]store.VoiceRow, error)
-	SheetRowStates(ctx context.Context, spreadsheetID string) (map[int64]store.SheetRowState, error)
-	SaveSheetRows(ctx context.Context, spreadsheetID string, rows []store.SheetRowState) error
-	ApplySheetEdit(ctx context.Context, id int64, version time.Time, c store.SheetChange, actor string) (time.Time, error)
-}
-
 // sheetColumn is one column Koe keeps in the feedback sheet. People may edit four of them
 // (insight, who benefits, tag, request: readState and editOf).
 type sheetColumn struct {
@@ -54,7 +46,7 @@ const wordsLimit = 500
 // reads people's edits of insight, who benefits, tag and request back into Koe.
 type Feedback struct {
 	Client        *Client
-	Store         FeedbackStore
+	Store         *store.DB
 	SpreadsheetID string
 	Tab           string
 	Lang          string // ja or en: headers, tag and status labels

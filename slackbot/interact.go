@@ -19,22 +19,13 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// InteractStore is what the buttons need from storage.
-type InteractStore interface {
-	Store
-	UserByEmail(ctx context.Context, email string) (feedback.User, error)
-	TagFeedback(ctx context.Context, id int64, tag feedback.Tag, u store.Triager) error
-	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
-	RankedRequests(ctx context.Context) ([]feedback.Request, error)
-}
-
 // Interactions answers Slack's interactivity requests (the buttons on a voice) at Koe's HTTP
 // endpoint: each request is verified with the signing secret over the raw body, within Slack's
 // five-minute window, before anything in it is read. Only workspace members whose Slack email
 // belongs to a Koe user with the cs, po or admin role may tag or link; the message is then
 // rendered again from the stored voice, with who did it.
 type Interactions struct {
-	Store InteractStore
+	Store *store.DB
 	// Backlog, when set, serves /koe.
 	Backlog       *store.DB
 	Config        Config

@@ -12,14 +12,6 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// Store is what the bot reads to render a message.
-type Store interface {
-	FeedbackByID(ctx context.Context, id int64) (feedback.Item, error)
-	AccountByRef(ctx context.Context, ref string) (feedback.Account, error)
-	Suggestions(ctx context.Context, feedbackID int64) ([]feedback.Request, []float64, error)
-	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
-}
-
 // rendered is a message ready for chat.postMessage.
 type rendered struct {
 	text   string // the fallback text notifications show
@@ -64,7 +56,7 @@ func trim(s string, n int) string {
 }
 
 // render builds a message from the data as it is now.
-func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (rendered, error) {
+func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) (rendered, error) {
 	if row.Kind == KindReviewSummary {
 		n, _ := row.Subject["count"].(float64)
 		text := fmt.Sprintf("%d %s", int(n), c.w("summary"))

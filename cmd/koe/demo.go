@@ -70,7 +70,7 @@ that database instead, and refuses to replace existing data unless --reset is gi
 				ExtraFreeMail: e.cfg.FreeMailDomains, BaseURL: e.cfg.BaseURL}
 			e.roadmapOptions(&opts)
 			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api")})
-			srv, err := dashboard.New(db, opts)
+			srv, err := dashboard.New(db.DB, opts)
 			if err != nil {
 				return err
 			}

@@ -68,7 +68,7 @@ func newTriageCmd(e *env) *cobra.Command {
 		Short: "Group new voices that match no request well into candidate new requests",
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
-			list, err := triage.Clusters(ctx, db, limit, threshold, minSize)
+			list, err := triage.Clusters(ctx, db.DB, limit, threshold, minSize)
 			if err != nil {
 				return err
 			}

@@ -51,7 +51,7 @@ embedded PostgreSQL if this process started it).`,
 			opts := dashboard.Options{CompanyName: e.cfg.CompanyName, Log: log, BaseURL: e.cfg.BaseURL, ExtraFreeMail: e.cfg.FreeMailDomains,
 				SecureCookies: strings.HasPrefix(e.cfg.BaseURL, "https://"), SessionTTL: e.cfg.SessionTTL}
 			e.roadmapOptions(&opts)
-			m := metrics.New(db)
+			m := metrics.New(db.DB)
 			opts.Metrics, opts.MetricsHandler = m, m.Handler()
 			in := e.intake(db.DB, log)
 			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api")})
@@ -75,11 +75,11 @@ embedded PostgreSQL if this process started it).`,
 				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID): /app answers 401 to everyone")
 			}
 			if e.cfg.Slack.SigningSecret != "" {
-				h := &slackbot.Interactions{Store: db, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
+				h := &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
 					Log: log.With("handler", "slack")}
 				opts.SlackInteractivity, opts.SlackCommands = h, h.Commands()
 			}
-			srv, err := dashboard.New(db, opts)
+			srv, err := dashboard.New(db.DB, opts)
 			if err != nil {
 				return err
 			}
@@ -92,19 +92,19 @@ embedded PostgreSQL if this process started it).`,
 				}}
 			workers.Go(func() { runner.Run(workCtx) })
 			if cfg := e.slackConfig(); cfg.BotToken != "" {
-				bot := &slackbot.Worker{Store: db, Config: cfg, Log: log.With("worker", "slack")}
+				bot := &slackbot.Worker{Store: db.DB, Config: cfg, Log: log.With("worker", "slack")}
 				workers.Go(func() { bot.Run(workCtx) })
 				// The Slack posts about the backlog, every 10 minutes; one replica ranks (the keys would
 				// keep the others from posting twice, but not from ranking the whole backlog for nothing).
 				workers.Go(func() {
 					periodically(workCtx, log, db, "koe-slack-watch", "slack backlog watch", 10*time.Minute, func(ctx context.Context) error {
-						_, err := cfg.Watch(ctx, db, time.Now())
+						_, err := cfg.Watch(ctx, db.DB, time.Now())
 						return err
 					})
 				})
 				if e.cfg.Slack.AppToken != "" {
 					sock := &slackbot.Socket{AppToken: e.cfg.Slack.AppToken,
-						Interactions: &slackbot.Interactions{Store: db, Backlog: db.DB, Intake: in, Config: cfg, Log: log.With("worker", "slack-socket")}}
+						Interactions: &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: cfg, Log: log.With("worker", "slack-socket")}}
 					workers.Go(func() { sock.Run(workCtx) })
 				}
 			} else {
@@ -123,10 +123,10 @@ embedded PostgreSQL if this process started it).`,
 					return err
 				})
 			})
-			hooks := &webhooks.Worker{Store: db, Log: log.With("worker", "webhooks")}
+			hooks := &webhooks.Worker{Store: db.DB, Log: log.With("worker", "webhooks")}
 			workers.Go(func() { hooks.Run(workCtx) })
 			if mailer != nil {
-				mw := &notify.Worker{Store: db, Mail: mailer, BaseURL: e.cfg.BaseURL, Company: e.cfg.CompanyName,
+				mw := &notify.Worker{Store: db.DB, Mail: mailer, BaseURL: e.cfg.BaseURL, Company: e.cfg.CompanyName,
 					Language: e.cfg.Mail.Language, Log: log.With("worker", "mail")}
 				workers.Go(func() { mw.Run(workCtx) })
 			}

@@ -137,7 +137,7 @@ func (e *env) sheetsClient(ctx context.Context, log *slog.Logger) (*sheets.Clien
 
 func (e *env) feedbackSheet(db *database, c *sheets.Client) *sheets.Feedback {
 	s := e.cfg.Sheets
-	return &sheets.Feedback{Client: c, Store: db, SpreadsheetID: s.FeedbackID, Tab: s.FeedbackTab, Lang: s.Language,
+	return &sheets.Feedback{Client: c, Store: db.DB, SpreadsheetID: s.FeedbackID, Tab: s.FeedbackTab, Lang: s.Language,
 		BaseURL: e.cfg.BaseURL, Location: e.cfg.Slack.Location}
 }
 
