@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/koehq/koe/feedback"
 )
@@ -55,4 +58,50 @@ func (t *Tx) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, [
 // Enqueue is DB.Enqueue inside t.
 func (t *Tx) Enqueue(ctx context.Context, msgs []OutboxMessage) error {
 	return t.fail(enqueue(ctx, t.tx, msgs))
+}
+
+// inTx runs fn in a transaction and commits it if fn succeeds.
+func (s *DB) inTx(ctx context.Context, what string, fn func(*sqlx.Tx) error) error {
+	return s.inTxWith(ctx, what, nil, fn)
+}
+
+// inSnapshot runs fn in a read-only, repeatable-read transaction: everything it reads is one
+// moment's data, however long it takes (exports).
+func (s *DB) inSnapshot(ctx context.Context, what string, fn func(*sqlx.Tx) error) error {
+	return s.inTxWith(ctx, what, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, fn)
+}
+
+func (s *DB) inTxWith(ctx context.Context, what string, opts *sql.TxOptions, fn func(*sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, explain(err))
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return fmt.Errorf("store: %s: %w", what, explain(err))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: %s: commit: %w", what, explain(err))
+	}
+	return nil
+}
+
+// explain adds what to do to the database failures an operator meets: a read-only database, a
+// full disk, too many connections, the server going away. The transaction was rolled back, so
+// nothing of it was written.
+func explain(err error) error {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "25006":
+			return fmt.Errorf("%w (the database is read-only — a standby, or default_transaction_read_only is on: point DATABASE_URL at the primary; nothing was written)", err)
+		case pe.Code == "53100":
+			return fmt.Errorf("%w (PostgreSQL's disk is full: free space and run this again; nothing of this change was written)", err)
+		case pe.Code == "53300":
+			return fmt.Errorf("%w (PostgreSQL has no free connections: raise max_connections or lower the replicas' pools)", err)
+		case pe.Code.Class() == "57" || pe.Code.Class() == "08":
+			return fmt.Errorf("%w (PostgreSQL went away or is shutting down: this is retried when it is back; nothing of this change was written)", err)
+		}
+	}
+	return err
 }
