@@ -76,7 +76,7 @@ type kintoneCursor struct {
 // SyncKintone brings the accounts of kintone app into Koe: first every record, later only those
 // updated since the last run, paged by record id ($id > last order by $id asc), each page saved
 // with the cursor in one transaction so that an interrupted run resumes where it stopped.
-func SyncKintone(ctx context.Context, st SyncStore, c *kintone.Client, app string, m KintoneMapping, opts Options) (Result, error) {
+func SyncKintone(ctx context.Context, st *store.DB, c *kintone.Client, app string, m KintoneMapping, opts Options) (Result, error) {
 	if m.Updated == "" {
 		m.Updated = "更新日時"
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 )
 
 // FreeMailDomains are mail providers and mobile carriers whose domain says nothing about a
@@ -146,16 +147,9 @@ func normDomain(d string) string {
 	return strings.TrimSuffix(d, ".")
 }
 
-// Store is what matching needs from storage.
-type Store interface {
-	MatchData(ctx context.Context) (feedback.MatchData, error)
-	Senders(ctx context.Context) ([]feedback.Sender, error)
-	ApplyMatches(ctx context.Context, matches []feedback.Sender) (int, error)
-}
-
 // Rematch re-derives the account of every voice that a person did not assign by hand, after
 // accounts, contacts, domains or rules changed. It returns how many voices moved.
-func Rematch(ctx context.Context, st Store, extraFreeMail []string) (int, error) {
+func Rematch(ctx context.Context, st *store.DB, extraFreeMail []string) (int, error) {
 	data, err := st.MatchData(ctx)
 	if err != nil {
 		return 0, err
@@ -200,7 +194,7 @@ func sameAccount(a, b *int64) bool {
 // CachedIndex keeps an Index for callers that match one address at a time (the API's posted
 // voices, customers signing in) and rebuilds it at most every TTL. Safe for concurrent use.
 type CachedIndex struct {
-	Store         Store
+	Store         *store.DB
 	ExtraFreeMail []string
 	TTL           time.Duration // 30 s when zero
 

@@ -42,7 +42,7 @@ var stripeFields = []string{feedback.FieldName, feedback.FieldDomains, feedback.
 // SyncStripe brings Stripe customers into Koe with the MRR of their subscriptions. The first run
 // (and one every 25 days) reads every customer and subscription; the runs between read only the
 // customers named by events since the last run. now is the clock (time.Now in production).
-func SyncStripe(ctx context.Context, st SyncStore, c *stripe.Client, opts Options, now time.Time) (Result, error) {
+func SyncStripe(ctx context.Context, st *store.DB, c *stripe.Client, opts Options, now time.Time) (Result, error) {
 	res := Result{Source: stripeSource}
 	var cur stripeCursor
 	if raw, err := st.Cursor(ctx, stripeSource); err != nil {
@@ -65,7 +65,7 @@ func SyncStripe(ctx context.Context, st SyncStore, c *stripe.Client, opts Option
 	return res, rematch(ctx, st, &res, opts)
 }
 
-func stripeFull(ctx context.Context, st SyncStore, c *stripe.Client, freeMail *Index, res *Result, now time.Time) error {
+func stripeFull(ctx context.Context, st *store.DB, c *stripe.Client, freeMail *Index, res *Result, now time.Time) error {
 	// Taken before reading, so that what changes while we read is replayed next time.
 	latest, err := c.LatestEvent(ctx)
 	if err != nil {
@@ -88,7 +88,7 @@ func stripeFull(ctx context.Context, st SyncStore, c *stripe.Client, freeMail *I
 	return saveStripe(ctx, st, customers, subs, freeMail, res, now, string(raw))
 }
 
-func stripeIncremental(ctx context.Context, st SyncStore, c *stripe.Client, freeMail *Index, cur stripeCursor, res *Result, now time.Time) error {
+func stripeIncremental(ctx context.Context, st *store.DB, c *stripe.Client, freeMail *Index, cur stripeCursor, res *Result, now time.Time) error {
 	ids := map[string]bool{}
 	newest := cur.EventsAfter
 	err := c.Events(ctx, cur.EventsAfter, stripeEventTypes, func(page []stripe.Event) error {
@@ -140,7 +140,7 @@ func stripeIncremental(ctx context.Context, st SyncStore, c *stripe.Client, free
 
 // saveStripe writes the customers in batches; the cursor goes with the last batch. A deleted
 // customer keeps its name and contacts in Koe and only becomes churned.
-func saveStripe(ctx context.Context, st SyncStore, customers []stripe.Customer, subs map[string][]stripe.Subscription,
+func saveStripe(ctx context.Context, st *store.DB, customers []stripe.Customer, subs map[string][]stripe.Subscription,
 	freeMail *Index, res *Result, now time.Time, cursor string) error {
 	var live, deleted []feedback.AccountRecord
 	for _, cu := range customers {

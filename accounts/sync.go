@@ -9,16 +9,6 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// SyncStore is what account syncs need from storage.
-type SyncStore interface {
-	Store
-	SaveAccounts(ctx context.Context, b store.AccountBatch) (feedback.SyncCounts, error)
-	Cursor(ctx context.Context, name string) (string, error)
-	SaveCursor(ctx context.Context, c store.SourceCursor) error
-	StartRun(ctx context.Context, kind, name string) (int64, error)
-	FinishRun(ctx context.Context, id int64, c feedback.SyncCounts, runErr string) error
-}
-
 // Result is what one import or sync did.
 type Result struct {
 	Source    string
@@ -45,7 +35,7 @@ type Options struct {
 
 // ImportCSV imports an account CSV in one transaction: rows with problems are skipped and
 // reported by line, the rest land together or not at all. Voices are then re-matched.
-func ImportCSV(ctx context.Context, st SyncStore, name string, r io.Reader, opts Options) (Result, error) {
+func ImportCSV(ctx context.Context, st *store.DB, name string, r io.Reader, opts Options) (Result, error) {
 	res := Result{Source: "csv"}
 	parsed, err := ParseCSV(name, r)
 	if err != nil {
@@ -69,7 +59,7 @@ func ImportCSV(ctx context.Context, st SyncStore, name string, r io.Reader, opts
 }
 
 // recordRun runs fn as a recorded run of kind/name.
-func recordRun(ctx context.Context, st SyncStore, kind, name string, res *Result, fn func() error) error {
+func recordRun(ctx context.Context, st *store.DB, kind, name string, res *Result, fn func() error) error {
 	id, err := st.StartRun(ctx, kind, name)
 	if err != nil {
 		return err
@@ -86,7 +76,7 @@ func recordRun(ctx context.Context, st SyncStore, kind, name string, res *Result
 	return runErr
 }
 
-func rematch(ctx context.Context, st SyncStore, res *Result, opts Options) error {
+func rematch(ctx context.Context, st *store.DB, res *Result, opts Options) error {
 	n, err := Rematch(ctx, st, opts.ExtraFreeMail)
 	res.Rematched = n
 	return err

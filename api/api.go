@@ -6,7 +6,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
@@ -24,54 +23,35 @@ import (
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/store"
-	"github.com/koehq/koe/triage"
 )
 
 //go:embed openapi.json
 var openAPI []byte
 
-// Store is what the API reads and writes.
-type Store interface {
-	ingest.Store
-	triage.Store
-	APITokenByToken(ctx context.Context, token string) (store.APIToken, error)
-	Idempotent(ctx context.Context, tokenID int64, key string, requestHash []byte, do func() (int, []byte)) (store.IdempotentAnswer, error)
-	FeedbackPage(ctx context.Context, f store.FeedbackFilter, p store.Page) ([]feedback.Item, error)
-	FeedbackByID(ctx context.Context, id int64) (feedback.Item, error)
-	FeedbackBySource(ctx context.Context, kind feedback.SourceKind, name, sourceID string) (feedback.Item, error)
-	RequestsPage(ctx context.Context, p store.Page) ([]feedback.Request, error)
-	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
-	AccountsPage(ctx context.Context, p store.Page) ([]feedback.Account, error)
-	AccountByRef(ctx context.Context, ref string) (feedback.Account, error)
-	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
-	TagFeedback(ctx context.Context, id int64, tag feedback.Tag, u store.Triager) error
-}
-
 // Options configures the API.
 type Options struct {
-	ExtraFreeMail []string
-	Log           *slog.Logger
-	// Notify turns posted voices into outbox messages (the Slack bot's rules).
-	Notify func(added []feedback.Item) []store.OutboxMessage
+	Log *slog.Logger
 	// IndexTTL is how long the account-matching index is reused between posts (30 s when zero).
 	IndexTTL time.Duration
 }
 
 // API serves /api/v1.
 type API struct {
-	store Store
-	opts  Options
+	store  *store.DB
+	intake *intake.Service
+	opts   Options
 
 	index *accounts.CachedIndex
 }
 
-// New returns the API.
-func New(st Store, opts Options) *API {
+// New returns the API; posted voices go in through in, as any entry point's.
+func New(st *store.DB, in *intake.Service, opts Options) *API {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &API{store: st, opts: opts, index: &accounts.CachedIndex{Store: st, ExtraFreeMail: opts.ExtraFreeMail, TTL: opts.IndexTTL}}
+	return &API{store: st, intake: in, opts: opts, index: &accounts.CachedIndex{Store: st, ExtraFreeMail: in.ExtraFreeMail, TTL: opts.IndexTTL}}
 }
 
 // Route is one API route and the scope it needs ("" for none).

@@ -15,6 +15,7 @@ import (
 	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
@@ -48,7 +49,7 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := dashboard.New(db, dashboard.Options{API: api.New(db, api.Options{})})
+	srv, err := dashboard.New(db, dashboard.Options{API: api.New(db, &intake.Service{DB: db}, api.Options{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +218,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 	routed := map[string]bool{}
-	for _, r := range api.New(f.db, api.Options{}).Routes() {
+	for _, r := range api.New(f.db, &intake.Service{DB: f.db}, api.Options{}).Routes() {
 		p := r.Path
 		for _, part := range strings.Split(p, "/") {
 			if strings.HasPrefix(part, ":") {
@@ -243,6 +244,27 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if !documented[op] {
 			t.Errorf("routed but not documented: %s", op)
 		}
+	}
+}
+
+// TestPostedVoiceGetsSuggestions: a voice posted to the API goes in by the same door as one from
+// `koe ingest`, so it has its request suggestions as soon as the POST answers.
+func TestPostedVoiceGetsSuggestions(t *testing.T) {
+	f := setup(t)
+	code, out := f.call("POST", "/api/v1/feedback", f.write, `{"text":"We need a CSV export of every invoice, please","source":"widget","source_id":"s-1"}`)
+	if code != 201 {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	id := int64(out["data"].(map[string]any)["id"].(float64))
+	reqs, scores, err := f.db.Suggestions(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) == 0 {
+		t.Fatal("the posted voice has no stored suggestions")
+	}
+	if got, want := reqs[0].Title, "CSV export"; got != want || scores[0] <= 0 {
+		t.Errorf("best suggestion %q (score %v), want %q", got, scores[0], want)
 	}
 }
 

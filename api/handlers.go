@@ -14,6 +14,7 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
@@ -104,8 +105,8 @@ func (o oneRecord) Pull(_ context.Context, _ string, emit func(ingest.Batch) err
 	return emit(ingest.Batch{Records: []ingest.Record{o.rec}})
 }
 
-// createFeedback stores a posted voice through the ingest pipeline (cleaning, language,
-// sentiment, account matching, the Slack rules), as any source's.
+// createFeedback stores a posted voice through the intake service (cleaning, language,
+// sentiment, account matching, the Slack rules, suggestions), as any source's.
 func (a *API) createFeedback(c *gin.Context) {
 	var in newFeedback
 	body, err := readJSON(c, &in)
@@ -144,9 +145,12 @@ func (a *API) createFeedback(c *gin.Context) {
 			return a.errorAnswer(c, fmt.Errorf("match index: %w", err))
 		}
 		var problem string
-		p := &ingest.Pipeline{Store: a.store, SourceType: "api", Index: ix, NoRunRecord: true, Notify: a.opts.Notify,
-			Problem: func(pr ingest.Problem) { problem = pr.Why }}
-		counts, err := p.Run(ctx, oneRecord{name: in.Source, rec: ingest.Record{Item: it, Where: "the posted voice"}})
+		counts, err := a.intake.Ingest(ctx, oneRecord{name: in.Source, rec: ingest.Record{Item: it, Where: "the posted voice"}},
+			intake.Run{SourceType: "api", Index: ix, NoRunRecord: true, Problem: func(pr ingest.Problem) {
+				if !pr.Stored {
+					problem = pr.Why
+				}
+			}})
 		if err != nil {
 			return a.errorAnswer(c, fmt.Errorf("store a voice: %w", err))
 		}

@@ -17,7 +17,7 @@ import (
 func TestAccountsQueueAndAudit(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
-	_, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{
+	_, _, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{
 		{SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: "u1", ReceivedAt: time.Now(), Body: "who am I",
 			AuthorEmail: "taro@newcorp.example", CompanyName: `<b>NewCorp</b>`, Status: feedback.StatusNew},
 		{SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: "u2", ReceivedAt: time.Now(), Body: "me too",

@@ -19,12 +19,12 @@ func TestTimesInTheConfiguredZone(t *testing.T) {
 	db := seed(t)
 	ctx := context.Background()
 	received := time.Date(2026, 11, 30, 5, 5, 0, 0, time.UTC)
-	var id int64
-	if _, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{{SourceKind: feedback.SourceChat, SourceName: "widget",
-		SourceID: "tz", ReceivedAt: received, Body: "CSV export please", Status: feedback.StatusNew, Language: "en"}},
-		Notify: func(added []feedback.Item) []store.OutboxMessage { id = added[0].ID; return nil }}); err != nil {
-		t.Fatal(err)
+	_, added, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{{SourceKind: feedback.SourceChat, SourceName: "widget",
+		SourceID: "tz", ReceivedAt: received, Body: "CSV export please", Status: feedback.StatusNew, Language: "en"}}})
+	if err != nil || len(added) != 1 {
+		t.Fatalf("save: %v %v", added, err)
 	}
+	id := added[0].ID
 	tokyo, err := time.LoadLocation("Asia/Tokyo")
 	if err != nil {
 		t.Fatal(err)

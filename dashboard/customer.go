@@ -33,18 +33,6 @@ type Mailer interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
 
-// CustomerStore is what the customer page reads and writes.
-type CustomerStore interface {
-	SignInCustomer(ctx context.Context, email string, accountID *int64, locale string, ttl time.Duration) (store.CustomerSession, error)
-	CustomerSessionByToken(ctx context.Context, token string) (store.CustomerSession, error)
-	DeleteCustomerSession(ctx context.Context, token string) error
-	SetCustomerNotify(ctx context.Context, email string, on bool) error
-	CreateSignInLink(ctx context.Context, email, ip string, l store.LinkLimits) (string, error)
-	UseSignInLink(ctx context.Context, token string) (string, error)
-	CustomerRequests(ctx context.Context, accountID int64) ([]store.CustomerRequest, int, error)
-	CustomerAccountName(ctx context.Context, accountID int64) (string, error)
-}
-
 func (s *Server) customerRoutes(r *gin.Engine) {
 	r.GET("/account/signin", s.customerSignin)
 	r.POST("/account/signin", s.customerSendLink)

@@ -37,13 +37,11 @@ func TestFeedbackSheet(t *testing.T) {
 	}
 	ids := map[string]int64{}
 	for _, it := range ds {
-		_, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{it}, Notify: func(added []feedback.Item) []store.OutboxMessage {
-			ids[added[0].SourceID] = added[0].ID
-			return nil
-		}})
+		_, added, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{it}})
 		if err != nil {
 			t.Fatal(err)
 		}
+		ids[added[0].SourceID] = added[0].ID
 	}
 	hostile, japanese := ids["x1"], ids["x2"]
 	hs, js := fmt.Sprint(hostile), fmt.Sprint(japanese)

@@ -23,56 +23,10 @@ import (
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/store"
-	"github.com/koehq/koe/triage"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
-
-// Store is what the dashboard needs from storage.
-type Store interface {
-	triage.Store
-	Ping(ctx context.Context) error
-	SchemaStatus(ctx context.Context) (current int64, pending int, err error)
-	PublicStore
-	CustomerStore
-	Outbox(ctx context.Context, target string, failedOnly bool, limit int) ([]store.OutboxEntry, error)
-	OutboxDepth(ctx context.Context) ([]store.OutboxCount, error)
-	FeedbackSheet(ctx context.Context, f store.SheetFilter) ([]store.SheetRow, bool, error)
-	EditFeedback(ctx context.Context, ids []int64, e store.TriageEdit, u store.Triager) (int, error)
-	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
-	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
-	RequestAccounts(ctx context.Context, requestID int64) ([]store.RequestAccount, error)
-	RequestTimeline(ctx context.Context, requestID int64) ([]store.TimelinePoint, error)
-	RequestTrends(ctx context.Context, ids []int64, now time.Time) (map[int64][]int, error)
-	UpdateRequest(ctx context.Context, id int64, e store.RequestEdit, actor string) error
-	MergeRequest(ctx context.Context, from, into int64, actor string) (int, error)
-	accounts.Store
-	Accounts(ctx context.Context, limit int) ([]feedback.Account, error)
-	AccountByRef(ctx context.Context, ref string) (feedback.Account, error)
-	UnmatchedSenders(ctx context.Context, limit int) ([]feedback.Sender, error)
-	SaveRule(ctx context.Context, r feedback.Rule, actor string) (feedback.Rule, error)
-	AuditLog(ctx context.Context, entity string, limit, offset int) ([]store.AuditLine, error)
-	Sources(ctx context.Context) ([]store.ConfiguredSource, error)
-	RequestRun(ctx context.Context, name string) error
-	SetUserLocale(ctx context.Context, id int64, locale string) error
-	FeedbackByID(ctx context.Context, id int64) (feedback.Item, error)
-	Suggestions(ctx context.Context, feedbackID int64) ([]feedback.Request, []float64, error)
-	History(ctx context.Context, entity string, id int64) ([]store.AuditEntry, error)
-	CreateRequest(ctx context.Context, title string, voices []int64, u store.Triager) (int64, error)
-	SaveSetting(ctx context.Context, key string, v any, actor string) error
-	SaveView(ctx context.Context, userID int64, name, query string) error
-	Views(ctx context.Context, userID int64) ([]store.SavedView, error)
-	DeleteView(ctx context.Context, userID, id int64) error
-	RetryFailed(ctx context.Context, target string, id int64) (int, error)
-	UserByEmail(ctx context.Context, email string) (feedback.User, error)
-	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (store.Session, error)
-	SessionByToken(ctx context.Context, token string) (store.Session, error)
-	DeleteSession(ctx context.Context, token string) error
-	CreateAPIToken(ctx context.Context, name, scope, actor string) (string, store.APIToken, error)
-	APITokens(ctx context.Context) ([]store.APIToken, error)
-	RevokeAPIToken(ctx context.Context, id int64, actor string) error
-}
 
 // Options configures the server.
 type Options struct {
@@ -126,7 +80,7 @@ type Options struct {
 
 // Server serves the dashboard. It is safe for concurrent use.
 type Server struct {
-	store   Store
+	store   *store.DB
 	roadmap *roadmap
 	// matchIndex finds a customer's account at sign-in.
 	matchIndex *accounts.CachedIndex
@@ -137,7 +91,7 @@ type Server struct {
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
-func New(st Store, opts Options) (*Server, error) {
+func New(st *store.DB, opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}

@@ -23,13 +23,12 @@ func TestVoicePageAndNewRequests(t *testing.T) {
 		items = append(items, feedback.Item{SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: fmt.Sprint("d", i), ReceivedAt: time.Now(),
 			Body: body, Context: "担当者: ご要望ありがとうございます <i>agent</i>", Status: feedback.StatusNew, Language: "ja"})
 	}
-	if _, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: items, Notify: func(added []feedback.Item) []store.OutboxMessage {
-		for _, it := range added {
-			ids[it.SourceID] = it.ID
-		}
-		return nil
-	}}); err != nil {
+	_, added, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: items})
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, it := range added {
+		ids[it.SourceID] = it.ID
 	}
 	cs := signIn(t, db, "cs@koe.example", feedback.RoleCS)
 	srv, _ := dashboard.New(db, opts(dashboard.Options{}))

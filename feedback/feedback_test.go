@@ -59,3 +59,26 @@ func TestValid(t *testing.T) {
 		t.Error("Lifecycle.Valid")
 	}
 }
+
+func TestParseTag(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Tag
+		ok   bool
+	}{
+		{"", TagNone, true},
+		{"churn_risk", TagChurnRisk, true},
+		{" 解約リスク ", TagChurnRisk, true},
+		{"Internal efficiency", TagInternalEfficiency, true},
+		{"UX", TagUsability, true},
+		{"アップセル", TagExpansion, true},
+		{"業務効率", TagInternalEfficiency, true},
+		{"要確認", "", false},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			if got, ok := ParseTag(c.in); got != c.want || ok != c.ok {
+				t.Errorf("ParseTag(%q) = %q, %v, want %q, %v", c.in, got, ok, c.want, c.ok)
+			}
+		})
+	}
+}

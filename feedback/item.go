@@ -91,8 +91,18 @@ func (t Tag) Label(lang string) string {
 	return tagLabels["en"][t]
 }
 
-// ParseTag reads a tag by its code (case does not matter); an empty string is no tag. Labels are
-// words of the catalog: locale.ParseTag reads those too.
+// tagAliases are the other words CS sheets use for a tag (an imported sheet's タグ column),
+// lower-case.
+var tagAliases = map[string]Tag{
+	"churn": TagChurnRisk, "チャーン": TagChurnRisk, "解約": TagChurnRisk,
+	"upsell": TagExpansion, "アップセル": TagExpansion, "追加契約": TagExpansion,
+	"ux": TagUsability, "ユーザビリティ": TagUsability,
+	"efficiency": TagInternalEfficiency, "業務効率": TagInternalEfficiency, "効率化": TagInternalEfficiency,
+}
+
+// ParseTag reads a tag by its code or one of the words CS sheets use for it (churn, アップセル, ux,
+// 業務効率 …; case does not matter); an empty string is no tag. Labels are words of the catalog:
+// locale.ParseTag reads those too.
 func ParseTag(s string) (Tag, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -102,6 +112,9 @@ func ParseTag(s string) (Tag, bool) {
 		if strings.EqualFold(s, string(t)) {
 			return t, true
 		}
+	}
+	if t, ok := tagAliases[strings.ToLower(s)]; ok {
+		return t, true
 	}
 	return "", false
 }

@@ -29,6 +29,9 @@ type Record struct {
 	Triage *Triage
 	// Where names the record for messages: file:line, or the source's id.
 	Where string
+	// Warnings say what part of the record was left out and why (an unknown tag): each is
+	// reported as a Problem with Stored set, and the record is stored without that part.
+	Warnings []string
 }
 
 // Triage is triage work carried by an imported record.
@@ -40,10 +43,12 @@ type Triage struct {
 }
 
 // Problem is a record that was not stored, and why. Failed problems are bad input; the others
-// are records that are not feedback (a bot-only conversation, an empty message).
+// are records that are not feedback (a bot-only conversation, an empty message). A Stored problem
+// is a record stored without the part Why names (Record.Warnings); it counts as neither.
 type Problem struct {
 	Where, Why string
 	Failed     bool
+	Stored     bool
 }
 
 func (p Problem) String() string { return p.Where + ": " + p.Why }
@@ -78,17 +83,6 @@ type Threaded interface {
 	Threads() bool
 }
 
-// Store is what the pipeline needs from storage.
-type Store interface {
-	accounts.Store
-	SaveFeedback(ctx context.Context, b store.FeedbackBatch) (store.IngestCounts, error)
-	Cursor(ctx context.Context, name string) (string, error)
-	StartRun(ctx context.Context, kind, name string) (int64, error)
-	FinishRun(ctx context.Context, id int64, c feedback.SyncCounts, runErr string) error
-	RequestIDsByTitle(ctx context.Context, titles []string, actor string) (map[string]int64, error)
-	ApplyTriageImports(ctx context.Context, items []store.TriageImport, actor string) (int, error)
-}
-
 // Counts are an ingest run's numbers.
 type Counts struct {
 	Read, New, Updated, Duplicate, Skipped, Failed int
@@ -102,18 +96,19 @@ func (c Counts) Summary(kind string) string {
 
 // Pipeline runs sources into the store.
 type Pipeline struct {
-	Store Store
+	Store *store.DB
 	// SourceType names the kind of source (intercom, zendesk, jsonl …) in the run records and the
 	// sources table; the voices' kind (chat, review) when empty.
 	SourceType    string
 	ExtraFreeMail []string
 	// Progress, when set, is called after every batch.
 	Progress func(Counts)
-	// Problem, when set, is called for every record not stored.
+	// Problem, when set, is called for every record not stored, and every part of one left out.
 	Problem func(Problem)
-	// Notify, when set, turns the voices a batch adds into messages for the outbox, written in
-	// the batch's transaction (the Slack bot's rules).
-	Notify func(added []feedback.Item) []store.OutboxMessage
+	// Rules, when set, turns the voices a batch adds into messages for the outbox, written in
+	// the batch's transaction (the Slack bot's rules): a voice is stored with its messages or
+	// not at all, and a rerun, adding nothing, queues nothing.
+	Rules func(added []feedback.Item) []store.OutboxMessage
 	// Index, when set, matches voices to accounts instead of one built from the store for this
 	// run (a caller with many small runs, like the API, keeps one and refreshes it).
 	Index *accounts.Index
@@ -234,6 +229,9 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 			pb.problem(*pr, c)
 			continue
 		}
+		for _, w := range r.Warnings {
+			pb.problems = append(pb.problems, Problem{Where: where(src, r), Why: w, Stored: true})
+		}
 		// The same voice twice in one batch: the later wins, its words and its triage both.
 		if r.Triage != nil {
 			r.Item = it
@@ -264,14 +262,14 @@ func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) 
 			p.Problem(pr)
 		}
 	}
-	batch := store.FeedbackBatch{Items: b.items, Notify: p.Notify}
+	batch := store.FeedbackBatch{Items: b.items}
 	if t, ok := src.(Threaded); ok && t.Threads() {
 		batch.Threads = true
 	}
 	if b.cursor != "" {
 		batch.Cursor = &store.SourceCursor{Kind: p.SourceType, Name: src.Name(), Cursor: b.cursor}
 	}
-	counts, err := p.Store.SaveFeedback(ctx, batch)
+	counts, err := p.write(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -293,6 +291,26 @@ func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) 
 	return nil
 }
 
+// write stores a batch and, in the same transaction, the outbox messages the rules make of the
+// voices it added.
+func (p *Pipeline) write(ctx context.Context, b store.FeedbackBatch) (store.IngestCounts, error) {
+	tx, err := p.Store.Begin(ctx, "save feedback")
+	if err != nil {
+		return store.IngestCounts{}, err
+	}
+	defer tx.Rollback()
+	counts, added, err := tx.SaveFeedback(ctx, b)
+	if err != nil {
+		return store.IngestCounts{}, err
+	}
+	if p.Rules != nil && len(added) > 0 {
+		if err := tx.Enqueue(ctx, p.Rules(added)); err != nil {
+			return store.IngestCounts{}, err
+		}
+	}
+	return counts, tx.Commit()
+}
+
 // problem counts a record that was read but not stored, and keeps it to report.
 func (pb *prepared) problem(pr Problem, c *Counts) {
 	if pr.Failed {
@@ -306,10 +324,7 @@ func (pb *prepared) problem(pr Problem, c *Counts) {
 // prepare cleans and enriches one record, or says why it cannot be stored.
 func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.Item, *Problem) {
 	it := r.Item
-	where := r.Where
-	if where == "" {
-		where = src.Name() + " " + it.SourceID
-	}
+	where := where(src, r)
 	fail := func(why string) (feedback.Item, *Problem) { return it, &Problem{Where: where, Why: why, Failed: true} }
 	if it.SourceID == "" {
 		return fail("no id: every record needs the source's own id")
@@ -348,6 +363,14 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 		it.AccountID, it.MatchRule = &id, m.Rule
 	}
 	return it, nil
+}
+
+// where names a record in messages: where the source says it is, else the source and its id.
+func where(src Source, r Record) string {
+	if r.Where != "" {
+		return r.Where
+	}
+	return src.Name() + " " + r.Item.SourceID
 }
 
 var htmlTag = regexp.MustCompile(`(?i)</?(p|br|div|span|b|i|u|a|ul|ol|li|strong|em|table|tr|td|th|img|h[1-6]|blockquote|pre|code)(\s[^>]*)?/?>`)

@@ -5,7 +5,6 @@ package metrics
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,12 +16,6 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// Store is what the metrics read from storage at each scrape.
-type Store interface {
-	OutboxDepth(ctx context.Context) ([]store.OutboxCount, error)
-	PoolStats() sql.DBStats
-}
-
 // Metrics holds Koe's collectors. Its methods are safe for concurrent use.
 type Metrics struct {
 	reg     *prometheus.Registry
@@ -33,7 +26,7 @@ type Metrics struct {
 }
 
 // New registers Koe's collectors; st answers the outbox and pool gauges at scrape time.
-func New(st Store) *Metrics {
+func New(st *store.DB) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		http: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "koe_http_request_duration_seconds",
@@ -81,7 +74,7 @@ func (m *Metrics) ObserveIngest(source string, newItems, updated, duplicate, ski
 func (m *Metrics) ObserveRank(d time.Duration) { m.ranking.Observe(d.Seconds()) }
 
 // outbox reads the outbox's unsent messages at each scrape.
-type outbox struct{ st Store }
+type outbox struct{ st *store.DB }
 
 var outboxDesc = prometheus.NewDesc("koe_outbox_messages", "Unsent outbox messages by target (slack, mail, webhook) and status (pending, sending, failed).",
 	[]string{"target", "status"}, nil)
@@ -111,7 +104,7 @@ func (o *outbox) Collect(ch chan<- prometheus.Metric) {
 }
 
 // pool reports the database connection pool.
-type pool struct{ st Store }
+type pool struct{ st *store.DB }
 
 var (
 	poolOpen  = prometheus.NewDesc("koe_db_connections", "Database connections by state (in_use, idle).", []string{"state"}, nil)

@@ -21,22 +21,13 @@ type Sender interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
 
-// Store is what the mail worker needs from storage.
-type Store interface {
-	ClaimOutboxFor(ctx context.Context, target string, lease time.Duration) (*store.OutboxRow, error)
-	MarkSent(ctx context.Context, id int64, channel, ts string) error
-	RetryLater(ctx context.Context, id int64, next time.Time, why string) error
-	GiveUp(ctx context.Context, id int64, why string) error
-	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
-}
-
 // Worker delivers the mail outbox: one claimed message at a time (SKIP LOCKED and a lease, so
 // replicas never send the same one at once). A mail the server refused for good (5xx) is given
 // up and shown on the outbox page; a temporary failure (4xx, the network) is retried with
 // backoff. SMTP has no way to ask whether a mail already went, so a crash between the server's
 // "250 OK" and recording it may send that one mail twice: the only gap in "once".
 type Worker struct {
-	Store   Store
+	Store   *store.DB
 	Mail    Sender
 	BaseURL string
 	Company string

@@ -19,14 +19,6 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// FeedbackStore is what the feedback sheet sync reads and writes.
-type FeedbackStore interface {
-	SheetVoices(ctx context.Context, spreadsheetID string, full bool) ([]store.VoiceRow, error)
-	SheetRowStates(ctx context.Context, spreadsheetID string) (map[int64]store.SheetRowState, error)
-	SaveSheetRows(ctx context.Context, spreadsheetID string, rows []store.SheetRowState) error
-	ApplySheetEdit(ctx context.Context, id int64, version time.Time, c store.SheetChange, actor string) (time.Time, error)
-}
-
 // feedbackColumns are the keys of the columns Koe keeps in the feedback sheet, in order; their
 // headers are the catalog's sheet.column.<key>. People may edit four of them (insight, who
 // benefits, tag, request: readState and editOf).
@@ -42,7 +34,7 @@ const wordsLimit = 500
 // Pull reads people's edits of insight, who benefits, tag and request back into Koe.
 type Feedback struct {
 	Client        *Client
-	Store         FeedbackStore
+	Store         *store.DB
 	SpreadsheetID string
 	Tab           string
 	Lang          string // of the headers, tag and status labels and messages: one of locale.Languages
@@ -438,7 +430,7 @@ func (f *Feedback) parse(was, now store.SheetEdit) (store.SheetChange, string) {
 	if now.Tag != was.Tag {
 		tag, ok := locale.ParseTag(now.Tag)
 		if !ok {
-			return c, f.printer().T("sheet.not_a_tag", "Value", strconv.Quote(now.Tag), "Tags", f.tagLabelList())
+			return c, f.printer().T("sheet.not_a_tag", "Value", strconv.Quote(now.Tag), "Tags", locale.TagLabels(f.printer().Lang()))
 		}
 		c.Edit.Tag = &tag
 	}
@@ -462,15 +454,6 @@ func (f *Feedback) parse(was, now store.SheetEdit) (store.SheetChange, string) {
 		}
 	}
 	return c, ""
-}
-
-// tagLabelList is every tag's label in the sheet's language, for messages.
-func (f *Feedback) tagLabelList() string {
-	var out []string
-	for _, t := range feedback.Tags {
-		out = append(out, f.printer().Label("tag", string(t)))
-	}
-	return strings.Join(out, ", ")
 }
 
 // Check says whether Koe can reach the feedback sheet and whether its header has every one of

@@ -15,18 +15,13 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/triage"
 )
 
 // CaptureCallback is the callback id of the "Send to Koe" message shortcut.
 const CaptureCallback = "koe_capture"
-
-// Backlog is what the shortcut and the slash command read and write besides the buttons' needs.
-type Backlog interface {
-	ingest.Store
-	triage.Store
-}
 
 // koeUser is the Koe user behind a Slack user, found by their Slack email. An error's text is
 // for the Slack user, as written, in the bot's language (Koe does not know theirs yet).
@@ -50,7 +45,7 @@ func (h *Interactions) koeUser(ctx context.Context, client *slack.Client, slackU
 // capture saves the message a shortcut was used on as a voice, its author matched to an account
 // by their email like any other voice. The same message sent twice is one voice.
 func (h *Interactions) capture(ctx context.Context, cb *slack.InteractionCallback) string {
-	if h.Backlog == nil {
+	if h.Intake == nil {
 		return h.printer().T("slack.capture_off")
 	}
 	client := h.client()
@@ -70,15 +65,11 @@ func (h *Interactions) capture(ctx context.Context, cb *slack.InteractionCallbac
 		it.URL = link
 	}
 	var problem string
-	p := &ingest.Pipeline{Store: h.Backlog, SourceType: "slack", Problem: func(pr ingest.Problem) { problem = pr.Why }}
-	c, err := p.Run(ctx, oneRecord{it})
+	c, err := h.Intake.Ingest(ctx, oneRecord{it}, intake.Run{SourceType: "slack", Problem: func(pr ingest.Problem) { problem = pr.Why }})
 	switch {
 	case err != nil:
 		return tr.T("slack.capture_failed", "Error", err.Error())
 	case c.New == 1:
-		if _, err := triage.SuggestNew(ctx, h.Backlog); err != nil {
-			h.log().Warn("suggestions for a captured voice", "err", err)
-		}
 		return tr.T("slack.captured")
 	case problem != "":
 		return tr.T("slack.capture_refused", "Problem", problem)

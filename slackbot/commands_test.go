@@ -13,6 +13,7 @@ import (
 
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/store"
 )
@@ -33,7 +34,7 @@ func TestShortcutAndSlashCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := conf(slackbot.Config{BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/", Language: "en"})
-	h := &slackbot.Interactions{Store: db, Backlog: db, Config: cfg, SigningSecret: secret}
+	h := &slackbot.Interactions{Store: db, Backlog: db, Intake: &intake.Service{DB: db}, Config: cfg, SigningSecret: secret}
 	mux := httptest.NewServer(h)
 	defer mux.Close()
 	cmds := httptest.NewServer(h.Commands())

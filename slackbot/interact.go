@@ -16,18 +16,10 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
-
-// InteractStore is what the buttons need from storage.
-type InteractStore interface {
-	Store
-	UserByEmail(ctx context.Context, email string) (feedback.User, error)
-	TagFeedback(ctx context.Context, id int64, tag feedback.Tag, u store.Triager) error
-	LinkFeedback(ctx context.Context, id, requestID int64, u store.Triager) error
-	RankedRequests(ctx context.Context) ([]feedback.Request, error)
-}
 
 // Interactions answers Slack's interactivity requests (the buttons on a voice) at Koe's HTTP
 // endpoint: each request is verified with the signing secret over the raw body, within Slack's
@@ -35,13 +27,15 @@ type InteractStore interface {
 // belongs to a Koe user with the cs, po or admin role may tag or link; the message is then
 // rendered again from the stored voice, with who did it.
 type Interactions struct {
-	Store InteractStore
-	// Backlog, when set, serves the "Send to Koe" shortcut and /koe.
-	Backlog       Backlog
+	Store *store.DB
+	// Backlog, when set, serves /koe.
+	Backlog       *store.DB
 	Config        Config
 	SigningSecret string
 	Log           *slog.Logger
 	HTTP          *http.Client
+	// Intake, when set, stores the messages the "Send to Koe" shortcut captures.
+	Intake *intake.Service
 }
 
 func (h *Interactions) client() *slack.Client { return h.Config.client(h.httpClient()) }

@@ -13,14 +13,6 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// Store is what the bot reads to render a message.
-type Store interface {
-	FeedbackByID(ctx context.Context, id int64) (feedback.Item, error)
-	AccountByRef(ctx context.Context, ref string) (feedback.Account, error)
-	Suggestions(ctx context.Context, feedbackID int64) ([]feedback.Request, []float64, error)
-	RequestByID(ctx context.Context, id int64) (feedback.Request, error)
-}
-
 // rendered is a message ready for chat.postMessage.
 type rendered struct {
 	text   string // the fallback text notifications show
@@ -45,7 +37,7 @@ func trim(s string, n int) string {
 }
 
 // render builds a message from the data as it is now.
-func (c Config) render(ctx context.Context, st Store, row *store.OutboxRow) (rendered, error) {
+func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) (rendered, error) {
 	p := c.printer()
 	if row.Kind == KindReviewSummary {
 		n, _ := row.Subject["count"].(float64)

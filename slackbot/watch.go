@@ -22,20 +22,12 @@ const (
 	KindDigest        = "digest"          // the weekly digest
 )
 
-// WatchStore is what Watch reads and writes.
-type WatchStore interface {
-	triage.Store
-	Enqueue(ctx context.Context, msgs []store.OutboxMessage) error
-	OutboxSubjects(ctx context.Context, keys []string) (map[string]map[string]any, error)
-	ChurnVoices(ctx context.Context, since time.Time) ([]store.ChurnVoice, error)
-}
-
 // Watch looks at the ranked backlog and queues what the company should hear about it: requests
 // whose revenue at stake crosses RequestThreshold (once; later more accounts or a new status as
 // replies in its thread), churn-risk voices from accounts paying at least ChurnMRR, and the weekly
 // digest once its time has come. Every post has a key that makes it once-only, so replicas may
 // all watch. It returns how many messages it queued (or found queued already).
-func (c Config) Watch(ctx context.Context, st WatchStore, now time.Time) (int, error) {
+func (c Config) Watch(ctx context.Context, st *store.DB, now time.Time) (int, error) {
 	c = c.Defaults()
 	w, err := triage.Weights(ctx, st)
 	if err != nil {

@@ -19,16 +19,6 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// OutboxStore is what the worker needs from storage.
-type OutboxStore interface {
-	Store
-	ClaimOutbox(ctx context.Context, lease time.Duration) (*store.OutboxRow, error)
-	MarkSent(ctx context.Context, id int64, channel, ts string) error
-	LastPost(ctx context.Context, channel string) (time.Time, error)
-	RetryLater(ctx context.Context, id int64, next time.Time, why string) error
-	GiveUp(ctx context.Context, id int64, why string) error
-}
-
 // metadataType marks Koe's messages, so a retry can find one Slack may already have taken.
 const metadataType = "koe_outbox"
 
@@ -38,7 +28,7 @@ const metadataType = "koe_outbox"
 // failure that Slack may not have seen (a time-out, a dropped connection) first looks for the
 // message, by its metadata, in the channel's recent history.
 type Worker struct {
-	Store  OutboxStore
+	Store  *store.DB
 	Config Config
 	Log    *slog.Logger
 	// HTTP is the client the Slack client uses (its timeout bounds a post).

@@ -16,6 +16,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/file"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/slackbot"
@@ -29,7 +30,7 @@ func openDB(t *testing.T) *store.DB {
 	return storetest.Open(t)
 }
 
-// ingestJSONL runs lines through the real pipeline with the bot's rules as its Notify hook; TODAY
+// ingestJSONL runs lines through the intake service with the bot's rules; TODAY
 // in a line becomes the time now.
 func ingestJSONL(t *testing.T, db *store.DB, cfg slackbot.Config, kind feedback.SourceKind, name string, lines ...string) ingest.Counts {
 	t.Helper()
@@ -43,8 +44,8 @@ func ingestJSONL(t *testing.T, db *store.DB, cfg slackbot.Config, kind feedback.
 		t.Fatal(err)
 	}
 	src := &file.Source{Path: path, Format: "jsonl", SourceKind: kind, SourceName: name, Mapping: m, Location: time.UTC}
-	p := &ingest.Pipeline{Store: db, Notify: cfg.Messages}
-	c, err := p.Run(context.Background(), src)
+	in := &intake.Service{DB: db, Rules: cfg.Messages}
+	c, err := in.Ingest(context.Background(), src, intake.Run{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -52,19 +51,4 @@ func (s *DB) EditAccount(ctx context.Context, id int64, p feedback.AccountPatch,
 		return feedback.Account{}, err
 	}
 	return s.AccountByRef(ctx, fmt.Sprint(id))
-}
-
-// audit writes one audit-log entry.
-func audit(ctx context.Context, tx *sqlx.Tx, actor, entity string, id int64, action string, before, after any) error {
-	b, err := json.Marshal(before)
-	if err != nil {
-		return err
-	}
-	a, err := json.Marshal(after)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5, $6)`,
-		actor, entity, id, action, string(b), string(a))
-	return err
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -28,32 +27,6 @@ func (s *DB) ReplaceAll(ctx context.Context, ds feedback.Dataset) error {
 		}
 		return importDataset(ctx, tx, ds)
 	})
-}
-
-// inTx runs fn in a transaction and commits it if fn succeeds.
-func (s *DB) inTx(ctx context.Context, what string, fn func(*sqlx.Tx) error) error {
-	return s.inTxWith(ctx, what, nil, fn)
-}
-
-// inSnapshot runs fn in a read-only, repeatable-read transaction: everything it reads is one
-// moment's data, however long it takes (exports).
-func (s *DB) inSnapshot(ctx context.Context, what string, fn func(*sqlx.Tx) error) error {
-	return s.inTxWith(ctx, what, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, fn)
-}
-
-func (s *DB) inTxWith(ctx context.Context, what string, opts *sql.TxOptions, fn func(*sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", what, explain(err))
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return fmt.Errorf("store: %s: %w", what, explain(err))
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: %s: commit: %w", what, explain(err))
-	}
-	return nil
 }
 
 func importDataset(ctx context.Context, tx *sqlx.Tx, ds feedback.Dataset) error {

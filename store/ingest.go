@@ -19,9 +19,6 @@ type FeedbackBatch struct {
 	// its words are added to the stored ones, unless every message it carries (raw.message_ids)
 	// is there already. Otherwise a stored voice takes the source's latest words.
 	Threads bool
-	// Notify, when set, is given the voices this batch adds (with their ids) and returns the
-	// messages to post about them, which go to the outbox in the same transaction.
-	Notify func(added []feedback.Item) []OutboxMessage
 }
 
 // IngestCounts says what a batch did.
@@ -38,88 +35,94 @@ var stageFeedbackColumns = []string{"source_kind", "source_name", "source_id", "
 // SaveFeedback writes a batch with COPY into a staging table and one INSERT … ON CONFLICT: a voice
 // already there (same source kind, name and id) is a duplicate, or, if the source changed its
 // words, updated without touching triage work. A new voice gets the MRR its account had when it
-// was received. Items must have distinct source ids.
-func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, error) {
+// was received. Items must have distinct source ids. It returns the voices the batch added, with
+// their ids, in the batch's order. To queue messages about them in the same transaction, use
+// Tx.SaveFeedback and Tx.Enqueue.
+func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, []feedback.Item, error) {
 	var c IngestCounts
-	err := s.inTx(ctx, "save feedback", func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS stage_feedback (
-			source_kind text, source_name text, source_id text, received_at timestamptz, author_name text,
-			author_email text, company_name text, account_id bigint, match_rule text, title text, body text,
-			context text, language text, rating real, sentiment real, url text, raw jsonb) ON COMMIT DELETE ROWS`); err != nil {
-			return err
-		}
-		if err := copyRows(ctx, tx, "stage_feedback", stageFeedbackColumns, len(b.Items), func(i int) []any {
-			it := &b.Items[i]
-			var raw any
-			if len(it.Raw) > 0 {
-				raw = string(it.Raw)
-			}
-			return []any{string(it.SourceKind), it.SourceName, it.SourceID, it.ReceivedAt, it.AuthorName, it.AuthorEmail,
-				it.CompanyName, it.AccountID, it.MatchRule, it.Title, it.Body, it.Context, it.Language, it.Rating,
-				it.Sentiment, it.URL, raw}
-		}); err != nil {
-			return err
-		}
-		onConflict := replaceWords
-		if b.Threads {
-			onConflict = appendWords
-		}
-		rows, err := tx.QueryContext(ctx, `
-			INSERT INTO feedback AS f (source_kind, source_name, source_id, received_at, author_name, author_email,
-				company_name, account_id, match_rule, mrr_at_receipt_minor, mrr_currency, title, body, context,
-				language, rating, sentiment, url, raw)
-			SELECT s.source_kind, s.source_name, s.source_id, s.received_at, s.author_name, s.author_email,
-				s.company_name, s.account_id, s.match_rule, h.mrr_minor, COALESCE(h.currency, ''), s.title, s.body,
-				s.context, s.language, s.rating, s.sentiment, s.url, s.raw
-			FROM stage_feedback s
-			LEFT JOIN LATERAL (`+mrrAt("s.account_id", "s.received_at")+`) h ON true
-`+onConflict+`
-			RETURNING (xmax = 0) AS inserted, f.id, f.source_id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		added := map[string]int64{}
-		for rows.Next() {
-			var inserted bool
-			var id int64
-			var sourceID string
-			if err := rows.Scan(&inserted, &id, &sourceID); err != nil {
-				return err
-			}
-			if inserted {
-				c.New++
-				added[sourceID] = id
-			} else {
-				c.Updated++
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		if b.Notify != nil && len(added) > 0 {
-			var items []feedback.Item
-			for _, it := range b.Items {
-				if id, ok := added[it.SourceID]; ok {
-					it.ID = id
-					items = append(items, it)
-				}
-			}
-			if err := enqueue(ctx, tx, b.Notify(items)); err != nil {
-				return err
-			}
-		}
-		c.Duplicate = len(b.Items) - c.New - c.Updated
-		if b.Cursor != nil {
-			return saveCursor(ctx, tx, *b.Cursor)
-		}
-		return nil
+	var added []feedback.Item
+	err := s.inTx(ctx, "save feedback", func(tx *sqlx.Tx) (err error) {
+		c, added, err = saveFeedback(ctx, tx, b)
+		return err
 	})
 	if err != nil {
-		return IngestCounts{}, err
+		return IngestCounts{}, nil, err
 	}
-	return c, nil
+	return c, added, nil
+}
+
+func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCounts, []feedback.Item, error) {
+	var c IngestCounts
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS stage_feedback (
+		source_kind text, source_name text, source_id text, received_at timestamptz, author_name text,
+		author_email text, company_name text, account_id bigint, match_rule text, title text, body text,
+		context text, language text, rating real, sentiment real, url text, raw jsonb) ON COMMIT DELETE ROWS`); err != nil {
+		return c, nil, err
+	}
+	if err := copyRows(ctx, tx, "stage_feedback", stageFeedbackColumns, len(b.Items), func(i int) []any {
+		it := &b.Items[i]
+		var raw any
+		if len(it.Raw) > 0 {
+			raw = string(it.Raw)
+		}
+		return []any{string(it.SourceKind), it.SourceName, it.SourceID, it.ReceivedAt, it.AuthorName, it.AuthorEmail,
+			it.CompanyName, it.AccountID, it.MatchRule, it.Title, it.Body, it.Context, it.Language, it.Rating,
+			it.Sentiment, it.URL, raw}
+	}); err != nil {
+		return c, nil, err
+	}
+	onConflict := replaceWords
+	if b.Threads {
+		onConflict = appendWords
+	}
+	rows, err := tx.QueryContext(ctx, `
+		INSERT INTO feedback AS f (source_kind, source_name, source_id, received_at, author_name, author_email,
+			company_name, account_id, match_rule, mrr_at_receipt_minor, mrr_currency, title, body, context,
+			language, rating, sentiment, url, raw)
+		SELECT s.source_kind, s.source_name, s.source_id, s.received_at, s.author_name, s.author_email,
+			s.company_name, s.account_id, s.match_rule, h.mrr_minor, COALESCE(h.currency, ''), s.title, s.body,
+			s.context, s.language, s.rating, s.sentiment, s.url, s.raw
+		FROM stage_feedback s
+		LEFT JOIN LATERAL (`+mrrAt("s.account_id", "s.received_at")+`) h ON true
+`+onConflict+`
+		RETURNING (xmax = 0) AS inserted, f.id, f.source_id`)
+	if err != nil {
+		return c, nil, err
+	}
+	defer rows.Close()
+	ids := map[string]int64{}
+	for rows.Next() {
+		var inserted bool
+		var id int64
+		var sourceID string
+		if err := rows.Scan(&inserted, &id, &sourceID); err != nil {
+			return c, nil, err
+		}
+		if inserted {
+			c.New++
+			ids[sourceID] = id
+		} else {
+			c.Updated++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return c, nil, err
+	}
+	rows.Close()
+	var added []feedback.Item
+	for _, it := range b.Items {
+		if id, ok := ids[it.SourceID]; ok {
+			it.ID = id
+			added = append(added, it)
+		}
+	}
+	c.Duplicate = len(b.Items) - c.New - c.Updated
+	if b.Cursor != nil {
+		if err := saveCursor(ctx, tx, *b.Cursor); err != nil {
+			return c, nil, err
+		}
+	}
+	return c, added, nil
 }
 
 // replaceWords: an edited voice takes the source's latest words; triage work stays.

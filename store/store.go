@@ -136,23 +136,3 @@ func (s *DB) Vacuum(ctx context.Context) error {
 
 // PoolStats are the connection pool's numbers, for /metrics.
 func (s *DB) PoolStats() sql.DBStats { return s.db.Stats() }
-
-// explain adds what to do to the database failures an operator meets: a read-only database, a
-// full disk, too many connections, the server going away. The transaction was rolled back, so
-// nothing of it was written.
-func explain(err error) error {
-	var pe *pq.Error
-	if errors.As(err, &pe) {
-		switch {
-		case pe.Code == "25006":
-			return fmt.Errorf("%w (the database is read-only — a standby, or default_transaction_read_only is on: point DATABASE_URL at the primary; nothing was written)", err)
-		case pe.Code == "53100":
-			return fmt.Errorf("%w (PostgreSQL's disk is full: free space and run this again; nothing of this change was written)", err)
-		case pe.Code == "53300":
-			return fmt.Errorf("%w (PostgreSQL has no free connections: raise max_connections or lower the replicas' pools)", err)
-		case pe.Code.Class() == "57" || pe.Code.Class() == "08":
-			return fmt.Errorf("%w (PostgreSQL went away or is shutting down: this is retried when it is back; nothing of this change was written)", err)
-		}
-	}
-	return err
-}

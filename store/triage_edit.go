@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -159,43 +158,4 @@ func (s *DB) editOne(ctx context.Context, tx *sqlx.Tx, id int64, e TriageEdit, u
 		return 1, err
 	}
 	return 0, err
-}
-
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	At     time.Time `db:"at" json:"at"`
-	Actor  string    `db:"actor" json:"actor"`
-	Action string    `db:"action" json:"action"`
-	Before string    `db:"before" json:"before"`
-	After  string    `db:"after" json:"after"`
-}
-
-// History is the audit log of one entity ("feedback", "request", "account"), oldest first.
-func (s *DB) History(ctx context.Context, entity string, id int64) ([]AuditEntry, error) {
-	var out []AuditEntry
-	err := s.db.SelectContext(ctx, &out, `SELECT at, actor, action, COALESCE(before::text, '') AS before, COALESCE(after::text, '') AS after
-		FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id`, entity, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: history of %s %d: %w", entity, id, err)
-	}
-	return out, nil
-}
-
-// AuditLine is one line of the whole audit log.
-type AuditLine struct {
-	AuditEntry
-	Entity   string `db:"entity"`
-	EntityID int64  `db:"entity_id"`
-}
-
-// AuditLog is the audit log, newest first, a page at a time; entity narrows it ("" for all).
-func (s *DB) AuditLog(ctx context.Context, entity string, limit, offset int) ([]AuditLine, error) {
-	var out []AuditLine
-	err := s.db.SelectContext(ctx, &out, `SELECT at, actor, action, entity, entity_id, COALESCE(before::text, '') AS before,
-		COALESCE(after::text, '') AS after FROM audit_log WHERE $1 = '' OR entity = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
-		entity, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("store: audit log: %w", err)
-	}
-	return out, nil
 }

@@ -20,22 +20,8 @@ import (
 // WeightsKey is the setting that holds the ranking weights.
 const WeightsKey = "scoring.weights"
 
-// Store is what triage needs from storage.
-type Store interface {
-	VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedback.VoiceLink, error)
-	EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, fn func(feedback.VoiceLink)) error
-	RankedAccounts(ctx context.Context, ids []int64) (map[int64]feedback.Account, error)
-	RankedRequests(ctx context.Context) ([]feedback.Request, error)
-	Setting(ctx context.Context, key string, v any) (bool, error)
-	RequestTexts(ctx context.Context, perRequest int) ([]store.RequestText, error)
-	UnsuggestedVoices(ctx context.Context, limit int) ([]store.VoiceText, error)
-	NewVoices(ctx context.Context, limit int) ([]store.VoiceText, error)
-	CorpusSample(ctx context.Context, n int) ([]string, error)
-	SaveSuggestions(ctx context.Context, list []store.Suggested) error
-}
-
 // Weights returns the saved ranking weights, or the defaults.
-func Weights(ctx context.Context, st Store) (scoring.Weights, error) {
+func Weights(ctx context.Context, st *store.DB) (scoring.Weights, error) {
 	w := scoring.DefaultWeights
 	if _, err := st.Setting(ctx, WeightsKey, &w); err != nil {
 		return w, err
@@ -46,7 +32,7 @@ func Weights(ctx context.Context, st Store) (scoring.Weights, error) {
 // Rank ranks the open requests by revenue at stake for the voices the filter lets through, and
 // writes out the working of the first explain of them (all when explain < 0). Unfiltered, every
 // open request is ranked; filtered, only those with voices that pass the filter.
-func Rank(ctx context.Context, st Store, f feedback.BacklogFilter, w scoring.Weights, now time.Time, explain int) ([]scoring.Ranked, error) {
+func Rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, w scoring.Weights, now time.Time, explain int) ([]scoring.Ranked, error) {
 	if f == (feedback.BacklogFilter{}) {
 		// The links are read (and their rows parsed) on one goroutine from the start; accounts
 		// and requests load beside it; then the ranker takes the links as they come, in chunks.
@@ -134,7 +120,7 @@ const NewRequestHint = 0.2
 
 // Suggester builds a suggester over the open requests (titles and up to 50 recent linked voices
 // each), with term weights learned from a sample of all voices.
-func Suggester(ctx context.Context, st Store) (*scoring.Suggester, error) {
+func Suggester(ctx context.Context, st *store.DB) (*scoring.Suggester, error) {
 	texts, err := st.RequestTexts(ctx, 50)
 	if err != nil {
 		return nil, err
@@ -152,7 +138,7 @@ func Suggester(ctx context.Context, st Store) (*scoring.Suggester, error) {
 
 // SuggestNew stores the top three suggestions of every new voice that has none, and returns how
 // many voices it did.
-func SuggestNew(ctx context.Context, st Store) (int, error) {
+func SuggestNew(ctx context.Context, st *store.DB) (int, error) {
 	voices, err := st.UnsuggestedVoices(ctx, 2000)
 	if err != nil || len(voices) == 0 {
 		return 0, err // nothing to do: no suggester built
@@ -197,7 +183,7 @@ type Cluster struct {
 // Clusters groups up to limit new voices whose best suggestion scores under NewRequestHint:
 // each joins the first group whose first voice it resembles (similarity ≥ threshold), else
 // starts one. Groups of at least minSize are returned, largest first.
-func Clusters(ctx context.Context, st Store, limit int, threshold float64, minSize int) ([]Cluster, error) {
+func Clusters(ctx context.Context, st *store.DB, limit int, threshold float64, minSize int) ([]Cluster, error) {
 	s, err := Suggester(ctx, st)
 	if err != nil {
 		return nil, err

@@ -28,19 +28,9 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// Store is what the worker needs from storage.
-type Store interface {
-	ClaimOutboxFor(ctx context.Context, target string, lease time.Duration) (*store.OutboxRow, error)
-	MarkSent(ctx context.Context, id int64, channel, ts string) error
-	RetryLater(ctx context.Context, id int64, next time.Time, why string) error
-	GiveUp(ctx context.Context, id int64, why string) error
-	WebhookByID(ctx context.Context, id int64) (store.Webhook, error)
-	LogDelivery(ctx context.Context, d store.WebhookDelivery) error
-}
-
 // Worker posts queued events, one at a time (SKIP LOCKED and a lease across replicas).
 type Worker struct {
-	Store       Store
+	Store       *store.DB
 	HTTP        *http.Client  // 10 s timeout when nil
 	Log         *slog.Logger  //
 	MaxAttempts int           // 10 when zero (about a day of backoff)

@@ -6,8 +6,8 @@ package kintone
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -142,31 +142,17 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, into any) e
 	u := *c.base
 	u.Path += path
 	u.RawQuery = q.Encode()
-	resp, err := httpretry.Do(ctx, c.http, c.Policy, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("X-Cybozu-API-Token", c.token)
-		return req, nil
-	})
-	if err != nil {
-		return fmt.Errorf("kintone: GET %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-	if err != nil {
-		return fmt.Errorf("kintone: GET %s: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		apiErr := &APIError{Status: resp.StatusCode}
-		if json.Unmarshal(body, apiErr) != nil || apiErr.Message == "" {
-			apiErr.Message = strings.TrimSpace(string(body[:min(len(body), 200)]))
+	err := httpretry.GetJSON(ctx, c.http, c.Policy, u.String(), map[string]string{"X-Cybozu-API-Token": c.token}, 256<<20, into)
+	var se *httpretry.StatusError
+	if errors.As(err, &se) {
+		apiErr := &APIError{Status: se.Status}
+		if json.Unmarshal(se.Answer, apiErr) != nil || apiErr.Message == "" {
+			apiErr.Message = se.Body
 		}
 		return apiErr
 	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return fmt.Errorf("kintone: GET %s: unexpected answer: %w", path, err)
+	if err != nil {
+		return fmt.Errorf("kintone: %w", err)
 	}
 	return nil
 }

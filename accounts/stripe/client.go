@@ -7,8 +7,8 @@ package stripe
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -240,36 +240,22 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, into any) e
 	u := *c.base
 	u.Path += path
 	u.RawQuery = q.Encode()
-	resp, err := httpretry.Do(ctx, c.http, c.Policy, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+c.key)
-		req.Header.Set("Stripe-Version", APIVersion)
-		return req, nil
-	})
-	if err != nil {
-		return fmt.Errorf("stripe: GET %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("stripe: GET %s: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
+	headers := map[string]string{"Authorization": "Bearer " + c.key, "Stripe-Version": APIVersion}
+	err := httpretry.GetJSON(ctx, c.http, c.Policy, u.String(), headers, 64<<20, into)
+	var se *httpretry.StatusError
+	if errors.As(err, &se) {
 		var e struct {
 			Error APIError `json:"error"`
 		}
-		_ = json.Unmarshal(body, &e)
-		e.Error.Status = resp.StatusCode
+		_ = json.Unmarshal(se.Answer, &e)
+		e.Error.Status = se.Status
 		if e.Error.Message == "" {
-			e.Error.Message = strings.TrimSpace(string(body[:min(len(body), 200)]))
+			e.Error.Message = se.Body
 		}
 		return &e.Error
 	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return fmt.Errorf("stripe: GET %s: unexpected answer: %w", path, err)
+	if err != nil {
+		return fmt.Errorf("stripe: %w", err)
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/internal/pgembed"
 	"github.com/koehq/koe/store"
 )
@@ -87,7 +88,7 @@ func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backl
 		return err
 	}
 	opts := dashboard.NewOptions(cfg, slog.New(slog.DiscardHandler))
-	opts.API = api.New(db, api.Options{})
+	opts.API = api.New(db, &intake.Service{DB: db}, api.Options{})
 	srv, err := dashboard.New(db, opts)
 	if err != nil {
 		return err

@@ -62,7 +62,7 @@ Re-importing updates changed accounts and leaves fields set by hand in Koe alone
 				return err
 			}
 			defer db.Close()
-			res, err := accounts.ImportCSV(cmd.Context(), db, file, f, e.syncOptions())
+			res, err := accounts.ImportCSV(cmd.Context(), db.DB, file, f, e.syncOptions())
 			e.printResult(res, "imported")
 			return err
 		},
@@ -119,7 +119,7 @@ expansion, deal. Each field set here becomes manual: later CSV, kintone or Strip
 			if err != nil {
 				return err
 			}
-			n, err := accounts.Rematch(ctx, db, e.cfg.FreeMailDomains)
+			n, err := accounts.Rematch(ctx, db.DB, e.cfg.FreeMailDomains)
 			if err != nil {
 				return err
 			}
@@ -190,7 +190,7 @@ func newAccountsRuleCmd(e *env) *cobra.Command {
 			if _, err := db.SaveRule(cmd.Context(), rule, actor); err != nil {
 				return err
 			}
-			n, err := accounts.Rematch(cmd.Context(), db, e.cfg.FreeMailDomains)
+			n, err := accounts.Rematch(cmd.Context(), db.DB, e.cfg.FreeMailDomains)
 			if err != nil {
 				return err
 			}
@@ -213,7 +213,7 @@ func newAccountsRematchCmd(e *env) *cobra.Command {
 		Short: "Re-match every voice not assigned by hand to its account",
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
-			n, err := accounts.Rematch(ctx, db, e.cfg.FreeMailDomains)
+			n, err := accounts.Rematch(ctx, db.DB, e.cfg.FreeMailDomains)
 			if err != nil {
 				return err
 			}

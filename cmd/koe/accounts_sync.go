@@ -61,7 +61,7 @@ field 更新日時 unless --updated-field says otherwise) is newer than the last
 			defer db.Close()
 			opts := e.syncOptions()
 			opts.Full = full
-			res, err := accounts.SyncKintone(cmd.Context(), db, client, app, m, opts)
+			res, err := accounts.SyncKintone(cmd.Context(), db.DB, client, app, m, opts)
 			e.printResult(res, "synced")
 			return err
 		},
@@ -130,7 +130,7 @@ churned. The first run reads everything; later runs read only the customers name
 			defer db.Close()
 			opts := e.syncOptions()
 			opts.Full = full
-			res, err := accounts.SyncStripe(cmd.Context(), db, client, opts, time.Now())
+			res, err := accounts.SyncStripe(cmd.Context(), db.DB, client, opts, time.Now())
 			e.printResult(res, "synced")
 			return err
 		},

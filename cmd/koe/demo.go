@@ -9,7 +9,6 @@ import (
 	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
-	"github.com/koehq/koe/triage"
 )
 
 func newDemoCmd(e *env) *cobra.Command {
@@ -54,10 +53,8 @@ that database instead, and refuses to replace existing data unless --reset is gi
 				}
 			}
 			ds := demo.Generate(demo.Options{Seed: seed, Now: time.Now()})
-			if err := db.ReplaceAll(ctx, ds); err != nil {
-				return err
-			}
-			if _, err := triage.SuggestNew(ctx, db); err != nil {
+			in := e.intake(db.DB, log)
+			if err := in.Replace(ctx, ds); err != nil {
 				return err
 			}
 			n, err := db.Counts(ctx)
@@ -71,8 +68,8 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			}
 			opts := dashboard.NewOptions(e.cfg, log)
 			opts.Demo, opts.DemoUser = true, ds.Users[0]
-			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api")})
-			srv, err := dashboard.New(db, opts)
+			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api")})
+			srv, err := dashboard.New(db.DB, opts)
 			if err != nil {
 				return err
 			}

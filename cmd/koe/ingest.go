@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -12,7 +13,8 @@ import (
 
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/sources"
-	"github.com/koehq/koe/triage"
+	"github.com/koehq/koe/intake"
+	"github.com/koehq/koe/store"
 )
 
 func newIngestCmd(e *env) *cobra.Command {
@@ -98,20 +100,16 @@ func (e *env) runIngest(cmd *cobra.Command, kind string, src ingest.Source) erro
 	}
 	defer db.Close()
 	bar := newProgress(e.stderr)
-	p := &ingest.Pipeline{
-		Store: db, SourceType: kind, ExtraFreeMail: e.cfg.FreeMailDomains, Progress: bar.update,
-		Problem: func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) },
-		Notify:  e.slackConfig().Messages,
-	}
-	counts, runErr := p.Run(cmd.Context(), src)
+	counts, runErr := e.intake(db.DB, log).Ingest(cmd.Context(), src, intake.Run{SourceType: kind, Progress: bar.update,
+		Problem: func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) }})
 	bar.clear()
-	if counts.New+counts.Updated > 0 {
-		if _, err := triage.SuggestNew(cmd.Context(), db); err != nil {
-			log.Warn("suggestions for the new voices failed", "err", err)
-		}
-	}
 	fmt.Fprintln(e.stdout, counts.Summary(kind))
 	return runErr
+}
+
+// intake is the one door voices come in by, with the Slack rules of the configuration.
+func (e *env) intake(db *store.DB, log *slog.Logger) *intake.Service {
+	return &intake.Service{DB: db, Rules: e.slackConfig().Messages, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log}
 }
 
 // progress draws a one-line bar on a terminal and nothing when output is piped.

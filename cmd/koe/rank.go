@@ -67,7 +67,7 @@ the saved ones (or the defaults); --weights FILE.json overrides them for this ru
 				return err
 			}
 			defer db.Close()
-			w, err := triage.Weights(cmd.Context(), db)
+			w, err := triage.Weights(cmd.Context(), db.DB)
 			if err != nil {
 				return err
 			}
@@ -83,7 +83,7 @@ the saved ones (or the defaults); --weights FILE.json overrides them for this ru
 			if limit > 0 {
 				explain = limit
 			}
-			ranked, err := triage.Rank(cmd.Context(), db, f, w, time.Now(), explain)
+			ranked, err := triage.Rank(cmd.Context(), db.DB, f, w, time.Now(), explain)
 			if err != nil {
 				return err
 			}

@@ -53,7 +53,7 @@ func newTriageCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
 			start := time.Now()
-			n, err := triage.SuggestNew(ctx, db)
+			n, err := e.intake(db.DB, nil).Suggest(ctx)
 			if err != nil {
 				return err
 			}
@@ -68,7 +68,7 @@ func newTriageCmd(e *env) *cobra.Command {
 		Short: "Group new voices that match no request well into candidate new requests",
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
-			list, err := triage.Clusters(ctx, db, limit, threshold, minSize)
+			list, err := triage.Clusters(ctx, db.DB, limit, threshold, minSize)
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,6 @@ import (
 	"github.com/koehq/koe/metrics"
 	"github.com/koehq/koe/notify"
 	"github.com/koehq/koe/slackbot"
-	"github.com/koehq/koe/triage"
 	"github.com/koehq/koe/webhooks"
 )
 
@@ -49,9 +48,10 @@ embedded PostgreSQL if this process started it).`,
 			}
 			defer db.Close()
 			opts := dashboard.NewOptions(e.cfg, log)
-			m := metrics.New(db)
+			m := metrics.New(db.DB)
 			opts.Metrics, opts.MetricsHandler = m, m.Handler()
-			opts.API = api.New(db, api.Options{ExtraFreeMail: e.cfg.FreeMailDomains, Log: log.With("handler", "api"), Notify: e.slackConfig().Messages})
+			in := e.intake(db.DB, log)
+			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api")})
 			var mailer *notify.SMTP
 			if e.cfg.Mail.SMTPAddr != "" {
 				mailer = &notify.SMTP{Addr: e.cfg.Mail.SMTPAddr, Username: e.cfg.Mail.Username, Password: e.cfg.Mail.Password, From: e.cfg.Mail.From}
@@ -72,38 +72,36 @@ embedded PostgreSQL if this process started it).`,
 				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID): /app answers 401 to everyone")
 			}
 			if e.cfg.Slack.SigningSecret != "" {
-				h := &slackbot.Interactions{Store: db, Backlog: db, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
+				h := &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
 					Log: log.With("handler", "slack")}
 				opts.SlackInteractivity, opts.SlackCommands = h, h.Commands()
 			}
-			srv, err := dashboard.New(db, opts)
+			srv, err := dashboard.New(db.DB, opts)
 			if err != nil {
 				return err
 			}
 			// Background workers stop with the server, before the database closes.
 			workCtx, stopWork := context.WithCancel(ctx)
 			var workers sync.WaitGroup
-			runner := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log,
-				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err },
-				Notify:   e.slackConfig().Messages,
+			runner := &sources.Runner{Store: db.DB, Intake: in, Getenv: e.getenv, Log: log,
 				Observe: func(source string, c ingest.Counts, err error) {
 					m.ObserveIngest(source, c.New, c.Updated, c.Duplicate, c.Skipped, c.Failed, err)
 				}}
 			workers.Go(func() { runner.Run(workCtx) })
 			if cfg := e.slackConfig(); cfg.BotToken != "" {
-				bot := &slackbot.Worker{Store: db, Config: cfg, Log: log.With("worker", "slack")}
+				bot := &slackbot.Worker{Store: db.DB, Config: cfg, Log: log.With("worker", "slack")}
 				workers.Go(func() { bot.Run(workCtx) })
 				// The Slack posts about the backlog, every 10 minutes; one replica ranks (the keys would
 				// keep the others from posting twice, but not from ranking the whole backlog for nothing).
 				workers.Go(func() {
 					periodically(workCtx, log, db, "koe-slack-watch", "slack backlog watch", 10*time.Minute, func(ctx context.Context) error {
-						_, err := cfg.Watch(ctx, db, time.Now())
+						_, err := cfg.Watch(ctx, db.DB, time.Now())
 						return err
 					})
 				})
 				if e.cfg.Slack.AppToken != "" {
 					sock := &slackbot.Socket{AppToken: e.cfg.Slack.AppToken,
-						Interactions: &slackbot.Interactions{Store: db, Backlog: db, Config: cfg, Log: log.With("worker", "slack-socket")}}
+						Interactions: &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: cfg, Log: log.With("worker", "slack-socket")}}
 					workers.Go(func() { sock.Run(workCtx) })
 				}
 			} else {
@@ -122,10 +120,10 @@ embedded PostgreSQL if this process started it).`,
 					return err
 				})
 			})
-			hooks := &webhooks.Worker{Store: db, Log: log.With("worker", "webhooks")}
+			hooks := &webhooks.Worker{Store: db.DB, Log: log.With("worker", "webhooks")}
 			workers.Go(func() { hooks.Run(workCtx) })
 			if mailer != nil {
-				mw := &notify.Worker{Store: db, Mail: mailer, BaseURL: e.cfg.BaseURL, Company: e.cfg.CompanyName,
+				mw := &notify.Worker{Store: db.DB, Mail: mailer, BaseURL: e.cfg.BaseURL, Company: e.cfg.CompanyName,
 					Language: e.cfg.Mail.Language, Log: log.With("worker", "mail")}
 				workers.Go(func() { mw.Run(workCtx) })
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/sheets"
+	"github.com/koehq/koe/store"
 )
 
 func newSheetsCmd(e *env) *cobra.Command {
@@ -44,7 +45,7 @@ KOE_SHEETS_INTERVAL and within a minute of a change, on one replica at a time.`,
 			}
 			if e.cfg.Sheets.FeedbackID != "" {
 				start := time.Now()
-				res, err := e.feedbackSheet(db, c).Push(ctx, full)
+				res, err := e.feedbackSheet(db.DB, c).Push(ctx, full)
 				if err != nil {
 					return err
 				}
@@ -75,7 +76,7 @@ KOE_SHEETS_INTERVAL and within a minute of a change, on one replica at a time.`,
 			if err != nil {
 				return err
 			}
-			res, err := e.feedbackSheet(db, c).Pull(ctx)
+			res, err := e.feedbackSheet(db.DB, c).Pull(ctx)
 			if err != nil {
 				return err
 			}
@@ -134,9 +135,10 @@ func (e *env) sheetsClient(ctx context.Context, log *slog.Logger) (*sheets.Clien
 	return c, nil
 }
 
-func (e *env) feedbackSheet(db *database, c *sheets.Client) *sheets.Feedback {
+// feedbackSheet is the configured feedback sheet; st may be nil for a check, which reads no data.
+func (e *env) feedbackSheet(st *store.DB, c *sheets.Client) *sheets.Feedback {
 	s := e.cfg.Sheets
-	return &sheets.Feedback{Client: c, Store: db, SpreadsheetID: s.FeedbackID, Tab: s.FeedbackTab, Lang: s.Language,
+	return &sheets.Feedback{Client: c, Store: st, SpreadsheetID: s.FeedbackID, Tab: s.FeedbackTab, Lang: s.Language,
 		BaseURL: e.cfg.BaseURL, Location: e.cfg.Location}
 }
 
@@ -172,7 +174,7 @@ func (e *env) syncSheets(ctx context.Context, log *slog.Logger, db *database, c 
 
 func (e *env) syncSheetsOnce(ctx context.Context, log *slog.Logger, db *database, c *sheets.Client) error {
 	if e.cfg.Sheets.FeedbackID != "" {
-		pulled, pushed, err := e.feedbackSheet(db, c).Sync(ctx)
+		pulled, pushed, err := e.feedbackSheet(db.DB, c).Sync(ctx)
 		for _, p := range pulled.Problems {
 			log.Warn("feedback sheet edit not applied", "where", p)
 		}

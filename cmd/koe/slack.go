@@ -115,7 +115,7 @@ func newSlackSendCmd(e *env) *cobra.Command {
 			if cfg.BotToken == "" {
 				return errors.New("SLACK_BOT_TOKEN is not set: nothing can be posted (see `koe slack check`)")
 			}
-			w := &slackbot.Worker{Store: db, Config: cfg, Log: e.newLogger()}
+			w := &slackbot.Worker{Store: db.DB, Config: cfg, Log: e.newLogger()}
 			sent, err := w.Drain(ctx)
 			fmt.Fprintf(e.stdout, "slack: handled %d message(s)\n", sent)
 			return err
@@ -129,7 +129,7 @@ func newSlackWatchCmd(e *env) *cobra.Command {
 		Short: "Queue the posts about the backlog that are due: notable requests, churn risks, the weekly digest (koe serve does this every 10 minutes)",
 		Args:  cobra.NoArgs,
 		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
-			n, err := e.slackConfig().Watch(ctx, db, time.Now())
+			n, err := e.slackConfig().Watch(ctx, db.DB, time.Now())
 			if err != nil {
 				return err
 			}

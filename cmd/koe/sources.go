@@ -10,7 +10,6 @@ import (
 
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/sources"
-	"github.com/koehq/koe/triage"
 )
 
 func newSourcesCmd(e *env) *cobra.Command {
@@ -109,9 +108,7 @@ func newSourcesRunCmd(e *env) *cobra.Command {
 				return err
 			}
 			bar := newProgress(e.stderr)
-			r := &sources.Runner{Store: db, Getenv: e.getenv, ExtraFreeMail: e.cfg.FreeMailDomains, Log: log,
-				AfterRun: func(ctx context.Context) error { _, err := triage.SuggestNew(ctx, db); return err },
-				Notify:   e.slackConfig().Messages}
+			r := &sources.Runner{Store: db.DB, Intake: e.intake(db.DB, log), Getenv: e.getenv, Log: log}
 			c, runErr := r.RunOne(cmd.Context(), args[0], bar.update, func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) })
 			bar.clear()
 			fmt.Fprintln(e.stdout, c.Summary(s.Kind))

@@ -106,7 +106,7 @@ func BenchmarkIngestJSONL(b *testing.B) {
 		src := &file.Source{Path: path, Format: "jsonl", SourceKind: feedback.SourceChat, SourceName: "bench", Mapping: m, Location: time.UTC}
 		b.StartTimer()
 		start := time.Now()
-		c, err := (&ingest.Pipeline{Store: db, Notify: notify}).Run(ctx, src)
+		c, err := (&ingest.Pipeline{Store: db, Rules: notify}).Run(ctx, src)
 		if err != nil || c.New != n {
 			b.Fatalf("ingest: %+v %v", c, err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/internal/textenc"
+	"github.com/koehq/koe/locale"
 )
 
 // MaxLine is the longest JSON line read; a longer one is skipped with a reason.
@@ -331,25 +332,27 @@ func (s *Source) record(value func(string) string, raw json.RawMessage, where st
 		CompanyName: strings.TrimSpace(value(FieldCompany)), Title: value(FieldTitle), Body: text, Context: context,
 		Rating: rating, URL: strings.TrimSpace(value(FieldURL)), Raw: raw,
 	}
-	return ingest.Record{Item: it, Where: where, Triage: triage(value)}, nil
+	t, warnings := triage(value)
+	return ingest.Record{Item: it, Where: where, Triage: t, Warnings: warnings}, nil
 }
 
-var tagWords = map[string]feedback.Tag{
-	"churn_risk": feedback.TagChurnRisk, "churn": feedback.TagChurnRisk, "解約リスク": feedback.TagChurnRisk, "チャーン": feedback.TagChurnRisk, "解約": feedback.TagChurnRisk,
-	"expansion": feedback.TagExpansion, "upsell": feedback.TagExpansion, "アップセル": feedback.TagExpansion, "拡大": feedback.TagExpansion, "追加契約": feedback.TagExpansion,
-	"usability": feedback.TagUsability, "ux": feedback.TagUsability, "使いやすさ": feedback.TagUsability, "ユーザビリティ": feedback.TagUsability,
-	"internal_efficiency": feedback.TagInternalEfficiency, "efficiency": feedback.TagInternalEfficiency, "業務効率": feedback.TagInternalEfficiency, "社内効率": feedback.TagInternalEfficiency, "効率化": feedback.TagInternalEfficiency,
-}
-
-func triage(value func(string) string) *ingest.Triage {
+// triage is the triage work a row carries (an existing feedback sheet's columns), and what of it
+// could not be read: a tag that is not one is left out, and the row still lands.
+func triage(value func(string) string) (*ingest.Triage, []string) {
+	var warnings []string
+	tag, ok := locale.ParseTag(value(FieldTag))
+	if !ok {
+		warnings = append(warnings, fmt.Sprintf("%q is not a tag: use %s (or %s), or leave it empty; the voice is stored without a tag",
+			strings.TrimSpace(value(FieldTag)), locale.TagLabels("ja"), locale.TagLabels("en")))
+	}
 	t := ingest.Triage{
 		RequestTitle: strings.TrimSpace(value(FieldRequest)),
-		Tag:          tagWords[strings.ToLower(strings.TrimSpace(value(FieldTag)))],
+		Tag:          tag,
 		Insight:      strings.TrimSpace(value(FieldInsight)),
 		WhoBenefits:  strings.TrimSpace(value(FieldWhoBenefits)),
 	}
 	if t == (ingest.Triage{}) {
-		return nil
+		return nil, warnings
 	}
-	return &t
+	return &t, warnings
 }

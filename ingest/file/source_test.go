@@ -221,3 +221,36 @@ func TestSameVoiceTwiceInABatch(t *testing.T) {
 		t.Fatalf("events = %v", events)
 	}
 }
+
+// TestUnknownTagIsThatRecordsProblem: a tag is read by feedback.ParseTag (code, label in Japanese
+// or English, or a word CS sheets use); one it does not know is reported as FILE:LINE: WHY, and the voice still
+// lands, without a tag.
+func TestUnknownTagIsThatRecordsProblem(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	path := write(t, "tags.csv", "id,本文,タグ\n1,解約を検討しています,解約リスク\n2,画面が見づらい,要確認\n3,追加で契約したい,expansion\n4,英語のラベル,Internal efficiency\n5,見づらい画面,UX\n")
+	src := &file.Source{Path: path, Format: "csv", SourceKind: feedback.SourceSheet, SourceName: "tags", Mapping: mapping(t, "", ""), Location: time.UTC}
+	var problems []string
+	p := &ingest.Pipeline{Store: db, Problem: func(pr ingest.Problem) { problems = append(problems, pr.String()) }}
+	c, err := p.Run(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.New != 5 || c.Failed != 0 || c.Skipped != 0 {
+		t.Fatalf("counts = %+v, want 5 new and nothing failed or skipped", c)
+	}
+	if len(problems) != 1 || !strings.HasPrefix(problems[0], path+":3: \"要確認\" is not a tag") {
+		t.Fatalf("problems = %q, want one for line 3's tag", problems)
+	}
+	items, _ := db.FeedbackItems(ctx, 10)
+	got := map[string]feedback.Tag{}
+	for _, it := range items {
+		got[it.SourceID] = it.Tag
+	}
+	want := map[string]feedback.Tag{"1": feedback.TagChurnRisk, "2": feedback.TagNone, "3": feedback.TagExpansion, "4": feedback.TagInternalEfficiency, "5": feedback.TagUsability}
+	for id, tag := range want {
+		if got[id] != tag {
+			t.Errorf("voice %s tag = %q, want %q", id, got[id], tag)
+		}
+	}
+}

@@ -9,33 +9,22 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/store"
 )
-
-// Store is what running configured sources needs from storage.
-type Store interface {
-	ingest.Store
-	DueSources(ctx context.Context, now time.Time) ([]store.ConfiguredSource, error)
-	DueSource(ctx context.Context, name string, now time.Time) (store.ConfiguredSource, bool, error)
-	Source(ctx context.Context, name string) (store.ConfiguredSource, error)
-	TryLock(ctx context.Context, key string) (release func(), ok bool, err error)
-}
 
 // Runner runs configured sources on their intervals. Every replica of `koe serve` runs one; an
 // advisory lock per source makes sure a source runs on one replica at a time, and the due check
 // is repeated under the lock so a run that just finished elsewhere is not repeated.
 type Runner struct {
-	Store         Store
-	Getenv        func(string) string
-	ExtraFreeMail []string
-	Log           *slog.Logger
+	Store *store.DB
+	// Intake stores what a run reads (with the Slack rules and suggestions).
+	Intake *intake.Service
+	Getenv func(string) string
+	Log    *slog.Logger
 	// Poll is how often due sources are looked for; 30s by default.
 	Poll time.Duration
 	Now  func() time.Time
-	// AfterRun, when set, runs after a source run that stored new voices (suggestions for them).
-	AfterRun func(ctx context.Context) error
-	// Notify turns the voices a run adds into outbox messages (the Slack bot's rules).
-	Notify func(added []feedback.Item) []store.OutboxMessage
 	// Observe, when set, hears of every run (for /metrics).
 	Observe func(source string, c ingest.Counts, err error)
 }
@@ -128,18 +117,12 @@ func (r *Runner) runWith(ctx context.Context, name string, onlyIfDue bool, progr
 		return true, ingest.Counts{}, err
 	}
 	log := r.Log.With("source", name, "kind", st.Kind)
-	p := &ingest.Pipeline{Store: r.Store, SourceType: st.Kind, ExtraFreeMail: r.ExtraFreeMail, Progress: progress, Problem: problem, Notify: r.Notify}
 	start := time.Now()
-	c, err := p.Run(ctx, src)
+	c, err := r.Intake.Ingest(ctx, src, intake.Run{SourceType: st.Kind, Progress: progress, Problem: problem})
 	log.Info("source run", "read", c.Read, "new", c.New, "duplicate", c.Duplicate+c.Updated, "skipped", c.Skipped,
 		"failed", c.Failed, "duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
 	if r.Observe != nil {
 		r.Observe(name, c, err)
-	}
-	if c.New+c.Updated > 0 && r.AfterRun != nil {
-		if aerr := r.AfterRun(ctx); aerr != nil {
-			log.Warn("after the source run", "err", aerr)
-		}
 	}
 	return true, c, err
 }

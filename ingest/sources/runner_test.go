@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/koehq/koe/ingest/sources"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/internal/storetest"
 )
@@ -32,7 +33,7 @@ func TestRunnerRunsDueSourcesOnce(t *testing.T) {
 		t.Fatal("a second source with the same name was added")
 	}
 	now := time.Now()
-	r := &sources.Runner{Store: db, Getenv: func(string) string { return "" }, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	r := &sources.Runner{Store: db, Intake: &intake.Service{DB: db}, Getenv: func(string) string { return "" }, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
 
 	// Another replica holds widget's lock: this one leaves it alone.
 	release, ok, err := db.TryLock(ctx, "koe-source:widget")

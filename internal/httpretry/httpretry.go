@@ -138,11 +138,12 @@ func IsExhausted(err error) bool {
 }
 
 // StatusError is an answer that is neither 2xx nor retried away: the status and the start of the
-// body, for the message.
+// body, for the message, and the whole body, for a client that reads its service's error shape.
 type StatusError struct {
 	URL    string
 	Status int
 	Body   string
+	Answer []byte
 }
 
 func (e *StatusError) Error() string {
@@ -175,7 +176,7 @@ func GetJSON(ctx context.Context, hc *http.Client, p Policy, url string, headers
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		snippet := strings.TrimSpace(string(body[:min(len(body), 300)]))
-		return &StatusError{URL: redact(url), Status: resp.StatusCode, Body: snippet}
+		return &StatusError{URL: redact(url), Status: resp.StatusCode, Body: snippet, Answer: body}
 	}
 	if err := json.Unmarshal(body, into); err != nil {
 		return fmt.Errorf("GET %s: not the JSON expected: %w", redact(url), err)

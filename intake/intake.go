@@ -1,0 +1,88 @@
+// Package intake is the one door voices come in by. Every entry point — `koe ingest`, the
+// configured sources (`koe serve`, `koe sources run`), the REST API, Slack capture and the demo —
+// hands its voices to a Service, which stores them through the ingest pipeline, queues the Slack
+// messages its rules make of the new ones in the same transaction, and then stores request
+// suggestions for them.
+package intake
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/koehq/koe/accounts"
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/triage"
+)
+
+// Service stores voices from any entry point. It is safe for concurrent use once set up.
+type Service struct {
+	DB *store.DB
+	// Rules turns the voices a batch adds into outbox messages (the Slack bot's rules,
+	// slackbot.Config.Messages); nothing is queued when nil.
+	Rules func(added []feedback.Item) []store.OutboxMessage
+	// ExtraFreeMail are mail domains, besides the known free ones, that say nothing of a
+	// voice's company.
+	ExtraFreeMail []string
+	// Log hears of suggestions that failed after the voices were stored.
+	Log *slog.Logger
+
+	// suggesting makes this process's suggestion runs take turns: two at once would both take
+	// the same new voices (and the second's write would fail); the one that waited finds them done.
+	suggesting sync.Mutex
+}
+
+// Run is one run's own settings.
+type Run struct {
+	// SourceType names the kind of source in the run records (ingest.Pipeline.SourceType).
+	SourceType string
+	Progress   func(ingest.Counts)
+	Problem    func(ingest.Problem)
+	// Index matches voices to accounts instead of one built for this run (the API keeps one).
+	Index *accounts.Index
+	// NoRunRecord leaves the run out of ingest_runs (one posted voice is not a run).
+	NoRunRecord bool
+}
+
+// Ingest reads src from its saved cursor to the end, storing its voices with their Slack
+// messages, and then suggests requests for the voices it added or changed. The counts and error
+// are the pipeline's: voices stored before an error stay stored. A failure to suggest is logged,
+// not returned — the voices are in, and the next intake or `koe triage suggest` catches up.
+func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.Counts, error) {
+	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
+		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord}
+	c, err := p.Run(ctx, src)
+	if c.New+c.Updated > 0 {
+		if _, serr := s.Suggest(ctx); serr != nil {
+			s.log().Warn("suggestions for the new voices failed", "source", src.Name(), "err", serr)
+		}
+	}
+	return c, err
+}
+
+// Replace empties the database and loads ds (the demo's data), then suggests requests for its
+// new voices. Its voices are history, not news: no Slack message is queued for them.
+func (s *Service) Replace(ctx context.Context, ds feedback.Dataset) error {
+	if err := s.DB.ReplaceAll(ctx, ds); err != nil {
+		return err
+	}
+	_, err := s.Suggest(ctx)
+	return err
+}
+
+// Suggest stores the top three request suggestions of every new voice that has none, and returns
+// how many voices it did.
+func (s *Service) Suggest(ctx context.Context) (int, error) {
+	s.suggesting.Lock()
+	defer s.suggesting.Unlock()
+	return triage.SuggestNew(ctx, s.DB)
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
