@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -54,7 +55,7 @@ func (s *Server) renderPublic(name, lang, title string, data any) ([]byte, error
 // execute renders into a buffer first, so a failing template never sends half a page.
 func (s *Server) execute(name string, p page) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := s.pages[locale.Or(p.Lang, locale.Default)][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
@@ -89,26 +90,3 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	s.render(c, status, "message", http.StatusText(status), v)
 }
-
-// lang picks Japanese or English: ?lang= first, then the signed-in user's setting, then
-// Accept-Language, then Japanese.
-func lang(c *gin.Context) string {
-	if l := c.Query("lang"); l == "ja" || l == "en" {
-		return l
-	}
-	if u, ok := currentUser(c); ok && (u.Locale == "ja" || u.Locale == "en") {
-		return u.Locale
-	}
-	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		switch {
-		case strings.HasPrefix(tag, "ja"):
-			return "ja"
-		case strings.HasPrefix(tag, "en"):
-			return "en"
-		}
-	}
-	return "ja"
-}
-
-func statusLabel(lang string, s feedback.RequestStatus) string { return s.Label(lang) }

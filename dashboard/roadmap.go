@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 )
 
 // PublicStore is all the public roadmap may read: public requests and their status changes,
@@ -298,7 +299,7 @@ func (rm *roadmap) atom(c *gin.Context) {
 		for _, ch := range changes {
 			e := atomEntry{
 				ID:      fmt.Sprintf("%s/roadmap/%d#%s-%d", base, ch.RequestID, ch.Status, ch.At.Unix()),
-				Title:   fmt.Sprintf("%s: %s", statusLabel(l, ch.Status), ch.Title),
+				Title:   fmt.Sprintf("%s: %s", locale.Label(l, "status", string(ch.Status)), ch.Title),
 				Updated: ch.At.UTC().Format(time.RFC3339),
 				Links:   []atomLink{{Rel: "alternate", Href: fmt.Sprintf("%s/roadmap/%d", base, ch.RequestID), Type: "text/html"}},
 			}
