@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -63,30 +64,54 @@ func (s *Server) execute(name string, p page) ([]byte, error) {
 }
 
 func (s *Server) message(c *gin.Context, status int, title, text string) {
-	s.render(c, status, "message", title, messageView{Text: text})
+	s.render(c, status, "message", title, messageView{Text: text, Back: backFrom(c)})
 }
 
-// messageView is a page that says one thing, with where to sign in when that is the way on.
+// messageView is a page that says one thing, with the way on: back to where the reader came
+// from, and where to sign in when that is the way on.
 type messageView struct {
-	Text, SignIn string
+	Text, SignIn, Back string
 }
 
-// fail answers an error: its code picks the status, its message is shown, internals are logged.
+// fail answers an error: its code picks the status, its message is shown in the reader's
+// language with a way back, internals are logged.
 func (s *Server) fail(c *gin.Context, err error) {
-	status := feedback.HTTPStatus(feedback.ErrorCode(err))
+	code := feedback.ErrorCode(err)
+	status := feedback.HTTPStatus(code)
+	p := words(c)
+	text := feedback.ErrorMessage(err)
+	if code == feedback.EINTERNAL {
+		text = p.T("error.internal_text")
+	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "request_id", c.GetString(requestIDKey), "route", c.FullPath(), "err", err)
 	}
 	if strings.HasSuffix(c.Request.URL.Path, ".json") {
-		c.JSON(status, gin.H{"error": gin.H{"code": feedback.ErrorCode(err), "message": feedback.ErrorMessage(err)}})
+		c.JSON(status, gin.H{"error": gin.H{"code": code, "message": text}})
 		return
 	}
-	v := messageView{Text: feedback.ErrorMessage(err)}
+	v := messageView{Text: text, Back: backFrom(c)}
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		v.SignIn = "/signin" // staff
 		if strings.HasPrefix(c.Request.URL.Path, "/account") {
 			v.SignIn = "/account/signin" // a customer
 		}
 	}
-	s.render(c, status, "message", http.StatusText(status), v)
+	s.render(c, status, "message", errorTitle(p, status), v)
+}
+
+// backFrom is where a message page sends the reader back to: the page of this site they came
+// from, else the list the failing address belongs to.
+func backFrom(c *gin.Context) string {
+	if ref, err := url.Parse(c.Request.Referer()); err == nil && ref.Host == c.Request.Host && ref.Path != "" && ref.RequestURI() != c.Request.URL.RequestURI() {
+		return ref.RequestURI()
+	}
+	parts := strings.SplitN(strings.TrimPrefix(c.Request.URL.Path, "/"), "/", 3)
+	switch {
+	case parts[0] == "app" && len(parts) > 1 && parts[1] != "":
+		return "/app/" + strings.TrimSuffix(strings.TrimSuffix(parts[1], ".json"), ".csv")
+	case parts[0] == "account" || parts[0] == "roadmap":
+		return "/" + parts[0]
+	}
+	return "/"
 }

@@ -184,8 +184,7 @@ func (rm *roadmap) page(c *gin.Context) {
 				v.Groups = append(v.Groups, statusGroup{Status: s, Requests: g})
 			}
 		}
-		title := map[string]string{"ja": "ロードマップ", "en": "Roadmap"}[l]
-		body, err := rm.render("roadmap", l, title, v)
+		body, err := rm.render("roadmap", l, locale.T(l, "common.roadmap"), v)
 		return body, "text/html; charset=utf-8", err
 	})
 }
@@ -200,7 +199,7 @@ type roadmapItemView struct {
 func (rm *roadmap) item(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		rm.fail(c, feedback.Errorf(feedback.ENOTFOUND, "There is no public request %q.", c.Param("id")))
+		rm.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.no_public_request", "ID", c.Param("id"))))
 		return
 	}
 	l := lang(c)
@@ -291,8 +290,7 @@ func (rm *roadmap) atom(c *gin.Context) {
 			return nil, "", err
 		}
 		base := rm.opts.BaseURL
-		title := map[string]string{"ja": "ロードマップの更新", "en": "Roadmap updates"}[l]
-		feed := atomFeed{NS: "http://www.w3.org/2005/Atom", Lang: l, ID: base + "/roadmap", Title: rm.opts.CompanyName + " — " + title,
+		feed := atomFeed{NS: "http://www.w3.org/2005/Atom", Lang: l, ID: base + "/roadmap", Title: rm.opts.CompanyName + " — " + locale.T(l, "roadmap.feed_title"),
 			Updated: modified.UTC().Format(time.RFC3339),
 			Links:   []atomLink{{Rel: "self", Href: base + "/roadmap.atom"}, {Rel: "alternate", Href: base + "/roadmap", Type: "text/html"}},
 			Author:  &atomPerson{Name: rm.opts.CompanyName}}

@@ -240,7 +240,8 @@ func (s *Server) Handler() http.Handler {
 				"request_id": c.GetString(requestIDKey)}})
 			return
 		}
-		s.message(c, http.StatusNotFound, "Not found", "There is no page here.")
+		p := words(c)
+		s.message(c, http.StatusNotFound, p.T("error.not_found"), p.T("error.no_page"))
 	})
 	return r
 }

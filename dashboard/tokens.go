@@ -25,7 +25,7 @@ func (s *Server) renderTokens(c *gin.Context, made string) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "tokens", map[string]string{"ja": "API トークン", "en": "API tokens"}[lang(c)], tokensView{Tokens: list, New: made})
+	s.render(c, http.StatusOK, "tokens", words(c).T("tokens.title"), tokensView{Tokens: list, New: made})
 }
 
 // createToken makes a token and shows it once, on the answer to this POST (never again).

@@ -114,13 +114,13 @@ func (s *Server) weightsPage(c *gin.Context) {
 		}
 		view["Fields"], view["Preview"] = weightFields(proposed), moved
 	}
-	s.render(c, http.StatusOK, "weights", "Weights", view)
+	s.render(c, http.StatusOK, "weights", words(c).T("weights.title"), view)
 }
 
 // saveWeights saves the ranking weights (admins), with the audit log.
 func (s *Server) saveWeights(c *gin.Context) {
 	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "Bad form."))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.bad_form")))
 		return
 	}
 	w, err := parseWeights(c.Request.PostForm)

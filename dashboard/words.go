@@ -3,9 +3,11 @@ package dashboard
 import (
 	"fmt"
 	"html/template"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/locale"
 )
 
@@ -38,4 +40,29 @@ func lang(c *gin.Context) string {
 		return l
 	}
 	return locale.Default
+}
+
+// words is the catalog in the reader's language.
+func words(c *gin.Context) locale.Printer { return locale.For(lang(c)) }
+
+// userError is an error whose message a person reads as it is (already in their language).
+func userError(code, message string) error { return feedback.Errorf(code, "%s", message) }
+
+// errorTitle is the heading of an error page: what kind of failure, in the reader's words.
+func errorTitle(p locale.Printer, status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return p.T("error.bad_request")
+	case http.StatusUnauthorized:
+		return p.T("error.unauthorized")
+	case http.StatusForbidden:
+		return p.T("error.forbidden")
+	case http.StatusNotFound:
+		return p.T("error.not_found")
+	case http.StatusConflict:
+		return p.T("error.conflict")
+	case http.StatusTooManyRequests:
+		return p.T("error.too_many")
+	}
+	return p.T("error.internal")
 }

@@ -1,0 +1,134 @@
+package dashboard_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/dashboard"
+	"github.com/koehq/koe/feedback"
+)
+
+// visibleText is what a reader sees of a page: no scripts, styles, tags or attributes.
+func visibleText(body string) string {
+	body = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`).ReplaceAllString(body, " ")
+	return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, " ")
+}
+
+func TestLanguageNegotiation(t *testing.T) {
+	srv, err := dashboard.New(seed(t), dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, tc := range []struct {
+		name, path, accept, want string
+	}{
+		{"default", "/roadmap", "", "ja"},
+		{"browser", "/roadmap", "en-US,en;q=0.9", "en"},
+		{"browser Koe lacks", "/roadmap", "fr-FR", "ja"},
+		{"query first", "/roadmap?lang=en", "ja-JP", "en"},
+		{"query Koe lacks", "/roadmap?lang=xx", "en", "en"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, body := get(t, h, tc.path, "Accept-Language", tc.accept)
+			if got, want := body, `<html lang="`+tc.want+`">`; !strings.Contains(got, want) {
+				t.Fatalf("page not in %s:\n%.300s", tc.want, got)
+			}
+		})
+	}
+}
+
+// TestPagesShowLabelsNotCodes: a tag, a request status, a source, a lifecycle and a role read as
+// words in both languages; the codes stay in form values only.
+func TestPagesShowLabelsNotCodes(t *testing.T) {
+	db := openStore(t)
+	acct, req := int64(1), int64(1)
+	mrr := feedback.Money{Minor: 500_000, Currency: "JPY"}
+	ds := feedback.Dataset{
+		Accounts: []feedback.Account{{ID: 1, Source: "t", ExternalID: "1", Name: "Acme", NameKey: "acme", MRR: mrr, Lifecycle: feedback.Churned}},
+		Requests: []feedback.Request{{ID: 1, Title: "Invoices as PDF", Status: feedback.UnderReview, StatusChangedAt: time.Now()}},
+		Items: []feedback.Item{{ID: 1, SourceKind: feedback.SourceReview, SourceName: "appstore", SourceID: "1", ReceivedAt: time.Now(),
+			Body: "PDF please", AccountID: &acct, RequestID: &req, MRRAtReceipt: &mrr, Tag: feedback.TagChurnRisk, Status: feedback.StatusTriaged}},
+	}
+	if err := db.ImportDataset(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	cs := signIn(t, db, "cs@koe.example", feedback.RoleCS)
+	srv, err := dashboard.New(db, dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	codes := []string{"churn_risk", "under_review", "churned", "triaged", "internal_efficiency"}
+	for _, lang := range []string{"ja", "en"} {
+		for _, path := range []string{"/app/feedback", "/app/feedback/1", "/app/requests", "/app/requests/1", "/app/accounts", "/app/accounts/1"} {
+			t.Run(lang+path, func(t *testing.T) {
+				rec := do(h, http.MethodGet, path+"?lang="+lang, &cs, false)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("%d %s", rec.Code, rec.Body.String())
+				}
+				text := visibleText(rec.Body.String())
+				for _, code := range codes {
+					if regexp.MustCompile(`\b` + code + `\b`).MatchString(text) {
+						t.Errorf("shows the code %q:\n%s", code, text)
+					}
+				}
+				if lang == "ja" && (!strings.Contains(text, "解約リスク") || strings.Contains(text, "Churn risk")) {
+					t.Errorf("the tag does not read 解約リスク:\n%s", text)
+				}
+			})
+		}
+	}
+	if body := do(h, http.MethodGet, "/app/feedback", &cs, false).Body.String(); !strings.Contains(body, `<option value="tag:churn_risk">タグ 解約リスク</option>`) ||
+		!strings.Contains(body, `(CS)`) {
+		t.Errorf("the bulk menu or the role lost its label:\n%s", body)
+	}
+}
+
+// TestErrorPagesSpeakTheReadersLanguage: a failure reads in the reader's language, with a way back.
+func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
+	db := seed(t)
+	viewer := signIn(t, db, "v@koe.example", feedback.RoleViewer)
+	srv, err := dashboard.New(db, dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, tc := range []struct {
+		path, referer string
+		status        int
+		want          []string
+	}{
+		{"/app/feedback/abc", "", 404, []string{"見つかりません", "「abc」という声はありません。", `<a href="/app/feedback">← 戻る</a>`}},
+		{"/app/feedback/abc?lang=en", "", 404, []string{"Not found", "No voice &#34;abc&#34;.", `<a href="/app/feedback">← Go back</a>`}},
+		{"/app/requests/1/merge", "http://example.com/app/requests/1", 403, []string{"この操作には", `<a href="/app/requests/1">← 戻る</a>`}},
+		{"/nowhere", "", 404, []string{"このアドレスにページはありません。", `<a href="/">← 戻る</a>`}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			method := http.MethodGet
+			if strings.HasSuffix(tc.path, "/merge") {
+				method = http.MethodPost
+			}
+			req := httptest.NewRequest(method, tc.path, nil)
+			req.AddCookie(&http.Cookie{Name: "koe_session", Value: viewer.Token})
+			if tc.referer != "" {
+				req.Header.Set("Referer", tc.referer)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.status {
+				t.Fatalf("status %d, want %d", rec.Code, tc.status)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(rec.Body.String(), w) {
+					t.Errorf("lacks %q:\n%s", w, rec.Body.String())
+				}
+			}
+		})
+	}
+}
