@@ -209,6 +209,14 @@ func TestInABrowser(t *testing.T) {
 			t.Errorf("%s: heading %q, status %q, title %q", c.path, heading, label, title)
 		}
 	}
+	// The backlog in Japanese and the customer sign-in in both languages, to read.
+	for _, p := range []struct{ path, name string }{
+		{"/app/requests?lang=ja", "requests-ja"}, {"/account/signin?lang=ja", "customer-signin-ja"}, {"/account/signin?lang=en", "customer-signin-en"},
+	} {
+		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+p.path), shot(p.name)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Accessible basics on every main page, in both languages.
 	for _, page := range []string{"/app/feedback", "/app/feedback/1", "/app/requests", "/app/requests/1", "/app/clusters", "/app/weights",
 		"/app/accounts", "/app/accounts/1", "/app/accounts/unmatched", "/app/sources", "/app/slack", "/app/audit", "/roadmap", "/roadmap/1", "/account/signin"} {
