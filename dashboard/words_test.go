@@ -4,13 +4,22 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest/sources"
+	"github.com/koehq/koe/ingest/textproc"
+	"github.com/koehq/koe/locale"
+	"github.com/koehq/koe/slackbot"
+	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/triage"
 )
 
 // visibleText is what a reader sees of a page: no scripts, styles, tags or attributes.
@@ -130,5 +139,59 @@ func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEveryCodeOfTheSheetsAndLogsHasALabel: every code of the enums the admin pages show — outbox
+// kinds, audit actions, voice languages, connectors, account sources, token scopes — has its label,
+// enumerated from the lists where the codes are declared.
+func TestEveryCodeOfTheSheetsAndLogsHasALabel(t *testing.T) {
+	for _, tc := range []struct {
+		kind  string
+		codes []string
+	}{
+		{"outbox_kind", slices.Concat(slackbot.Kinds, store.WebhookEvents)},
+		{"audit_action", append(slices.Clone(store.AuditActions), "save "+triage.WeightsKey)},
+		{"language", textproc.Languages},
+		{"connector", slices.Concat(sources.RecordedKinds, feedback.AccountSources)},
+		{"scope", store.APIScopes},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			for _, code := range tc.codes {
+				if !locale.Has(tc.kind + "." + code) {
+					t.Errorf("no label %s.%s", tc.kind, code)
+				}
+			}
+		})
+	}
+}
+
+// TestAuditActionsAreListed reads the store's calls that write the audit log, so an action added
+// there without its place in store.AuditActions (and so without a label) fails here.
+func TestAuditActionsAreListed(t *testing.T) {
+	files, err := filepath.Glob("../store/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("store sources: %v", err)
+	}
+	calls := regexp.MustCompile(`\baudit\(ctx, tx, [^,]+, "[a-z_]+", [^,]+, "([^"]+)"|\btriage(?:Tx)?\(ctx, (?:tx, )?[^,]+, "([^"]+)"|\baction :?= "([^"]+)"`)
+	seen := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		buf, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range calls.FindAllStringSubmatch(string(buf), -1) {
+			action := m[1] + m[2] + m[3]
+			seen++
+			if !slices.Contains(store.AuditActions, action) {
+				t.Errorf("%s logs the action %q, which store.AuditActions lacks", f, action)
+			}
+		}
+	}
+	if seen < len(store.AuditActions) {
+		t.Fatalf("found %d audit calls, fewer than the %d actions listed: has the store's way of logging changed?", seen, len(store.AuditActions))
 	}
 }

@@ -22,6 +22,10 @@ const (
 	KindDigest        = "digest"          // the weekly digest
 )
 
+// Kinds are every kind of message this package puts in the outbox (OutboxRow.Kind), for the
+// pages that name them in words; a new kind belongs here too.
+var Kinds = []string{KindVoice, KindReview, KindReviewSummary, KindRequest, KindRequestUpdate, KindShipped, KindChurn, KindDigest}
+
 // WatchStore is what Watch reads and writes.
 type WatchStore interface {
 	triage.Store
