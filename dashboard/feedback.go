@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest/textproc"
 	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
@@ -26,8 +27,10 @@ type sheetView struct {
 	Tags     []feedback.Tag
 	Sources  []feedback.SourceKind
 	Statuses []feedback.Status
-	Views    []store.SavedView
-	Query    string // this page's filters, to save as a view
+	// Languages are the voices' language codes, to filter by.
+	Languages []string
+	Views     []store.SavedView
+	Query     string // this page's filters, to save as a view
 }
 
 func sheetFilter(q url.Values) (store.SheetFilter, error) {
@@ -92,7 +95,7 @@ func (s *Server) feedbackPage(c *gin.Context) {
 	next.Set("offset", strconv.Itoa(f.Offset+f.Limit))
 	v := sheetView{Filter: f, From: q.Get("from"), To: q.Get("to"), Rows: rows, More: more, Next: "/app/feedback?" + next.Encode(),
 		Here: c.Request.URL.RequestURI(), CanEdit: allowed(u.Role, feedback.RoleCS), Tags: feedback.Tags,
-		Sources: feedback.SourceKinds, Statuses: feedback.Statuses}
+		Sources: feedback.SourceKinds, Statuses: feedback.Statuses, Languages: textproc.Languages}
 	if v.Views, err = s.store.Views(c.Request.Context(), u.ID); err != nil {
 		s.fail(c, err)
 		return

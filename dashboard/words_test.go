@@ -195,3 +195,88 @@ func TestAuditActionsAreListed(t *testing.T) {
 		t.Fatalf("found %d audit calls, fewer than the %d actions listed: has the store's way of logging changed?", seen, len(store.AuditActions))
 	}
 }
+
+// TestAdminPagesShowLabelsNotCodes: outbox kinds, audit actions, voice languages, connectors and
+// token scopes read as words in both languages; the codes stay in form values only.
+func TestAdminPagesShowLabelsNotCodes(t *testing.T) {
+	db := openStore(t)
+	ctx := context.Background()
+	acct, req := int64(1), int64(1)
+	ds := feedback.Dataset{
+		Accounts: []feedback.Account{{ID: 1, Source: "csv", ExternalID: "A-1", Name: "Acme", NameKey: "acme",
+			MRR: feedback.Money{Minor: 100_000, Currency: "JPY"}, Lifecycle: feedback.Customer}},
+		Requests: []feedback.Request{{ID: 1, Title: "Invoices as PDF", Status: feedback.Planned, StatusChangedAt: time.Now()}},
+		Items: []feedback.Item{{ID: 1, SourceKind: feedback.SourceReview, SourceName: "appstore", SourceID: "1", ReceivedAt: time.Now(),
+			Body: "請求書を PDF で", Language: "ja", AccountID: &acct, RequestID: &req, Status: feedback.StatusNew}},
+	}
+	if err := db.ImportDataset(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	admin := signIn(t, db, "admin@koe.example", feedback.RoleAdmin)
+	shipped := feedback.Shipped
+	for _, err := range []error{
+		db.TagFeedback(ctx, 1, feedback.TagChurnRisk, store.Triager{Actor: "cs@koe.example"}),
+		db.UpdateRequest(ctx, 1, store.RequestEdit{Status: &shipped}, "po@koe.example"), // queues the Slack post "shipped"
+		db.SaveCursor(ctx, store.SourceCursor{Kind: "zendesk", Name: "support", Cursor: "1"}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := db.CreateAPIToken(ctx, "zapier", "write", "admin@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(db, dashboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	jsonCells := regexp.MustCompile(`(?s)<td class="words[^"]*">.*?</td>`)
+	pages := map[string][]string{
+		"/app/audit":      {"tag", "status", "create"},
+		"/app/feedback/1": {"tag", "ja"},
+		"/app/feedback":   {"ja"},
+		"/app/slack":      {"shipped"},
+		"/app/sources":    {"zendesk"},
+		"/app/tokens":     {"write", "read"},
+		"/app/accounts":   {"csv"},
+		"/app/accounts/1": {"csv"},
+	}
+	want := map[string][]string{
+		"ja": {"/app/audit", "タグ付け", "/app/feedback/1", "日本語", "/app/slack", "リリースのお知らせ", "/app/sources", "Zendesk", "/app/tokens", "読み書き"},
+		"en": {"/app/audit", "Tagged", "/app/feedback/1", "Japanese", "/app/slack", "Shipped notice", "/app/sources", "Zendesk", "/app/tokens", "Read and write"},
+	}
+	for _, lang := range []string{"ja", "en"} {
+		for path, codes := range pages {
+			t.Run(lang+path, func(t *testing.T) {
+				rec := do(h, http.MethodGet, path+"?lang="+lang, &admin, false)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("%d %s", rec.Code, rec.Body.String())
+				}
+				// The before and after of a change are its JSON as logged, codes and all.
+				text := visibleText(jsonCells.ReplaceAllString(rec.Body.String(), ""))
+				for _, code := range codes {
+					if lang == "en" && path == "/app/tokens" {
+						continue // "Read and write" says the code's word; the label is checked below
+					}
+					if regexp.MustCompile(`\b` + regexp.QuoteMeta(code) + `\b`).MatchString(text) {
+						t.Errorf("shows the code %q:\n%s", code, text)
+					}
+				}
+				for i := 0; i+1 < len(want[lang]); i += 2 {
+					if want[lang][i] == path && !strings.Contains(text, want[lang][i+1]) {
+						t.Errorf("lacks the label %q:\n%s", want[lang][i+1], text)
+					}
+				}
+			})
+		}
+	}
+	body := do(h, http.MethodGet, "/app/feedback?lang=en", &admin, false).Body.String()
+	if !strings.Contains(body, `<option value="ja">Japanese</option>`) || !strings.Contains(body, `<option value="other">Other</option>`) {
+		t.Errorf("the language filter lost its labels or its codes:\n%s", body)
+	}
+	body = do(h, http.MethodGet, "/app/tokens?lang=ja", &admin, false).Body.String()
+	if !strings.Contains(body, `<option value="read">読み取りのみ</option>`) {
+		t.Errorf("the scope menu lost its labels or its codes:\n%s", body)
+	}
+}
