@@ -220,12 +220,12 @@ func TestInABrowser(t *testing.T) {
 		}
 	}
 	// The backlog in Japanese, the customer sign-in and the pages of codes (outbox kinds, audit
-	// actions, languages, connectors, scopes) in both languages, to read.
+	// actions, languages, connectors, scopes, weights) in both languages, to read.
 	toRead := []struct{ path, name string }{
 		{"/app/requests?lang=ja", "requests-ja"}, {"/account/signin?lang=ja", "customer-signin-ja"}, {"/account/signin?lang=en", "customer-signin-en"},
 	}
 	for _, l := range []string{"ja", "en"} {
-		for _, p := range []string{"feedback", "feedback/1", "slack", "audit", "sources", "tokens", "accounts", "accounts/1"} {
+		for _, p := range []string{"feedback", "feedback/1", "slack", "audit", "sources", "tokens", "accounts", "accounts/1", "weights"} {
 			toRead = append(toRead, struct{ path, name string }{"/app/" + p + "?lang=" + l, "codes-" + strings.ReplaceAll(p, "/", "-") + "-" + l})
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/koehq/koe/ingest/sources"
 	"github.com/koehq/koe/ingest/textproc"
 	"github.com/koehq/koe/locale"
+	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
@@ -155,6 +157,7 @@ func TestEveryCodeOfTheSheetsAndLogsHasALabel(t *testing.T) {
 		{"language", textproc.Languages},
 		{"connector", slices.Concat(sources.RecordedKinds, feedback.AccountSources)},
 		{"scope", store.APIScopes},
+		{"weights.field", weightKeys()},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			for _, code := range tc.codes {
@@ -164,6 +167,15 @@ func TestEveryCodeOfTheSheetsAndLogsHasALabel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// weightKeys are the names of the ranking weights, as the weights page's form names its fields.
+func weightKeys() []string {
+	var keys []string
+	for f := range reflect.TypeFor[scoring.Weights]().Fields() {
+		keys = append(keys, strings.Split(f.Tag.Get("json"), ",")[0])
+	}
+	return keys
 }
 
 // TestAuditActionsAreListed reads the store's calls that write the audit log, so an action added
@@ -241,6 +253,7 @@ func TestAdminPagesShowLabelsNotCodes(t *testing.T) {
 		"/app/tokens":     {"write", "read"},
 		"/app/accounts":   {"csv"},
 		"/app/accounts/1": {"csv"},
+		"/app/weights":    weightKeys(),
 	}
 	want := map[string][]string{
 		"ja": {"/app/audit", "タグ付け", "/app/feedback/1", "日本語", "/app/slack", "リリースのお知らせ", "/app/sources", "Zendesk", "/app/tokens", "読み書き"},
@@ -274,6 +287,10 @@ func TestAdminPagesShowLabelsNotCodes(t *testing.T) {
 	body := do(h, http.MethodGet, "/app/feedback?lang=en", &admin, false).Body.String()
 	if !strings.Contains(body, `<option value="ja">Japanese</option>`) || !strings.Contains(body, `<option value="other">Other</option>`) {
 		t.Errorf("the language filter lost its labels or its codes:\n%s", body)
+	}
+	body = do(h, http.MethodGet, "/app/requests?lang=ja", &admin, false).Body.String()
+	if !strings.Contains(body, `<option value="en">英語</option>`) {
+		t.Errorf("the backlog's language filter lost its labels or its codes:\n%s", body)
 	}
 	body = do(h, http.MethodGet, "/app/tokens?lang=ja", &admin, false).Body.String()
 	if !strings.Contains(body, `<option value="read">読み取りのみ</option>`) {
