@@ -125,8 +125,15 @@ func TestWeightsPreviewAndSave(t *testing.T) {
 	if w, _ := db.Setting(ctx, "scoring.weights", new(map[string]any)); w {
 		t.Fatal("a preview saved the weights")
 	}
-	if rec := do(h, http.MethodGet, "/app/weights?preview=1&churn_base=lots", &admin, false); rec.Code != 400 {
-		t.Fatalf("bad weight: %d", rec.Code)
+	bad := url.Values{"churn_base": {"lots"}}
+	for k := range form {
+		if k != "churn_base" {
+			bad.Set(k, form.Get(k))
+		}
+	}
+	if rec := do(h, http.MethodGet, "/app/weights?preview=1&"+bad.Encode(), &admin, false); rec.Code != 400 ||
+		!strings.Contains(rec.Body.String(), "「解約の基本確率」の「lots」は数値ではありません。") {
+		t.Fatalf("bad weight: %d\n%s", rec.Code, rec.Body.String())
 	}
 	if rec := postForm(h, "/app/weights", &admin, form); rec.Code != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body.String())
