@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,10 +22,23 @@ func wordFuncs(p locale.Printer) template.FuncMap {
 		// label is what people read for a code (a tag, a status, a source…); the code itself
 		// stays in form values.
 		"label": func(kind string, code any) string { return p.Label(kind, fmt.Sprint(code)) },
+		// every is how often a source runs, in words (15分ごと, every hour).
+		"every": func(d time.Duration) string { return every(p, d) },
 		// languages and autonym make the language switch: each language named in itself.
 		"languages": locale.Languages,
 		"autonym":   func(lang string) string { return locale.T(lang, "layout.language_name") },
 	}
+}
+
+// every is an interval in p's words: whole hours or whole minutes, else Go's own form (90s).
+func every(p locale.Printer, d time.Duration) string {
+	switch {
+	case d > 0 && d%time.Hour == 0:
+		return p.T("sources.every_hours", "Count", int(d/time.Hour))
+	case d > 0 && d%time.Minute == 0:
+		return p.T("sources.every_minutes", "Count", int(d/time.Minute))
+	}
+	return d.String()
 }
 
 // lang is the reader's language: ?lang= first, then the signed-in user's setting, then the
