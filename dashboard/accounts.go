@@ -125,6 +125,6 @@ func (s *Server) auditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "audit", words(c).T("audit.title"), gin.H{"Lines": lines, "Entity": c.Query("entity"),
+	s.render(c, http.StatusOK, "audit", words(c).T("audit.title"), gin.H{"Lines": lines, "Entity": c.Query("entity"), "Entities": store.AuditEntities,
 		"Next": fmt.Sprintf("/app/audit?entity=%s&offset=%d", c.Query("entity"), max(offset, 0)+100), "More": len(lines) == 100})
 }

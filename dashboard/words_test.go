@@ -158,6 +158,7 @@ func TestEveryCodeOfTheSheetsAndLogsHasALabel(t *testing.T) {
 		{"connector", slices.Concat(sources.RecordedKinds, feedback.AccountSources)},
 		{"scope", store.APIScopes},
 		{"weights.field", weightKeys()},
+		{"audit.entity_label", store.AuditEntities},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			for _, code := range tc.codes {
@@ -186,6 +187,7 @@ func TestAuditActionsAreListed(t *testing.T) {
 		t.Fatalf("store sources: %v", err)
 	}
 	calls := regexp.MustCompile(`\baudit\(ctx, tx, [^,]+, "[a-z_]+", [^,]+, "([^"]+)"|\btriage(?:Tx)?\(ctx, (?:tx, )?[^,]+, "([^"]+)"|\baction :?= "([^"]+)"`)
+	entities := regexp.MustCompile(`\baudit\(ctx, tx, [^,]+, "([a-z_]+)"|INSERT INTO audit_log[^` + "`" + `]*?'([a-z_]+)'`)
 	seen := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -200,6 +202,11 @@ func TestAuditActionsAreListed(t *testing.T) {
 			seen++
 			if !slices.Contains(store.AuditActions, action) {
 				t.Errorf("%s logs the action %q, which store.AuditActions lacks", f, action)
+			}
+		}
+		for _, m := range entities.FindAllStringSubmatch(string(buf), -1) {
+			if entity := m[1] + m[2]; !slices.Contains(store.AuditEntities, entity) {
+				t.Errorf("%s logs a change to %q, which store.AuditEntities lacks", f, entity)
 			}
 		}
 	}

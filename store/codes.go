@@ -6,5 +6,9 @@ package store
 // reads this package's calls to keep the list whole).
 var AuditActions = []string{"create", "edit", "status", "merge", "tag", "link", "unlink", "triage_import", "save", "revoke", "disable"}
 
+// AuditEntities are the kinds of thing the audit log records changes to (AuditLine.Entity), the
+// ones people look for first: audit's callers, triageTx (feedback) and SaveSetting (setting).
+var AuditEntities = []string{"feedback", "request", "account", "match_rule", "api_token", "webhook", "setting"}
+
 // APIScopes are the scopes an API token may have (APIToken.Scope); write may also read.
 var APIScopes = []string{"read", "write"}
