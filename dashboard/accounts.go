@@ -20,7 +20,7 @@ func (s *Server) accountsPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "accounts", "Accounts", list)
+	s.render(c, http.StatusOK, "accounts", words(c).T("common.accounts"), list)
 }
 
 // accountView is one account's page.
@@ -85,7 +85,7 @@ func (s *Server) unmatchedPage(c *gin.Context) {
 		}
 		v.Senders = append(v.Senders, u)
 	}
-	s.render(c, http.StatusOK, "unmatched", "Unknown accounts", v)
+	s.render(c, http.StatusOK, "unmatched", words(c).T("common.unknown_senders"), v)
 }
 
 // addRule saves a rule from the queue and re-matches every voice it covers.
@@ -98,11 +98,11 @@ func (s *Server) addRule(c *gin.Context) {
 	}
 	rule := feedback.Rule{Kind: c.PostForm("kind"), Pattern: strings.ToLower(strings.TrimSpace(c.PostForm("pattern"))), AccountID: acct.ID}
 	if rule.Kind != feedback.RuleEmail && rule.Kind != feedback.RuleDomain || rule.Pattern == "" {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "A rule is for an email address or a domain."))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.rule_kind")))
 		return
 	}
 	if rule.Kind == feedback.RuleDomain && accounts.NewIndex(feedback.MatchData{}, s.opts.ExtraFreeMail).IsFreeMail(rule.Pattern) {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "%s is a free-mail or carrier domain: its users are not one company; add a rule for the email address instead.", rule.Pattern))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.free_mail_domain", "Domain", rule.Pattern)))
 		return
 	}
 	u, _ := currentUser(c)
@@ -125,6 +125,6 @@ func (s *Server) auditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "audit", "Audit log", gin.H{"Lines": lines, "Entity": c.Query("entity"),
+	s.render(c, http.StatusOK, "audit", words(c).T("audit.title"), gin.H{"Lines": lines, "Entity": c.Query("entity"), "Entities": store.AuditEntities,
 		"Next": fmt.Sprintf("/app/audit?entity=%s&offset=%d", c.Query("entity"), max(offset, 0)+100), "More": len(lines) == 100})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/koehq/koe/auth"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 )
 
 const (
@@ -69,7 +70,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 	}
-	s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "Sign in as a staff member to see this page."))
+	s.fail(c, userError(feedback.EUNAUTHORIZED, words(c).T("error.staff_only")))
 	c.Abort()
 }
 
@@ -79,12 +80,13 @@ func (s *Server) require(need feedback.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u, _ := currentUser(c)
 		if !allowed(u.Role, need) {
-			s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "This needs the %s role; you are %s.", need, u.Role))
+			p := words(c)
+			s.fail(c, userError(feedback.EFORBIDDEN, p.T("error.role_needed", "Need", p.Label("role", string(need)), "Role", p.Label("role", string(u.Role)))))
 			c.Abort()
 			return
 		}
 		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !s.csrfOK(c) {
-			s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: reload the page and try again."))
+			s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.form_expired")))
 			c.Abort()
 			return
 		}
@@ -119,17 +121,18 @@ func (s *Server) signinPage(c *gin.Context) {
 		return
 	}
 	if s.opts.Google == nil || s.opts.GoogleClientID == "" {
-		s.message(c, http.StatusOK, "Sign in", "Staff sign-in is not set up: an admin sets KOE_GOOGLE_CLIENT_ID and KOE_ALLOWED_DOMAINS.")
+		p := words(c)
+		s.message(c, http.StatusOK, p.T("common.sign_in"), p.T("signin.not_set_up"))
 		return
 	}
-	s.render(c, http.StatusOK, "signin", "Sign in", gin.H{"ClientID": s.opts.GoogleClientID, "LoginURI": s.opts.BaseURL + "/auth/google"})
+	s.render(c, http.StatusOK, "signin", words(c).T("common.sign_in"), gin.H{"ClientID": s.opts.GoogleClientID, "LoginURI": s.opts.BaseURL + "/auth/google"})
 }
 
 // googleCallback takes the ID token Google Identity Services posts, checks its double-submit
 // CSRF cookie, verifies the token, and signs in the Koe user with that email.
 func (s *Server) googleCallback(c *gin.Context) {
 	if s.opts.Google == nil {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Staff sign-in is not set up."))
+		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.staff_signin_off")))
 		return
 	}
 	id, err := googleIdentity(c, s.opts.Google)
@@ -140,7 +143,7 @@ func (s *Server) googleCallback(c *gin.Context) {
 	ctx := c.Request.Context()
 	u, err := s.store.UserByEmail(ctx, id.Email)
 	if err != nil {
-		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "%s has no Koe account: ask an admin to run `koe users add %s --role …`.", id.Email, id.Email))
+		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.no_staff_account", "Email", id.Email)))
 		return
 	}
 	sess, err := s.store.CreateSession(ctx, u.ID, s.opts.SessionTTL)
@@ -197,10 +200,15 @@ func (s *Server) signout(c *gin.Context) {
 func (s *Server) setLocale(c *gin.Context) {
 	u, _ := currentUser(c)
 	if s.opts.Demo {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "The demo follows your browser's language, or ?lang=ja / ?lang=en."))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.demo_language")))
 		return
 	}
-	if err := s.store.SetUserLocale(c.Request.Context(), u.ID, c.PostForm("locale")); err != nil {
+	l := c.PostForm("locale")
+	if l != "" && !locale.Supported(l) {
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.unknown_language", "Lang", l)))
+		return
+	}
+	if err := s.store.SetUserLocale(c.Request.Context(), u.ID, l); err != nil {
 		s.fail(c, err)
 		return
 	}

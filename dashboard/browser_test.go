@@ -52,8 +52,8 @@ func TestInABrowser(t *testing.T) {
 	csv, sso := int64(1), int64(2)
 	ds := feedback.Dataset{
 		Accounts: []feedback.Account{
-			{ID: 1, Source: "t", ExternalID: "1", Name: "Big KK", NameKey: "big", MRR: feedback.Money{Minor: 1_000_000, Currency: "JPY"}, Lifecycle: feedback.Customer, Plan: "Enterprise"},
-			{ID: 2, Source: "t", ExternalID: "2", Name: "Small KK", NameKey: "small", MRR: feedback.Money{Minor: 100_000, Currency: "JPY"}, Lifecycle: feedback.Customer, Plan: "Standard"},
+			{ID: 1, Source: "stripe", ExternalID: "cus_1", Name: "Big KK", NameKey: "big", MRR: feedback.Money{Minor: 1_000_000, Currency: "JPY"}, Lifecycle: feedback.Customer, Plan: "Enterprise"},
+			{ID: 2, Source: "csv", ExternalID: "2", Name: "Small KK", NameKey: "small", MRR: feedback.Money{Minor: 100_000, Currency: "JPY"}, Lifecycle: feedback.Customer, Plan: "Standard"},
 		},
 		Users: []feedback.User{{ID: 1, Email: "demo@koe.example", Name: "Demo", Role: feedback.RoleAdmin}},
 		Requests: []feedback.Request{
@@ -70,6 +70,16 @@ func TestInABrowser(t *testing.T) {
 		},
 	}
 	if err := db.ImportDataset(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	// A source, an API token and a webhook (its events fill the outbox), for the pages that show them.
+	if err := db.SaveCursor(context.Background(), store.SourceCursor{Kind: "zendesk", Name: "support", Cursor: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.CreateAPIToken(context.Background(), "zapier", "write", "demo@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddWebhook(context.Background(), "http://127.0.0.1:9/hook", store.WebhookEvents, "demo@koe.example"); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0]}))
@@ -207,6 +217,21 @@ func TestInABrowser(t *testing.T) {
 		}
 		if heading != c.heading || label != c.label || title != pubTitle {
 			t.Errorf("%s: heading %q, status %q, title %q", c.path, heading, label, title)
+		}
+	}
+	// The backlog in Japanese, the customer sign-in and the pages of codes (outbox kinds, audit
+	// actions, languages, connectors, scopes, weights) in both languages, to read.
+	toRead := []struct{ path, name string }{
+		{"/app/requests?lang=ja", "requests-ja"}, {"/account/signin?lang=ja", "customer-signin-ja"}, {"/account/signin?lang=en", "customer-signin-en"},
+	}
+	for _, l := range []string{"ja", "en"} {
+		for _, p := range []string{"feedback", "feedback/1", "slack", "audit", "sources", "tokens", "accounts", "accounts/1", "weights"} {
+			toRead = append(toRead, struct{ path, name string }{"/app/" + p + "?lang=" + l, "codes-" + strings.ReplaceAll(p, "/", "-") + "-" + l})
+		}
+	}
+	for _, p := range toRead {
+		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+p.path), shot(p.name)); err != nil {
+			t.Fatal(err)
 		}
 	}
 	// Accessible basics on every main page, in both languages.

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -64,7 +64,7 @@ func (s *Server) customerAuth(c *gin.Context) {
 	if c.Request.Method == http.MethodGet {
 		c.Redirect(http.StatusFound, "/account/signin")
 	} else {
-		s.fail(c, feedback.Errorf(feedback.EUNAUTHORIZED, "Sign in to see your company's requests."))
+		s.fail(c, userError(feedback.EUNAUTHORIZED, words(c).T("error.customer_signin")))
 	}
 	c.Abort()
 }
@@ -72,7 +72,7 @@ func (s *Server) customerAuth(c *gin.Context) {
 func (s *Server) customerCSRF(c *gin.Context) {
 	sess := c.MustGet(customerKey).(store.CustomerSession)
 	if !sameToken(sess.CSRF, c.PostForm("csrf")) {
-		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: reload the page and try again."))
+		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.form_expired")))
 		c.Abort()
 		return
 	}
@@ -114,8 +114,7 @@ func (s *Server) renderSignin(c *gin.Context, status int, v customerSigninView) 
 	if s.opts.CustomerGoogle != nil {
 		v.ClientID, v.LoginURI = s.opts.GoogleClientID, s.opts.BaseURL+"/account/google"
 	}
-	title := map[string]string{"ja": "お客様のサインイン", "en": "Customer sign-in"}[lang(c)]
-	s.render(c, status, "customer_signin", title, v)
+	s.render(c, status, "customer_signin", words(c).T("customer_signin.page_title"), v)
 }
 
 // customerSendLink mails a one-time sign-in link to an address that belongs to a customer. The
@@ -123,11 +122,11 @@ func (s *Server) renderSignin(c *gin.Context, status int, v customerSigninView) 
 // rate limits count every attempt.
 func (s *Server) customerSendLink(c *gin.Context) {
 	if !s.preOK(c) {
-		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: reload the page and try again."))
+		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.form_expired")))
 		return
 	}
 	if s.opts.Mail == nil {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Sign-in by email is not set up here (KOE_SMTP_ADDR)."))
+		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.mail_signin_off")))
 		return
 	}
 	addr, err := mail.ParseAddress(strings.TrimSpace(c.PostForm("email")))
@@ -163,23 +162,20 @@ func (s *Server) customerSendLink(c *gin.Context) {
 }
 
 func signInMail(lang, company, link string, ttl time.Duration) (subject, body string) {
-	mins := int(ttl.Minutes())
-	if lang == "ja" {
-		return company + " へのサインイン", fmt.Sprintf("%s のリクエスト一覧にサインインするには、次のリンクを開いてください（%d 分間、1 回だけ使えます）。\n\n%s\n\nお心当たりがない場合は、このメールを無視してください。\n", company, mins, link)
-	}
-	return "Sign in to " + company, fmt.Sprintf("Open this link to sign in to %s's request list (it works once, within %d minutes):\n\n%s\n\nIf you did not ask for it, ignore this mail.\n", company, mins, link)
+	p := locale.For(lang)
+	return p.T("signin_mail.subject", "Company", company),
+		p.T("signin_mail.body", "Company", company, "Minutes", int(ttl.Minutes()), "Link", link) + "\n"
 }
 
 // customerVerifyPage asks the person to press a button: mail scanners that open links must not
 // spend the link.
 func (s *Server) customerVerifyPage(c *gin.Context) {
-	title := map[string]string{"ja": "サインイン", "en": "Sign in"}[lang(c)]
-	s.render(c, http.StatusOK, "customer_verify", title, gin.H{"CSRF": s.preToken(c), "Token": c.Query("token")})
+	s.render(c, http.StatusOK, "customer_verify", words(c).T("common.sign_in"), gin.H{"CSRF": s.preToken(c), "Token": c.Query("token")})
 }
 
 func (s *Server) customerVerify(c *gin.Context) {
 	if !s.preOK(c) {
-		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "The form has expired: open the link from the mail again."))
+		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.link_form_expired")))
 		return
 	}
 	email, err := s.store.UseSignInLink(c.Request.Context(), c.PostForm("token"))
@@ -194,7 +190,7 @@ func (s *Server) customerVerify(c *gin.Context) {
 // email Google has verified), and signs the customer in.
 func (s *Server) customerGoogle(c *gin.Context) {
 	if s.opts.CustomerGoogle == nil {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "Google sign-in for customers is not set up."))
+		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.google_signin_off")))
 		return
 	}
 	id, err := googleIdentity(c, s.opts.CustomerGoogle)
@@ -215,7 +211,7 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 		return
 	}
 	if acct == nil {
-		s.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "%s does not belong to a customer we know: sign in with your work address, or ask your contact at %s.", email, s.opts.CompanyName))
+		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.not_a_customer", "Email", email, "Company", s.opts.CompanyName)))
 		return
 	}
 	sess, err := s.store.SignInCustomer(ctx, email, acct, lang(c), customerTTL)
@@ -264,8 +260,7 @@ func (s *Server) customerPage(c *gin.Context) {
 			return
 		}
 	}
-	title := map[string]string{"ja": "御社のリクエスト", "en": "Your company's requests"}[lang(c)]
-	s.render(c, http.StatusOK, "customer", title, v)
+	s.render(c, http.StatusOK, "customer", words(c).T("customer.your_company_s_requests"), v)
 }
 
 func (s *Server) customerSettings(c *gin.Context) {

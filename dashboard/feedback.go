@@ -10,6 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/ingest/textproc"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -25,8 +27,10 @@ type sheetView struct {
 	Tags     []feedback.Tag
 	Sources  []feedback.SourceKind
 	Statuses []feedback.Status
-	Views    []store.SavedView
-	Query    string // this page's filters, to save as a view
+	// Languages are the voices' language codes, to filter by.
+	Languages []string
+	Views     []store.SavedView
+	Query     string // this page's filters, to save as a view
 }
 
 func sheetFilter(q url.Values) (store.SheetFilter, error) {
@@ -91,14 +95,14 @@ func (s *Server) feedbackPage(c *gin.Context) {
 	next.Set("offset", strconv.Itoa(f.Offset+f.Limit))
 	v := sheetView{Filter: f, From: q.Get("from"), To: q.Get("to"), Rows: rows, More: more, Next: "/app/feedback?" + next.Encode(),
 		Here: c.Request.URL.RequestURI(), CanEdit: allowed(u.Role, feedback.RoleCS), Tags: feedback.Tags,
-		Sources: feedback.SourceKinds, Statuses: feedback.Statuses}
+		Sources: feedback.SourceKinds, Statuses: feedback.Statuses, Languages: textproc.Languages}
 	if v.Views, err = s.store.Views(c.Request.Context(), u.ID); err != nil {
 		s.fail(c, err)
 		return
 	}
 	q.Del("offset")
 	v.Query = q.Encode()
-	s.render(c, http.StatusOK, "feedback", "Feedback", v)
+	s.render(c, http.StatusOK, "feedback", words(c).T("nav.feedback"), v)
 }
 
 // saveView saves the sheet's current filters under a name, for the signed-in user.
@@ -106,7 +110,7 @@ func (s *Server) saveView(c *gin.Context) {
 	u, _ := currentUser(c)
 	query := c.PostForm("query")
 	if _, err := url.ParseQuery(query); err != nil {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "The view's filters do not parse."))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.view_filters")))
 		return
 	}
 	if err := s.store.SaveView(c.Request.Context(), u.ID, c.PostForm("name"), query); err != nil {
@@ -149,10 +153,10 @@ func redirectBack(c *gin.Context, prefix string) {
 }
 
 // requestNumber reads a request's number as people write it: 12 or #12.
-func requestNumber(v string) (int64, error) {
+func requestNumber(p locale.Printer, v string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, feedback.Errorf(feedback.EINVALID, "%q is not a request number.", v)
+		return 0, userError(feedback.EINVALID, p.T("error.not_a_request_number", "Value", v))
 	}
 	return id, nil
 }
@@ -160,11 +164,25 @@ func requestNumber(v string) (int64, error) {
 // idParam reads the route's :id; what names the thing for the 404 ("voice", "request").
 func (s *Server) idParam(c *gin.Context, what string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(c, feedback.Errorf(feedback.ENOTFOUND, "No %s %q.", what, c.Param("id")))
-		return 0, false
+	if err == nil && id > 0 {
+		return id, true
 	}
-	return id, true
+	p, raw := words(c), c.Param("id")
+	var msg string
+	switch what {
+	case "account":
+		msg = p.T("error.no_account", "ID", raw)
+	case "view":
+		msg = p.T("error.no_view", "ID", raw)
+	case "request":
+		msg = p.T("error.no_request", "ID", raw)
+	case "token":
+		msg = p.T("error.no_token", "ID", raw)
+	default:
+		msg = p.T("error.no_voice", "ID", raw)
+	}
+	s.fail(c, userError(feedback.ENOTFOUND, msg))
+	return 0, false
 }
 
 // voiceIDs reads voice ids, answering 400 for one that is not a number or for none at all.
@@ -173,13 +191,13 @@ func (s *Server) voiceIDs(c *gin.Context, values []string) ([]int64, bool) {
 	for _, v := range values {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not a voice id.", v))
+			s.fail(c, userError(feedback.EINVALID, words(c).T("error.not_a_voice_id", "Value", v)))
 			return nil, false
 		}
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "Select at least one voice."))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.select_a_voice")))
 		return nil, false
 	}
 	return ids, true
@@ -206,7 +224,7 @@ func (s *Server) feedbackLink(c *gin.Context) {
 	if !ok {
 		return
 	}
-	req, err := requestNumber(c.PostForm("request_id"))
+	req, err := requestNumber(words(c), c.PostForm("request_id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -234,7 +252,7 @@ func (s *Server) feedbackBulk(c *gin.Context) {
 		st := feedback.Status(action)
 		e.Status = &st
 	default:
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "Pick what to do with the selected voices."))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.pick_action")))
 		return
 	}
 	if _, err := s.store.EditFeedback(c.Request.Context(), ids, e, s.triager(c)); err != nil {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -54,7 +56,7 @@ func (s *Server) renderPublic(name, lang, title string, data any) ([]byte, error
 // execute renders into a buffer first, so a failing template never sends half a page.
 func (s *Server) execute(name string, p page) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := s.pages[locale.Or(p.Lang, locale.Default)][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
@@ -62,53 +64,54 @@ func (s *Server) execute(name string, p page) ([]byte, error) {
 }
 
 func (s *Server) message(c *gin.Context, status int, title, text string) {
-	s.render(c, status, "message", title, messageView{Text: text})
+	s.render(c, status, "message", title, messageView{Text: text, Back: backFrom(c)})
 }
 
-// messageView is a page that says one thing, with where to sign in when that is the way on.
+// messageView is a page that says one thing, with the way on: back to where the reader came
+// from, and where to sign in when that is the way on.
 type messageView struct {
-	Text, SignIn string
+	Text, SignIn, Back string
 }
 
-// fail answers an error: its code picks the status, its message is shown, internals are logged.
+// fail answers an error: its code picks the status, its message is shown in the reader's
+// language with a way back, internals are logged.
 func (s *Server) fail(c *gin.Context, err error) {
-	status := feedback.HTTPStatus(feedback.ErrorCode(err))
+	code := feedback.ErrorCode(err)
+	status := feedback.HTTPStatus(code)
+	p := words(c)
+	text := feedback.ErrorMessage(err)
+	if code == feedback.EINTERNAL {
+		text = p.T("error.internal_text")
+	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "request_id", c.GetString(requestIDKey), "route", c.FullPath(), "err", err)
 	}
 	if strings.HasSuffix(c.Request.URL.Path, ".json") {
-		c.JSON(status, gin.H{"error": gin.H{"code": feedback.ErrorCode(err), "message": feedback.ErrorMessage(err)}})
+		c.JSON(status, gin.H{"error": gin.H{"code": code, "message": text}})
 		return
 	}
-	v := messageView{Text: feedback.ErrorMessage(err)}
+	v := messageView{Text: text, Back: backFrom(c)}
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		v.SignIn = "/signin" // staff
 		if strings.HasPrefix(c.Request.URL.Path, "/account") {
 			v.SignIn = "/account/signin" // a customer
 		}
 	}
-	s.render(c, status, "message", http.StatusText(status), v)
+	s.render(c, status, "message", errorTitle(p, status), v)
 }
 
-// lang picks Japanese or English: ?lang= first, then the signed-in user's setting, then
-// Accept-Language, then Japanese.
-func lang(c *gin.Context) string {
-	if l := c.Query("lang"); l == "ja" || l == "en" {
-		return l
+// backFrom is where a message page sends the reader back to: the page of this site they came
+// from, else the list the failing address belongs to.
+func backFrom(c *gin.Context) string {
+	if ref, err := url.Parse(c.Request.Referer()); err == nil && ref.Host == c.Request.Host && ref.Path != "" && ref.RequestURI() != c.Request.URL.RequestURI() {
+		return ref.RequestURI()
 	}
-	if u, ok := currentUser(c); ok && (u.Locale == "ja" || u.Locale == "en") {
-		return u.Locale
+	parts := strings.SplitN(strings.TrimPrefix(c.Request.URL.Path, "/"), "/", 3)
+	switch {
+	case parts[0] == "app" && len(parts) > 1 && parts[1] != "":
+		return "/app/" + strings.TrimSuffix(strings.TrimSuffix(parts[1], ".json"), ".csv")
+	case parts[0] == "account" || parts[0] == "roadmap":
+		return "/" + parts[0]
 	}
-	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		switch {
-		case strings.HasPrefix(tag, "ja"):
-			return "ja"
-		case strings.HasPrefix(tag, "en"):
-			return "en"
-		}
-	}
-	return "ja"
+	return "/"
 }
-
-func statusLabel(lang string, s feedback.RequestStatus) string { return s.Label(lang) }

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -87,7 +88,7 @@ func (s *Server) requestMerge(c *gin.Context) {
 	if !ok {
 		return
 	}
-	into, err := requestNumber(c.PostForm("into"))
+	into, err := requestNumber(words(c), c.PostForm("into"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -118,10 +119,7 @@ func timelineSVG(points []store.TimelinePoint, lang string) template.HTML {
 	maxM := max(total, 1)
 	step := float64(w-2*pad) / float64(len(points))
 	var b strings.Builder
-	label := "Voices a month (bars) and MRR asking, cumulative (line)"
-	if lang == "ja" {
-		label = "月ごとの声の数（棒）と要望しているMRRの累計（線）"
-	}
+	label := template.HTMLEscapeString(locale.T(lang, "request.chart_label"))
 	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" width="100%%" role="img" aria-label="%s" class="chart">`, w, h, label)
 	var line []string
 	for i, p := range points {

@@ -89,10 +89,13 @@ func TestBacklogFiltersBreakdownAndCSV(t *testing.T) {
 		!strings.Contains(rec.Body.String(), `href="/app/requests.csv?lifecycle=churned"`) {
 		t.Fatalf("the lifecycle filter let requests through, or the CSV link lost it:\n%s", rec.Body.String())
 	}
-	rec = do(h, http.MethodGet, "/app/requests.csv", &viewer, false)
-	body := rec.Body.String()
-	if rec.Code != 200 || !strings.HasPrefix(body, "\ufeffrank,request_id,title") || !strings.Contains(body, `"'=HYPERLINK(""http://evil"")"`) {
-		t.Fatalf("csv: %d %q", rec.Code, body)
+	// The header row is in the reader's language; English keeps the column names scripts read.
+	for lang, header := range map[string]string{"en": "\ufeffrank,request_id,title", "ja": "\ufeff順位,リクエスト番号,タイトル"} {
+		rec = do(h, http.MethodGet, "/app/requests.csv?lang="+lang, &viewer, false)
+		body := rec.Body.String()
+		if rec.Code != 200 || !strings.HasPrefix(body, header) || !strings.Contains(body, `"'=HYPERLINK(""http://evil"")"`) {
+			t.Fatalf("csv %s: %d %q", lang, rec.Code, body)
+		}
 	}
 }
 
@@ -122,8 +125,15 @@ func TestWeightsPreviewAndSave(t *testing.T) {
 	if w, _ := db.Setting(ctx, "scoring.weights", new(map[string]any)); w {
 		t.Fatal("a preview saved the weights")
 	}
-	if rec := do(h, http.MethodGet, "/app/weights?preview=1&churn_base=lots", &admin, false); rec.Code != 400 {
-		t.Fatalf("bad weight: %d", rec.Code)
+	bad := url.Values{"churn_base": {"lots"}}
+	for k := range form {
+		if k != "churn_base" {
+			bad.Set(k, form.Get(k))
+		}
+	}
+	if rec := do(h, http.MethodGet, "/app/weights?preview=1&"+bad.Encode(), &admin, false); rec.Code != 400 ||
+		!strings.Contains(rec.Body.String(), "「解約の基本確率」の「lots」は数値ではありません。") {
+		t.Fatalf("bad weight: %d\n%s", rec.Code, rec.Body.String())
 	}
 	if rec := postForm(h, "/app/weights", &admin, form); rec.Code != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body.String())

@@ -132,7 +132,7 @@ func (s *Server) requestsPage(c *gin.Context) {
 		q.Set("page", strconv.Itoa(page+1))
 		next = "/app/requests?" + q.Encode()
 	}
-	s.render(c, http.StatusOK, "requests", "Requests", backlogView{Requests: list, Total: total, Filter: f, Next: next,
+	s.render(c, http.StatusOK, "requests", words(c).T("nav.requests"), backlogView{Requests: list, Total: total, Filter: f, Next: next,
 		CSV: template.URL("/app/requests.csv?" + csvQuery(c.Request.URL.Query())), From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
 		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}, Trends: trends})
 }
@@ -159,7 +159,10 @@ func (s *Server) requestsCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="koe-backlog.csv"`)
 	w := csv.NewWriter(c.Writer)
 	_, _ = c.Writer.Write([]byte("\ufeff"))
-	_ = w.Write([]string{"rank", "request_id", "title", "status", "at_stake_per_year", "accounts", "mrr_total", "churn", "expansion", "pipeline", "other"})
+	p := words(c)
+	_ = w.Write([]string{p.T("requests.csv_rank"), p.T("requests.csv_request_id"), p.T("requests.csv_title"), p.T("requests.csv_status"),
+		p.T("requests.csv_at_stake_per_year"), p.T("requests.csv_accounts"), p.T("requests.csv_mrr_total"), p.T("requests.csv_churn"),
+		p.T("requests.csv_expansion"), p.T("requests.csv_pipeline"), p.T("requests.csv_other")})
 	for _, r := range list {
 		f := func(x float64) string { return strconv.FormatFloat(math.Round(x), 'f', 0, 64) }
 		_ = w.Write([]string{strconv.Itoa(r.Rank), strconv.FormatInt(r.RequestID, 10), CSVSafe(r.Title), string(r.Status), f(r.Score),

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 )
 
 // PublicStore is all the public roadmap may read: public requests and their status changes,
@@ -183,8 +184,7 @@ func (rm *roadmap) page(c *gin.Context) {
 				v.Groups = append(v.Groups, statusGroup{Status: s, Requests: g})
 			}
 		}
-		title := map[string]string{"ja": "ロードマップ", "en": "Roadmap"}[l]
-		body, err := rm.render("roadmap", l, title, v)
+		body, err := rm.render("roadmap", l, locale.T(l, "common.roadmap"), v)
 		return body, "text/html; charset=utf-8", err
 	})
 }
@@ -199,7 +199,7 @@ type roadmapItemView struct {
 func (rm *roadmap) item(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		rm.fail(c, feedback.Errorf(feedback.ENOTFOUND, "There is no public request %q.", c.Param("id")))
+		rm.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.no_public_request", "ID", c.Param("id"))))
 		return
 	}
 	l := lang(c)
@@ -269,7 +269,7 @@ func WriteRoadmapCSV(w interface{ Write([]byte) (int, error) }, reqs []feedback.
 	if err := cw.Write(feedback.RoadmapColumns(askedBy)); err != nil {
 		return err
 	}
-	for _, row := range feedback.RoadmapRows(reqs, func(s feedback.RequestStatus) string { return statusLabel(lang, s) }, baseURL, askedBy) {
+	for _, row := range feedback.RoadmapRows(reqs, func(s feedback.RequestStatus) string { return locale.Label(lang, "status", string(s)) }, baseURL, askedBy) {
 		for i := range row {
 			row[i] = CSVSafe(row[i])
 		}
@@ -290,15 +290,14 @@ func (rm *roadmap) atom(c *gin.Context) {
 			return nil, "", err
 		}
 		base := rm.opts.BaseURL
-		title := map[string]string{"ja": "ロードマップの更新", "en": "Roadmap updates"}[l]
-		feed := atomFeed{NS: "http://www.w3.org/2005/Atom", Lang: l, ID: base + "/roadmap", Title: rm.opts.CompanyName + " — " + title,
+		feed := atomFeed{NS: "http://www.w3.org/2005/Atom", Lang: l, ID: base + "/roadmap", Title: rm.opts.CompanyName + " — " + locale.T(l, "roadmap.feed_title"),
 			Updated: modified.UTC().Format(time.RFC3339),
 			Links:   []atomLink{{Rel: "self", Href: base + "/roadmap.atom"}, {Rel: "alternate", Href: base + "/roadmap", Type: "text/html"}},
 			Author:  &atomPerson{Name: rm.opts.CompanyName}}
 		for _, ch := range changes {
 			e := atomEntry{
 				ID:      fmt.Sprintf("%s/roadmap/%d#%s-%d", base, ch.RequestID, ch.Status, ch.At.Unix()),
-				Title:   fmt.Sprintf("%s: %s", statusLabel(l, ch.Status), ch.Title),
+				Title:   fmt.Sprintf("%s: %s", locale.Label(l, "status", string(ch.Status)), ch.Title),
 				Updated: ch.At.UTC().Format(time.RFC3339),
 				Links:   []atomLink{{Rel: "alternate", Href: fmt.Sprintf("%s/roadmap/%d", base, ch.RequestID), Type: "text/html"}},
 			}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
 )
 
@@ -86,8 +87,9 @@ type Server struct {
 	matchIndex *accounts.CachedIndex
 	opts       Options
 	demoCSRF   string // the demo admin's CSRF token, fixed for the process
-	pages      map[string]*template.Template
-	log        *slog.Logger
+	// pages holds each page's templates per language: pages[lang][name].
+	pages map[string]map[string]*template.Template
+	log   *slog.Logger
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
@@ -101,15 +103,14 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	s := &Server{store: st, opts: opts, pages: map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
+	s := &Server{store: st, opts: opts, pages: map[string]map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
 	clock := clock{opts.Location}
 	funcs := template.FuncMap{
-		"datetime":    clock.dateTime,
-		"date":        clock.date,
-		"statusLabel": statusLabel,
-		"yen":         func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
-		"yenf":        feedback.Yen,
-		"mrrBand":     func(m feedback.Money) string { return feedback.MRRBand(m.Major()) },
+		"datetime": clock.dateTime,
+		"date":     clock.date,
+		"yen":      func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
+		"yenf":     feedback.Yen,
+		"mrrBand":  func(m feedback.Money) string { return feedback.MRRBand(m.Major()) },
 		"trim": func(s string, n int) string {
 			if r := []rune(s); len(r) > n {
 				return string(r[:n]) + "…"
@@ -134,12 +135,15 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	}
 	s.matchIndex = &accounts.CachedIndex{Store: st, ExtraFreeMail: opts.ExtraFreeMail}
 	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
-	for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens"} {
-		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
-		if err != nil {
-			return nil, fmt.Errorf("dashboard: template %s: %w", page, err)
+	for _, lang := range locale.Languages() {
+		s.pages[lang] = map[string]*template.Template{}
+		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens"} {
+			t, err := template.New(page).Funcs(funcs).Funcs(wordFuncs(locale.For(lang))).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
+			if err != nil {
+				return nil, fmt.Errorf("dashboard: template %s (%s): %w", page, lang, err)
+			}
+			s.pages[lang][page] = t
 		}
-		s.pages[page] = t
 	}
 	return s, nil
 }
@@ -189,7 +193,8 @@ func (s *Server) Handler() http.Handler {
 				"request_id": c.GetString(requestIDKey)}})
 			return
 		}
-		s.message(c, http.StatusNotFound, "Not found", "There is no page here.")
+		p := words(c)
+		s.message(c, http.StatusNotFound, p.T("error.not_found"), p.T("error.no_page"))
 	})
 	return r
 }

@@ -28,7 +28,7 @@ func (s *Server) slackPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "slack", map[string]string{"ja": "送信箱", "en": "Outbox"}[lang(c)], slackView{Failed: failed, Recent: recent})
+	s.render(c, http.StatusOK, "slack", words(c).T("nav.outbox"), slackView{Failed: failed, Recent: recent})
 }
 
 // slackRetry puts failed messages back in the queue: the one in the form's id, or all.
@@ -37,7 +37,7 @@ func (s *Server) slackRetry(c *gin.Context) {
 	if v := c.PostForm("id"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			s.fail(c, feedback.Errorf(feedback.EINVALID, "%q is not an outbox id.", v))
+			s.fail(c, userError(feedback.EINVALID, words(c).T("error.not_an_outbox_id", "Value", v)))
 			return
 		}
 		id = n

@@ -25,7 +25,7 @@ func (s *Server) sourcesPage(c *gin.Context) {
 			failed += d.N
 		}
 	}
-	s.render(c, http.StatusOK, "sources", "Sources", gin.H{"Sources": list, "FailedPosts": failed})
+	s.render(c, http.StatusOK, "sources", words(c).T("common.sources"), gin.H{"Sources": list, "FailedPosts": failed})
 }
 
 // sourceRun makes a source due now: the next poll of `koe serve` (within 30 seconds) runs it.

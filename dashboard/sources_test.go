@@ -39,8 +39,12 @@ func TestSourcesRunNow(t *testing.T) {
 	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
 	h := srv.Handler()
 	body := do(h, http.MethodGet, "/app/sources?lang=en", &admin, false).Body.String()
-	if !strings.Contains(body, "widget.jsonl:3: not valid JSON") || !strings.Contains(body, `action="/app/sources/widget/run"`) || !strings.Contains(body, "1h0m0s") {
+	if !strings.Contains(body, "widget.jsonl:3: not valid JSON") || !strings.Contains(body, `action="/app/sources/widget/run"`) || !strings.Contains(body, "every hour") ||
+		!strings.Contains(body, "JSON Lines file") {
 		t.Fatalf("sources page:\n%s", body)
+	}
+	if body := do(h, http.MethodGet, "/app/sources?lang=ja", &admin, false).Body.String(); !strings.Contains(body, "1時間ごと") {
+		t.Fatalf("sources page in ja:\n%s", body)
 	}
 	if rec := postForm(h, "/app/sources/widget/run", &admin, url.Values{}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("run now: %d %s", rec.Code, rec.Body.String())

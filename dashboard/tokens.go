@@ -12,6 +12,8 @@ type tokensView struct {
 	Tokens []store.APIToken
 	// New is a token just made: shown this once.
 	New string
+	// Scopes are the scopes a new token may have.
+	Scopes []string
 }
 
 // tokensPage lists the API tokens (admins): name, scope, who made it, last use, revoked.
@@ -25,7 +27,7 @@ func (s *Server) renderTokens(c *gin.Context, made string) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "tokens", map[string]string{"ja": "API トークン", "en": "API tokens"}[lang(c)], tokensView{Tokens: list, New: made})
+	s.render(c, http.StatusOK, "tokens", words(c).T("tokens.title"), tokensView{Tokens: list, New: made, Scopes: store.APIScopes})
 }
 
 // createToken makes a token and shows it once, on the answer to this POST (never again).

@@ -87,7 +87,7 @@ func (s *Server) clustersPage(c *gin.Context) {
 		return
 	}
 	u, _ := currentUser(c)
-	s.render(c, http.StatusOK, "clusters", "Candidate requests", gin.H{"Clusters": list, "CanEdit": allowed(u.Role, feedback.RoleCS)})
+	s.render(c, http.StatusOK, "clusters", words(c).T("clusters.title"), gin.H{"Clusters": list, "CanEdit": allowed(u.Role, feedback.RoleCS)})
 }
 
 // clusterRequest creates a request from a group of voices.

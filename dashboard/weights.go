@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/triage"
 )
@@ -50,8 +51,8 @@ func weightFields(w scoring.Weights) []weightField {
 }
 
 // parseWeights reads weights from form values named by the weights' JSON keys; a checkbox that
-// is absent is false.
-func parseWeights(values url.Values) (scoring.Weights, error) {
+// is absent is false. A value that is no number is told in p's words, the field by its label.
+func parseWeights(values url.Values, p locale.Printer) (scoring.Weights, error) {
 	m := map[string]any{}
 	for _, f := range weightFields(scoring.DefaultWeights) {
 		if f.Bool {
@@ -60,14 +61,14 @@ func parseWeights(values url.Values) (scoring.Weights, error) {
 		}
 		x, err := strconv.ParseFloat(values.Get(f.Key), 64)
 		if err != nil {
-			return scoring.Weights{}, feedback.Errorf(feedback.EINVALID, "%s %q: use a number.", f.Key, values.Get(f.Key))
+			return scoring.Weights{}, userError(feedback.EINVALID, p.T("error.weight_not_a_number", "Field", p.Label("weights.field", f.Key), "Value", values.Get(f.Key)))
 		}
 		m[f.Key] = x
 	}
 	b, _ := json.Marshal(m)
 	var w scoring.Weights
 	if err := json.Unmarshal(b, &w); err != nil {
-		return w, feedback.Errorf(feedback.EINVALID, "Weights: %v (renewal_within_days is a whole number of days).", err)
+		return w, userError(feedback.EINVALID, p.T("error.weight_whole_days", "Field", p.Label("weights.field", "renewal_within_days")))
 	}
 	if err := w.Validate(); err != nil {
 		return w, feedback.Errorf(feedback.EINVALID, "%s", err.Error())
@@ -87,7 +88,7 @@ func (s *Server) weightsPage(c *gin.Context) {
 	u, _ := currentUser(c)
 	view := gin.H{"Fields": weightFields(current), "CanEdit": u.Role == feedback.RoleAdmin}
 	if c.Query("preview") != "" {
-		proposed, err := parseWeights(c.Request.URL.Query())
+		proposed, err := parseWeights(c.Request.URL.Query(), words(c))
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -114,16 +115,16 @@ func (s *Server) weightsPage(c *gin.Context) {
 		}
 		view["Fields"], view["Preview"] = weightFields(proposed), moved
 	}
-	s.render(c, http.StatusOK, "weights", "Weights", view)
+	s.render(c, http.StatusOK, "weights", words(c).T("weights.title"), view)
 }
 
 // saveWeights saves the ranking weights (admins), with the audit log.
 func (s *Server) saveWeights(c *gin.Context) {
 	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, feedback.Errorf(feedback.EINVALID, "Bad form."))
+		s.fail(c, userError(feedback.EINVALID, words(c).T("error.bad_form")))
 		return
 	}
-	w, err := parseWeights(c.Request.PostForm)
+	w, err := parseWeights(c.Request.PostForm, words(c))
 	if err != nil {
 		s.fail(c, err)
 		return

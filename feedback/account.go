@@ -68,10 +68,14 @@ func groupThousands(n int64) string {
 	return s
 }
 
+// AccountSources are where an account may come from (Account.Source): an import from a CSV
+// file, kintone or Stripe, made by hand, or the demo data.
+var AccountSources = []string{"csv", "kintone", "stripe", "manual", "demo"}
+
 // Account is a company that pays us, may pay us, or used to.
 type Account struct {
 	ID         int64     `json:"id"`
-	Source     string    `json:"source"` // where the account came from: csv, kintone, stripe, manual, demo
+	Source     string    `json:"source"` // where the account came from: one of AccountSources
 	ExternalID string    `json:"external_id"`
 	Name       string    `json:"name"`
 	NameKey    string    `json:"name_key"`

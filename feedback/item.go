@@ -76,21 +76,6 @@ func (t Tag) Valid() bool {
 }
 
 // Deprecated: use locale.Label; the catalog has these words (locale/translations).
-var tagLabels = map[string]map[Tag]string{
-	"ja": {TagChurnRisk: "解約リスク", TagExpansion: "拡大", TagUsability: "使いやすさ", TagInternalEfficiency: "社内効率"},
-	"en": {TagChurnRisk: "Churn risk", TagExpansion: "Expansion", TagUsability: "Usability", TagInternalEfficiency: "Internal efficiency"},
-}
-
-// Label is the tag as people read it, in ja or en (English for any other language); "" for no tag.
-// Deprecated: use locale.Label(lang, "tag", string(t)); it goes once dashboard/ has moved (see
-// RequestStatus.Label).
-func (t Tag) Label(lang string) string {
-	if l, ok := tagLabels[lang]; ok {
-		return l[t]
-	}
-	return tagLabels["en"][t]
-}
-
 // tagAliases are the other words CS sheets use for a tag (an imported sheet's タグ column),
 // lower-case.
 var tagAliases = map[string]Tag{

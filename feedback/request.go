@@ -30,21 +30,6 @@ func (s RequestStatus) Valid() bool {
 }
 
 // Deprecated: use locale.Label; the catalog has these words (locale/translations).
-var statusLabels = map[string]map[RequestStatus]string{
-	"ja": {UnderReview: "検討中", Planned: "予定", InProgress: "開発中", Shipped: "リリース済み", Declined: "見送り"},
-	"en": {UnderReview: "Under review", Planned: "Planned", InProgress: "In progress", Shipped: "Shipped", Declined: "Declined"},
-}
-
-// Label is the status as customers read it, in ja or en (English for any other language).
-// Deprecated: use locale.Label(lang, "status", string(s)); it goes once dashboard/ has moved
-// (a line of the first paragraph, not a paragraph of its own, so staticcheck keeps quiet till then).
-func (s RequestStatus) Label(lang string) string {
-	if l, ok := statusLabels[lang]; ok {
-		return l[s]
-	}
-	return statusLabels["en"][s]
-}
-
 // Request is something customers asked for; voices are linked to it.
 type Request struct {
 	ID int64 `json:"id"`

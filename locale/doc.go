@@ -8,6 +8,8 @@
 // argument named Count. The catalog is parsed once, at start; a test checks that every language
 // has the same ids and that no code or template asks for an id the catalog lacks.
 //
-// Labels of the domain's codes (tags, statuses, sources, lifecycles, reasons) are messages too,
-// with ids KIND.CODE (tag.churn_risk, status.shipped): see Label.
+// Labels of the domain's codes (tags, statuses, sources, lifecycles, reasons, outbox kinds, audit
+// actions, languages, connectors, token scopes) are messages too, with ids KIND.CODE
+// (tag.churn_risk, status.shipped, audit_action.merge): see Label. Each kind's codes are listed
+// where they are declared, and a test checks that every one of them has its label.
 package locale

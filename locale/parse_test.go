@@ -19,6 +19,7 @@ func TestParseTag(t *testing.T) {
 		{"Internal efficiency", feedback.TagInternalEfficiency, true},
 		{"EXPANSION", feedback.TagExpansion, true},
 		{"社内効率", feedback.TagInternalEfficiency, true},
+		{"アップセル", feedback.TagExpansion, true}, // a CS sheet's word, through feedback.ParseTag
 		{"VIP", "", false},
 	} {
 		got, ok := ParseTag(tc.in)
@@ -26,7 +27,7 @@ func TestParseTag(t *testing.T) {
 			t.Errorf("ParseTag(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
-	// feedback.ParseTag reads codes only: the words are the catalog's.
+	// feedback.ParseTag reads codes and CS sheets' words only: the labels are the catalog's.
 	if _, ok := feedback.ParseTag("解約リスク"); ok {
 		t.Errorf("feedback.ParseTag read a label")
 	}

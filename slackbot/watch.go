@@ -22,6 +22,10 @@ const (
 	KindDigest        = "digest"          // the weekly digest
 )
 
+// Kinds are every kind of message this package puts in the outbox (OutboxRow.Kind), for the
+// pages that name them in words; a new kind belongs here too.
+var Kinds = []string{KindVoice, KindReview, KindReviewSummary, KindRequest, KindRequestUpdate, KindShipped, KindChurn, KindDigest}
+
 // Watch looks at the ranked backlog and queues what the company should hear about it: requests
 // whose revenue at stake crosses RequestThreshold (once; later more accounts or a new status as
 // replies in its thread), churn-risk voices from accounts paying at least ChurnMRR, and the weekly

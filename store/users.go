@@ -60,11 +60,9 @@ func (s *DB) SaveUser(ctx context.Context, u feedback.User) (feedback.User, erro
 	return r.ToModel(), nil
 }
 
-// SetUserLocale saves a user's language for the dashboard: ja, en, or "" to follow the browser.
+// SetUserLocale saves a user's language for the dashboard, or "" to follow the browser; the
+// caller checks that the catalog has it (locale.Supported), so a new language needs no change here.
 func (s *DB) SetUserLocale(ctx context.Context, id int64, locale string) error {
-	if locale != "" && locale != "ja" && locale != "en" {
-		return feedback.Errorf(feedback.EINVALID, "Language %q: use ja or en.", locale)
-	}
 	if _, err := s.db.ExecContext(ctx, `UPDATE users SET locale = $2 WHERE id = $1`, id, locale); err != nil {
 		return fmt.Errorf("store: set locale: %w", err)
 	}

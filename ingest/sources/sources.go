@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,12 @@ import (
 
 // Kinds lists the source kinds, in the order help shows them.
 var Kinds = []string{"jsonl", "csv", "itreview", "intercom", "zendesk", "appstore", "googleplay", "g2", "imap", "gmail", "mbox", "eml"}
+
+// RecordedKinds are the kinds a row of the sources table may have, for the pages that name them
+// in words: the configured Kinds, and the sources that save a cursor without being configured
+// here — voices from Slack (slackbot) and the API (api), accounts from Stripe and kintone
+// (accounts). A new kind of cursor belongs here too.
+var RecordedKinds = append(slices.Clone(Kinds), "slack", "api", "stripe", "kintone")
 
 // Settings configure a source. Stored as JSON for configured sources.
 type Settings struct {

@@ -13,6 +13,9 @@ const (
 	LangUnknown  = "und"
 )
 
+// Languages are every code Language returns, for the pages that name them in words.
+var Languages = []string{LangJapanese, LangEnglish, LangOther, LangUnknown}
+
 var englishStopwords = map[string]bool{
 	"the": true, "and": true, "to": true, "is": true, "it": true, "we": true, "you": true, "i": true,
 	"for": true, "of": true, "a": true, "in": true, "this": true, "that": true, "with": true, "be": true,
