@@ -75,7 +75,6 @@ func (t Tag) Valid() bool {
 	return false
 }
 
-// Deprecated: use locale.Label; the catalog has these words (locale/translations).
 // tagAliases are the other words CS sheets use for a tag (an imported sheet's タグ column),
 // lower-case.
 var tagAliases = map[string]Tag{

@@ -29,7 +29,6 @@ func (s RequestStatus) Valid() bool {
 	return false
 }
 
-// Deprecated: use locale.Label; the catalog has these words (locale/translations).
 // Request is something customers asked for; voices are linked to it.
 type Request struct {
 	ID int64 `json:"id"`

@@ -30,8 +30,32 @@ type Service struct {
 	Log *slog.Logger
 
 	// suggesting makes this process's suggestion runs take turns: two at once would both take
-	// the same new voices (and the second's write would fail); the one that waited finds them done.
+	// the same new voices; the one that waited finds them done. (Replicas take turns in
+	// store.SaveSuggestions.)
 	suggesting sync.Mutex
+	// kick, once Start has run, asks the background loop for a suggestion run.
+	kick chan struct{}
+}
+
+// Start suggests in the background until ctx ends (koe serve): Ingest then returns as soon as
+// the voices are stored, and voices posted one by one through the API share a suggestion run
+// rather than each building the suggester over every request. Without Start, Ingest suggests
+// before it returns — what a command that exits next needs. Call Start before the service is
+// shared.
+func (s *Service) Start(ctx context.Context) {
+	s.kick = make(chan struct{}, 1)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kick:
+				if _, err := s.Suggest(ctx); err != nil && ctx.Err() == nil {
+					s.log().Warn("suggestions for the new voices failed", "err", err)
+				}
+			}
+		}
+	}()
 }
 
 // Run is one run's own settings.
@@ -47,14 +71,22 @@ type Run struct {
 }
 
 // Ingest reads src from its saved cursor to the end, storing its voices with their Slack
-// messages, and then suggests requests for the voices it added or changed. The counts and error
-// are the pipeline's: voices stored before an error stay stored. A failure to suggest is logged,
-// not returned — the voices are in, and the next intake or `koe triage suggest` catches up.
+// messages, and then suggests requests for the voices it added or changed (in the background
+// after Start). The counts and error are the pipeline's: voices stored before an error stay
+// stored. A failure to suggest is logged, not returned — the voices are in, and the next intake
+// or `koe triage suggest` catches up.
 func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.Counts, error) {
 	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
 		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord}
 	c, err := p.Run(ctx, src)
-	if c.New+c.Updated > 0 {
+	switch {
+	case c.New+c.Updated == 0:
+	case s.kick != nil:
+		select {
+		case s.kick <- struct{}{}:
+		default: // a run is asked for already; it will find these voices too
+		}
+	default:
 		if _, serr := s.Suggest(ctx); serr != nil {
 			s.log().Warn("suggestions for the new voices failed", "source", src.Name(), "err", serr)
 		}

@@ -102,6 +102,11 @@ func (s *DB) SaveSuggestions(ctx context.Context, list []Suggested) error {
 		return nil
 	}
 	return s.inTx(ctx, "save suggestions", func(tx *sqlx.Tx) error {
+		// Replicas suggesting at once take turns here, so each one's delete sees what the other
+		// wrote and the two never write the same voice's ranks twice.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('koe:suggestions', 0))`); err != nil {
+			return err
+		}
 		ids := make([]int64, len(list))
 		var rows [][4]any
 		for i, sg := range list {

@@ -51,6 +51,7 @@ embedded PostgreSQL if this process started it).`,
 			m := metrics.New(db.DB)
 			opts.Metrics, opts.MetricsHandler = m, m.Handler()
 			in := e.intake(db.DB, log)
+			in.Start(ctx)
 			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api")})
 			var mailer *notify.SMTP
 			if e.cfg.Mail.SMTPAddr != "" {
