@@ -74,7 +74,7 @@ that database instead, and refuses to replace existing data unless --reset is gi
 				return err
 			}
 			return e.listenAndServe(ctx, log, srv.Handler(), func(url string) {
-				fmt.Fprintf(e.stdout, "Koe demo is running at %s (signed in as %s) — Ctrl-C to stop\n", url, demo.AdminEmail)
+				fmt.Fprintln(e.stdout, e.say().T("cli.demo_running", "URL", url, "Email", demo.AdminEmail))
 			})
 		},
 	}

@@ -36,7 +36,7 @@ func newRequestsCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "request %d merged into %d: %d voices moved\n", from, into, n)
+			fmt.Fprintln(e.stdout, e.say().T("cli.request_merged", "From", from, "Into", into, "Count", n))
 			return nil
 		},
 	}
@@ -57,7 +57,7 @@ func newTriageCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "suggested for %d voices in %s\n", n, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintln(e.stdout, e.say().T("cli.suggested", "Count", n, "Took", time.Since(start).Round(time.Millisecond)))
 			return nil
 		}),
 	}

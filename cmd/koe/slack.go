@@ -99,7 +99,7 @@ func newSlackRetryCmd(e *env) *cobra.Command {
 			if id != 0 && n == 0 {
 				return fmt.Errorf("no failed message %d: see `koe slack outbox --failed`", id)
 			}
-			fmt.Fprintf(e.stdout, "requeued %d message(s)\n", n)
+			fmt.Fprintln(e.stdout, e.say().T("cli.slack_requeued", "Count", n))
 			return nil
 		}),
 	}
@@ -117,7 +117,7 @@ func newSlackSendCmd(e *env) *cobra.Command {
 			}
 			w := &slackbot.Worker{Store: db.DB, Config: cfg, Log: e.newLogger()}
 			sent, err := w.Drain(ctx)
-			fmt.Fprintf(e.stdout, "slack: handled %d message(s)\n", sent)
+			fmt.Fprintln(e.stdout, e.say().T("cli.slack_handled", "Count", sent))
 			return err
 		}),
 	}
@@ -133,7 +133,7 @@ func newSlackWatchCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "slack: %d backlog message(s) due (each queued once)\n", n)
+			fmt.Fprintln(e.stdout, e.say().T("cli.slack_backlog_due", "Count", n))
 			return nil
 		}),
 	}

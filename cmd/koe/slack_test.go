@@ -40,17 +40,17 @@ func TestSlackCommands(t *testing.T) {
 
 	env = append(env, "SLACK_BOT_TOKEN=xoxb-test", "KOE_SLACK_API_URL="+s.GetAPIURL(), "KOE_SLACK_VOICE_CHANNEL=CVOICES")
 	out, errOut, code := koe(t, env, "slack", "send")
-	if code != 0 || !strings.Contains(out, "handled 2 message(s)") {
+	if code != 0 || !strings.Contains(out, "handled 2 messages") {
 		t.Fatalf("send: %d %q %q", code, out, errOut)
 	}
 	out, _, _ = koe(t, env, "slack", "outbox")
 	if strings.Count(out, "sent") != 2 || !strings.Contains(out, "CVOICES") {
 		t.Fatalf("outbox after send:\n%s", out)
 	}
-	if out, _, _ := koe(t, env, "slack", "send"); !strings.Contains(out, "handled 0 message(s)") {
+	if out, _, _ := koe(t, env, "slack", "send"); !strings.Contains(out, "handled 0 messages") {
 		t.Fatalf("second send: %q", out)
 	}
-	if out, _, code := koe(t, env, "slack", "watch"); code != 0 || !strings.Contains(out, "slack: 0 backlog message(s) due") {
+	if out, _, code := koe(t, env, "slack", "watch"); code != 0 || !strings.Contains(out, "slack: 0 backlog messages due") {
 		t.Fatalf("watch: %d %q", code, out)
 	}
 	if _, errOut, code := koe(t, env, "slack", "retry", "99"); code != 1 || !strings.Contains(errOut, "no failed message 99") {

@@ -47,9 +47,9 @@ token from the environment variable named by --token-env (default per kind) wher
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "source %s (%s) added, every %s\n", s.Name, s.Kind, s.Interval)
+			fmt.Fprintln(e.stdout, e.say().T("cli.source_added", "Name", s.Name, "Kind", s.Kind, "Every", s.Interval))
 			if _, err := sources.Build(st, e.getenv); err != nil {
-				fmt.Fprintf(e.stderr, "note: it cannot run from here yet: %v\n", err)
+				fmt.Fprintln(e.stderr, e.say().T("cli.source_cannot_run", "Error", err))
 			}
 			return nil
 		},
@@ -126,7 +126,7 @@ func newSourcesRemoveCmd(e *env) *cobra.Command {
 			if err := db.RemoveSource(ctx, args[0]); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "source %s removed\n", args[0])
+			fmt.Fprintln(e.stdout, e.say().T("cli.source_removed", "Name", args[0]))
 			return nil
 		}),
 	}
