@@ -28,6 +28,7 @@ type loaded struct {
 	localizers map[string]*i18n.Localizer
 	langs      []string
 	ids        map[string]map[string]bool // language → message ids
+	matcher    language.Matcher           // of langs, in their order (built once: Match runs per request)
 }
 
 func mustLoad() *loaded {
@@ -79,6 +80,11 @@ func load(fsys fs.FS) (*loaded, error) {
 		}
 		return strings.Compare(a, b)
 	})
+	tags := make([]language.Tag, len(c.langs))
+	for i, l := range c.langs {
+		tags[i] = language.MustParse(l)
+	}
+	c.matcher = language.NewMatcher(tags)
 	return c, nil
 }
 
@@ -168,11 +174,7 @@ func Match(accept string) string {
 	if err != nil || len(tags) == 0 {
 		return ""
 	}
-	supported := make([]language.Tag, len(catalog.langs))
-	for i, l := range catalog.langs {
-		supported[i] = language.MustParse(l)
-	}
-	_, i, conf := language.NewMatcher(supported).Match(tags...)
+	_, i, conf := catalog.matcher.Match(tags...)
 	if conf == language.No {
 		return ""
 	}

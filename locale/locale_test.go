@@ -194,3 +194,10 @@ func TestFromEnv(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatch: every page asks for the reader's language from Accept-Language.
+func BenchmarkMatch(b *testing.B) {
+	for b.Loop() {
+		_ = Match("en-US,en;q=0.9,ja;q=0.8")
+	}
+}
