@@ -50,13 +50,21 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // ObserveHTTP records one answered request; route is the route's pattern (never the raw path,
-// which would make a series per id).
+// which would make a series per id), "" for a request no route matched. Methods outside HTTP's
+// own are one "other" bucket: a label is a series kept for the life of the process, so nothing
+// a caller makes up may become one.
 func (m *Metrics) ObserveHTTP(route, method string, code int, d time.Duration) {
 	if route == "" {
 		route = "unmatched"
 	}
+	if !knownMethods[method] {
+		method = "other"
+	}
 	m.http.WithLabelValues(route, method, strconv.Itoa(code)).Observe(d.Seconds())
 }
+
+var knownMethods = map[string]bool{http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true, http.MethodConnect: true, http.MethodTrace: true}
 
 // ObserveIngest records one source run.
 func (m *Metrics) ObserveIngest(source string, newItems, updated, duplicate, skipped, failed int, err error) {
