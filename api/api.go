@@ -237,7 +237,12 @@ func readJSON(c *gin.Context, v any) ([]byte, error) {
 }
 
 func readBody(c *gin.Context) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, ingest.MaxBody+4096))
+	const limit = ingest.MaxBody + 4096
+	if c.Request.ContentLength > limit { // refused before a byte is read
+		c.Header("Connection", "close")
+		return nil, feedback.Errorf(feedback.EINVALID, "The body is larger than 1 MiB.")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, feedback.Errorf(feedback.EINVALID, "The body is larger than 1 MiB.")

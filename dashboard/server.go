@@ -156,7 +156,7 @@ func (s *Server) Handler() http.Handler {
 		s.log.Error("KOE_TRUSTED_PROXIES", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(gin.Recovery(), s.logRequests)
+	r.Use(gin.Recovery(), s.logRequests, s.limitBodies)
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", s.readyz)
 	if s.opts.MetricsHandler != nil {

@@ -148,7 +148,7 @@ func (e *env) listenAndServe(ctx context.Context, log *slog.Logger, h http.Handl
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := newHTTPServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	ready("http://" + ln.Addr().String())
@@ -164,6 +164,13 @@ func (e *env) listenAndServe(ctx context.Context, log *slog.Logger, h http.Handl
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// newHTTPServer serves h with timeouts, so a client that sends its headers or its body slowly,
+// or keeps an idle connection, cannot hold a connection (and its memory) for ever. Bodies are
+// small (the dashboard's forms, a voice to the API), so a minute is plenty to send one.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 }
 
 // periodically runs job at once and then every interval until ctx ends, on one replica at a
