@@ -23,9 +23,17 @@ type rendered struct {
 // of a message is the catalog's; customers' words go in as arguments, escaped.
 func (c Config) printer() locale.Printer { return locale.For(c.Language) }
 
-// escape keeps customers' words from being read as Slack markup (<, >, &).
+// escape keeps customers' words from being read as Slack markup (<, >, &): every text Slack
+// parses — blocks and the fallback text notifications show — takes them through it.
 func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// linkURL is u as the target of a Slack link <u|label>: a | or > in it would end the target
+// and make the rest the label (or plain text), so they, and <, are percent-encoded; & is
+// escaped as Slack asks.
+func linkURL(u string) string {
+	return strings.NewReplacer("&", "&amp;", "|", "%7C", "<", "%3C", ">", "%3E").Replace(u)
 }
 
 func trim(s string, n int) string {
@@ -111,7 +119,7 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 		state = append(state, p.T("slack.tag", "Tag", p.Label("tag", string(it.Tag))))
 	}
 	if it.URL != "" {
-		state = append(state, fmt.Sprintf("<%s|%s>", escape(it.URL), p.T("slack.source_link")))
+		state = append(state, fmt.Sprintf("<%s|%s>", linkURL(it.URL), p.T("slack.source_link")))
 	}
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, title, false, false), nil, nil),
@@ -119,7 +127,7 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, strings.Join(state, " · "), false, false)),
 		c.buttons(it, suggested),
 	}
-	return rendered{text: p.T("slack.headline", "Head", head, "Text", trim(it.Body, 150)), blocks: blocks}, nil
+	return rendered{text: p.T("slack.headline", "Head", head, "Text", escape(trim(it.Body, 150))), blocks: blocks}, nil
 }
 
 // Action ids of the buttons; a button's value is "voice id:tag" or "voice id:request id".
@@ -169,7 +177,7 @@ func str(m map[string]any, key string) string { s, _ := m[key].(string); return 
 func (c Config) requestLine(r map[string]any) string {
 	title := escape(str(r, "title"))
 	if c.BaseURL != "" {
-		title = fmt.Sprintf("<%s/app/requests/%d|%s>", c.BaseURL, int64(num(r, "request_id")), title)
+		title = fmt.Sprintf("<%s/app/requests/%d|%s>", linkURL(c.BaseURL), int64(num(r, "request_id")), title)
 	}
 	return title + " — " + stakes(c.printer(), num(r, "score"), int(num(r, "accounts")))
 }
@@ -190,7 +198,7 @@ func (c Config) renderRequest(row *store.OutboxRow) rendered {
 		line += " · " + p.T("slack.status", "Status", p.Label("status", st))
 	}
 	text := fmt.Sprintf("*%s*: %s", head, line)
-	return rendered{text: p.T("slack.headline", "Head", head, "Text", str(row.Subject, "title")), blocks: []slack.Block{
+	return rendered{text: p.T("slack.headline", "Head", head, "Text", escape(str(row.Subject, "title"))), blocks: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
 	}}
 }
@@ -218,7 +226,7 @@ func (c Config) renderDigest(row *store.OutboxRow) rendered {
 	}
 	if c.BaseURL != "" {
 		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			fmt.Sprintf("<%s/app/requests|%s>", c.BaseURL, p.T("slack.open_backlog")), false, false)))
+			fmt.Sprintf("<%s/app/requests|%s>", linkURL(c.BaseURL), p.T("slack.open_backlog")), false, false)))
 	}
 	return rendered{text: p.T("slack.digest_title"), blocks: blocks}
 }
@@ -229,7 +237,7 @@ func (c Config) renderShipped(row *store.OutboxRow) rendered {
 	p := c.printer()
 	title := escape(str(row.Subject, "title"))
 	if c.BaseURL != "" {
-		title = fmt.Sprintf("<%s/app/requests/%d|%s>", c.BaseURL, int64(num(row.Subject, "request_id")), title)
+		title = fmt.Sprintf("<%s/app/requests/%d|%s>", linkURL(c.BaseURL), int64(num(row.Subject, "request_id")), title)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "✅ *%s*: %s\n", p.T("slack.shipped_title"), title)
@@ -263,7 +271,7 @@ func (c Config) renderShipped(row *store.OutboxRow) rendered {
 	if n := int(num(row.Subject, "subscribers")); n > 0 {
 		b.WriteString("📧 " + p.T("slack.subscribers", "Count", n))
 	}
-	return rendered{text: p.T("slack.headline", "Head", p.T("slack.shipped_title"), "Text", str(row.Subject, "title")), blocks: []slack.Block{
+	return rendered{text: p.T("slack.headline", "Head", p.T("slack.shipped_title"), "Text", escape(str(row.Subject, "title"))), blocks: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil),
 	}}
 }

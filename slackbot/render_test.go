@@ -30,7 +30,8 @@ func sectionTexts(m rendered) string {
 }
 
 // TestRenderedWords: the backlog's messages read as before the catalog, in ja and en — but for
-// a status, now its label rather than its code — and customers' words are still escaped.
+// a status, now its label rather than its code — and customers' words are escaped, in the
+// fallback text too.
 func TestRenderedWords(t *testing.T) {
 	request := map[string]any{"request_id": float64(7), "title": "SAML <SSO>", "score": 1_200_000.0, "accounts": float64(3), "status": "planned"}
 	digest := map[string]any{"top": []any{request}, "movers": []any{map[string]any{"title": "SAML <SSO>", "delta": 300_000.0}}}
@@ -43,21 +44,21 @@ func TestRenderedWords(t *testing.T) {
 		subject    map[string]any
 		text, body string
 	}{
-		{"en", KindRequest, request, "Notable request: SAML <SSO>",
+		{"en", KindRequest, request, "Notable request: SAML &lt;SSO&gt;",
 			"*Notable request*: " + link + " — ¥1,200,000 at stake per year · 3 accounts · Status: Planned"},
-		{"ja", KindRequest, request, "注目リクエスト: SAML <SSO>",
+		{"ja", KindRequest, request, "注目リクエスト: SAML &lt;SSO&gt;",
 			"*注目リクエスト*: " + link + " — ¥1,200,000 年間の影響額 · 3 社 · ステータス: 予定"},
-		{"en", KindRequestUpdate, request, "Update: SAML <SSO>",
+		{"en", KindRequestUpdate, request, "Update: SAML &lt;SSO&gt;",
 			"*Update*: " + link + " — ¥1,200,000 at stake per year · 3 accounts · Status: Planned"},
 		{"en", KindDigest, digest, "This week's top requests",
 			"*This week's top requests*\n1. " + link + " — ¥1,200,000 at stake per year · 3 accounts\n\n*Biggest movers this week*\n• SAML &lt;SSO&gt; (+¥300,000)\n\n<https://koe.example/app/requests|Open the backlog>"},
 		{"ja", KindDigest, digest, "今週のトップリクエスト",
 			"*今週のトップリクエスト*\n1. " + link + " — ¥1,200,000 年間の影響額 · 3 社\n\n*今週伸びたリクエスト*\n• SAML &lt;SSO&gt; (+¥300,000)\n\n<https://koe.example/app/requests|バックログを開く>"},
-		{"en", KindShipped, shipped, "Shipped: SAML <SSO>",
+		{"en", KindShipped, shipped, "Shipped: SAML &lt;SSO&gt;",
 			"✅ *Shipped*: " + link + "\n*Accounts to follow up with* (2)\n• Big &amp; Co · MRR 1M+ · Enterprise\n• Small KK · MRR <50k\n📧 2 customers will be told by email"},
-		{"ja", KindShipped, shipped, "リリースしました: SAML <SSO>",
+		{"ja", KindShipped, shipped, "リリースしました: SAML &lt;SSO&gt;",
 			"✅ *リリースしました*: " + link + "\n*フォローする企業* (2)\n• Big &amp; Co · MRR 1M+ · Enterprise\n• Small KK · MRR <50k\n📧 2 人のお客様にメールでお知らせします"},
-		{"ja", KindShipped, map[string]any{"request_id": float64(7), "title": "SAML <SSO>"}, "リリースしました: SAML <SSO>",
+		{"ja", KindShipped, map[string]any{"request_id": float64(7), "title": "SAML <SSO>"}, "リリースしました: SAML &lt;SSO&gt;",
 			"✅ *リリースしました*: " + link + "\n_紐付いた企業はありません_"},
 		{"en", KindReviewSummary, map[string]any{"count": float64(5)}, "5 notable reviews", "*5 notable reviews*"},
 		{"ja", KindReviewSummary, map[string]any{"count": float64(5)}, "5件の注目レビュー", "*5件の注目レビュー*"},
