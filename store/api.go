@@ -174,8 +174,8 @@ type FeedbackFilter struct {
 func (s *DB) FeedbackPage(ctx context.Context, f FeedbackFilter, p Page) ([]feedback.Item, error) {
 	var rows []itemRow
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+itemColumns+` FROM feedback
-		WHERE ($1 = 0 OR id < $1) AND ($2 = '' OR status = $2) AND ($3 = '' OR source_kind = $3)
-		  AND ($4 = 0 OR request_id = $4) AND ($5 = 0 OR account_id = $5)
+		WHERE ($1::bigint = 0 OR id < $1) AND ($2 = '' OR status = $2) AND ($3 = '' OR source_kind = $3)
+		  AND ($4::bigint = 0 OR request_id = $4) AND ($5::bigint = 0 OR account_id = $5)
 		ORDER BY id DESC LIMIT $6`, p.Before, string(f.Status), string(f.Source), f.RequestID, f.AccountID, p.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: feedback page: %w", err)
@@ -190,7 +190,7 @@ func (s *DB) FeedbackPage(ctx context.Context, f FeedbackFilter, p Page) ([]feed
 // RequestsPage lists requests (merged ones too) newest id first, a page at a time.
 func (s *DB) RequestsPage(ctx context.Context, p Page) ([]feedback.Request, error) {
 	var rows []requestRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+requestColumns+` FROM requests r WHERE ($1 = 0 OR r.id < $1) ORDER BY r.id DESC LIMIT $2`,
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+requestColumns+` FROM requests r WHERE ($1::bigint = 0 OR r.id < $1) ORDER BY r.id DESC LIMIT $2`,
 		p.Before, p.Limit); err != nil {
 		return nil, fmt.Errorf("store: requests page: %w", err)
 	}
@@ -204,7 +204,7 @@ func (s *DB) RequestsPage(ctx context.Context, p Page) ([]feedback.Request, erro
 // AccountsPage lists accounts newest id first, a page at a time.
 func (s *DB) AccountsPage(ctx context.Context, p Page) ([]feedback.Account, error) {
 	var rows []accountRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+accountColumns+` FROM accounts WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2`,
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+accountColumns+` FROM accounts WHERE ($1::bigint = 0 OR id < $1) ORDER BY id DESC LIMIT $2`,
 		p.Before, p.Limit); err != nil {
 		return nil, fmt.Errorf("store: accounts page: %w", err)
 	}

@@ -205,7 +205,7 @@ func (s *DB) Outbox(ctx context.Context, target string, failedOnly bool, limit i
 // ("" for all targets) for id 0.
 func (s *DB) RetryFailed(ctx context.Context, target string, id int64) (int, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now()
-		WHERE status = 'failed' AND ($1 = '' OR target = $1) AND ($2 = 0 OR id = $2)`, target, id)
+		WHERE status = 'failed' AND ($1 = '' OR target = $1) AND ($2::bigint = 0 OR id = $2)`, target, id)
 	if err != nil {
 		return 0, fmt.Errorf("store: retry failed: %w", err)
 	}

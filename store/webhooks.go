@@ -118,7 +118,7 @@ func (s *DB) LogDelivery(ctx context.Context, d WebhookDelivery) error {
 func (s *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]WebhookDelivery, error) {
 	var out []WebhookDelivery
 	if err := s.db.SelectContext(ctx, &out, `SELECT id, webhook_id, outbox_id, event, attempt, status_code, error, duration_ms, at
-		FROM webhook_deliveries WHERE $1 = 0 OR webhook_id = $1 ORDER BY id DESC LIMIT $2`, webhookID, limit); err != nil {
+		FROM webhook_deliveries WHERE $1::bigint = 0 OR webhook_id = $1 ORDER BY id DESC LIMIT $2`, webhookID, limit); err != nil {
 		return nil, fmt.Errorf("store: deliveries: %w", err)
 	}
 	return out, nil
