@@ -175,3 +175,18 @@ func TestLanguageSetting(t *testing.T) {
 		t.Fatalf("a language Koe does not have: %d", rec.Code)
 	}
 }
+
+// TestBackRedirectStaysHome: a form's back page that cleans to another site (the path is
+// checked after cleaning, backslashes refused) redirects to the default page instead.
+func TestBackRedirectStaysHome(t *testing.T) {
+	db := seed(t)
+	sess := signIn(t, db, "v@koe.example", feedback.RoleViewer)
+	srv, _ := dashboard.New(db, opts(dashboard.Options{}))
+	h := srv.Handler()
+	for _, back := range []string{`/app/../\evil.example/phish`, `/app/..//evil.example`, `/app\..\evil.example`} {
+		rec := postForm(h, "/app/me/locale", &sess, url.Values{"locale": {"en"}, "back": {back}})
+		if got, want := rec.Header().Get("Location"), "/app"; rec.Code != http.StatusSeeOther || got != want {
+			t.Errorf("back=%s: %d Location=%q, want %q", back, rec.Code, got, want)
+		}
+	}
+}

@@ -145,11 +145,7 @@ func back(c *gin.Context) { redirectBack(c, "/app/feedback") }
 // redirectBack goes to the form's "back" page when it is one of ours under prefix (never
 // another site), else to prefix.
 func redirectBack(c *gin.Context, prefix string) {
-	to := c.PostForm("back")
-	if !strings.HasPrefix(to, prefix) {
-		to = prefix
-	}
-	c.Redirect(http.StatusSeeOther, to)
+	c.Redirect(http.StatusSeeOther, safeBack(c.PostForm("back"), prefix))
 }
 
 // requestNumber reads a request's number as people write it: 12 or #12.
