@@ -156,13 +156,14 @@ func (s *Server) Handler() http.Handler {
 		s.log.Error("KOE_TRUSTED_PROXIES", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(gin.Recovery(), s.logRequests, s.limitBodies)
+	r.Use(gin.Recovery(), s.logRequests, securityHeaders, s.limitBodies)
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", s.readyz)
 	if s.opts.MetricsHandler != nil {
 		r.GET("/metrics", gin.WrapH(s.opts.MetricsHandler))
 	}
 	r.GET("/", s.home)
+	serveStatic(r)
 	r.GET("/roadmap", s.roadmap.page)
 	r.GET("/roadmap.json", s.roadmap.json)
 	r.GET("/roadmap.csv", s.roadmap.csv)
