@@ -143,7 +143,8 @@ type Entry struct {
 	Name, Value string
 }
 
-// Entries returns the effective value of every setting in c, secrets masked.
+// Entries returns the effective value of every setting in c, secrets masked, and URLs without
+// their credentials and query values.
 func (c Config) Entries() []Entry {
 	var out []Entry
 	for _, s := range Settings(&c) {
@@ -151,7 +152,7 @@ func (c Config) Entries() []Entry {
 			continue
 		}
 		v := s.Value.String()
-		if m, ok := s.Value.(masked); ok && s.Secret {
+		if m, ok := s.Value.(masked); ok {
 			v = m.Masked()
 		} else if s.Secret && v != "" {
 			v = "xxxxx (set)" // whether it is set, nothing of it

@@ -245,3 +245,23 @@ func TestShortDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestEntriesMaskURLs: koe config shows which host a URL setting names, never its credentials
+// or the values of its query.
+func TestEntriesMaskURLs(t *testing.T) {
+	c, err := Load(env(map[string]string{"KOE_SLACK_API_URL": "https://u:pw-s3cret@proxy.example/api/?token=tok-s3cret",
+		"KOE_SHEETS_ENDPOINT": "https://tok-s3cret@sheets.example/", "KOE_COMPANY_LOGO_URL": "https://cdn.example/logo.png?sig=sig-s3cret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range c.Entries() {
+		if strings.Contains(e.Value, "s3cret") {
+			t.Errorf("%s shows a secret: %s", e.Name, e.Value)
+		}
+		got[e.Name] = e.Value
+	}
+	if want := "https://xxxxx@proxy.example/api/?token=xxxxx"; got["KOE_SLACK_API_URL"] != want {
+		t.Errorf("KOE_SLACK_API_URL=%q, want %q", got["KOE_SLACK_API_URL"], want)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/koehq/koe/internal/redact"
 	"github.com/koehq/koe/locale"
 )
 
@@ -23,8 +24,8 @@ type Value interface {
 	String() string
 }
 
-// masked is a secret Value that can show its parts that are not secret (a URL's host); other
-// secrets show only whether they are set.
+// masked is a Value that can show its parts that are not secret (a URL's host): koe config shows
+// that, for secrets and URLs alike; other secrets show only whether they are set.
 type masked interface{ Masked() string }
 
 // text is any string.
@@ -203,6 +204,9 @@ func (v endpoint) Set(s string) error {
 }
 func (v endpoint) String() string { return *v.p }
 
+// Masked hides the URL's credentials and query values (a proxy's password, a token).
+func (v endpoint) Masked() string { return redact.URL(*v.p) }
+
 // logo is an https URL or a path on this Koe, or nothing.
 type logo struct{ p *string }
 
@@ -214,6 +218,15 @@ func (v logo) Set(s string) error {
 	return nil
 }
 func (v logo) String() string { return *v.p }
+
+// Masked hides an https URL's credentials and query values (a signed link's token); a path on
+// this Koe is shown as it is.
+func (v logo) Masked() string {
+	if strings.HasPrefix(*v.p, "/") {
+		return *v.p
+	}
+	return redact.URL(*v.p)
+}
 
 var hexColour = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 
