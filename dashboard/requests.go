@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"math"
@@ -15,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/safecsv"
 	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/triage"
 )
@@ -157,7 +157,7 @@ func (s *Server) requestsCSV(c *gin.Context) {
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="koe-backlog.csv"`)
-	w := csv.NewWriter(c.Writer)
+	w := safecsv.NewWriter(c.Writer)
 	_, _ = c.Writer.Write([]byte("\ufeff"))
 	p := words(c)
 	_ = w.Write([]string{p.T("requests.csv_rank"), p.T("requests.csv_request_id"), p.T("requests.csv_title"), p.T("requests.csv_status"),
@@ -165,7 +165,7 @@ func (s *Server) requestsCSV(c *gin.Context) {
 		p.T("requests.csv_expansion"), p.T("requests.csv_pipeline"), p.T("requests.csv_other")})
 	for _, r := range list {
 		f := func(x float64) string { return strconv.FormatFloat(math.Round(x), 'f', 0, 64) }
-		_ = w.Write([]string{strconv.Itoa(r.Rank), strconv.FormatInt(r.RequestID, 10), CSVSafe(r.Title), string(r.Status), f(r.Score),
+		_ = w.Write([]string{strconv.Itoa(r.Rank), strconv.FormatInt(r.RequestID, 10), r.Title, string(r.Status), f(r.Score),
 			strconv.Itoa(r.Accounts), strconv.FormatInt(r.MRRTotal, 10), f(r.Churn), f(r.Expansion), f(r.Pipeline), f(r.Other)})
 	}
 	w.Flush()
@@ -176,13 +176,4 @@ func csvQuery(q url.Values) string {
 	q.Del("page")
 	q.Del("lang")
 	return q.Encode()
-}
-
-// CSVSafe keeps a text from being read as a formula by a spreadsheet (a leading = + - @ tab or
-// CR gets a quote).
-func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/safecsv"
 	"github.com/koehq/koe/locale"
 )
 
@@ -265,14 +265,11 @@ func (rm *roadmap) csv(c *gin.Context) {
 // WriteRoadmapCSV writes public requests as CSV rows under a header (without a BOM): the same
 // columns for the /roadmap.csv feed and `koe export roadmap`.
 func WriteRoadmapCSV(w interface{ Write([]byte) (int, error) }, reqs []feedback.PublicRequest, lang, baseURL string, askedBy bool) error {
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w)
 	if err := cw.Write(feedback.RoadmapColumns(askedBy)); err != nil {
 		return err
 	}
 	for _, row := range feedback.RoadmapRows(reqs, func(s feedback.RequestStatus) string { return locale.Label(lang, "status", string(s)) }, baseURL, askedBy) {
-		for i := range row {
-			row[i] = CSVSafe(row[i])
-		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

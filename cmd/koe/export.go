@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/safecsv"
 	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/migrations"
 	"github.com/koehq/koe/store"
@@ -97,13 +97,13 @@ func exportFeedback(cmd *cobra.Command, db *database, out *bufio.Writer, format 
 	switch format {
 	case "csv":
 		out.WriteString("\ufeff")
-		w := csv.NewWriter(out)
+		w := safecsv.NewWriter(out)
 		_ = w.Write([]string{"id", "received_at", "source", "source_name", "account", "mrr_at_receipt", "currency", "plan", "employees",
 			"author_email", "title", "text", "language", "rating", "sentiment", "tag", "insight", "who_benefits", "request_id", "request", "status", "url"})
 		err := db.EachExportRow(ctx, func(r store.VoiceRow) error {
-			return w.Write([]string{strconv.FormatInt(r.ID, 10), r.ReceivedAt.In(loc).Format(time.RFC3339), r.Source, r.SourceName, dashboard.CSVSafe(r.Account),
-				optInt(r.MRRMinor), r.Currency, dashboard.CSVSafe(r.Plan), optInt(r.Employees), dashboard.CSVSafe(r.Author), dashboard.CSVSafe(r.Title), dashboard.CSVSafe(r.Body), r.Language,
-				optFloat(r.Rating), optFloat(r.Sentiment), r.Tag, dashboard.CSVSafe(r.Insight), dashboard.CSVSafe(r.WhoBenefits), optInt(r.RequestID), dashboard.CSVSafe(r.RequestTitle), r.Status, r.URL})
+			return w.Write([]string{strconv.FormatInt(r.ID, 10), r.ReceivedAt.In(loc).Format(time.RFC3339), r.Source, r.SourceName, r.Account,
+				optInt(r.MRRMinor), r.Currency, r.Plan, optInt(r.Employees), r.Author, r.Title, r.Body, r.Language,
+				optFloat(r.Rating), optFloat(r.Sentiment), r.Tag, r.Insight, r.WhoBenefits, optInt(r.RequestID), r.RequestTitle, r.Status, r.URL})
 		})
 		w.Flush()
 		if err == nil {

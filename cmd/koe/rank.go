@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/safecsv"
 	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/triage"
 )
@@ -111,7 +111,7 @@ func writeRanking(e *env, format string, ranked []scoring.Ranked) error {
 		}
 		return enc.Encode(ranked)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
+		w := safecsv.NewWriter(e.stdout)
 		w.Write([]string{"rank", "request_id", "title", "status", "score", "accounts", "mrr_total", "churn", "expansion", "pipeline", "other"})
 		for _, r := range ranked {
 			w.Write([]string{strconv.Itoa(r.Rank), strconv.FormatInt(r.RequestID, 10), r.Title, string(r.Status), ftoa(r.Score),
