@@ -79,7 +79,7 @@ func TestInABrowser(t *testing.T) {
 	if _, _, err := db.CreateAPIToken(context.Background(), "zapier", "write", "demo@koe.example"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddWebhook(context.Background(), "http://127.0.0.1:9/hook", store.WebhookEvents, "demo@koe.example"); err != nil {
+	if _, err := db.AddWebhook(context.Background(), "http://127.0.0.1:9/hook", store.WebhookEvents, true, "demo@koe.example"); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0]}))

@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 )
 
 // TestSecurityHeaders: every page says which scripts may run (only Koe's own files and Google's
@@ -50,5 +52,27 @@ func TestSecurityHeaders(t *testing.T) {
 	rec := do(h, http.MethodGet, "/static/sheet.js", nil, false)
 	if ct := rec.Header().Get("Content-Type"); rec.Code != http.StatusOK || !strings.Contains(ct, "javascript") || !strings.Contains(rec.Body.String(), "keydown") {
 		t.Errorf("/static/sheet.js: %d %s", rec.Code, ct)
+	}
+}
+
+// TestOutboxMasksWebhookURLs: the outbox page, which every viewer sees, shows which receiver a
+// webhook event goes to but not the credentials or tokens in its URL.
+func TestOutboxMasksWebhookURLs(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	if _, err := db.AddWebhook(ctx, "https://user:pw-s3cret@hooks.example.com/in?token=tok-s3cret", nil, false, "admin@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateRequest(ctx, "CSV export", nil, store.Triager{Actor: "po@koe.example"}); err != nil {
+		t.Fatal(err)
+	}
+	sess := signIn(t, db, "viewer@koe.example", feedback.RoleViewer)
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := do(srv.Handler(), http.MethodGet, "/app/slack", &sess, false)
+	if body := rec.Body.String(); rec.Code != http.StatusOK || strings.Contains(body, "s3cret") || !strings.Contains(body, "hooks.example.com/in?token=xxxxx") {
+		t.Errorf("/app/slack: %d\n%s", rec.Code, body)
 	}
 }

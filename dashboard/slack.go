@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/redact"
 	"github.com/koehq/koe/store"
 )
 
@@ -28,7 +29,18 @@ func (s *Server) slackPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "slack", words(c).T("nav.outbox"), slackView{Failed: failed, Recent: recent})
+	s.render(c, http.StatusOK, "slack", words(c).T("nav.outbox"), slackView{Failed: maskReceivers(failed), Recent: maskReceivers(recent)})
+}
+
+// maskReceivers hides the credentials and query values of webhook receivers' URLs (where their
+// tokens travel): every viewer sees this page.
+func maskReceivers(entries []store.OutboxEntry) []store.OutboxEntry {
+	for i := range entries {
+		if entries[i].Target == store.TargetWebhook {
+			entries[i].Channel = redact.URL(entries[i].Channel)
+		}
+	}
+	return entries
 }
 
 // slackRetry puts failed messages back in the queue: the one in the form's id, or all.

@@ -12,6 +12,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/redact"
 )
 
 // WebhookEvents are the events a webhook may subscribe to.
@@ -19,20 +20,24 @@ var WebhookEvents = []string{"request.created", "request.status_changed", "feedb
 
 // Webhook is an endpoint Koe posts events to.
 type Webhook struct {
-	ID        int64          `db:"id" json:"id"`
-	URL       string         `db:"url" json:"url"`
-	Secret    string         `db:"secret" json:"-"`
-	Events    pq.StringArray `db:"events" json:"events"`
-	Active    bool           `db:"active" json:"active"`
-	CreatedBy string         `db:"created_by" json:"created_by"`
-	CreatedAt time.Time      `db:"created_at" json:"created_at"`
+	ID     int64          `db:"id" json:"id"`
+	URL    string         `db:"url" json:"url"`
+	Secret string         `db:"secret" json:"-"`
+	Events pq.StringArray `db:"events" json:"events"`
+	Active bool           `db:"active" json:"active"`
+	// AllowPrivate lets deliveries reach addresses that are not public (koe webhooks add
+	// --allow-private).
+	AllowPrivate bool      `db:"allow_private" json:"allow_private"`
+	CreatedBy    string    `db:"created_by" json:"created_by"`
+	CreatedAt    time.Time `db:"created_at" json:"created_at"`
 }
 
-const webhookColumns = `id, url, secret, events, active, created_by, created_at`
+const webhookColumns = `id, url, secret, events, active, allow_private, created_by, created_at`
 
 // AddWebhook registers an endpoint for events (all of them when none are named) with a new
-// signing secret, which the returned Webhook carries.
-func (s *DB) AddWebhook(ctx context.Context, rawURL string, events []string, actor string) (Webhook, error) {
+// signing secret, which the returned Webhook carries; allowPrivate lets its deliveries reach
+// addresses that are not public (the caller checks the URL against that: webhooks.CheckURL).
+func (s *DB) AddWebhook(ctx context.Context, rawURL string, events []string, allowPrivate bool, actor string) (Webhook, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return Webhook{}, feedback.Errorf(feedback.EINVALID, "%q is not an http(s) URL.", rawURL)
@@ -47,11 +52,11 @@ func (s *DB) AddWebhook(ctx context.Context, rawURL string, events []string, act
 	}
 	var w Webhook
 	err = s.inTx(ctx, "add webhook", func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &w, `INSERT INTO webhooks (url, secret, events, created_by) VALUES ($1, $2, $3, $4) RETURNING `+webhookColumns,
-			u.String(), "whsec_"+randomToken(), pq.Array(events), actor); err != nil {
+		if err := tx.GetContext(ctx, &w, `INSERT INTO webhooks (url, secret, events, allow_private, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING `+webhookColumns,
+			u.String(), "whsec_"+randomToken(), pq.Array(events), allowPrivate, actor); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "webhook", w.ID, "create", nil, map[string]any{"url": w.URL, "events": events})
+		return audit(ctx, tx, actor, "webhook", w.ID, "create", nil, map[string]any{"url": redact.URL(w.URL), "events": events, "allow_private": allowPrivate})
 	})
 	return w, err
 }

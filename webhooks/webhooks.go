@@ -15,10 +15,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -30,18 +32,22 @@ import (
 
 // Worker posts queued events, one at a time (SKIP LOCKED and a lease across replicas).
 type Worker struct {
-	Store       *store.DB
-	HTTP        *http.Client  // 10 s timeout when nil
+	Store *store.DB
+	// HTTP, when set, posts every delivery (tests); when nil, deliveries go through NewClient,
+	// which refuses addresses that are not public unless the webhook allows them.
+	HTTP        *http.Client
 	Log         *slog.Logger  //
 	MaxAttempts int           // 10 when zero (about a day of backoff)
 	Backoff     time.Duration // 10 s when zero, doubling
 	Idle        time.Duration // 2 s when zero
 	Now         func() time.Time
+
+	public, private *http.Client
 }
 
 func (w *Worker) defaults() {
-	if w.HTTP == nil {
-		w.HTTP = &http.Client{Timeout: 10 * time.Second}
+	if w.public == nil {
+		w.public, w.private = NewClient(false), NewClient(true)
 	}
 	if w.Log == nil {
 		w.Log = slog.New(slog.DiscardHandler)
@@ -109,7 +115,14 @@ func (w *Worker) DeliverOne(ctx context.Context) (bool, error) {
 	req.Header.Set("X-Koe-Delivery", row.DedupeKey)
 	req.Header.Set("X-Koe-Signature", Sign(hook.Secret, w.Now(), body))
 	start := time.Now()
-	resp, err := w.HTTP.Do(req)
+	client := w.HTTP
+	if client == nil {
+		client = w.public
+		if hook.AllowPrivate {
+			client = w.private
+		}
+	}
+	resp, err := client.Do(req)
 	d := store.WebhookDelivery{WebhookID: hook.ID, OutboxID: &row.ID, Event: row.Kind, Attempt: row.Attempts,
 		DurationMS: int(time.Since(start).Milliseconds())}
 	if err == nil {
@@ -118,6 +131,9 @@ func (w *Worker) DeliverOne(ctx context.Context) (bool, error) {
 		d.StatusCode = &resp.StatusCode
 	} else {
 		d.Error = err.Error()
+		if ue := (*url.Error)(nil); errors.As(err, &ue) { // without the URL, whose query may hold a token
+			d.Error = ue.Op + ": " + ue.Err.Error()
+		}
 	}
 	if lerr := w.Store.LogDelivery(context.WithoutCancel(ctx), d); lerr != nil {
 		w.Log.Warn("webhook delivery log", "err", lerr)
@@ -128,6 +144,8 @@ func (w *Worker) DeliverOne(ctx context.Context) (bool, error) {
 		why = fmt.Sprintf("HTTP %d", *d.StatusCode)
 	}
 	switch {
+	case errors.Is(err, ErrPrivate): // no retry makes the address public
+		return true, w.Store.GiveUp(ctx, row.ID, d.Error)
 	case err == nil && resp.StatusCode < 300:
 		return true, w.Store.MarkSent(ctx, row.ID, hook.URL, strconv.Itoa(resp.StatusCode))
 	case err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusRequestTimeout:

@@ -69,15 +69,15 @@ func TestWebhooks(t *testing.T) {
 	rec := &receiver{fail: 1}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	hook, err := db.AddWebhook(ctx, srv.URL+"/koe", nil, "admin@koe.example")
+	hook, err := db.AddWebhook(ctx, srv.URL+"/koe", nil, true, "admin@koe.example")
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec.secret = hook.Secret
-	if _, err := db.AddWebhook(ctx, "ftp://x", nil, "a"); feedback.ErrorCode(err) != feedback.EINVALID {
+	if _, err := db.AddWebhook(ctx, "ftp://x", nil, false, "a"); feedback.ErrorCode(err) != feedback.EINVALID {
 		t.Errorf("ftp URL: %v", err)
 	}
-	if _, err := db.AddWebhook(ctx, srv.URL, []string{"request.deleted"}, "a"); feedback.ErrorCode(err) != feedback.EINVALID {
+	if _, err := db.AddWebhook(ctx, srv.URL, []string{"request.deleted"}, true, "a"); feedback.ErrorCode(err) != feedback.EINVALID {
 		t.Errorf("unknown event: %v", err)
 	}
 

@@ -9,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/koehq/koe/internal/redact"
 	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/webhooks"
 )
 
 func newWebhooksCmd(e *env) *cobra.Command {
@@ -21,9 +23,14 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 429, time-outs) are retried with backoff; a 4xx is given up. ` + "`koe serve`" + ` delivers them.`,
 	}
 	var events string
+	var allowPrivate bool
 	add := &cobra.Command{
-		Use:   "add URL [--events a,b]",
+		Use:   "add URL [--events a,b] [--allow-private]",
 		Short: "Register an endpoint; its signing secret is printed once",
+		Long: `Register an endpoint; its signing secret is printed once. Receivers on loopback, private,
+link-local (the cloud metadata service) and other non-public addresses are refused — when the URL
+is added and at every delivery, whatever its name resolves to and wherever it redirects — unless
+--allow-private is given, for a receiver on the internal network.`,
 		Args:  cobra.ExactArgs(1),
 		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
 			var ev []string
@@ -32,15 +39,19 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 					ev = append(ev, s)
 				}
 			}
-			w, err := db.AddWebhook(ctx, args[0], ev, e.actor(""))
+			if err := webhooks.CheckURL(args[0], allowPrivate); err != nil {
+				return err
+			}
+			w, err := db.AddWebhook(ctx, args[0], ev, allowPrivate, e.actor(""))
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stderr, e.say().T("cli.webhook_added", "ID", w.ID, "URL", w.URL, "Events", strings.Join(w.Events, ", ")))
+			fmt.Fprintln(e.stderr, e.say().T("cli.webhook_added", "ID", w.ID, "URL", redact.URL(w.URL), "Events", strings.Join(w.Events, ", ")))
 			fmt.Fprintln(e.stdout, w.Secret)
 			return nil
 		}),
 	}
+	add.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow a receiver on loopback, private or link-local addresses")
 	add.Flags().StringVar(&events, "events", "", "events to send, comma-separated (default: all: "+strings.Join(store.WebhookEvents, ", ")+")")
 	list := &cobra.Command{
 		Use:   "list",
@@ -54,7 +65,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tURL\tEVENTS\tACTIVE\tCREATED")
 			for _, h := range hooks {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%v\t%s\n", h.ID, h.URL, strings.Join(h.Events, ","), h.Active, e.day(h.CreatedAt))
+				fmt.Fprintf(w, "%d\t%s\t%s\t%v\t%s\n", h.ID, redact.URL(h.URL), strings.Join(h.Events, ","), h.Active, e.day(h.CreatedAt))
 			}
 			return w.Flush()
 		}),
