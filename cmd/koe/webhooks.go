@@ -31,7 +31,7 @@ secret: X-Koe-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX." + body)). Fai
 link-local (the cloud metadata service) and other non-public addresses are refused — when the URL
 is added and at every delivery, whatever its name resolves to and wherever it redirects — unless
 --allow-private is given, for a receiver on the internal network.`,
-		Args:  cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
 			var ev []string
 			for _, s := range strings.Split(events, ",") {
