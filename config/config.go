@@ -46,6 +46,8 @@ type Config struct {
 	Sheets Sheets
 	// TrustedProxies may name the client in X-Forwarded-For.
 	TrustedProxies []string
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
 	// ShutdownTimeout bounds how long in-flight work may take after a stop signal.
 	ShutdownTimeout time.Duration
 }

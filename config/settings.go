@@ -99,6 +99,8 @@ func Settings(c *Config) []Setting {
 			Meaning: "Base URL of the Sheets API (a proxy, a test server)."},
 		{Name: "KOE_TRUSTED_PROXIES", Value: list{p: &c.TrustedProxies, check: ipOrCIDR},
 			Meaning: "Proxies (IPs, CIDRs) whose `X-Forwarded-For` names the client for the sign-in rate limits. Unset: the connection's address."},
+		{Name: "KOE_METRICS_TOKEN", Secret: true, Value: text{&c.MetricsToken},
+			Meaning: "Bearer token Prometheus sends to `/metrics` (`Authorization: Bearer …`); other requests get 401. Unset: `/metrics` answers anyone who reaches the port. Secret."},
 		{Name: "SLACK_BOT_TOKEN", Secret: true, Value: text{&sl.BotToken},
 			Meaning: "Slack bot token (`xoxb-…`; scopes `chat:write`, `channels:history`, `groups:history`, `channels:read`, `users:read`, `users:read.email`, `commands`). Unset: nothing is posted, messages wait in the outbox. Secret."},
 		{Name: "SLACK_APP_TOKEN", Secret: true, Value: text{&sl.AppToken},

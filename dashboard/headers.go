@@ -1,8 +1,10 @@
 package dashboard
 
 import (
+	"crypto/subtle"
 	"embed"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -40,4 +42,17 @@ func serveStatic(r gin.IRouter) {
 		c.Header("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(c.Writer, c.Request)
 	})
+}
+
+// metricsAuth asks for KOE_METRICS_TOKEN as a bearer token when it is set: the metrics name
+// routes, volumes and the database's state, which are nobody's business outside.
+func (s *Server) metricsAuth(c *gin.Context) {
+	if s.opts.MetricsToken == "" {
+		return
+	}
+	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.MetricsToken)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="koe metrics"`)
+		c.AbortWithStatus(http.StatusUnauthorized)
+	}
 }

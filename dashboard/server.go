@@ -73,6 +73,8 @@ type Options struct {
 		ObserveRank(d time.Duration)
 	}
 	MetricsHandler http.Handler
+	// MetricsToken, when set, is the bearer token /metrics asks for (KOE_METRICS_TOKEN).
+	MetricsToken string
 	// SlackInteractivity and SlackCommands, when set, answer Slack's interactivity requests and
 	// slash commands (verifying their signatures themselves) at POST /slack/interactivity and
 	// POST /slack/commands.
@@ -160,7 +162,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", s.readyz)
 	if s.opts.MetricsHandler != nil {
-		r.GET("/metrics", gin.WrapH(s.opts.MetricsHandler))
+		r.GET("/metrics", s.metricsAuth, gin.WrapH(s.opts.MetricsHandler))
 	}
 	r.GET("/", s.home)
 	serveStatic(r)

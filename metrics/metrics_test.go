@@ -95,3 +95,28 @@ func TestMetricsBoundedLabels(t *testing.T) {
 		t.Fatalf("1000 invented methods added %d series, want at most %d", got, want)
 	}
 }
+
+// TestMetricsToken: with KOE_METRICS_TOKEN set, /metrics answers only its bearer.
+func TestMetricsToken(t *testing.T) {
+	db := storetest.Open(t)
+	m := metrics.New(db)
+	srv, err := dashboard.New(db, dashboard.Options{Metrics: m, MetricsHandler: m.Handler(), MetricsToken: "scrape-s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{{"", http.StatusUnauthorized}, {"Bearer wrong", http.StatusUnauthorized}, {"scrape-s3cret", http.StatusUnauthorized}, {"Bearer scrape-s3cret", http.StatusOK}} {
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tc.want || tc.want != http.StatusOK && strings.Contains(rec.Body.String(), "koe_") {
+			t.Errorf("Authorization %q: %d, want %d", tc.auth, rec.Code, tc.want)
+		}
+	}
+}
