@@ -58,6 +58,10 @@ func (h *Interactions) log() *slog.Logger {
 	return h.Log
 }
 
+// replayWindow is how long a signature is remembered: Slack's timestamp may be five minutes
+// behind or ahead of our clock, so a captured request verifies for ten.
+const replayWindow = 10 * time.Minute
+
 // verified reads the body of a request from Slack and checks its signature, answering 401 (and
 // false) when it is not Slack's.
 func (h *Interactions) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
@@ -78,6 +82,19 @@ func (h *Interactions) verified(w http.ResponseWriter, r *http.Request) ([]byte,
 	if err != nil {
 		h.log().Warn("slack request refused", "err", err, "remote", r.RemoteAddr)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	// A signature is good for as long as Slack's timestamp is (five minutes either way): one
+	// seen before is a replay of a captured request, refused on every replica.
+	first, err := h.Store.FirstSlackRequest(r.Context(), r.Header.Get("X-Slack-Signature"), replayWindow)
+	if err != nil {
+		h.log().Error("slack request replay check", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return nil, false
+	}
+	if !first {
+		h.log().Warn("slack request refused: replayed", "remote", r.RemoteAddr)
+		http.Error(w, "replayed request", http.StatusUnauthorized)
 		return nil, false
 	}
 	return body, true

@@ -100,6 +100,19 @@ func TestButtonsTagAndLinkFromSlack(t *testing.T) {
 	if r, _ := http.Post(srv.URL, "application/x-www-form-urlencoded", strings.NewReader("payload={}")); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("unsigned: %d", r.StatusCode)
 	}
+	// A signed request captured and sent again within its five minutes is refused the second
+	// time, by any replica (two handlers here, one database).
+	replayAt := time.Now().Add(-2 * time.Minute)
+	other := httptest.NewServer(&slackbot.Interactions{Store: db, Config: cfg, SigningSecret: secret})
+	defer other.Close()
+	if r, _ := signedForm(t, srv.URL, "payload=probe", replayAt, secret); r.StatusCode != http.StatusBadRequest { // signed, and read
+		t.Fatalf("first: %d", r.StatusCode)
+	}
+	for _, u := range []string{srv.URL, other.URL} {
+		if r, body := signedForm(t, u, "payload=probe", replayAt, secret); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("replayed: %d %s, want 401", r.StatusCode, body)
+		}
+	}
 	// A viewer, and someone Koe does not know, are told why, and change nothing.
 	for _, u := range []string{"UVIEW", "USTRANGER"} {
 		if r := signed(t, srv.URL, press(u, "koe_tag_churn_risk", "1:churn_risk", "x", respond), time.Now(), secret); r.StatusCode != 200 {
@@ -122,9 +135,9 @@ func TestButtonsTagAndLinkFromSlack(t *testing.T) {
 	}
 	fake.mu.Unlock()
 
-	// A CS member tags it (twice: Slack retries) and links it.
-	for range 2 {
-		if r := signed(t, srv.URL, tagChurn, time.Now(), secret); r.StatusCode != 200 {
+	// A CS member tags it (twice: Slack retries, signing each try anew) and links it.
+	for i := range 2 {
+		if r := signed(t, srv.URL, tagChurn, time.Now().Add(time.Duration(i)*time.Second), secret); r.StatusCode != 200 {
 			t.Fatalf("tag: %d", r.StatusCode)
 		}
 	}

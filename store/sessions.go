@@ -99,11 +99,11 @@ func (s *DB) Users(ctx context.Context) ([]feedback.User, error) {
 
 // Purged is what Purge removed.
 type Purged struct {
-	Sessions, CustomerSessions, SignInLinks, IdempotencyKeys int64
+	Sessions, CustomerSessions, SignInLinks, IdempotencyKeys, SlackRequestsSeen int64
 }
 
 // Purge removes what has run out: staff and customer sessions past their end, sign-in links a
-// week old, idempotency keys past their 24 hours. `koe serve` runs it hourly on one replica.
+// week old, idempotency keys past their 24 hours, Slack signatures past their replay window. `koe serve` runs it hourly on one replica.
 func (s *DB) Purge(ctx context.Context) (Purged, error) {
 	var p Purged
 	for _, q := range []struct {
@@ -114,6 +114,7 @@ func (s *DB) Purge(ctx context.Context) (Purged, error) {
 		{&p.CustomerSessions, `DELETE FROM customer_sessions WHERE expires_at < now()`},
 		{&p.SignInLinks, `DELETE FROM sign_in_links WHERE created_at < now() - interval '7 days'`},
 		{&p.IdempotencyKeys, `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ` + fmt.Sprint(idempotencyTTL.Seconds()) + `)`},
+		{&p.SlackRequestsSeen, `DELETE FROM slack_requests_seen WHERE expires_at < now()`},
 	} {
 		res, err := s.db.ExecContext(ctx, q.sql)
 		if err != nil {
