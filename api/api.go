@@ -65,7 +65,7 @@ func (a *API) Routes() []Route {
 	return []Route{
 		{http.MethodGet, "/openapi.json", "", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openAPI) }},
 		{http.MethodGet, "/feedback", "read", a.listFeedback},
-		{http.MethodPost, "/feedback", "write", a.createFeedback},
+		{http.MethodPost, "/feedback", "intake", a.createFeedback},
 		{http.MethodGet, "/feedback/:id", "read", a.getFeedback},
 		{http.MethodPost, "/feedback/:id/link", "write", a.linkFeedback},
 		{http.MethodPost, "/feedback/:id/tag", "write", a.tagFeedback},
@@ -90,7 +90,7 @@ func (a *API) Register(g gin.IRouter) {
 
 const tokenKey = "koe.api_token"
 
-// auth takes the Bearer token and checks its scope: write may also read.
+// auth takes the Bearer token and checks its scope (see allows).
 func (a *API) auth(scope string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
@@ -108,14 +108,26 @@ func (a *API) auth(scope string) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if scope == "write" && t.Scope != "write" {
-			a.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "This needs a token with the write scope; %q is read-only.", t.Name))
+		if !allows(t.Scope, scope) {
+			a.fail(c, feedback.Errorf(feedback.EFORBIDDEN, "This needs a token with the %s scope; %q has the %s scope.", scope, t.Name, t.Scope))
 			c.Abort()
 			return
 		}
 		c.Set(tokenKey, t)
 		c.Next()
 	}
+}
+
+// allows reports whether a token of scope have may use a route that needs scope need: write may
+// do everything; read may only read; intake may only post voices.
+func allows(have, need string) bool {
+	switch need {
+	case "read":
+		return have == "read" || have == "write"
+	case "intake":
+		return have == "intake" || have == "write"
+	}
+	return have == need
 }
 
 // fail answers an error in the API's one shape: {"error": {"code", "message", "request_id"}}.

@@ -133,6 +133,10 @@ func (a *API) createFeedback(c *gin.Context) {
 			_, _ = rand.Read(b)
 			in.SourceID = hex.EncodeToString(b)
 		}
+		// Source ids are each integration's own: the same id (or Idempotency-Key) from another
+		// token is another voice, never a rewrite of this one.
+		t := c.MustGet(tokenKey).(store.APIToken)
+		in.SourceID = "t" + strconv.FormatInt(t.ID, 10) + ":" + in.SourceID
 		at := time.Now()
 		if in.ReceivedAt != nil {
 			at = *in.ReceivedAt
@@ -140,6 +144,7 @@ func (a *API) createFeedback(c *gin.Context) {
 		it := feedback.Item{SourceID: in.SourceID, ReceivedAt: at, AuthorName: in.Name, AuthorEmail: in.Email, CompanyName: in.Company,
 			Title: in.Title, Body: in.Text, URL: in.URL, Rating: in.Rating}
 		ctx := c.Request.Context()
+		before, beforeErr := a.store.FeedbackBySource(ctx, feedback.SourceManual, in.Source, in.SourceID)
 		ix, err := a.index.Get(ctx)
 		if err != nil {
 			return a.errorAnswer(c, fmt.Errorf("match index: %w", err))
@@ -162,6 +167,11 @@ func (a *API) createFeedback(c *gin.Context) {
 			return a.errorAnswer(c, fmt.Errorf("read the stored voice: %w", err))
 		}
 		if counts.New == 0 {
+			if beforeErr == nil && counts.Updated > 0 {
+				if err := a.store.AuditVoiceRewrite(ctx, stored.ID, "api:"+t.Name, postedWords(before), postedWords(stored)); err != nil {
+					return a.errorAnswer(c, err)
+				}
+			}
 			return http.StatusOK, gin.H{"data": stored, "duplicate": true}
 		}
 		return http.StatusCreated, gin.H{"data": stored}
@@ -275,4 +285,10 @@ func (a *API) backlog(c *gin.Context) {
 		ranked = []scoring.Ranked{}
 	}
 	c.JSON(http.StatusOK, gin.H{"data": ranked[:min(len(ranked), p.Limit)], "weights": w, "total": len(ranked)})
+}
+
+// postedWords are the fields of a voice a post may rewrite, for the audit log.
+func postedWords(it feedback.Item) map[string]any {
+	return map[string]any{"title": it.Title, "body": it.Body, "url": it.URL, "author_name": it.AuthorName,
+		"author_email": it.AuthorEmail, "company_name": it.CompanyName, "rating": it.Rating}
 }

@@ -156,7 +156,7 @@ func TestEveryCodeOfTheSheetsAndLogsHasALabel(t *testing.T) {
 		{"audit_action", append(slices.Clone(store.AuditActions), "save "+triage.WeightsKey)},
 		{"language", textproc.Languages},
 		{"connector", slices.Concat(sources.RecordedKinds, feedback.AccountSources)},
-		{"scope", store.APIScopes},
+		{"security.scope", store.APIScopes},
 		{"weights.field", weightKeys()},
 		{"audit.entity_label", store.AuditEntities},
 	} {

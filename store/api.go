@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,15 +25,15 @@ type APIToken struct {
 	RevokedAt  *time.Time `db:"revoked_at" json:"revoked_at,omitempty"`
 }
 
-// CreateAPIToken makes a token with scope read or write and returns it whole, the only time it
-// is shown; only its SHA-256 is stored.
+// CreateAPIToken makes a token with one of APIScopes and returns it whole, the only time it is
+// shown; only its SHA-256 is stored.
 func (s *DB) CreateAPIToken(ctx context.Context, name, scope, actor string) (string, APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", APIToken{}, feedback.Errorf(feedback.EINVALID, "A token needs a name that says who uses it (\"zapier\", \"website widget\").")
 	}
-	if scope != "read" && scope != "write" {
-		return "", APIToken{}, feedback.Errorf(feedback.EINVALID, "scope %q: use read or write.", scope)
+	if !slices.Contains(APIScopes, scope) {
+		return "", APIToken{}, feedback.Errorf(feedback.EINVALID, "scope %q: use read, write or intake.", scope)
 	}
 	token := "koe_" + randomToken()
 	var t APIToken
@@ -88,6 +89,14 @@ func (s *DB) APITokenByToken(ctx context.Context, token string) (APIToken, error
 		}
 	}
 	return t, nil
+}
+
+// AuditVoiceRewrite records that an API integration rewrote a voice it had posted (a post with a
+// source id it had used before): what the voice said before and after, under the token's name.
+func (s *DB) AuditVoiceRewrite(ctx context.Context, id int64, actor string, before, after map[string]any) error {
+	return s.inTx(ctx, "audit voice rewrite", func(tx *sqlx.Tx) error {
+		return audit(ctx, tx, actor, "feedback", id, "edit", before, after)
+	})
 }
 
 // IdempotentAnswer is the stored answer to a POST sent with an Idempotency-Key.

@@ -10,5 +10,6 @@ var AuditActions = []string{"create", "edit", "status", "merge", "tag", "link", 
 // ones people look for first: audit's callers, triageTx (feedback) and SaveSetting (setting).
 var AuditEntities = []string{"feedback", "request", "account", "match_rule", "api_token", "webhook", "setting"}
 
-// APIScopes are the scopes an API token may have (APIToken.Scope); write may also read.
-var APIScopes = []string{"read", "write"}
+// APIScopes are the scopes an API token may have (APIToken.Scope): read; write, which may also
+// read; intake, which may only post voices (a website widget needs nothing of the customer base).
+var APIScopes = []string{"read", "write", "intake"}

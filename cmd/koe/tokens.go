@@ -12,11 +12,11 @@ import (
 func newTokensCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tokens",
-		Short: "API tokens for /api/v1 (read or write scope)",
+		Short: "API tokens for /api/v1 (read, write or intake scope)",
 	}
 	var scope string
 	create := &cobra.Command{
-		Use:   "create NAME --scope read|write",
+		Use:   "create NAME --scope read|write|intake",
 		Short: "Make an API token; it is printed once and only its hash is kept",
 		Args:  cobra.ExactArgs(1),
 		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
@@ -29,7 +29,7 @@ func newTokensCmd(e *env) *cobra.Command {
 			return nil
 		}),
 	}
-	create.Flags().StringVar(&scope, "scope", "read", "read, or write (create voices, link, tag)")
+	create.Flags().StringVar(&scope, "scope", "read", "read; write (also create voices, link, tag); or intake (only create voices: a website widget)")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "The tokens: name, scope, last use, revoked",
