@@ -13,7 +13,7 @@ func TestTokensCommands(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "koe_") || !strings.Contains(errOut, "not shown again") {
 		t.Fatalf("create: %d %q %q", code, out, errOut)
 	}
-	if _, errOut, code := koe(t, env, "tokens", "create", "x", "--scope", "admin"); code == 0 || !strings.Contains(errOut, "use read or write") {
+	if _, errOut, code := koe(t, env, "tokens", "create", "x", "--scope", "admin"); code == 0 || !strings.Contains(errOut, "use read, write or intake") {
 		t.Fatalf("bad scope: %d %s", code, errOut)
 	}
 	if out, _, code := koe(t, env, "tokens", "list"); code != 0 || !strings.Contains(out, "zapier") || !strings.Contains(out, "write") {
