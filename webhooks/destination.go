@@ -46,9 +46,9 @@ func Public(ip netip.Addr) bool {
 	return true
 }
 
-// CheckURL is what `koe webhooks add` checks before it stores a receiver: an http(s) URL whose
-// host, when it is an address (or a number that resolvers read as one, like 0x7f000001), is
-// public unless allowPrivate. Names are checked when a delivery dials them, every time, since
+// CheckURL is what `koe webhooks add` checks before it stores a receiver: an http(s) URL
+// (EINVALID if not) whose host, when it is an address (or a number that resolvers read as one,
+// like 0x7f000001), is public unless allowPrivate (an error wrapping ErrPrivate if not). Names are checked when a delivery dials them, every time, since
 // what a name resolves to can change.
 func CheckURL(rawURL string, allowPrivate bool) error {
 	u, err := url.Parse(rawURL)
@@ -60,10 +60,10 @@ func CheckURL(rawURL string, allowPrivate bool) error {
 		return nil
 	}
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") || numericHost(host) {
-		return feedback.Errorf(feedback.EINVALID, "%s: %v", host, ErrPrivate)
+		return fmt.Errorf("%s: %w", host, ErrPrivate)
 	}
 	if ip, err := netip.ParseAddr(host); err == nil && !Public(ip) {
-		return feedback.Errorf(feedback.EINVALID, "%s: %v", host, ErrPrivate)
+		return fmt.Errorf("%s: %w", host, ErrPrivate)
 	}
 	return nil
 }

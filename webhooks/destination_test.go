@@ -21,12 +21,15 @@ func TestCheckURL(t *testing.T) {
 	for _, u := range []string{"http://127.0.0.1/hook", "http://[::1]/", "http://0x7f000001/", "http://2130706433/", "http://0177.0.0.1/",
 		"http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://192.168.0.10:8080/", "http://172.16.5.4/",
 		"http://[::ffff:127.0.0.1]/", "http://[fe80::1]/", "http://[fd00::1]/", "http://localhost:8080/", "http://0.0.0.0/", "http://100.64.0.1/"} {
-		if err := webhooks.CheckURL(u, false); feedback.ErrorCode(err) != feedback.EINVALID {
+		if err := webhooks.CheckURL(u, false); !errors.Is(err, webhooks.ErrPrivate) {
 			t.Errorf("CheckURL(%s) = %v, want refused", u, err)
 		}
 		if err := webhooks.CheckURL(u, true); err != nil {
 			t.Errorf("CheckURL(%s, allowPrivate) = %v", u, err)
 		}
+	}
+	if err := webhooks.CheckURL("ftp://hooks.example.com/", false); feedback.ErrorCode(err) != feedback.EINVALID {
+		t.Errorf("CheckURL(ftp://…) = %v, want EINVALID", err)
 	}
 	for _, u := range []string{"https://hooks.example.com/koe", "http://93.184.216.34/", "https://1e100.net/", "https://[2606:4700::1111]/"} {
 		if err := webhooks.CheckURL(u, false); err != nil {

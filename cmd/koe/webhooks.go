@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -39,7 +41,10 @@ is added and at every delivery, whatever its name resolves to and wherever it re
 					ev = append(ev, s)
 				}
 			}
-			if err := webhooks.CheckURL(args[0], allowPrivate); err != nil {
+			if err := webhooks.CheckURL(args[0], allowPrivate); errors.Is(err, webhooks.ErrPrivate) {
+				u, _ := url.Parse(args[0])
+				return errors.New(e.say().T("cli.harden_webhook_private", "Host", u.Hostname()))
+			} else if err != nil {
 				return err
 			}
 			w, err := db.AddWebhook(ctx, args[0], ev, allowPrivate, e.actor(""))
