@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
@@ -224,6 +223,7 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 	triage := map[string]Record{}
 	for _, r := range b.Records {
 		c.Read++
+		validRecord(&r)
 		it, pr := p.prepare(src, ix, r)
 		if pr != nil {
 			pb.problem(*pr, c)
@@ -321,7 +321,8 @@ func (pb *prepared) problem(pr Problem, c *Counts) {
 	pb.problems = append(pb.problems, pr)
 }
 
-// prepare cleans and enriches one record, or says why it cannot be stored.
+// prepare cleans and enriches one record (made valid text by validRecord), or says why it cannot
+// be stored.
 func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.Item, *Problem) {
 	it := r.Item
 	where := where(src, r)
@@ -331,11 +332,6 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 	}
 	if n := len(it.Body) + len(it.Context) + len(it.Title); n > MaxBody {
 		return fail(fmt.Sprintf("%.1f MB of text is over the %d MB limit for one voice", float64(n)/(1<<20), MaxBody>>20))
-	}
-	for _, s := range []string{it.Body, it.Context, it.Title, it.AuthorName, it.AuthorEmail, it.CompanyName} {
-		if !utf8.ValidString(s) {
-			return fail("not valid UTF-8 text: save the export as UTF-8")
-		}
 	}
 	if looksHTML(it.Body) {
 		it.Body, it.Context = textproc.HTMLToText(it.Body), textproc.HTMLToText(it.Context)
