@@ -171,11 +171,11 @@ func (a *API) createFeedback(c *gin.Context) {
 					problem = pr.Why
 				}
 			}})
+		if problem != "" { // the voice's own problem (the run then failed: ingest.ErrAllFailed)
+			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "%s", problem))
+		}
 		if err != nil {
 			return a.errorAnswer(c, fmt.Errorf("store a voice: %w", err))
-		}
-		if problem != "" {
-			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "%s", problem))
 		}
 		stored, err := a.store.FeedbackBySource(ctx, feedback.SourceManual, in.Source, in.SourceID)
 		if err != nil {

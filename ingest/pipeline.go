@@ -7,6 +7,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -117,7 +118,12 @@ type Pipeline struct {
 	mu sync.Mutex // guards the counts while the reader and the writer run together
 }
 
-// Run reads src from its saved cursor to the end.
+// ErrAllFailed is the error of a run that read records and could store none of them: each was
+// bad input (reported as a Problem). Such a run is not a success, whatever it stored before.
+var ErrAllFailed = errors.New("every record read failed")
+
+// Run reads src from its saved cursor to the end. A run whose every record failed returns an
+// error wrapping ErrAllFailed.
 func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 	var c Counts
 	ix := p.Index
@@ -136,13 +142,13 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 		p.SourceType = string(src.Kind())
 	}
 	if p.NoRunRecord {
-		return c, p.pull(ctx, src, ix, cursor, &c)
+		return c, p.pullAll(ctx, src, ix, cursor, &c)
 	}
 	runID, err := p.Store.StartRun(ctx, p.SourceType, src.Name())
 	if err != nil {
 		return c, err
 	}
-	runErr := p.pull(ctx, src, ix, cursor, &c)
+	runErr := p.pullAll(ctx, src, ix, cursor, &c)
 	msg := ""
 	if runErr != nil {
 		msg = runErr.Error()
@@ -152,6 +158,15 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 		runErr = err
 	}
 	return c, runErr
+}
+
+// pullAll is pull, failing a run whose every record failed.
+func (p *Pipeline) pullAll(ctx context.Context, src Source, ix *accounts.Index, cursor string, c *Counts) error {
+	err := p.pull(ctx, src, ix, cursor, c)
+	if err == nil && c.Failed > 0 && c.Failed == c.Read {
+		err = fmt.Errorf("ingest: %s: %w (%d): nothing was stored", src.Name(), ErrAllFailed, c.Failed)
+	}
+	return err
 }
 
 // prepared is a batch cleaned and enriched, ready to write.
