@@ -101,3 +101,34 @@ func TestAppStoreFeedQuirksAndCursor(t *testing.T) {
 		t.Fatalf("second run: counts %+v, calls %v", c, f.calls)
 	}
 }
+
+// TestEntriesWithoutUpdated: real captures of the JSON feed have entries with no "updated" (the
+// XML of the same moment has it). Every such review failed with "date " and the run still ended
+// well. Now an entry is dated by the feed's own "updated" (the review is no newer than the feed),
+// said as a warning, and it does not move the cursor; a run where every record fails is an error.
+func TestEntriesWithoutUpdated(t *testing.T) {
+	db := storetest.Open(t)
+	undated := strings.Replace(review("9101", "", "2", "不具合", "保存できません。"), `"updated":{"label":""},`, "", 1)
+	f := &fakeFeed{pages: map[int]string{1: "[" + appEntry + "," + undated + "," +
+		review("9100", "2026-10-05T10:00:00-07:00", "4", "Nice", "Nice update.") + "]"}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	src := &appstore.Source{BaseURL: srv.URL, AppID: "123", Countries: []string{"jp"}, SourceName: "appstore"}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.New != 2 || c.Failed != 0 || len(problems) != 1 || !strings.Contains(problems[0], "9101") {
+		t.Fatalf("counts = %+v, problems %q", c, problems)
+	}
+	if got, want := sourcetest.Items(t, db)["9101"].ReceivedAt.UTC(), time.Date(2026, 11, 1, 7, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Fatalf("undated review received %v, want the feed's updated %v", got, want)
+	}
+
+	// Every record failing is not a success.
+	f.pages[1] = "[" + review("9102", "yesterday", "2", "x", "y") + "]"
+	src.SourceName = "appstore-bad"
+	if c, _, err := sourcetest.Run(t, db, src); err == nil || c.Failed != 1 {
+		t.Fatalf("all failed: counts %+v, err %v; want an error", c, err)
+	}
+}
