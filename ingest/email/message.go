@@ -213,36 +213,3 @@ func bestEffort(b []byte) string {
 	out, _ := charmap.ISO8859_1.NewDecoder().Bytes(b)
 	return string(out)
 }
-
-var autoSubjects = []string{"自動返信", "自動応答", "不在通知", "不在のお知らせ", "out of office", "auto:", "automatic reply", "autoreply", "auto-reply", "delivery status notification", "undeliverable", "returned mail", "mail delivery failed"}
-
-// notFeedback recognises mail that is no customer's voice.
-func notFeedback(h mail.Header, e *message.Entity, m *Message) string {
-	if v := strings.ToLower(h.Get("Auto-Submitted")); v != "" && v != "no" {
-		return "auto-reply (Auto-Submitted: " + v + ")"
-	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond"} {
-		if h.Get(k) != "" {
-			return "auto-reply (" + k + ")"
-		}
-	}
-	ct, params, _ := e.Header.ContentType()
-	from := strings.ToLower(m.FromEmail)
-	if (ct == "multipart/report" && params["report-type"] == "delivery-status") || strings.HasPrefix(from, "mailer-daemon@") || strings.HasPrefix(from, "postmaster@") {
-		return "bounce"
-	}
-	prec := strings.ToLower(h.Get("Precedence"))
-	if prec == "auto_reply" {
-		return "auto-reply (Precedence: auto_reply)"
-	}
-	if h.Get("List-Unsubscribe") != "" || h.Get("List-Id") != "" || prec == "bulk" || prec == "list" || prec == "junk" {
-		return "newsletter or bulk mail (List-Unsubscribe / Precedence)"
-	}
-	subject := strings.ToLower(m.Subject)
-	for _, s := range autoSubjects {
-		if strings.Contains(subject, s) {
-			return "auto-reply (subject " + m.Subject + ")"
-		}
-	}
-	return ""
-}
