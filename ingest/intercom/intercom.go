@@ -97,7 +97,10 @@ func Record(c Conversation, raw json.RawMessage, company string) (ingest.Record,
 		return ingest.Record{}, &ingest.Problem{Where: "intercom", Why: "a conversation without an id", Failed: true}
 	}
 	var words, context []string
-	author := c.Source.Author
+	// The voice's author is the customer who wrote its first words (with an email, if a later
+	// customer message has one and the first has not); never the admin or bot who may have
+	// started the conversation (source.delivered_as admin_initiated, operator_initiated).
+	var author Author
 	add := func(a Author, partType, body string) {
 		text := textproc.HTMLToText(body)
 		if text == "" {
@@ -106,7 +109,7 @@ func Record(c Conversation, raw json.RawMessage, company string) (ingest.Record,
 		switch {
 		case customer(a) && partType != "note":
 			words = append(words, text)
-			if author.Email == "" && a.Email != "" {
+			if !customer(author) || author.Email == "" && a.Email != "" {
 				author = a
 			}
 		case partType == "note":

@@ -206,3 +206,28 @@ func TestIntercomExportFile(t *testing.T) {
 		t.Fatalf("jsonl counts %+v, problems %v, err %v", c, problems, err)
 	}
 }
+
+// TestAdminInitiatedConversation: a conversation our agent started (source.delivered_as
+// admin_initiated, author type admin) was filed under the agent's name and email, so the account
+// was matched by our own domain. The voice's author is the customer who answered.
+func TestAdminInitiatedConversation(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "admin_initiated.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c intercom.Conversation
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	rec, p := intercom.Record(c, raw, "")
+	if p != nil {
+		t.Fatalf("problem %v", p)
+	}
+	it := rec.Item
+	if it.AuthorEmail != "hanako@acme.co.jp" || it.AuthorName != "Hanako Sato" {
+		t.Errorf("author = %q <%s>, want the customer, Hanako Sato <hanako@acme.co.jp>", it.AuthorName, it.AuthorEmail)
+	}
+	if !strings.HasPrefix(it.Body, "It is slow") || strings.Contains(it.Body, "Hey there") || !strings.Contains(it.Context, "Operator: Hey there") {
+		t.Errorf("body %q context %q", it.Body, it.Context)
+	}
+}
