@@ -114,3 +114,22 @@ func BenchmarkMbox100k(b *testing.B) {
 		b.ReportMetric(float64(c.Read)/b.Elapsed().Seconds(), "messages/s")
 	}
 }
+
+// TestEmlWithMboxFromLine: many clients save a single message with the mbox "From " line on top;
+// such a file was refused as "malformed MIME header key". The line is dropped, and its date
+// dates a message that has no Date header.
+func TestEmlWithMboxFromLine(t *testing.T) {
+	db := storetest.Open(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.eml"), []byte("From taro@abc.co.jp Mon Oct  6 10:00:00 2026\r\nFrom: taro@abc.co.jp\r\nSubject: CSV\r\nMessage-ID: <e1@abc.co.jp>\r\n\r\nCSVで出力したいです。\r\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.eml"), []byte("From: emma@globex.com\nSubject: SSO\nMessage-ID: <e2@globex.com>\nDate: Tue, 07 Oct 2026 09:00:00 +0000\n\nSSO please.\n"), 0o644)
+	src := &email.FileSource{Path: dir, SourceName: "eml"}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil || c.New != 2 || c.Failed != 0 {
+		t.Fatalf("counts %+v problems %v err %v", c, problems, err)
+	}
+	v := sourcetest.Items(t, db)["e1@abc.co.jp"]
+	if v.Body != "CSVで出力したいです。" || v.ReceivedAt.UTC().Format("2006-01-02 15:04") != "2026-10-06 10:00" {
+		t.Fatalf("voice = %q at %v", v.Body, v.ReceivedAt)
+	}
+}
