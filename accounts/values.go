@@ -32,13 +32,18 @@ func ParseCurrency(s string) (string, error) {
 	return u, nil
 }
 
-// ParseAmount reads a money amount in major units ("12,000", "¥12,000", "12000円", "1,250.50")
+// ParseAmount reads a money amount in major units ("12,000", "¥12,000", "12000円", "1,250.50",
+// Excel's Shift_JIS yen "\12,000")
 // and returns minor units of currency. Empty means 0.
 func ParseAmount(s, currency string) (int64, error) {
 	orig := s
 	s = clean(s)
 	for _, cut := range []string{"¥", "$", "円", ",", " ", "JPY", "USD", "EUR"} {
 		s = strings.ReplaceAll(s, cut, "")
+	}
+	// Japanese Excel's Shift_JIS writes ¥ as 0x5C, which every other reader takes for "\".
+	if rest, ok := strings.CutPrefix(s, `\`); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		s = rest
 	}
 	if s == "" {
 		return 0, nil

@@ -62,6 +62,9 @@ func Decode(b []byte) (text, enc string, err error) {
 	if best == nil || best.bad > 0 {
 		return "", "", fmt.Errorf("line %d: not text in UTF-8, Shift_JIS or EUC-JP: save the file as UTF-8 (CSV UTF-8 in Excel) and try again", badLine(b))
 	}
+	if best.name == "Shift_JIS" {
+		best.text = YenSign(best.text)
+	}
 	return best.text, best.name, nil
 }
 
@@ -149,7 +152,7 @@ func badLines(b []byte, bad func([]byte) bool) int {
 func NewReader(r io.Reader, enc string) io.Reader {
 	switch enc {
 	case "Shift_JIS":
-		return transform.NewReader(r, japanese.ShiftJIS.NewDecoder())
+		return transform.NewReader(r, transform.Chain(japanese.ShiftJIS.NewDecoder(), yenSign{}))
 	case "EUC-JP":
 		return transform.NewReader(r, japanese.EUCJP.NewDecoder())
 	case "UTF-16":
@@ -158,4 +161,42 @@ func NewReader(r io.Reader, enc string) io.Reader {
 		return transform.NewReader(r, unicodeenc.BOMOverride(unicodeenc.UTF8.NewDecoder()))
 	}
 	return r
+}
+
+// YenSign turns a backslash before a digit into ¥ in text decoded from Shift_JIS or CP932, where
+// Japanese Windows and Excel write the yen sign as 0x5C (`\120,000` is ¥120,000).
+func YenSign(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	out, _, _ := transform.String(yenSign{}, s)
+	return out
+}
+
+// yenSign is YenSign as a transformer, for streams.
+type yenSign struct{ transform.NopResetter }
+
+func (yenSign) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if c == '\\' {
+			if nSrc+1 == len(src) && !atEOF {
+				return nDst, nSrc, transform.ErrShortSrc // the next byte decides
+			}
+			if nSrc+1 < len(src) && src[nSrc+1] >= '0' && src[nSrc+1] <= '9' {
+				if nDst+2 > len(dst) {
+					return nDst, nSrc, transform.ErrShortDst
+				}
+				dst[nDst], dst[nDst+1] = 0xC2, 0xA5 // ¥
+				nDst, nSrc = nDst+2, nSrc+1
+				continue
+			}
+		}
+		if nDst >= len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		dst[nDst] = c
+		nDst, nSrc = nDst+1, nSrc+1
+	}
+	return nDst, nSrc, nil
 }
