@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -75,6 +74,7 @@ func Parse(r io.Reader) (*Message, error) {
 		m.Notes = append(m.Notes, fmt.Sprintf("message cut at %d MB", MaxMessage>>20))
 	}
 	m.Raw = raw
+	registerLabels()
 	e, topErr := message.ReadWithOptions(bytes.NewReader(raw), &message.ReadOptions{MaxHeaderBytes: 2 << 20})
 	if topErr != nil && !message.IsUnknownCharset(topErr) && !message.IsUnknownEncoding(topErr) {
 		return nil, fmt.Errorf("not a mail message: %w", topErr)
@@ -108,6 +108,8 @@ func Parse(r io.Reader) (*Message, error) {
 		if partErr != nil && message.IsUnknownCharset(partErr) || !utf8.ValidString(text) {
 			text = bestEffort(body)
 			m.Notes = append(m.Notes, fmt.Sprintf("unknown charset %q: decoded as best possible", params["charset"]))
+		} else if shiftJIS(params["charset"]) {
+			text = textenc.YenSign(text)
 		}
 		if ct == "text/html" {
 			html = append(html, textproc.HTMLToText(text))
@@ -175,16 +177,8 @@ func (m *Message) readHeader(h mail.Header) {
 		m.FromEmail = strings.ToLower(strings.Trim(raw, "<> "))
 	}
 	m.Date, _ = h.Date()
-	if s, err := h.Subject(); err == nil {
-		m.Subject = s
-	} else {
-		dec := new(mime.WordDecoder)
-		if s, err := dec.DecodeHeader(h.Get("Subject")); err == nil {
-			m.Subject = s
-		} else {
-			m.Subject = bestEffort([]byte(h.Get("Subject")))
-		}
-	}
+	// Words in a charset nobody knows are decoded as best possible.
+	m.Subject, _ = decodeHeader(h.Get("Subject"))
 	// Raw 8-bit headers in an undeclared charset (it happens): decode them as best possible.
 	if !utf8.ValidString(m.Subject) {
 		m.Subject = bestEffort([]byte(m.Subject))

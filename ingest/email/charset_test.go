@@ -1,0 +1,46 @@
+package email
+
+import (
+	"encoding/base64"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// TestJapaneseCharsetLabels: every label Japanese mail uses for Shift_JIS reads as CP932 — cp932
+// was left as "=?cp932?B?…" in a subject and refused in a body — and in text from Shift_JIS a
+// backslash before a digit is the yen sign Windows writes as 0x5C.
+func TestJapaneseCharsetLabels(t *testing.T) {
+	for _, label := range []string{"cp932", "CP932", "shift-jis", "x-sjis", "windows-31j", "Shift_JIS", "MS932"} {
+		t.Run(label, func(t *testing.T) {
+			subject := "=?" + label + "?B?" + base64.StdEncoding.EncodeToString([]byte(enc(t, japanese.ShiftJIS, "①料金の件"))) + "?="
+			raw := "From: taro@abc.co.jp\nSubject: " + subject + "\nMessage-ID: <c@abc.co.jp>\nContent-Type: text/plain; charset=" + label +
+				"\nContent-Transfer-Encoding: base64\n\n" + base64.StdEncoding.EncodeToString([]byte(enc(t, japanese.ShiftJIS, "月額が\\120,000から㈱髙橋"))) + "\n"
+			m := parse(t, raw)
+			if m.Subject != "①料金の件" || m.Text != "月額が¥120,000から㈱髙橋" || len(m.Notes) != 0 {
+				t.Fatalf("subject %q text %q notes %v", m.Subject, m.Text, m.Notes)
+			}
+		})
+	}
+}
+
+// TestEncodedWordsSplitMidCharacter: mailers split a long ISO-2022-JP subject into encoded words
+// wherever the line ends, even inside a character or after the escape sequence; decoded one by
+// one it read "見積書の再発行$r$*4j…". Adjacent words of one charset are decoded together.
+func TestEncodedWordsSplitMidCharacter(t *testing.T) {
+	whole := []byte(enc(t, japanese.ISO2022JP, "見積書の再発行をお願いします"))
+	for _, cut := range []int{3 + 13, 3 + 14, 3} { // inside a character, between characters, right after ESC $ B
+		a, b := whole[:cut], whole[cut:]
+		subject := "=?ISO-2022-JP?B?" + base64.StdEncoding.EncodeToString(a) + "?=\n =?iso-2022-jp?B?" + base64.StdEncoding.EncodeToString(b) + "?="
+		m := parse(t, "From: taro@abc.co.jp\nSubject: "+subject+"\nMessage-ID: <s@abc.co.jp>\n\nbody\n")
+		if m.Subject != "見積書の再発行をお願いします" {
+			t.Errorf("cut at %d: subject %q", cut, m.Subject)
+		}
+	}
+	// Words of different charsets, and plain text between words, keep their own decoding.
+	mixed := "Re: =?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte("料金")) + "?= and =?ISO-2022-JP?B?" +
+		base64.StdEncoding.EncodeToString([]byte(enc(t, japanese.ISO2022JP, "見積"))) + "?= =?UTF-8?Q?=E2=9C=93_ok?="
+	if m := parse(t, "From: a@b.jp\nSubject: "+mixed+"\n\nx\n"); m.Subject != "Re: 料金 and 見積✓ ok" {
+		t.Errorf("mixed subject %q", m.Subject)
+	}
+}
