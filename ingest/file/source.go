@@ -127,7 +127,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 func (s *Source) pullJSONL(r io.Reader, b *batcher) error {
-	br := bufio.NewReaderSize(r, 1<<20)
+	br, err := s.decoded(r)
+	if err != nil {
+		return err
+	}
 	var keys []string
 	var resolved map[string]int
 	for line := 1; ; line++ {
@@ -228,14 +231,26 @@ func stringify(v any) string {
 	}
 }
 
-func (s *Source) pullCSV(r io.Reader, b *batcher) error {
+// decoded reads r as UTF-8 text from the encoding its first megabyte is in (a byte-order mark
+// dropped; UTF-16, Shift_JIS and EUC-JP decoded).
+func (s *Source) decoded(r io.Reader) (*bufio.Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	prefix, _ := br.Peek(1 << 20)
 	enc, err := textenc.Sniff(prefix)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.Path, err)
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
 	}
-	text := bufio.NewReaderSize(textenc.NewReader(br, enc), 1<<20)
+	if enc == "UTF-8" {
+		return br, nil
+	}
+	return bufio.NewReaderSize(textenc.NewReader(br, enc), 1<<20), nil
+}
+
+func (s *Source) pullCSV(r io.Reader, b *batcher) error {
+	text, err := s.decoded(r)
+	if err != nil {
+		return err
+	}
 	first, _ := text.Peek(64 << 10)
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1

@@ -316,3 +316,39 @@ func TestBadBytesCostOnlyTheirRecord(t *testing.T) {
 		t.Errorf("CSV 0xFF body = %q, want %q", got, want)
 	}
 }
+
+// TestJSONLEncodings: a JSONL file with a UTF-8 byte-order mark lost its first line ("not valid
+// JSON"), and a UTF-16 one (PowerShell's default for `>`) failed with no hint. JSONL is now read
+// as CSV is, through the encoding it is in; UTF-16 without a byte-order mark too.
+func TestJSONLEncodings(t *testing.T) {
+	db := openDB(t)
+	lines := `{"id":"1","text":"CSV出力がほしい","date":"2026-01-01"}` + "\r\n" + `{"id":"2","text":"SSO please","date":"2026-01-02"}` + "\r\n"
+	utf16le := func(s string, bom bool) string {
+		var b []byte
+		if bom {
+			b = append(b, 0xFF, 0xFE)
+		}
+		for _, r := range s { // every rune here is in the BMP
+			b = append(b, byte(r), byte(r>>8))
+		}
+		return string(b)
+	}
+	for _, tt := range []struct{ name, content string }{
+		{"utf-8 bom", "\xEF\xBB\xBF" + lines},
+		{"utf-16 bom", utf16le(lines, true)},
+		{"utf-16 without bom", utf16le(lines, false)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := write(t, "v.jsonl", tt.content)
+			src := &file.Source{Path: path, Format: "jsonl", SourceKind: feedback.SourceChat, SourceName: tt.name, Mapping: mapping(t, "", ""), Location: time.UTC}
+			c, problems, err := sourcetest.Run(t, db, src)
+			if err != nil || c.New != 2 || len(problems) != 0 {
+				t.Fatalf("counts %+v problems %q err %v", c, problems, err)
+			}
+		})
+	}
+	items := sourcetest.Items(t, db)
+	if items["1"].Body != "CSV出力がほしい" {
+		t.Fatalf("voice 1 = %q", items["1"].Body)
+	}
+}

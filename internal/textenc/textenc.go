@@ -102,12 +102,16 @@ func badLine(b []byte) int {
 }
 
 // Sniff names the encoding of a file from its first bytes (pass a generous prefix, say 1 MB):
-// "UTF-8", "UTF-8 (BOM)", "UTF-16", "Shift_JIS" or "EUC-JP". Unlike Decode it tolerates a few
+// "UTF-8", "UTF-8 (BOM)", "UTF-16" (with a byte-order mark), "UTF-16LE" or "UTF-16BE" (without
+// one), "Shift_JIS" or "EUC-JP". Unlike Decode it tolerates a few
 // damaged lines: it picks the encoding under which the fewest lines are broken, so that a UTF-8
 // export with one bad line is read as UTF-8 and only that line is refused.
 func Sniff(prefix []byte) (string, error) {
 	if bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) || bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
 		return "UTF-16", nil
+	}
+	if enc := utf16NoBOM(prefix); enc != "" {
+		return enc, nil
 	}
 	utf8Name := "UTF-8"
 	if bytes.HasPrefix(prefix, []byte{0xEF, 0xBB, 0xBF}) {
@@ -137,6 +141,34 @@ func Sniff(prefix []byte) (string, error) {
 	return best, nil
 }
 
+// utf16NoBOM names UTF-16 written without a byte-order mark, "UTF-16LE" or "UTF-16BE", by its
+// zero bytes: text in Latin letters and digits (CSV headers, JSON keys) has one in every other
+// byte, on one side. Text in UTF-8 or a legacy encoding has none.
+func utf16NoBOM(prefix []byte) string {
+	prefix = prefix[:min(len(prefix), 4096)]
+	if len(prefix) < 4 {
+		return ""
+	}
+	var even, odd int
+	for i, c := range prefix {
+		if c == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	half := len(prefix) / 2
+	switch {
+	case odd*10 > half*3 && even*10 < half:
+		return "UTF-16LE"
+	case even*10 > half*3 && odd*10 < half:
+		return "UTF-16BE"
+	}
+	return ""
+}
+
 func badLines(b []byte, bad func([]byte) bool) int {
 	n := 0
 	for _, l := range bytes.Split(b, []byte("\n")) {
@@ -157,6 +189,10 @@ func NewReader(r io.Reader, enc string) io.Reader {
 		return transform.NewReader(r, japanese.EUCJP.NewDecoder())
 	case "UTF-16":
 		return transform.NewReader(r, unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.UseBOM).NewDecoder())
+	case "UTF-16LE":
+		return transform.NewReader(r, unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.IgnoreBOM).NewDecoder())
+	case "UTF-16BE":
+		return transform.NewReader(r, unicodeenc.UTF16(unicodeenc.BigEndian, unicodeenc.IgnoreBOM).NewDecoder())
 	case "UTF-8 (BOM)":
 		return transform.NewReader(r, unicodeenc.BOMOverride(unicodeenc.UTF8.NewDecoder()))
 	}
