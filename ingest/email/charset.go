@@ -153,3 +153,24 @@ func decodeCharset(label string, b []byte) (string, error) {
 	}
 	return text, nil
 }
+
+var (
+	angleAddr = regexp.MustCompile(`<\s*([^<>@\s]+@[^<>\s]+?)\s*>`)
+	bareAddr  = regexp.MustCompile(`[^<>@\s,;:"]+@[^<>@\s,;:"]+\.[^<>@\s,;:"]+`)
+)
+
+// firstAddress reads the author from a From header net/mail refuses ("A <a@x> B <b@y>", stray
+// text or punctuation): the first address, and the name written before it. Nothing that is no
+// address is taken for one: a header with none ("undisclosed") is the author's name, so the
+// message still lands.
+func firstAddress(raw string) (name, addr string) {
+	if m := angleAddr.FindStringSubmatchIndex(raw); m != nil {
+		name, _ = decodeHeader(strings.TrimSpace(raw[:m[0]]))
+		return strings.Trim(strings.TrimSpace(name), `"`), strings.ToLower(raw[m[2]:m[3]])
+	}
+	if addr := bareAddr.FindString(raw); addr != "" {
+		return "", strings.ToLower(addr)
+	}
+	name, _ = decodeHeader(strings.TrimSpace(raw))
+	return name, ""
+}

@@ -44,3 +44,21 @@ func TestEncodedWordsSplitMidCharacter(t *testing.T) {
 		t.Errorf("mixed subject %q", m.Subject)
 	}
 }
+
+// TestBrokenFromHeader: a From header net/mail cannot parse was stored raw as the author's
+// address ("a <a@x.jp> b <b@y.jp"), so no account could match. The first address in it is the
+// author's, with the name before it.
+func TestBrokenFromHeader(t *testing.T) {
+	for _, tt := range []struct{ from, name, email string }{
+		{"A <a@x.jp> B <b@y.jp>", "A", "a@x.jp"},
+		{`"山田" <Taro@ABC.co.jp> <other@abc.co.jp>`, "山田", "taro@abc.co.jp"},
+		{"=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte("山田 太郎")) + "?= <taro@abc.co.jp> extra", "山田 太郎", "taro@abc.co.jp"},
+		{"taro@abc.co.jp;", "", "taro@abc.co.jp"},
+		{"undisclosed", "undisclosed", ""},
+	} {
+		m := parse(t, "From: "+tt.from+"\nSubject: x\nMessage-ID: <f@x>\n\nhi\n")
+		if m.FromName != tt.name || m.FromEmail != tt.email {
+			t.Errorf("From: %s read as %q <%s>, want %q <%s>", tt.from, m.FromName, m.FromEmail, tt.name, tt.email)
+		}
+	}
+}

@@ -174,7 +174,7 @@ func (m *Message) readHeader(h mail.Header) {
 	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
 		m.FromName, m.FromEmail = from[0].Name, strings.ToLower(from[0].Address)
 	} else if raw := h.Get("From"); raw != "" {
-		m.FromEmail = strings.ToLower(strings.Trim(raw, "<> "))
+		m.FromName, m.FromEmail = firstAddress(raw)
 	}
 	m.Date, _ = h.Date()
 	// Words in a charset nobody knows are decoded as best possible.

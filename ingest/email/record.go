@@ -46,7 +46,7 @@ func (f Filter) Record(m *Message, where string, received time.Time) (ingest.Rec
 	if m.NotFeedback != "" {
 		return skip("not feedback: " + m.NotFeedback)
 	}
-	if m.FromEmail == "" {
+	if m.FromEmail == "" && m.FromName == "" {
 		return skip("no sender")
 	}
 	if f.own(m.FromEmail) {
