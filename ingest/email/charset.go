@@ -135,8 +135,11 @@ func unhex(c byte) byte {
 // decodeCharset turns b in the named charset into text; an unknown charset is decoded as best
 // possible, with the error.
 func decodeCharset(label string, b []byte) (string, error) {
-	if label == "utf-8" || label == "us-ascii" {
+	switch label {
+	case "utf-8", "us-ascii":
 		return strings.ToValidUTF8(string(b), "\uFFFD"), nil
+	case "":
+		return bestEffort(b), nil
 	}
 	registerLabels()
 	r, err := message.CharsetReader(label, bytes.NewReader(b))

@@ -2,6 +2,7 @@ package email
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/japanese"
@@ -59,6 +60,24 @@ func TestBrokenFromHeader(t *testing.T) {
 		m := parse(t, "From: "+tt.from+"\nSubject: x\nMessage-ID: <f@x>\n\nhi\n")
 		if m.FromName != tt.name || m.FromEmail != tt.email {
 			t.Errorf("From: %s read as %q <%s>, want %q <%s>", tt.from, m.FromName, m.FromEmail, tt.name, tt.email)
+		}
+	}
+}
+
+// TestBase64LabelOnPlainText: some mailers label a plain-text part base64 and send it as it is;
+// decoded as base64 it was stored as gibberish ("\x1d馥") with a note blaming the charset. Text
+// that is not base64 is read as the text it is, and the voice says so.
+func TestBase64LabelOnPlainText(t *testing.T) {
+	single := "From: a@b.jp\nSubject: x\nMessage-ID: <b1@b.jp>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nHello, please add CSV export.\nThanks!\n"
+	nested := "From: a@b.jp\nSubject: x\nMessage-ID: <b2@b.jp>\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: base64\n\n" +
+		enc(t, japanese.ISO2022JP, "CSV出力をお願いします。") + "\n--b\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQ=\n--b--\n"
+	for name, tt := range map[string]struct{ raw, text string }{
+		"single part": {single, "Hello, please add CSV export.\nThanks!"},
+		"nested":      {nested, "CSV出力をお願いします。"},
+	} {
+		m := parse(t, tt.raw)
+		if m.Text != tt.text || len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "base64") {
+			t.Errorf("%s: text %q notes %q", name, m.Text, m.Notes)
 		}
 	}
 }

@@ -6,8 +6,10 @@
 package email
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,6 +21,7 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // ISO-2022-JP, Shift_JIS, EUC-JP … for bodies and RFC 2047 headers
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/koehq/koe/ingest/textproc"
@@ -82,8 +85,9 @@ func Parse(r io.Reader) (*Message, error) {
 	h := mail.Header{Header: e.Header}
 	m.readHeader(h)
 	var plain, html []string
-	parts := 0
+	parts, leaf := 0, -1
 	walkErr := walk(e, 0, &parts, topErr, func(part *message.Entity, partErr error) {
+		leaf++
 		ct, params, _ := part.Header.ContentType()
 		if ct == "" {
 			ct = "text/plain"
@@ -100,15 +104,24 @@ func Parse(r io.Reader) (*Message, error) {
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(part.Body, MaxMessage))
-		if err != nil && len(body) == 0 {
+		text := string(body)
+		var corrupt base64.CorruptInputError
+		switch {
+		case errors.As(err, &corrupt) && strings.EqualFold(strings.TrimSpace(part.Header.Get("Content-Transfer-Encoding")), "base64"):
+			// Labelled base64, sent as it is (some mailers do): read the text it is.
+			if rawBody, ok := rawLeaf(raw, leaf); ok {
+				text, _ = decodeCharset(strings.ToLower(params["charset"]), rawBody)
+				m.Notes = append(m.Notes, "a text part labelled base64 is not base64: read as it is")
+				break
+			}
+			fallthrough
+		case err != nil && len(body) == 0:
 			m.Notes = append(m.Notes, "a part could not be read: "+err.Error())
 			return
-		}
-		text := string(body)
-		if partErr != nil && message.IsUnknownCharset(partErr) || !utf8.ValidString(text) {
+		case partErr != nil && message.IsUnknownCharset(partErr) || !utf8.ValidString(text):
 			text = bestEffort(body)
 			m.Notes = append(m.Notes, fmt.Sprintf("unknown charset %q: decoded as best possible", params["charset"]))
-		} else if shiftJIS(params["charset"]) {
+		case shiftJIS(params["charset"]):
 			text = textenc.YenSign(text)
 		}
 		if ct == "text/html" {
@@ -128,6 +141,43 @@ func Parse(r io.Reader) (*Message, error) {
 	m.Text = textproc.Whitespace(m.Text)
 	m.NotFeedback = notFeedback(h, e, m)
 	return m, nil
+}
+
+// rawLeaf returns the body of the want-th leaf part of raw (in walk's order) as it is written,
+// before any transfer decoding.
+func rawLeaf(raw []byte, want int) ([]byte, bool) {
+	br := bufio.NewReader(bytes.NewReader(raw))
+	h, err := textproto.ReadHeader(br)
+	if err != nil {
+		return nil, false
+	}
+	n := 0
+	var visit func(h textproto.Header, body io.Reader, depth int) ([]byte, bool)
+	visit = func(h textproto.Header, body io.Reader, depth int) ([]byte, bool) {
+		ct, params, _ := (&message.Header{Header: h}).ContentType()
+		if !strings.HasPrefix(ct, "multipart/") {
+			if n++; n-1 != want {
+				return nil, false
+			}
+			b, err := io.ReadAll(io.LimitReader(body, MaxMessage))
+			return b, err == nil
+		}
+		if depth >= MaxDepth {
+			return nil, false
+		}
+		mr := textproto.NewMultipartReader(body, params["boundary"])
+		for n <= want {
+			p, err := mr.NextPart()
+			if err != nil {
+				return nil, false
+			}
+			if b, ok := visit(p.Header, p, depth+1); ok {
+				return b, true
+			}
+		}
+		return nil, false
+	}
+	return visit(h, br, 0)
 }
 
 // walk visits the leaf parts of e, depth first, within MaxDepth and MaxParts.
