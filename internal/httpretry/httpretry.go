@@ -80,6 +80,9 @@ func Do(ctx context.Context, hc *http.Client, p Policy, newReq func(ctx context.
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 			lastStatus, lastErr = resp.StatusCode, fmt.Errorf("HTTP %d", resp.StatusCode)
 			wait = RetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			if wait <= 0 && resp.StatusCode == http.StatusTooManyRequests {
+				wait = RateLimitReset(resp.Header.Get("X-RateLimit-Reset"), time.Now())
+			}
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		default:
@@ -117,6 +120,16 @@ func RetryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// RateLimitReset is the wait until an X-RateLimit-Reset header's Unix time (Intercom's, among
+// others), or 0 when there is none or it has passed.
+func RateLimitReset(v string, now time.Time) time.Duration {
+	s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || s <= now.Unix() {
+		return 0
+	}
+	return time.Unix(s, 0).Sub(now)
 }
 
 // Sleep waits d, or until ctx ends.
@@ -188,4 +201,38 @@ func GetJSON(ctx context.Context, hc *http.Client, p Policy, url string, headers
 func redact(u string) string {
 	base, _, _ := strings.Cut(u, "?")
 	return base
+}
+
+// Transport is an http.RoundTripper that sends through Base (http.DefaultTransport when nil)
+// with Policy: for clients that a library builds around an *http.Client (google.golang.org/api),
+// so they retry as every other outside client does. A request whose body cannot be sent again
+// (no GetBody) is sent once.
+type Transport struct {
+	Base   http.RoundTripper
+	Policy Policy
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return base.RoundTrip(req)
+	}
+	once := &http.Client{Transport: base, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	first := true
+	return Do(req.Context(), once, t.Policy, func(ctx context.Context) (*http.Request, error) {
+		r := req.Clone(ctx)
+		if !first && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r.Body = body
+		}
+		first = false
+		return r, nil
+	})
 }
