@@ -81,3 +81,14 @@ func TestBase64LabelOnPlainText(t *testing.T) {
 		}
 	}
 }
+
+// TestTextAttachmentWithoutDisposition: a text file attached with only a Content-Type name (no
+// Content-Disposition, as some clients send logs and CSVs) was taken as part of the message.
+func TestTextAttachmentWithoutDisposition(t *testing.T) {
+	raw := "From: a@b.jp\nSubject: x\nMessage-ID: <t@b.jp>\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain; charset=utf-8\n\nログを添付します。\n--b\n" +
+		"Content-Type: text/plain; charset=utf-8; name=\"error.log\"\n\n2026-10-01 ERROR timeout\n--b\nContent-Type: text/csv; charset=utf-8\n\na,b\n--b--\n"
+	m := parse(t, raw)
+	if m.Text != "ログを添付します。" || m.Attachments != 2 {
+		t.Fatalf("text %q attachments %d", m.Text, m.Attachments)
+	}
+}

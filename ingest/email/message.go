@@ -92,9 +92,11 @@ func Parse(r io.Reader) (*Message, error) {
 		if ct == "" {
 			ct = "text/plain"
 		}
-		disp, _, _ := part.Header.ContentDisposition()
+		disp, dparams, _ := part.Header.ContentDisposition()
 		switch {
-		case disp == "attachment":
+		// A named text part is a file, whether or not it says attachment (logs and CSVs come
+		// as text/plain with only a name).
+		case disp == "attachment", strings.HasPrefix(ct, "text/") && (params["name"] != "" || dparams["filename"] != ""):
 			m.Attachments++
 			return
 		case strings.HasPrefix(ct, "image/") && (disp == "inline" || part.Header.Get("Content-Id") != ""):
