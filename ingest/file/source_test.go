@@ -352,3 +352,28 @@ func TestJSONLEncodings(t *testing.T) {
 		t.Fatalf("voice 1 = %q", items["1"].Body)
 	}
 }
+
+// TestUnterminatedQuoteCostsOnlyItsLine: a cell that opens a quote and never closes it read the
+// whole rest of the file as one cell; every later voice was lost behind one "not valid CSV". The
+// broken line is reported, and reading resumes at the line after it.
+func TestUnterminatedQuoteCostsOnlyItsLine(t *testing.T) {
+	db := openDB(t)
+	path := write(t, "quote.csv", "id,text\n1,good\n2,\"never closed\n3,after the break\n4,\"a real\nmultiline cell\"\n5,\"closes \"\"late\n6,\"x\"\n7,last\n")
+	src := &file.Source{Path: path, Format: "csv", SourceKind: feedback.SourceChat, SourceName: "quote", Mapping: mapping(t, "", ""), Location: time.UTC}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := sourcetest.Items(t, db)
+	for _, id := range []string{"1", "3", "4", "7"} {
+		if _, ok := items[id]; !ok {
+			t.Errorf("voice %s lost; counts %+v problems %q", id, c, problems)
+		}
+	}
+	if got := items["4"].Body; got != "a real\nmultiline cell" {
+		t.Errorf("multiline cell = %q", got)
+	}
+	if len(problems) < 1 || !strings.Contains(problems[0], "quote.csv:3: ") {
+		t.Fatalf("problems = %q, want line 3 named first", problems)
+	}
+}
