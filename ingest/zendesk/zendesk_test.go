@@ -127,3 +127,32 @@ func TestZendeskIncrementalExport(t *testing.T) {
 		t.Fatalf("second run: %+v %v %v", c, err, f.exports)
 	}
 }
+
+// TestRequesterCommentUpdatesTheVoice: the incremental export lists a ticket again when it
+// changes, and more than once when it changes while being exported. The requester's later
+// comment updates the voice and is counted as an update, never as a duplicate.
+func TestRequesterCommentUpdatesTheVoice(t *testing.T) {
+	db := storetest.Open(t)
+	users := []any{map[string]any{"id": 1, "name": "山田太郎", "email": "taro@abc.co.jp"}}
+	f := &fakeZendesk{pages: map[string]map[string]any{
+		"": {"tickets": []any{tkt(1, 1, nil, "CSV", "open", "2026-10-01T00:00:00Z")}, "after_cursor": "c1", "end_of_stream": true},
+	}, comments: map[int]map[string]any{
+		1: {"comments": []any{cmt(11, 1, true, "CSVで出力したいです。")}, "users": users, "next_page": nil, "count": 1},
+	}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	src := &zendesk.Source{BaseURL: srv.URL, Email: "cs@koe.example", Token: "zd-token", SourceName: "zendesk",
+		Sleep: func(context.Context, time.Duration) error { return nil }}
+	if c, _, err := sourcetest.Run(t, db, src); err != nil || c.New != 1 {
+		t.Fatalf("first run: %+v %v", c, err)
+	}
+	f.comments[1] = map[string]any{"comments": []any{cmt(11, 1, true, "CSVで出力したいです。"), cmt(12, 1, true, "急ぎです。")}, "users": users, "next_page": nil, "count": 2}
+	f.pages["c1"] = map[string]any{"tickets": []any{tkt(1, 1, nil, "CSV", "open", "2026-10-01T00:00:00Z"), tkt(1, 1, nil, "CSV", "open", "2026-10-01T00:00:00Z")}, "after_cursor": "c2", "end_of_stream": true}
+	c, _, err := sourcetest.Run(t, db, src)
+	if err != nil || c.Updated != 1 || c.Duplicate != 0 || c.Read != 1 {
+		t.Fatalf("second run: %+v %v, want read=1 updated=1 duplicate=0", c, err)
+	}
+	if got := sourcetest.Items(t, db)["1"].Body; got != "CSVで出力したいです。\n\n急ぎです。" {
+		t.Fatalf("body = %q", got)
+	}
+}
