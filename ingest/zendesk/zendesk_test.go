@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -154,5 +156,44 @@ func TestRequesterCommentUpdatesTheVoice(t *testing.T) {
 	}
 	if got := sourcetest.Items(t, db)["1"].Body; got != "CSVで出力したいです。\n\n急ぎです。" {
 		t.Fatalf("body = %q", got)
+	}
+}
+
+// TestPublishedExamples serves the export and comments examples of Zendesk's reference
+// (testdata, cited there) and the Organizations reference's shape.
+func TestPublishedExamples(t *testing.T) {
+	db := storetest.Open(t)
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	export, comments := read("export.json"), read("comments.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		switch r.URL.Path {
+		case "/api/v2/incremental/tickets/cursor.json":
+			w.Write(export)
+		case "/api/v2/tickets/35436/comments.json":
+			w.Write(comments)
+		case "/api/v2/organizations/509974.json":
+			w.Write([]byte(`{"organization":{"id":509974,"name":"One Organization","domain_names":["example.com"],"url":"https://example.zendesk.com/api/v2/organizations/509974.json"}}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	src := &zendesk.Source{BaseURL: srv.URL, Token: "oauth-token", SourceName: "zendesk", Since: time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC),
+		Sleep: func(context.Context, time.Duration) error { return nil }}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil || c.New != 1 {
+		t.Fatalf("counts %+v problems %v err %v", c, problems, err)
+	}
+	v := sourcetest.Items(t, db)["35436"]
+	if v.Body != "The fire is very colorful.\n\nDone. Please add a warning to the manual." || v.Context != "Johnny Agent: Please unplug it first." ||
+		v.AuthorEmail != "johnny@example.com" || v.CompanyName != "One Organization" || v.Title != "Help, my printer is on fire!" {
+		t.Fatalf("voice = %+v", v)
 	}
 }
