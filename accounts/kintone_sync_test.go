@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -325,5 +327,34 @@ func TestSyncKintoneCalculatedAmount(t *testing.T) {
 	}
 	if a, _ := db.AccountByRef(context.Background(), "kintone:1"); a.MRR.Minor != 12346 {
 		t.Fatalf("MRR = %d, want 12346 (rounded yen)", a.MRR.Minor)
+	}
+}
+
+// TestSyncKintonePublishedShape reads a record shaped as the kintone reference's example
+// (testdata, cited there) through the fake.
+func TestSyncKintonePublishedShape(t *testing.T) {
+	db := openDB(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "kintone_records.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var example struct {
+		Records []map[string]any `json:"records"`
+	}
+	if err := json.Unmarshal(b, &example); err != nil {
+		t.Fatal(err)
+	}
+	k := newFakeKintone()
+	k.fields["月額"] = "CALC"
+	k.records = example.Records
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	res, err := accounts.SyncKintone(context.Background(), db, kintoneClient(t, srv.URL, nil), "7", mapping, accounts.Options{})
+	if err != nil || res.Counts.New != 1 {
+		t.Fatalf("counts %+v problems %v err %v", res.Counts, res.Problems, err)
+	}
+	a, _ := db.AccountByRef(context.Background(), "kintone:1")
+	if a.Name != "サイボウズ商事株式会社" || a.MRR.Minor != 98000 || len(a.Domains) != 1 || a.Plan != "Business" {
+		t.Fatalf("account = %+v", a)
 	}
 }

@@ -19,6 +19,11 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// review is one entry of Apple's customer-reviews JSON feed as Apple serves it at
+// https://itunes.apple.com/{country}/rss/customerreviews/page={n}/id={app}/sortby=mostrecent/json
+// (the feed of Apple's RSS generator; Apple publishes no reference page for the JSON form): each
+// value wrapped in {"label"}, author {uri, name, label}, im:rating, im:version, content with
+// attributes.type, link attributes, im:voteSum, im:contentType, im:voteCount.
 func review(id, updated, rating, title, content string) string {
 	return fmt.Sprintf(`{"author":{"uri":{"label":"https://itunes.apple.com/jp/reviews/id%s"},"name":{"label":"user%s"},"label":""},
 "updated":{"label":%q},"im:rating":{"label":%q},"im:version":{"label":"3.2.1"},"id":{"label":%q},

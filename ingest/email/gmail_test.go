@@ -21,7 +21,12 @@ import (
 
 // fakeGmail serves users.messages.list and users.messages.get (format=raw) in the Gmail API's
 // shapes: ids newest first with nextPageToken, internalDate as a string of milliseconds, raw as
-// base64url.
+// base64url. Shapes from the Gmail API reference: the users.messages.list response body
+// (https://developers.google.com/gmail/api/reference/rest/v1/users.messages/list: messages[] of
+// {id, threadId}, nextPageToken, resultSizeEstimate), the Message resource
+// (https://developers.google.com/gmail/api/reference/rest/v1/users.messages#Message: id,
+// threadId, labelIds, snippet, historyId, internalDate as an int64 string, sizeEstimate, raw in
+// base64url), and the error body of https://developers.google.com/gmail/api/guides/handle-errors.
 type fakeGmail struct {
 	msgs    []map[string]any // oldest first
 	queries []string
@@ -30,7 +35,7 @@ type fakeGmail struct {
 }
 
 func (f *fakeGmail) add(id string, ms int64, raw string) {
-	f.msgs = append(f.msgs, map[string]any{"id": id, "threadId": "t-" + id, "labelIds": []string{"INBOX"},
+	f.msgs = append(f.msgs, map[string]any{"id": id, "threadId": "t-" + id, "labelIds": []string{"INBOX", "UNREAD"}, "snippet": "", "historyId": "1234",
 		"internalDate": strconv.FormatInt(ms, 10), "sizeEstimate": len(raw), "raw": base64.URLEncoding.EncodeToString([]byte(strings.ReplaceAll(raw, "\n", "\r\n")))})
 }
 
