@@ -1,5 +1,6 @@
-// Package intercom reads chat conversations from Intercom: the REST API (GET /conversations,
-// paged with starting_after, then GET /conversations/{id} for the source message and the
+// Package intercom reads chat conversations from Intercom: the REST API (POST
+// /conversations/search for those updated since the last run, paged with starting_after, then
+// GET /conversations/{id} for the source message and the
 // conversation parts; Bearer token and Intercom-Version header), or a file of exported
 // conversations in the same shape. One voice per conversation: the customer's messages joined in
 // order; agents', bots' and internal notes go to context.
@@ -174,27 +175,44 @@ type listPage struct {
 	} `json:"pages"`
 }
 
-func (s *Source) get(ctx context.Context, path string, q url.Values, into any) error {
+func (s *Source) client() (string, *http.Client, map[string]string) {
 	base := strings.TrimRight(s.BaseURL, "/")
 	if base == "" {
 		base = DefaultBaseURL
-	}
-	u := base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
 	}
 	hc := s.HTTP
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
-	return httpretry.GetJSON(ctx, hc, s.Policy, u, map[string]string{
-		"Authorization": "Bearer " + s.Token, "Intercom-Version": APIVersion, "Accept": "application/json",
-	}, 64<<20, into)
+	return base, hc, map[string]string{"Authorization": "Bearer " + s.Token, "Intercom-Version": APIVersion, "Accept": "application/json"}
 }
 
-// Pull implements ingest.Source. The list comes newest update first; reading stops at
-// conversations not updated since the cursor (the newest updated_at of the last complete run),
-// which moves only with the last batch.
+func (s *Source) get(ctx context.Context, path string, q url.Values, into any) error {
+	base, hc, headers := s.client()
+	u := base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return httpretry.GetJSON(ctx, hc, s.Policy, u, headers, 64<<20, into)
+}
+
+// searchQuery is the body of POST /conversations/search: conversations updated after a time,
+// a page at a time.
+type searchQuery struct {
+	Query struct {
+		Field    string `json:"field"`
+		Operator string `json:"operator"`
+		Value    int64  `json:"value"`
+	} `json:"query"`
+	Pagination struct {
+		PerPage       int    `json:"per_page"`
+		StartingAfter string `json:"starting_after,omitempty"`
+	} `json:"pagination"`
+}
+
+// Pull implements ingest.Source. It searches for the conversations updated since the cursor
+// (the newest updated_at of the last complete run, its second read again): the documented way,
+// since GET /conversations takes no order. The cursor moves only with the last batch.
 func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch) error) error {
 	if s.Token == "" {
 		return fmt.Errorf("intercom: no access token: set KOE_INTERCOM_TOKEN")
@@ -205,19 +223,18 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 	if per <= 0 {
 		per = 50
 	}
-	q := url.Values{"per_page": {strconv.Itoa(per)}, "order": {"desc"}, "sort": {"updated_at"}}
+	var q searchQuery
+	q.Query.Field, q.Query.Operator, q.Query.Value = "updated_at", ">", max(since-1, 0)
+	q.Pagination.PerPage = per
+	base, hc, headers := s.client()
 	for page := 1; ; page++ {
 		var lp listPage
-		if err := s.get(ctx, "/conversations", q, &lp); err != nil {
-			return fmt.Errorf("intercom: list page %d: %w", page, err)
+		if err := httpretry.PostJSON(ctx, hc, s.Policy, base+"/conversations/search", headers, q, 64<<20, &lp); err != nil {
+			return fmt.Errorf("intercom: search page %d: %w", page, err)
 		}
 		var b ingest.Batch
 		done := lp.Pages.Next == nil || lp.Pages.Next.StartingAfter == ""
 		for _, c := range lp.Conversations {
-			if since > 0 && c.UpdatedAt < since {
-				done = true
-				break
-			}
 			newest = max(newest, c.UpdatedAt)
 			var raw json.RawMessage
 			if err := s.get(ctx, "/conversations/"+url.PathEscape(string(c.ID)), nil, &raw); err != nil {
@@ -249,7 +266,7 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 		if done {
 			return nil
 		}
-		q.Set("starting_after", lp.Pages.Next.StartingAfter)
+		q.Pagination.StartingAfter = lp.Pages.Next.StartingAfter
 	}
 }
 

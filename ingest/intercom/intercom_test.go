@@ -69,30 +69,35 @@ func (f *fakeIntercom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case r.URL.Path == "/conversations":
-		var ids []string
-		for id := range f.convs {
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(i, j int) bool {
-			return f.convs[ids[i]]["updated_at"].(int64) > f.convs[ids[j]]["updated_at"].(int64)
-		})
+	// The 2.11 reference documents GET /conversations with per_page and starting_after only (no
+	// order or sort: the fake lists oldest first, whatever is asked), and POST
+	// /conversations/search with a query of field/operator/value, pagination {per_page,
+	// starting_after}, answering a conversation.list with pages.next.starting_after
+	// (https://developers.intercom.com/docs/references/2.11/rest-api/api.intercom.io/conversations/searchconversations).
+	case r.URL.Path == "/conversations" && r.Method == http.MethodGet:
 		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-		start := 0
-		if after := r.URL.Query().Get("starting_after"); after != "" {
-			start, _ = strconv.Atoi(after)
+		f.list(w, f.ids(func(map[string]any) bool { return true }, false), per, r.URL.Query().Get("starting_after"))
+	case r.URL.Path == "/conversations/search" && r.Method == http.MethodPost:
+		var q struct {
+			Query struct {
+				Field    string          `json:"field"`
+				Operator string          `json:"operator"`
+				Value    json.RawMessage `json:"value"`
+			} `json:"query"`
+			Pagination struct {
+				PerPage       int    `json:"per_page"`
+				StartingAfter string `json:"starting_after"`
+			} `json:"pagination"`
 		}
-		end := min(start+per, len(ids))
-		var list []any
-		for _, id := range ids[start:end] {
-			c := f.convs[id]
-			list = append(list, map[string]any{"type": "conversation", "id": id, "updated_at": c["updated_at"], "created_at": c["created_at"]})
+		if err := json.NewDecoder(r.Body).Decode(&q); err != nil || q.Query.Field != "updated_at" || q.Query.Operator != ">" {
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Invalid query"}]}`))
+			return
 		}
-		pages := map[string]any{"type": "pages", "page": start/per + 1, "per_page": per, "total_pages": (len(ids) + per - 1) / per}
-		if end < len(ids) {
-			pages["next"] = map[string]any{"page": start/per + 2, "starting_after": strconv.Itoa(end)}
-		}
-		json.NewEncoder(w).Encode(map[string]any{"type": "conversation.list", "conversations": list, "total_count": len(ids), "pages": pages})
+		var since int64
+		json.Unmarshal(q.Query.Value, &since)
+		match := func(c map[string]any) bool { return c["updated_at"].(int64) > since }
+		f.list(w, f.ids(match, true), q.Pagination.PerPage, q.Pagination.StartingAfter)
 	case strings.HasPrefix(r.URL.Path, "/conversations/"):
 		c, ok := f.convs[strings.TrimPrefix(r.URL.Path, "/conversations/")]
 		if !ok {
@@ -110,6 +115,44 @@ func (f *fakeIntercom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.WriteHeader(http.StatusNotFound)
 	}
+}
+
+// ids are the conversations that match, by updated_at, newest first when desc.
+func (f *fakeIntercom) ids(match func(map[string]any) bool, desc bool) []string {
+	var ids []string
+	for id, c := range f.convs {
+		if match(c) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := f.convs[ids[i]]["updated_at"].(int64), f.convs[ids[j]]["updated_at"].(int64)
+		return a > b == desc && a != b || a == b && ids[i] < ids[j]
+	})
+	return ids
+}
+
+// list answers one page of a conversation.list.
+func (f *fakeIntercom) list(w http.ResponseWriter, ids []string, per int, after string) {
+	if per <= 0 {
+		per = 20
+	}
+	start := 0
+	if after != "" {
+		start, _ = strconv.Atoi(after)
+	}
+	start = min(start, len(ids))
+	end := min(start+per, len(ids))
+	list := []any{}
+	for _, id := range ids[start:end] {
+		c := f.convs[id]
+		list = append(list, map[string]any{"type": "conversation", "id": id, "updated_at": c["updated_at"], "created_at": c["created_at"]})
+	}
+	pages := map[string]any{"type": "pages", "page": start/per + 1, "per_page": per, "total_pages": (len(ids) + per - 1) / per}
+	if end < len(ids) {
+		pages["next"] = map[string]any{"page": start/per + 2, "starting_after": strconv.Itoa(end)}
+	}
+	json.NewEncoder(w).Encode(map[string]any{"type": "conversation.list", "conversations": list, "total_count": len(ids), "pages": pages})
 }
 
 func newFake() *fakeIntercom {
