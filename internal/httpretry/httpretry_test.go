@@ -26,15 +26,7 @@ func TestDoRetriesAndHonoursRetryAfter(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	var waits []time.Duration
-	p := Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
-	resp, err := Do(context.Background(), srv.Client(), p, func(ctx context.Context) (*http.Request, error) {
-		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	waits := getWaits(t, srv)
 	if calls.Load() != 3 {
 		t.Fatalf("calls = %d, want 3", calls.Load())
 	}
@@ -44,6 +36,21 @@ func TestDoRetriesAndHonoursRetryAfter(t *testing.T) {
 	if waits[1] <= 0 || waits[1] > 2*time.Second {
 		t.Fatalf("second wait = %v, want a backoff ≤ 2s", waits[1])
 	}
+}
+
+// getWaits GETs srv through Do, without waiting, and returns the waits Do asked for.
+func getWaits(t *testing.T, srv *httptest.Server) []time.Duration {
+	t.Helper()
+	var waits []time.Duration
+	p := Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	resp, err := Do(context.Background(), srv.Client(), p, func(ctx context.Context) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return waits
 }
 
 func TestDoGivesUp(t *testing.T) {
@@ -118,16 +125,7 @@ func TestRateLimitReset(t *testing.T) {
 		w.Write([]byte("ok"))
 	}))
 	defer srv.Close()
-	var waits []time.Duration
-	p := Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
-	resp, err := Do(context.Background(), srv.Client(), p, func(ctx context.Context) (*http.Request, error) {
-		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if len(waits) != 1 || waits[0] < 7*time.Second || waits[0] > 10*time.Second {
+	if waits := getWaits(t, srv); len(waits) != 1 || waits[0] < 7*time.Second || waits[0] > 10*time.Second {
 		t.Fatalf("waits = %v, want about 9s (until X-RateLimit-Reset)", waits)
 	}
 }
