@@ -53,6 +53,9 @@ func TestMboxAndEml(t *testing.T) {
 	if !strings.Contains(problems[1], "export.mbox:18") {
 		t.Fatalf("the broken message is not named by line: %v", problems)
 	}
+	if !strings.HasSuffix(problems[0], "export.mbox:10 <f2@koe.example>: mail from our own domain (support@koe.example)") {
+		t.Fatalf("a skipped mail is not named by line and Message-ID: %v", problems)
+	}
 	if v := sourcetest.Items(t, db)["f1@abc.co.jp"]; v.Body != "CSVで出力したいです。\nFrom the old days, a quoted From line." {
 		t.Fatalf("mboxrd unescaping: %q", v.Body)
 	}
