@@ -1,6 +1,7 @@
 // Package textenc turns the bytes of a file people exported (Excel, a CRM, a mail client) into
 // UTF-8 text, detecting the encoding rather than guessing: UTF-8 with or without BOM, UTF-16 with
-// BOM, Shift_JIS (Windows-31J, with ① ㈱ 髙) and EUC-JP.
+// or without BOM (PowerShell's and Excel's "Unicode text"), Shift_JIS (Windows-31J, with ① ㈱ 髙,
+// and 0x5C before a digit read as ¥) and EUC-JP.
 package textenc
 
 import (
@@ -33,6 +34,17 @@ func Decode(b []byte) (text, enc string, err error) {
 			return "", "", fmt.Errorf("not valid UTF-16: %w", err)
 		}
 		return string(out), "UTF-16", nil
+	case utf16NoBOM(b) != "":
+		enc := utf16NoBOM(b)
+		order := unicodeenc.LittleEndian
+		if enc == "UTF-16BE" {
+			order = unicodeenc.BigEndian
+		}
+		out, err := unicodeenc.UTF16(order, unicodeenc.IgnoreBOM).NewDecoder().Bytes(b)
+		if err != nil {
+			return "", "", fmt.Errorf("not valid UTF-16: %w", err)
+		}
+		return string(out), enc, nil
 	case utf8.Valid(b):
 		return string(b), "UTF-8", nil
 	}

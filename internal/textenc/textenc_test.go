@@ -53,3 +53,19 @@ func TestShiftJISYenSign(t *testing.T) {
 		t.Errorf("UTF-8 text changed: %q", got)
 	}
 }
+
+// TestDecodeUTF16WithoutBOM: an accounts CSV saved as UTF-16 without a byte-order mark was
+// refused as "not text in UTF-8, Shift_JIS or EUC-JP"; Decode reads it as Sniff does.
+func TestDecodeUTF16WithoutBOM(t *testing.T) {
+	text := "name,mrr\n株式会社ＡＢＣ,120000\n"
+	var le, be []byte
+	for _, r := range text { // all in the BMP
+		le = append(le, byte(r), byte(r>>8))
+		be = append(be, byte(r>>8), byte(r))
+	}
+	for name, b := range map[string][]byte{"UTF-16LE": le, "UTF-16BE": be} {
+		if got, enc, err := Decode(b); err != nil || got != text || enc != name {
+			t.Errorf("Decode(%s) = %q, %s, %v", name, got, enc, err)
+		}
+	}
+}
