@@ -136,3 +136,29 @@ func TestEmlWithMboxFromLine(t *testing.T) {
 		t.Fatalf("voice = %q at %v", v.Body, v.ReceivedAt)
 	}
 }
+
+// TestMailWithBadBytesCostsNoBatch: a mail with a NUL byte or a byte that is not UTF-8 in its
+// body made PostgreSQL refuse the whole batch (an IMAP run then stalled on it for good). Every
+// mail lands; the bad one is named by file, line and Message-ID.
+func TestMailWithBadBytesCostsNoBatch(t *testing.T) {
+	db := storetest.Open(t)
+	mbox := filepath.Join(t.TempDir(), "bad.mbox")
+	os.WriteFile(mbox, []byte("From a Mon Oct  6 10:00:00 2026\nFrom: a@abc.co.jp\nSubject: one\nMessage-ID: <n1@abc.co.jp>\n\nfirst\n\n"+
+		"From b Mon Oct  6 10:00:00 2026\nFrom: b@abc.co.jp\nSubject: nul\nMessage-ID: <n2@abc.co.jp>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nCSV\x00 please\n\n"+
+		"From c Mon Oct  6 10:00:00 2026\nFrom: c@abc.co.jp\nSubject: ff\nMessage-ID: <n3@abc.co.jp>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nbad \xff byte\n\n"+
+		"From d Mon Oct  6 10:00:00 2026\nFrom: d@abc.co.jp\nSubject: last\nMessage-ID: <n4@abc.co.jp>\n\nlast\n"), 0o644)
+	src := &email.FileSource{Path: mbox, Mbox: true, SourceName: "bad-mail"}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil || c.New != 4 || c.Failed != 0 {
+		t.Fatalf("counts %+v problems %q err %v", c, problems, err)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "bad.mbox:8 <n2@abc.co.jp>: NUL characters") {
+		t.Fatalf("problems = %q", problems)
+	}
+	if got := sourcetest.Items(t, db)["n2@abc.co.jp"].Body; got != "CSV please" {
+		t.Fatalf("body = %q", got)
+	}
+	if c, _, err := sourcetest.Run(t, db, src); err != nil || c.New != 0 {
+		t.Fatalf("rerun = %+v %v", c, err)
+	}
+}
