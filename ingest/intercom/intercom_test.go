@@ -63,7 +63,11 @@ func (f *fakeIntercom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.fail > 0 {
 		f.fail--
+		// Intercom's 429 carries its window's reset as a Unix time, and no Retry-After
+		// (https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting).
+		w.Header().Set("X-RateLimit-Limit", "10000")
 		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(5*time.Second).Unix(), 10))
 		w.WriteHeader(http.StatusTooManyRequests)
 		w.Write([]byte(`{"type":"error.list","errors":[{"code":"rate_limit_exceeded","message":"Exceeded rate limit"}]}`))
 		return
@@ -177,11 +181,15 @@ func TestIntercomAPI(t *testing.T) {
 	f.fail = 1
 	srv := httptest.NewServer(f)
 	defer srv.Close()
+	var waits []time.Duration
 	src := &intercom.Source{BaseURL: srv.URL, Token: "ic-token", SourceName: "intercom", PerPage: 2,
-		Policy: httpretry.Policy{Sleep: func(context.Context, time.Duration) error { return nil }}}
+		Policy: httpretry.Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}}
 	c, problems, err := sourcetest.Run(t, db, src)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(waits) != 1 || waits[0] < 3*time.Second || waits[0] > 6*time.Second {
+		t.Fatalf("waits = %v, want about 5s: until X-RateLimit-Reset", waits)
 	}
 	if c.Read != 3 || c.New != 2 || c.Skipped != 1 || !strings.Contains(problems[0], "conversation 103: no words from the customer") {
 		t.Fatalf("counts %+v, problems %v", c, problems)
