@@ -154,6 +154,7 @@ type Source struct {
 	HTTP       *http.Client
 	Policy     httpretry.Policy
 	companies  map[string]string
+	emails     map[string]string // contact id → email
 }
 
 // Kind implements ingest.Source.
@@ -254,6 +255,11 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 				b.Problems = append(b.Problems, *p)
 				continue
 			}
+			if rec.Item.AuthorEmail == "" { // the parts carry none: the conversation's contact may
+				if rec.Item.AuthorEmail, err = s.contactEmail(ctx, conv); err != nil {
+					return err
+				}
+			}
 			b.Records = append(b.Records, rec)
 		}
 		if done {
@@ -268,6 +274,32 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 		}
 		q.Pagination.StartingAfter = lp.Pages.Next.StartingAfter
 	}
+}
+
+// contactEmail looks up the email of the conversation's first contact (GET /contacts/{id}), once
+// per contact: the customer, when the parts name them without one.
+func (s *Source) contactEmail(ctx context.Context, c Conversation) (string, error) {
+	if len(c.Contacts.Contacts) == 0 {
+		return "", nil
+	}
+	id := c.Contacts.Contacts[0].ID
+	if s.emails == nil {
+		s.emails = map[string]string{}
+	}
+	if email, ok := s.emails[id]; ok {
+		return email, nil
+	}
+	var contact struct {
+		Email string `json:"email"`
+	}
+	if err := s.get(ctx, "/contacts/"+url.PathEscape(id), nil, &contact); err != nil {
+		var se *httpretry.StatusError
+		if !errors.As(err, &se) || se.Status != http.StatusNotFound {
+			return "", fmt.Errorf("intercom: contact %s: %w", id, err)
+		}
+	}
+	s.emails[id] = contact.Email
+	return contact.Email, nil
 }
 
 // company looks up the name of the first company of the conversation's contact, once per

@@ -28,8 +28,10 @@ type fakeIntercom struct {
 	mu        sync.Mutex
 	convs     map[string]map[string]any
 	companies map[string]string // contact id → company name
-	fail      int
-	calls     []string
+	// contactEmails are the contacts' emails (GET /contacts/{id}), for authors a part leaves without one.
+	contactEmails map[string]string
+	fail          int
+	calls         []string
 }
 
 func author(typ, id, name, email string) map[string]any {
@@ -109,6 +111,16 @@ func (f *fakeIntercom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		json.NewEncoder(w).Encode(c)
+	case strings.HasPrefix(r.URL.Path, "/contacts/") && !strings.Contains(strings.TrimPrefix(r.URL.Path, "/contacts/"), "/"):
+		// The contact object of the 2.11 reference (type, id, role, email, name …).
+		id := strings.TrimPrefix(r.URL.Path, "/contacts/")
+		email, ok := f.contactEmails[id]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"type":"error.list","errors":[{"code":"not_found","message":"User Not Found"}]}`))
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"type": "contact", "id": id, "role": "lead", "email": email, "name": nil})
 	case strings.HasPrefix(r.URL.Path, "/contacts/") && strings.HasSuffix(r.URL.Path, "/companies"):
 		id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/contacts/"), "/companies")
 		var data []any
@@ -160,7 +172,8 @@ func (f *fakeIntercom) list(w http.ResponseWriter, ids []string, per int, after 
 }
 
 func newFake() *fakeIntercom {
-	f := &fakeIntercom{convs: map[string]map[string]any{}, companies: map[string]string{"u2": "Globex Inc."}}
+	f := &fakeIntercom{convs: map[string]map[string]any{}, companies: map[string]string{"u2": "Globex Inc."},
+		contactEmails: map[string]string{"u2": "emma@globex.com"}}
 	taro := author("user", "u1", "山田太郎", "taro@abc.co.jp")
 	agent := author("admin", "a1", "Support Sato", "sato@koe.example")
 	bot := author("bot", "b1", "Operator", "")
@@ -201,7 +214,8 @@ func TestIntercomAPI(t *testing.T) {
 		v.ReceivedAt.Unix() != 1761000000 || v.SourceKind != feedback.SourceChat {
 		t.Fatalf("conversation 101 = %+v", v)
 	}
-	if v := items["102"]; v.CompanyName != "Globex Inc." || v.AuthorName != "Emma" || v.Language != "en" {
+	// Emma's parts carry no email; her contact does, and the voice is matched by it.
+	if v := items["102"]; v.CompanyName != "Globex Inc." || v.AuthorName != "Emma" || v.AuthorEmail != "emma@globex.com" || v.Language != "en" {
 		t.Fatalf("conversation 102 = %+v", v)
 	}
 
