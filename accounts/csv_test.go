@@ -162,3 +162,16 @@ func TestParseValues(t *testing.T) {
 		t.Errorf("ParseDate = %v, %v", dt, err)
 	}
 }
+
+// TestExcelYenSign: Japanese Excel writes ¥ as the byte 0x5C, which reads as a backslash;
+// "\1,250,000" was refused as an amount and the biggest account was skipped.
+func TestExcelYenSign(t *testing.T) {
+	for in, want := range map[string]int64{`\1,250,000`: 1250000, `\ 120,000`: 120000, `＼98,000`: 98000, `JPY \5,000`: 5000} {
+		if got, err := ParseAmount(in, "JPY"); err != nil || got != want {
+			t.Errorf("ParseAmount(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	if _, err := ParseAmount(`12\34`, "JPY"); err == nil {
+		t.Errorf(`ParseAmount("12\34") took a backslash that is no yen sign`)
+	}
+}

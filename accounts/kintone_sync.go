@@ -199,7 +199,13 @@ func kintoneRecord(r kintone.Record, m KintoneMapping) (feedback.AccountRecord, 
 			return feedback.AccountRecord{}, err
 		}
 	}
-	if a.MRR.Minor, err = ParseAmount(text(m.MRR), a.MRR.Currency); err != nil {
+	amount := ParseAmount
+	// A number field, typed or calculated, may carry decimals the currency lacks (a CALC field
+	// gives 12345.67 yen): rounded, rather than the account skipped and passed by the cursor.
+	if t := r[m.MRR].Type; t == "CALC" || t == "NUMBER" {
+		amount = RoundAmount
+	}
+	if a.MRR.Minor, err = amount(text(m.MRR), a.MRR.Currency); err != nil {
 		return feedback.AccountRecord{}, fmt.Errorf("%s: %w", m.MRR, err)
 	}
 	if a.Domains, err = ParseDomains(text(m.Domain)); err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -304,5 +306,55 @@ func TestSyncKintoneRetriesAndResumes(t *testing.T) {
 	}
 	if !strings.HasPrefix(k.queries[0], "$id > 500 ") || res.Counts.New != 600 {
 		t.Fatalf("resumed with %q, counts %+v; want to continue after record 500", k.queries[0], res.Counts)
+	}
+}
+
+// TestSyncKintoneCalculatedAmount: a calculated (CALC) field gives 12345.67 for a JPY amount; the
+// account was skipped ("more decimals than JPY has") and the cursor then passed it for good. A
+// number kintone computed is rounded to the currency's minor unit.
+func TestSyncKintoneCalculatedAmount(t *testing.T) {
+	db := openDB(t)
+	k := newFakeKintone()
+	k.fields["月額"] = "CALC"
+	t0 := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	k.add(1, "計算株式会社", "", 0, "calc.co.jp", t0)
+	k.records[0]["月額"] = map[string]any{"type": "CALC", "value": "12345.67"}
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	res, err := accounts.SyncKintone(context.Background(), db, kintoneClient(t, srv.URL, nil), "7", mapping, accounts.Options{})
+	if err != nil || res.Counts.New != 1 || res.Counts.Skipped != 0 {
+		t.Fatalf("counts %+v problems %v err %v", res.Counts, res.Problems, err)
+	}
+	if a, _ := db.AccountByRef(context.Background(), "kintone:1"); a.MRR.Minor != 12346 {
+		t.Fatalf("MRR = %d, want 12346 (rounded yen)", a.MRR.Minor)
+	}
+}
+
+// TestSyncKintonePublishedShape reads a record shaped as the kintone reference's example
+// (testdata, cited there) through the fake.
+func TestSyncKintonePublishedShape(t *testing.T) {
+	db := openDB(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "kintone_records.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var example struct {
+		Records []map[string]any `json:"records"`
+	}
+	if err := json.Unmarshal(b, &example); err != nil {
+		t.Fatal(err)
+	}
+	k := newFakeKintone()
+	k.fields["月額"] = "CALC"
+	k.records = example.Records
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	res, err := accounts.SyncKintone(context.Background(), db, kintoneClient(t, srv.URL, nil), "7", mapping, accounts.Options{})
+	if err != nil || res.Counts.New != 1 {
+		t.Fatalf("counts %+v problems %v err %v", res.Counts, res.Problems, err)
+	}
+	a, _ := db.AccountByRef(context.Background(), "kintone:1")
+	if a.Name != "サイボウズ商事株式会社" || a.MRR.Minor != 98000 || len(a.Domains) != 1 || a.Plan != "Business" {
+		t.Fatalf("account = %+v", a)
 	}
 }

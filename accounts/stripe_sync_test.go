@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +31,55 @@ type fakeStripe struct {
 	deleted   map[string]bool
 	paths     []string
 	fail429   int
+	// discounts are discount objects by id: subscriptions and their items hold the ids, expanded
+	// into the objects only where the request's expand[] asks (data.discounts,
+	// data.items.data.discounts), as Stripe does.
+	discounts map[string]map[string]any
+}
+
+// expanded is s as Stripe answers it under expand: discount ids replaced by their objects at the
+// paths asked for.
+func (f *fakeStripe) expanded(s map[string]any, expand []string) map[string]any {
+	ids := func(v any, on bool) []any {
+		var out []any
+		for _, id := range asSlice(v) {
+			if obj, ok := f.discounts[fmt.Sprint(id)]; ok && on {
+				out = append(out, obj)
+			} else {
+				out = append(out, id)
+			}
+		}
+		if out == nil {
+			out = []any{}
+		}
+		return out
+	}
+	c := maps.Clone(s)
+	c["discounts"] = ids(s["discounts"], slices.Contains(expand, "data.discounts"))
+	items := maps.Clone(s["items"].(map[string]any))
+	var data []any
+	for _, it := range asSlice(items["data"]) {
+		ic := maps.Clone(it.(map[string]any))
+		ic["discounts"] = ids(ic["discounts"], slices.Contains(expand, "data.items.data.discounts"))
+		data = append(data, ic)
+	}
+	items["data"] = data
+	c["items"] = items
+	return c
+}
+
+func asSlice(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case []map[string]any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = x[i]
+		}
+		return out
+	}
+	return nil
 }
 
 func (f *fakeStripe) customer(id, name, email string, created int64) {
@@ -131,7 +182,7 @@ func (f *fakeStripe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if q.Get("status") != "all" && s["status"] == "canceled" {
 				continue
 			}
-			out = append(out, s)
+			out = append(out, f.expanded(s, q["expand[]"]))
 		}
 		stripeList(w, r.URL.Path, out, q)
 	case r.URL.Path == "/v1/events":
@@ -242,5 +293,34 @@ func TestSyncStripe(t *testing.T) {
 	check("stripe:cus_A", 15000, "JPY", feedback.Customer)
 	if b := check("stripe:cus_B", 0, "USD", feedback.Churned); b.Name != "Globex Inc." {
 		t.Fatalf("deleted customer lost its name: %q", b.Name)
+	}
+}
+
+// TestStripeItemDiscount: a coupon applied to one subscription item (not the subscription) was
+// never expanded, so it was ignored and MRR overstated. The discount object follows the
+// Discount object example of Stripe's API reference (https://docs.stripe.com/api/discounts/object).
+func TestStripeItemDiscount(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	f := &fakeStripe{deleted: map[string]bool{}, discounts: map[string]map[string]any{
+		"di_1MtJUT2eZvKYlo2CNaw2HvEv": {"id": "di_1MtJUT2eZvKYlo2CNaw2HvEv", "object": "discount", "checkout_session": nil,
+			"coupon": map[string]any{"id": "wiH7zLLa", "object": "coupon", "amount_off": nil, "created": 1680281425, "currency": nil,
+				"duration": "forever", "duration_in_months": nil, "livemode": false, "max_redemptions": nil, "metadata": map[string]any{},
+				"name": nil, "percent_off": 20, "redeem_by": nil, "times_redeemed": 1, "valid": true},
+			"customer": "cus_D", "end": nil, "invoice": nil, "invoice_item": nil, "promotion_code": nil, "start": 1680281426,
+			"subscription": nil, "subscription_item": "si_D1"},
+	}}
+	f.customer("cus_D", "割引株式会社", "a@discount.example", 1750000000)
+	item := subItem("si_D1", 1, price(100000, "jpy", "month", "licensed"))
+	item["discounts"] = []any{"di_1MtJUT2eZvKYlo2CNaw2HvEv"}
+	f.sub("sub_D", "cus_D", "active", "jpy", false, item, subItem("si_D2", 1, price(20000, "jpy", "month", "licensed")))
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	if _, err := accounts.SyncStripe(ctx, db, stripeClient(t, srv.URL), accounts.Options{}, time.Unix(1790000000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.AccountByRef(ctx, "stripe:cus_D")
+	if err != nil || a.MRR.Minor != 100000 { // 100,000 less 20% + 20,000
+		t.Fatalf("MRR = %d (%v), want 100000", a.MRR.Minor, err)
 	}
 }

@@ -32,13 +32,24 @@ func ParseCurrency(s string) (string, error) {
 	return u, nil
 }
 
-// ParseAmount reads a money amount in major units ("12,000", "¥12,000", "12000円", "1,250.50")
+// ParseAmount reads a money amount in major units ("12,000", "¥12,000", "12000円", "1,250.50",
+// Excel's Shift_JIS yen "\12,000")
 // and returns minor units of currency. Empty means 0.
-func ParseAmount(s, currency string) (int64, error) {
+func ParseAmount(s, currency string) (int64, error) { return parseAmount(s, currency, false) }
+
+// RoundAmount is ParseAmount for a number a program computed (a kintone calculated field gives
+// 12345.67 for yen): more decimals than the currency has are rounded to its minor unit.
+func RoundAmount(s, currency string) (int64, error) { return parseAmount(s, currency, true) }
+
+func parseAmount(s, currency string, round bool) (int64, error) {
 	orig := s
 	s = clean(s)
 	for _, cut := range []string{"¥", "$", "円", ",", " ", "JPY", "USD", "EUR"} {
 		s = strings.ReplaceAll(s, cut, "")
+	}
+	// Japanese Excel's Shift_JIS writes ¥ as 0x5C, which every other reader takes for "\".
+	if rest, ok := strings.CutPrefix(s, `\`); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		s = rest
 	}
 	if s == "" {
 		return 0, nil
@@ -55,7 +66,7 @@ func ParseAmount(s, currency string) (int64, error) {
 		scale = 1
 	}
 	minor := f * scale
-	if math.Abs(minor-math.Round(minor)) > 1e-6 {
+	if !round && math.Abs(minor-math.Round(minor)) > 1e-6 {
 		return 0, fmt.Errorf("%q has more decimals than %s has", orig, currency)
 	}
 	if minor > 1e15 {

@@ -301,3 +301,26 @@ func TestIdempotentPostsAtOnce(t *testing.T) {
 		t.Fatalf("%d voices, want 30 distinct and 1 for the shared key", len(out["data"].([]any)))
 	}
 }
+
+// TestBadCharactersAre400: a NUL in a field (PostgreSQL takes none) or an Idempotency-Key that is
+// not UTF-8 is the caller's mistake, answered 400 naming the field; it was a 500.
+func TestBadCharactersAre400(t *testing.T) {
+	f := setup(t)
+	for _, tt := range []struct{ body, key, want string }{
+		{`{"text":"CSV\u0000出力"}`, "", "text"},
+		{`{"text":"ok","name":"N\u0000"}`, "", "name"},
+		{`{"text":"ok","source_id":"\u0000"}`, "", "source_id"},
+		{`{"text":"ok"}`, "k\xff", "Idempotency-Key"},
+	} {
+		var header []string
+		if tt.key != "" {
+			header = []string{"Idempotency-Key", tt.key}
+		}
+		code, out := f.call("POST", "/api/v1/feedback", f.write, tt.body, header...)
+		e, _ := out["error"].(map[string]any)
+		msg, _ := e["message"].(string)
+		if code != 400 || !strings.Contains(msg, tt.want) {
+			t.Errorf("POST %s (key %q) = %d %v, want 400 naming %s", tt.body, tt.key, code, out, tt.want)
+		}
+	}
+}

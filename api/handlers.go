@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -93,6 +94,18 @@ type newFeedback struct {
 	ReceivedAt *time.Time `json:"received_at"`
 }
 
+// nul names the first field holding a NUL character, which PostgreSQL stores in no text; "" when
+// none does. (JSON decoding has already made every string valid UTF-8.)
+func (in newFeedback) nul() string {
+	for _, f := range []struct{ name, v string }{{"text", in.Text}, {"title", in.Title}, {"email", in.Email}, {"name", in.Name},
+		{"company", in.Company}, {"source", in.Source}, {"source_id", in.SourceID}, {"url", in.URL}} {
+		if strings.IndexByte(f.v, 0) >= 0 {
+			return f.name
+		}
+	}
+	return ""
+}
+
 // oneRecord is a source of one posted voice, for the ingest pipeline.
 type oneRecord struct {
 	name string
@@ -114,8 +127,15 @@ func (a *API) createFeedback(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
+	if key := c.GetHeader("Idempotency-Key"); !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
+		a.fail(c, feedback.Errorf(feedback.EINVALID, "Idempotency-Key is not UTF-8 text: send letters, digits and dashes."))
+		return
+	}
 	a.once(c, body, func() (int, any) {
 		in.Text, in.Source = strings.TrimSpace(in.Text), strings.TrimSpace(in.Source)
+		if field := in.nul(); field != "" {
+			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "%s holds a NUL character (\\u0000): remove it and send again.", field))
+		}
 		switch {
 		case in.Text == "":
 			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "text is empty: send the customer's words."))
@@ -156,11 +176,11 @@ func (a *API) createFeedback(c *gin.Context) {
 					problem = pr.Why
 				}
 			}})
+		if problem != "" { // the voice's own problem (the run then failed: ingest.ErrAllFailed)
+			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "%s", problem))
+		}
 		if err != nil {
 			return a.errorAnswer(c, fmt.Errorf("store a voice: %w", err))
-		}
-		if problem != "" {
-			return a.errorAnswer(c, feedback.Errorf(feedback.EINVALID, "%s", problem))
 		}
 		stored, err := a.store.FeedbackBySource(ctx, feedback.SourceManual, in.Source, in.SourceID)
 		if err != nil {

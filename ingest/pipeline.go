@@ -7,11 +7,11 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
@@ -118,7 +118,12 @@ type Pipeline struct {
 	mu sync.Mutex // guards the counts while the reader and the writer run together
 }
 
-// Run reads src from its saved cursor to the end.
+// ErrAllFailed is the error of a run that read records and could store none of them: each was
+// bad input (reported as a Problem). Such a run is not a success, whatever it stored before.
+var ErrAllFailed = errors.New("every record read failed")
+
+// Run reads src from its saved cursor to the end. A run whose every record failed returns an
+// error wrapping ErrAllFailed.
 func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 	var c Counts
 	ix := p.Index
@@ -137,13 +142,13 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 		p.SourceType = string(src.Kind())
 	}
 	if p.NoRunRecord {
-		return c, p.pull(ctx, src, ix, cursor, &c)
+		return c, p.pullAll(ctx, src, ix, cursor, &c)
 	}
 	runID, err := p.Store.StartRun(ctx, p.SourceType, src.Name())
 	if err != nil {
 		return c, err
 	}
-	runErr := p.pull(ctx, src, ix, cursor, &c)
+	runErr := p.pullAll(ctx, src, ix, cursor, &c)
 	msg := ""
 	if runErr != nil {
 		msg = runErr.Error()
@@ -153,6 +158,15 @@ func (p *Pipeline) Run(ctx context.Context, src Source) (Counts, error) {
 		runErr = err
 	}
 	return c, runErr
+}
+
+// pullAll is pull, failing a run whose every record failed.
+func (p *Pipeline) pullAll(ctx context.Context, src Source, ix *accounts.Index, cursor string, c *Counts) error {
+	err := p.pull(ctx, src, ix, cursor, c)
+	if err == nil && c.Failed > 0 && c.Failed == c.Read {
+		err = fmt.Errorf("ingest: %s: %w (%d): nothing was stored", src.Name(), ErrAllFailed, c.Failed)
+	}
+	return err
 }
 
 // prepared is a batch cleaned and enriched, ready to write.
@@ -224,6 +238,7 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 	triage := map[string]Record{}
 	for _, r := range b.Records {
 		c.Read++
+		validRecord(&r)
 		it, pr := p.prepare(src, ix, r)
 		if pr != nil {
 			pb.problem(*pr, c)
@@ -321,7 +336,8 @@ func (pb *prepared) problem(pr Problem, c *Counts) {
 	pb.problems = append(pb.problems, pr)
 }
 
-// prepare cleans and enriches one record, or says why it cannot be stored.
+// prepare cleans and enriches one record (made valid text by validRecord), or says why it cannot
+// be stored.
 func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.Item, *Problem) {
 	it := r.Item
 	where := where(src, r)
@@ -331,11 +347,6 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 	}
 	if n := len(it.Body) + len(it.Context) + len(it.Title); n > MaxBody {
 		return fail(fmt.Sprintf("%.1f MB of text is over the %d MB limit for one voice", float64(n)/(1<<20), MaxBody>>20))
-	}
-	for _, s := range []string{it.Body, it.Context, it.Title, it.AuthorName, it.AuthorEmail, it.CompanyName} {
-		if !utf8.ValidString(s) {
-			return fail("not valid UTF-8 text: save the export as UTF-8")
-		}
 	}
 	if looksHTML(it.Body) {
 		it.Body, it.Context = textproc.HTMLToText(it.Body), textproc.HTMLToText(it.Context)

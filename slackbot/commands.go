@@ -67,7 +67,7 @@ func (h *Interactions) capture(ctx context.Context, cb *slack.InteractionCallbac
 	var problem string
 	c, err := h.Intake.Ingest(ctx, oneRecord{it}, intake.Run{SourceType: "slack", Problem: func(pr ingest.Problem) { problem = pr.Why }})
 	switch {
-	case err != nil:
+	case err != nil && !errors.Is(err, ingest.ErrAllFailed): // the voice's own failure is its problem, below
 		return tr.T("slack.capture_failed", "Error", err.Error())
 	case c.New == 1:
 		return tr.T("slack.captured")

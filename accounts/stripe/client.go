@@ -193,7 +193,9 @@ func (c *Client) Customer(ctx context.Context, id string) (Customer, error) {
 // Subscriptions calls fn with each page of subscriptions of every status, for one customer when
 // customer is not empty. Items beyond the first page of a subscription are fetched too.
 func (c *Client) Subscriptions(ctx context.Context, customer string, fn func([]Subscription) error) error {
-	q := url.Values{"status": {"all"}, "expand[]": {"data.discounts"}}
+	// Discounts come as ids unless expanded: the subscription's and each item's (a coupon on one
+	// item only), or MRR would be overstated.
+	q := url.Values{"status": {"all"}, "expand[]": {"data.discounts", "data.items.data.discounts"}}
 	if customer != "" {
 		q.Set("customer", customer)
 	}
@@ -203,7 +205,7 @@ func (c *Client) Subscriptions(ctx context.Context, customer string, fn func([]S
 				continue
 			}
 			var items []Item
-			err := each(ctx, c, "/v1/subscription_items", url.Values{"subscription": {subs[i].ID}},
+			err := each(ctx, c, "/v1/subscription_items", url.Values{"subscription": {subs[i].ID}, "expand[]": {"data.discounts"}},
 				func(x Item) string { return x.ID }, func(page []Item) error { items = append(items, page...); return nil })
 			if err != nil {
 				return err

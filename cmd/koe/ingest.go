@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -104,7 +105,16 @@ func (e *env) runIngest(cmd *cobra.Command, kind string, src ingest.Source) erro
 		Problem: func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) }})
 	bar.clear()
 	fmt.Fprintln(e.stdout, counts.Summary(kind))
-	return runErr
+	return e.runError(runErr, counts)
+}
+
+// runError is what a run's error says to the person who ran it: a run whose every record failed
+// says so in their language (each record's reason is above it).
+func (e *env) runError(err error, c ingest.Counts) error {
+	if errors.Is(err, ingest.ErrAllFailed) {
+		return errors.New(e.say().T("ingest.all_failed", "Count", c.Failed))
+	}
+	return err
 }
 
 // intake is the one door voices come in by, with the Slack rules of the configuration.

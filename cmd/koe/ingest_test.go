@@ -72,3 +72,16 @@ func TestSentimentCommand(t *testing.T) {
 		t.Fatalf("code %d\nout %s\nerr %s", code, out, errOut)
 	}
 }
+
+// TestIngestEveryRecordFailedIsNotSuccess: a run that stored nothing because every record was
+// bad input exits 1, still ending with the summary line; it used to exit 0.
+func TestIngestEveryRecordFailedIsNotSuccess(t *testing.T) {
+	env := []string{"DATABASE_URL=" + pgtest.URL(t), "LANG=C"}
+	jsonl := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(jsonl, []byte("{broken\n{\"id\":\"1\",\"text\":\"x\",\"date\":\"yesterday\"}\n"), 0o644)
+	out, errOut, code := koe(t, env, "ingest", "jsonl", "--file", jsonl)
+	m := summary.FindStringSubmatch(out)
+	if code != 1 || m == nil || strings.Join(m[1:], " ") != "jsonl 2 0 0 0 2" || !strings.Contains(errOut, "all 2 records failed") {
+		t.Fatalf("code %d out %q err %q, want exit 1 and the summary", code, out, errOut)
+	}
+}

@@ -112,7 +112,7 @@ func newSourcesRunCmd(e *env) *cobra.Command {
 			c, runErr := r.RunOne(cmd.Context(), args[0], bar.update, func(pr ingest.Problem) { bar.clear(); fmt.Fprintln(e.stderr, pr.String()) })
 			bar.clear()
 			fmt.Fprintln(e.stdout, c.Summary(s.Kind))
-			return runErr
+			return e.runError(runErr, c)
 		},
 	}
 }

@@ -49,7 +49,7 @@ type entry struct {
 		Name label `json:"name"`
 		URI  label `json:"uri"`
 	} `json:"author"`
-	Updated label           `json:"updated"`
+	Updated *label          `json:"updated"`
 	Rating  *label          `json:"im:rating"`
 	Version label           `json:"im:version"`
 	ID      label           `json:"id"`
@@ -60,8 +60,26 @@ type entry struct {
 
 type feed struct {
 	Feed struct {
-		Entry json.RawMessage `json:"entry"`
+		Updated label           `json:"updated"`
+		Entry   json.RawMessage `json:"entry"`
 	} `json:"feed"`
+}
+
+// date is when a review was written: its "updated". Real captures have entries without one; such
+// a review is dated by the feed's "updated" (the review is no newer than the feed), else by
+// fetched, and undated says so. Its date then says nothing of where the feed's new reviews end.
+func (e entry) date(f feed, fetched time.Time) (at time.Time, undated bool, err error) {
+	if e.Updated != nil {
+		at, err = time.Parse(time.RFC3339, strings.TrimSpace(e.Updated.Label))
+		if err != nil {
+			return at, false, fmt.Errorf("date %q is not an RFC 3339 time", e.Updated.Label)
+		}
+		return at, false, nil
+	}
+	if at, err := time.Parse(time.RFC3339, strings.TrimSpace(f.Feed.Updated.Label)); err == nil {
+		return at, true, nil
+	}
+	return fetched, true, nil
 }
 
 // entries reads "entry", which is an array, a single object, or absent.
@@ -103,6 +121,7 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 		for page := 1; page <= MaxPages; page++ {
 			url := fmt.Sprintf("%s/%s/rss/customerreviews/page=%d/id=%s/sortby=mostrecent/json", base, cc, page, s.AppID)
 			var f feed
+			fetched := time.Now().UTC().Truncate(time.Second)
 			if err := httpretry.GetJSON(ctx, hc, s.Policy, url, nil, 32<<20, &f); err != nil {
 				return fmt.Errorf("appstore %s page %d: %w", cc, page, err)
 			}
@@ -121,24 +140,30 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 				if e.Rating == nil { // the app itself, in older feeds
 					continue
 				}
-				at, err := time.Parse(time.RFC3339, e.Updated.Label)
+				where := "appstore review " + e.ID.Label
+				at, undated, err := e.date(f, fetched)
 				if err != nil {
-					b.Problems = append(b.Problems, ingest.Problem{Where: "appstore review " + e.ID.Label, Why: "date " + e.Updated.Label, Failed: true})
+					b.Problems = append(b.Problems, ingest.Problem{Where: where, Why: err.Error(), Failed: true})
 					continue
 				}
-				stamp := at.UTC().Format(time.RFC3339)
-				if seen[cc] != "" && stamp < seen[cc] {
-					reachedOld = true
-					break
-				}
-				if stamp > newest {
-					newest = stamp
+				var warnings []string
+				if undated {
+					warnings = append(warnings, "the feed gives no date for this review: dated "+at.UTC().Format(time.RFC3339)+", the time of the feed")
+				} else {
+					stamp := at.UTC().Format(time.RFC3339)
+					if seen[cc] != "" && stamp < seen[cc] {
+						reachedOld = true
+						break
+					}
+					if stamp > newest {
+						newest = stamp
+					}
 				}
 				stars, _ := strconv.ParseFloat(e.Rating.Label, 64)
 				b.Records = append(b.Records, ingest.Record{Item: feedback.Item{
 					SourceID: e.ID.Label, ReceivedAt: at, AuthorName: e.Author.Name.Label, Title: e.Title.Label,
 					Body: e.Content.Label, Rating: &stars, URL: e.Author.URI.Label, Raw: raw,
-				}, Where: "appstore review " + e.ID.Label})
+				}, Where: where, Warnings: warnings})
 			}
 			last := reachedOld || page == MaxPages
 			if last {

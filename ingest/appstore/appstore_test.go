@@ -19,6 +19,11 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// review is one entry of Apple's customer-reviews JSON feed as Apple serves it at
+// https://itunes.apple.com/{country}/rss/customerreviews/page={n}/id={app}/sortby=mostrecent/json
+// (the feed of Apple's RSS generator; Apple publishes no reference page for the JSON form): each
+// value wrapped in {"label"}, author {uri, name, label}, im:rating, im:version, content with
+// attributes.type, link attributes, im:voteSum, im:contentType, im:voteCount.
 func review(id, updated, rating, title, content string) string {
 	return fmt.Sprintf(`{"author":{"uri":{"label":"https://itunes.apple.com/jp/reviews/id%s"},"name":{"label":"user%s"},"label":""},
 "updated":{"label":%q},"im:rating":{"label":%q},"im:version":{"label":"3.2.1"},"id":{"label":%q},
@@ -99,5 +104,36 @@ func TestAppStoreFeedQuirksAndCursor(t *testing.T) {
 	// Page 1 ends on the newest review already stored (same second: read again); page 2 goes older.
 	if c.New != 1 || c.Duplicate != 1 || len(f.calls) != 2 {
 		t.Fatalf("second run: counts %+v, calls %v", c, f.calls)
+	}
+}
+
+// TestEntriesWithoutUpdated: real captures of the JSON feed have entries with no "updated" (the
+// XML of the same moment has it). Every such review failed with "date " and the run still ended
+// well. Now an entry is dated by the feed's own "updated" (the review is no newer than the feed),
+// said as a warning, and it does not move the cursor; a run where every record fails is an error.
+func TestEntriesWithoutUpdated(t *testing.T) {
+	db := storetest.Open(t)
+	undated := strings.Replace(review("9101", "", "2", "不具合", "保存できません。"), `"updated":{"label":""},`, "", 1)
+	f := &fakeFeed{pages: map[int]string{1: "[" + appEntry + "," + undated + "," +
+		review("9100", "2026-10-05T10:00:00-07:00", "4", "Nice", "Nice update.") + "]"}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	src := &appstore.Source{BaseURL: srv.URL, AppID: "123", Countries: []string{"jp"}, SourceName: "appstore"}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.New != 2 || c.Failed != 0 || len(problems) != 1 || !strings.Contains(problems[0], "9101") {
+		t.Fatalf("counts = %+v, problems %q", c, problems)
+	}
+	if got, want := sourcetest.Items(t, db)["9101"].ReceivedAt.UTC(), time.Date(2026, 11, 1, 7, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Fatalf("undated review received %v, want the feed's updated %v", got, want)
+	}
+
+	// Every record failing is not a success.
+	f.pages[1] = "[" + review("9102", "yesterday", "2", "x", "y") + "]"
+	src.SourceName = "appstore-bad"
+	if c, _, err := sourcetest.Run(t, db, src); err == nil || c.Failed != 1 {
+		t.Fatalf("all failed: counts %+v, err %v; want an error", c, err)
 	}
 }

@@ -79,6 +79,10 @@ func (s *FileSource) Pull(ctx context.Context, _ string, emit func(ingest.Batch)
 		if st, err := os.Stat(f); err == nil {
 			mod = st.ModTime().UTC()
 		}
+		raw, envelope := dropEnvelope(raw)
+		if !envelope.IsZero() {
+			mod = envelope
+		}
 		if err := handle(f, raw, cut, mod); err != nil {
 			return err
 		}
@@ -195,6 +199,17 @@ func readMbox(path string, handle func(where string, raw []byte, cut bool, recei
 		return fmt.Errorf("%s is not an mbox: it should start with a \"From \" line", path)
 	}
 	return flush()
+}
+
+// dropEnvelope removes the mbox "From sender date" line many clients put on top of a saved .eml
+// (and a UTF-8 byte-order mark before it), returning the line's date.
+func dropEnvelope(raw []byte) ([]byte, time.Time) {
+	raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
+	if !bytes.HasPrefix(raw, []byte("From ")) {
+		return raw, time.Time{}
+	}
+	line, rest, _ := bytes.Cut(raw, []byte("\n"))
+	return rest, envelopeDate(string(line))
 }
 
 // envelopeDate reads the date at the end of an mbox "From sender date" line (asctime format).

@@ -15,6 +15,8 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/internal/googleclient"
+	"github.com/koehq/koe/internal/httpretry"
 )
 
 // GmailSource reads a Gmail or Google Workspace mailbox through the Gmail API
@@ -27,7 +29,9 @@ type GmailSource struct {
 	SourceName string
 	Filter     Filter
 	// Options are the API client's: credentials, or option.WithEndpoint for tests.
-	Options   []option.ClientOption
+	Options []option.ClientOption
+	// Policy is how 429s, 5xx and time-outs are retried (internal/httpretry's defaults when zero).
+	Policy    httpretry.Policy
 	BatchSize int
 }
 
@@ -42,7 +46,11 @@ func (s *GmailSource) Threads() bool { return true }
 
 // Pull implements ingest.Source.
 func (s *GmailSource) Pull(ctx context.Context, cursor string, emit func(ingest.Batch) error) error {
-	svc, err := gmail.NewService(ctx, s.Options...)
+	opts, err := googleclient.Options(ctx, s.Policy, s.Options)
+	if err != nil {
+		return fmt.Errorf("gmail: %w", err)
+	}
+	svc, err := gmail.NewService(ctx, opts...)
 	if err != nil {
 		return fmt.Errorf("gmail: %w", err)
 	}

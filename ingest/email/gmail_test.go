@@ -1,6 +1,7 @@
 package email_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -8,29 +9,45 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/api/option"
 
 	"github.com/koehq/koe/ingest/email"
 	"github.com/koehq/koe/ingest/sourcetest"
+	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/storetest"
 )
 
 // fakeGmail serves users.messages.list and users.messages.get (format=raw) in the Gmail API's
 // shapes: ids newest first with nextPageToken, internalDate as a string of milliseconds, raw as
-// base64url.
+// base64url. Shapes from the Gmail API reference: the users.messages.list response body
+// (https://developers.google.com/gmail/api/reference/rest/v1/users.messages/list: messages[] of
+// {id, threadId}, nextPageToken, resultSizeEstimate), the Message resource
+// (https://developers.google.com/gmail/api/reference/rest/v1/users.messages#Message: id,
+// threadId, labelIds, snippet, historyId, internalDate as an int64 string, sizeEstimate, raw in
+// base64url), and the error body of https://developers.google.com/gmail/api/guides/handle-errors.
 type fakeGmail struct {
 	msgs    []map[string]any // oldest first
 	queries []string
+	// unavailable answers that many requests 503 with Retry-After, as Google does when busy.
+	unavailable int
 }
 
 func (f *fakeGmail) add(id string, ms int64, raw string) {
-	f.msgs = append(f.msgs, map[string]any{"id": id, "threadId": "t-" + id, "labelIds": []string{"INBOX"},
+	f.msgs = append(f.msgs, map[string]any{"id": id, "threadId": "t-" + id, "labelIds": []string{"INBOX", "UNREAD"}, "snippet": "", "historyId": "1234",
 		"internalDate": strconv.FormatInt(ms, 10), "sizeEstimate": len(raw), "raw": base64.URLEncoding.EncodeToString([]byte(strings.ReplaceAll(raw, "\n", "\r\n")))})
 }
 
 func (f *fakeGmail) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	if f.unavailable > 0 {
+		f.unavailable--
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}`))
+		return
+	}
 	const list = "/gmail/v1/users/support@koe.example/messages"
 	switch {
 	case r.URL.Path == list:
@@ -109,5 +126,22 @@ func TestGmail(t *testing.T) {
 	}
 	if q := f.queries[len(f.queries)-1]; q != "to:support@koe.example after:1791255599" {
 		t.Fatalf("incremental query = %q", q)
+	}
+}
+
+// TestGmailRetries: a 503 with Retry-After used to end the run; it is waited out and retried.
+func TestGmailRetries(t *testing.T) {
+	db := storetest.Open(t)
+	f := &fakeGmail{unavailable: 1}
+	f.add("g1", 1791248400000, "From: taro@abc.co.jp\nSubject: CSV\nMessage-ID: <g1@abc.co.jp>\n\nCSVで出力したいです。\n")
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	var waits []time.Duration
+	src := &email.GmailSource{User: "support@koe.example", Query: "to:support@koe.example", SourceName: "gmail-retry",
+		Options: []option.ClientOption{option.WithEndpoint(srv.URL + "/"), option.WithoutAuthentication(), option.WithHTTPClient(srv.Client())},
+		Policy:  httpretry.Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil || c.New != 1 || len(waits) != 1 || waits[0] != 2*time.Second {
+		t.Fatalf("counts %+v problems %v err %v waits %v", c, problems, err, waits)
 	}
 }

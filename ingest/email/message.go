@@ -6,13 +6,14 @@
 package email
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,6 +21,7 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // ISO-2022-JP, Shift_JIS, EUC-JP … for bodies and RFC 2047 headers
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/koehq/koe/ingest/textproc"
@@ -75,6 +77,7 @@ func Parse(r io.Reader) (*Message, error) {
 		m.Notes = append(m.Notes, fmt.Sprintf("message cut at %d MB", MaxMessage>>20))
 	}
 	m.Raw = raw
+	registerLabels()
 	e, topErr := message.ReadWithOptions(bytes.NewReader(raw), &message.ReadOptions{MaxHeaderBytes: 2 << 20})
 	if topErr != nil && !message.IsUnknownCharset(topErr) && !message.IsUnknownEncoding(topErr) {
 		return nil, fmt.Errorf("not a mail message: %w", topErr)
@@ -82,15 +85,18 @@ func Parse(r io.Reader) (*Message, error) {
 	h := mail.Header{Header: e.Header}
 	m.readHeader(h)
 	var plain, html []string
-	parts := 0
+	parts, leaf := 0, -1
 	walkErr := walk(e, 0, &parts, topErr, func(part *message.Entity, partErr error) {
+		leaf++
 		ct, params, _ := part.Header.ContentType()
 		if ct == "" {
 			ct = "text/plain"
 		}
-		disp, _, _ := part.Header.ContentDisposition()
+		disp, dparams, _ := part.Header.ContentDisposition()
 		switch {
-		case disp == "attachment":
+		// A named text part is a file, whether or not it says attachment (logs and CSVs come
+		// as text/plain with only a name).
+		case disp == "attachment", strings.HasPrefix(ct, "text/") && (params["name"] != "" || dparams["filename"] != ""):
 			m.Attachments++
 			return
 		case strings.HasPrefix(ct, "image/") && (disp == "inline" || part.Header.Get("Content-Id") != ""):
@@ -100,14 +106,25 @@ func Parse(r io.Reader) (*Message, error) {
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(part.Body, MaxMessage))
-		if err != nil && len(body) == 0 {
+		text := string(body)
+		var corrupt base64.CorruptInputError
+		switch {
+		case errors.As(err, &corrupt) && strings.EqualFold(strings.TrimSpace(part.Header.Get("Content-Transfer-Encoding")), "base64"):
+			// Labelled base64, sent as it is (some mailers do): read the text it is.
+			if rawBody, ok := rawLeaf(raw, leaf); ok {
+				text, _ = decodeCharset(strings.ToLower(params["charset"]), rawBody)
+				m.Notes = append(m.Notes, "a text part labelled base64 is not base64: read as it is")
+				break
+			}
+			fallthrough
+		case err != nil && len(body) == 0:
 			m.Notes = append(m.Notes, "a part could not be read: "+err.Error())
 			return
-		}
-		text := string(body)
-		if partErr != nil && message.IsUnknownCharset(partErr) || !utf8.ValidString(text) {
+		case partErr != nil && message.IsUnknownCharset(partErr) || !utf8.ValidString(text):
 			text = bestEffort(body)
 			m.Notes = append(m.Notes, fmt.Sprintf("unknown charset %q: decoded as best possible", params["charset"]))
+		case shiftJIS(params["charset"]):
+			text = textenc.YenSign(text)
 		}
 		if ct == "text/html" {
 			html = append(html, textproc.HTMLToText(text))
@@ -126,6 +143,43 @@ func Parse(r io.Reader) (*Message, error) {
 	m.Text = textproc.Whitespace(m.Text)
 	m.NotFeedback = notFeedback(h, e, m)
 	return m, nil
+}
+
+// rawLeaf returns the body of the want-th leaf part of raw (in walk's order) as it is written,
+// before any transfer decoding.
+func rawLeaf(raw []byte, want int) ([]byte, bool) {
+	br := bufio.NewReader(bytes.NewReader(raw))
+	h, err := textproto.ReadHeader(br)
+	if err != nil {
+		return nil, false
+	}
+	n := 0
+	var visit func(h textproto.Header, body io.Reader, depth int) ([]byte, bool)
+	visit = func(h textproto.Header, body io.Reader, depth int) ([]byte, bool) {
+		ct, params, _ := (&message.Header{Header: h}).ContentType()
+		if !strings.HasPrefix(ct, "multipart/") {
+			if n++; n-1 != want {
+				return nil, false
+			}
+			b, err := io.ReadAll(io.LimitReader(body, MaxMessage))
+			return b, err == nil
+		}
+		if depth >= MaxDepth {
+			return nil, false
+		}
+		mr := textproto.NewMultipartReader(body, params["boundary"])
+		for n <= want {
+			p, err := mr.NextPart()
+			if err != nil {
+				return nil, false
+			}
+			if b, ok := visit(p.Header, p, depth+1); ok {
+				return b, true
+			}
+		}
+		return nil, false
+	}
+	return visit(h, br, 0)
 }
 
 // walk visits the leaf parts of e, depth first, within MaxDepth and MaxParts.
@@ -172,19 +226,11 @@ func (m *Message) readHeader(h mail.Header) {
 	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
 		m.FromName, m.FromEmail = from[0].Name, strings.ToLower(from[0].Address)
 	} else if raw := h.Get("From"); raw != "" {
-		m.FromEmail = strings.ToLower(strings.Trim(raw, "<> "))
+		m.FromName, m.FromEmail = firstAddress(raw)
 	}
 	m.Date, _ = h.Date()
-	if s, err := h.Subject(); err == nil {
-		m.Subject = s
-	} else {
-		dec := new(mime.WordDecoder)
-		if s, err := dec.DecodeHeader(h.Get("Subject")); err == nil {
-			m.Subject = s
-		} else {
-			m.Subject = bestEffort([]byte(h.Get("Subject")))
-		}
-	}
+	// Words in a charset nobody knows are decoded as best possible.
+	m.Subject, _ = decodeHeader(h.Get("Subject"))
 	// Raw 8-bit headers in an undeclared charset (it happens): decode them as best possible.
 	if !utf8.ValidString(m.Subject) {
 		m.Subject = bestEffort([]byte(m.Subject))
@@ -212,37 +258,4 @@ func bestEffort(b []byte) string {
 	}
 	out, _ := charmap.ISO8859_1.NewDecoder().Bytes(b)
 	return string(out)
-}
-
-var autoSubjects = []string{"自動返信", "自動応答", "不在通知", "不在のお知らせ", "out of office", "auto:", "automatic reply", "autoreply", "auto-reply", "delivery status notification", "undeliverable", "returned mail", "mail delivery failed"}
-
-// notFeedback recognises mail that is no customer's voice.
-func notFeedback(h mail.Header, e *message.Entity, m *Message) string {
-	if v := strings.ToLower(h.Get("Auto-Submitted")); v != "" && v != "no" {
-		return "auto-reply (Auto-Submitted: " + v + ")"
-	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond"} {
-		if h.Get(k) != "" {
-			return "auto-reply (" + k + ")"
-		}
-	}
-	ct, params, _ := e.Header.ContentType()
-	from := strings.ToLower(m.FromEmail)
-	if (ct == "multipart/report" && params["report-type"] == "delivery-status") || strings.HasPrefix(from, "mailer-daemon@") || strings.HasPrefix(from, "postmaster@") {
-		return "bounce"
-	}
-	prec := strings.ToLower(h.Get("Precedence"))
-	if prec == "auto_reply" {
-		return "auto-reply (Precedence: auto_reply)"
-	}
-	if h.Get("List-Unsubscribe") != "" || h.Get("List-Id") != "" || prec == "bulk" || prec == "list" || prec == "junk" {
-		return "newsletter or bulk mail (List-Unsubscribe / Precedence)"
-	}
-	subject := strings.ToLower(m.Subject)
-	for _, s := range autoSubjects {
-		if strings.Contains(subject, s) {
-			return "auto-reply (subject " + m.Subject + ")"
-		}
-	}
-	return ""
 }

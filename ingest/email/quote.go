@@ -15,7 +15,7 @@ var quoteHeaders = []*regexp.Regexp{
 	regexp.MustCompile(`^\s*_{10,}\s*$`), // Outlook's rule above the quoted mail
 	regexp.MustCompile(`^\s*(From|差出人|送信者)\s*[:：].+`),
 	regexp.MustCompile(`^\s*(Sent|送信日時|日時)\s*[:：].+`),
-	regexp.MustCompile(`^.{0,120}(のメッセージ|さんは書きました|wrote)\s*[:：]\s*$`),                         // 2026年4月1日(水) 10:00 山田 <a@b>:  のメッセージ:
+	regexp.MustCompile(`^.{0,120}(のメッセージ|のメール|さんは書きました|wrote)\s*[:：]\s*$`),                    // 2026年4月1日(水) 10:00 山田 <a@b>:  のメッセージ: (iPhone: …のメール:)
 	regexp.MustCompile(`^\s*\d{4}[年/-]\d{1,2}[月/-]\d{1,2}日?.{0,80}<[^>]+@[^>]+>\s*[:：]?\s*$`), // 2026/04/01 10:00、山田太郎 <taro@example.jp>:
 }
 
@@ -97,12 +97,25 @@ func nextHeaderLike(lines []string, i int) bool {
 	return n >= 2
 }
 
+// sentFrom is the line a phone's mail app signs with ("iPhoneから送信", "Sent from my iPhone").
+var sentFrom = regexp.MustCompile(`(?i)^\s*(sent from my \S.{0,40}|(iPhone|iPad|Android|Xperia|Galaxy|AQUOS|arrows)\S{0,20}から(の)?送信|(iPhone|iPad|Android)\s*から送信)\s*$`)
+
 // splitSignature cuts the signature off the end of the customer's lines.
 func splitSignature(lines []string) (kept, sig []string) {
 	for i, l := range lines {
 		if l == "-- " || l == "--" {
 			return lines[:i], lines[i:]
 		}
+	}
+	// A phone app's "sent from" line, with nothing but blank lines after it.
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.TrimSpace(lines[i]) == "" {
+			continue
+		}
+		if sentFrom.MatchString(lines[i]) {
+			return lines[:i], lines[i:]
+		}
+		break
 	}
 	// A ruled block in the last 15 lines that looks like a signature.
 	start := max(0, len(lines)-15)

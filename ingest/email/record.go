@@ -40,13 +40,14 @@ var replyPrefix = regexp.MustCompile(`(?i)^\s*((re|fw|fwd|aw|sv|返信|転送|�
 // that is not feedback is a skipped problem naming why. received is used when the message has no
 // usable Date header (IMAP's internal date, Gmail's internalDate).
 func (f Filter) Record(m *Message, where string, received time.Time) (ingest.Record, *ingest.Problem) {
+	where += " <" + m.MessageID + ">" // the file and line, or the UID, and the mail as its sender knows it
 	skip := func(why string) (ingest.Record, *ingest.Problem) {
 		return ingest.Record{}, &ingest.Problem{Where: where, Why: why}
 	}
 	if m.NotFeedback != "" {
 		return skip("not feedback: " + m.NotFeedback)
 	}
-	if m.FromEmail == "" {
+	if m.FromEmail == "" && m.FromName == "" {
 		return skip("no sender")
 	}
 	if f.own(m.FromEmail) {

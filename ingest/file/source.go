@@ -127,7 +127,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 func (s *Source) pullJSONL(r io.Reader, b *batcher) error {
-	br := bufio.NewReaderSize(r, 1<<20)
+	br, err := s.decoded(r)
+	if err != nil {
+		return err
+	}
 	var keys []string
 	var resolved map[string]int
 	for line := 1; ; line++ {
@@ -228,14 +231,32 @@ func stringify(v any) string {
 	}
 }
 
-func (s *Source) pullCSV(r io.Reader, b *batcher) error {
+// decoded reads r as UTF-8 text from the encoding its first megabyte is in (a byte-order mark
+// dropped; UTF-16, Shift_JIS and EUC-JP decoded).
+func (s *Source) decoded(r io.Reader) (*bufio.Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	prefix, _ := br.Peek(1 << 20)
 	enc, err := textenc.Sniff(prefix)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.Path, err)
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
 	}
-	text := bufio.NewReaderSize(textenc.NewReader(br, enc), 1<<20)
+	if enc == "UTF-8" {
+		return br, nil
+	}
+	return bufio.NewReaderSize(textenc.NewReader(br, enc), 1<<20), nil
+}
+
+func (s *Source) pullCSV(r io.Reader, b *batcher) error {
+	text, err := s.decoded(r)
+	if err != nil {
+		return err
+	}
+	closers := &[]io.Closer{}
+	defer func() {
+		for _, c := range *closers {
+			c.Close()
+		}
+	}()
 	first, _ := text.Peek(64 << 10)
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
@@ -253,6 +274,7 @@ func (s *Source) pullCSV(r io.Reader, b *batcher) error {
 	if _, ok := resolved[FieldText]; !ok {
 		return fmt.Errorf("%s:1: no column for the customer's words among %q: name it text or 本文, or pass --map text=COLUMN", s.Path, header)
 	}
+	skipped := 0 // lines before cr's first, once reading has resumed after a broken record
 	for {
 		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -261,21 +283,38 @@ func (s *Source) pullCSV(r io.Reader, b *batcher) error {
 		line := 0
 		if err == nil {
 			line, _ = cr.FieldPos(0)
+			line += skipped
 		}
 		where := fmt.Sprintf("%s:%d", s.Path, line)
 		var p *ingest.Problem
 		var pe *csv.ParseError
+		resume := 0 // a broken record that took in the lines after it: read them again
 		switch {
 		case errors.As(err, &pe):
-			p = &ingest.Problem{Where: fmt.Sprintf("%s:%d", s.Path, pe.StartLine), Why: "not valid CSV (" + pe.Err.Error() + "): fix the quoting", Failed: true}
+			start := pe.StartLine + skipped
+			p = &ingest.Problem{Where: fmt.Sprintf("%s:%d", s.Path, start), Why: "not valid CSV (" + pe.Err.Error() + "): fix the quoting", Failed: true}
+			if pe.Line > pe.StartLine {
+				resume = start
+			}
 		case err != nil:
 			return fmt.Errorf("%s: %w", where, err)
 		case len(row) != len(header):
 			p = &ingest.Problem{Where: where, Why: fmt.Sprintf("has %d columns, the header has %d", len(row), len(header)), Failed: true}
+			if end, _ := cr.FieldPos(len(row) - 1); end+skipped > line {
+				resume = line
+			}
 		}
 		if p != nil {
 			if err := b.problem(*p); err != nil {
 				return err
+			}
+			// Each resume reads the file again from its start: a file broken everywhere is
+			// read on as encoding/csv reads it.
+			if resume > 0 && len(*closers) < maxResumes {
+				if cr, err = s.csvAfter(resume, cr.Comma, closers); err != nil {
+					return err
+				}
+				skipped = resume
 			}
 			continue
 		}
@@ -300,6 +339,35 @@ func (s *Source) pullCSV(r io.Reader, b *batcher) error {
 			return err
 		}
 	}
+}
+
+// maxResumes bounds how often one file is read again after broken records.
+const maxResumes = 100
+
+// csvAfter opens the file again and returns a CSV reader of what follows its first n lines: an
+// unbalanced quote makes encoding/csv read the lines after it as one cell, so reading resumes at
+// the line after the broken record. The file is added to closers.
+func (s *Source) csvAfter(n int, comma rune, closers *[]io.Closer) (*csv.Reader, error) {
+	f, err := os.Open(s.Path)
+	if err != nil {
+		return nil, err
+	}
+	*closers = append(*closers, f)
+	text, err := s.decoded(f)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < n; i++ {
+		if _, _, err := readLine(text, MaxLine); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, fmt.Errorf("%s: %w", s.Path, err)
+		}
+	}
+	cr := csv.NewReader(text)
+	cr.FieldsPerRecord, cr.Comma = -1, comma
+	return cr, nil
 }
 
 // record builds a record from a row's fields.

@@ -15,6 +15,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/file"
+	"github.com/koehq/koe/ingest/sourcetest"
 	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
@@ -184,10 +185,10 @@ func TestBadInputCostsOnlyItself(t *testing.T) {
 	csvPath := write(t, "bad.csv", "id,text\n1,good\n2,he said \"hi\" badly\n3,a,b,c\n4,\xff\xfe bad bytes\n5,last good\n")
 	src = &file.Source{Path: csvPath, Format: "csv", SourceKind: feedback.SourceChat, SourceName: "badcsv", Mapping: mapping(t, "", ""), Location: time.UTC}
 	c, problems = run(t, db, src)
-	if c.Read != 5 || c.New != 2 || c.Failed != 3 {
+	if c.Read != 5 || c.New != 3 || c.Failed != 2 {
 		t.Fatalf("csv counts = %+v, problems %v", c, problems)
 	}
-	for i, want := range []string{"bad.csv:3: not valid CSV", "bad.csv:4: has 4 columns", "bad.csv:5: not valid UTF-8"} {
+	for i, want := range []string{"bad.csv:3: not valid CSV", "bad.csv:4: has 4 columns", "bad.csv:5: bytes that are not UTF-8 text in text were replaced"} {
 		if !strings.Contains(problems[i], want) {
 			t.Errorf("problem %d = %q, want %q", i, problems[i], want)
 		}
@@ -252,5 +253,127 @@ func TestUnknownTagIsThatRecordsProblem(t *testing.T) {
 		if got[id] != tag {
 			t.Errorf("voice %s tag = %q, want %q", id, got[id], tag)
 		}
+	}
+}
+
+// TestBadBytesCostOnlyTheirRecord: an invalid UTF-8 byte or a NUL (a \u0000 escape in JSON, a NUL
+// byte in a CSV cell) once made PostgreSQL refuse the whole batch. Now the record lands with the
+// bytes replaced (U+FFFD) or dropped, the line is named as FILE:LINE, and a rerun adds nothing.
+func TestBadBytesCostOnlyTheirRecord(t *testing.T) {
+	db := openDB(t)
+	jsonl := write(t, "bytes.jsonl", strings.Join([]string{
+		`{"id":"g1","text":"fine","date":"2026-01-01"}`,
+		`{"id":"nul","text":"CSV\u0000出力がほしい","name":"N\u0000ame","date":"2026-01-01"}`,
+		"{\"id\":\"ff\",\"text\":\"bad \xff byte\",\"date\":\"2026-01-01\"}",
+		`{"id":"esc","text":"a literal \\u0000 stays","date":"2026-01-01"}`,
+		`{"id":"g2","text":"also fine","date":"2026-01-01"}`,
+	}, "\n"))
+	csvPath := write(t, "bytes.csv", "id,text,name\n1,good,A\n2,NUL\x00 in a cell,B\x00\n3,\xff bad byte,C\n4,last good,D\n")
+	for _, tt := range []struct {
+		path, format string
+		new          int
+		bad          []string
+	}{
+		{jsonl, "jsonl", 5, []string{"bytes.jsonl:2:", "bytes.jsonl:3:"}},
+		{csvPath, "csv", 4, []string{"bytes.csv:3:", "bytes.csv:4:"}},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			src := &file.Source{Path: tt.path, Format: tt.format, SourceKind: feedback.SourceChat, SourceName: tt.format, Mapping: mapping(t, "", ""), Location: time.UTC}
+			c, problems, err := sourcetest.Run(t, db, src)
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			if c.New != tt.new || c.Failed != 0 {
+				t.Fatalf("counts = %+v, want new=%d failed=0; problems %q", c, tt.new, problems)
+			}
+			if got, want := len(problems), len(tt.bad); got != want {
+				t.Fatalf("problems = %q, want %d", problems, want)
+			}
+			for i, want := range tt.bad {
+				if !strings.HasPrefix(problems[i], tt.path[:len(tt.path)-len(filepath.Base(tt.path))]) || !strings.Contains(problems[i], want) {
+					t.Errorf("problem %d = %q, want it to name %s", i, problems[i], want)
+				}
+			}
+			if c, _, err := sourcetest.Run(t, db, src); err != nil || c.New != 0 || c.Duplicate != tt.new {
+				t.Fatalf("rerun = %+v %v, want nothing new", c, err)
+			}
+		})
+	}
+	items := sourcetest.Items(t, db)
+	if got, want := items["nul"].Body, "CSV出力がほしい"; got != want {
+		t.Errorf("NUL voice body = %q, want %q", got, want)
+	}
+	if got, want := items["ff"].Body, "bad \uFFFD byte"; got != want {
+		t.Errorf("0xFF voice body = %q, want %q", got, want)
+	}
+	if got, want := items["esc"].Body, `a literal \u0000 stays`; got != want {
+		t.Errorf("escaped backslash voice body = %q, want %q", got, want)
+	}
+	if got, want := items["2"].Body, "NUL in a cell"; got != want {
+		t.Errorf("CSV NUL body = %q, want %q", got, want)
+	}
+	if got, want := items["3"].Body, "\uFFFD bad byte"; got != want {
+		t.Errorf("CSV 0xFF body = %q, want %q", got, want)
+	}
+}
+
+// TestJSONLEncodings: a JSONL file with a UTF-8 byte-order mark lost its first line ("not valid
+// JSON"), and a UTF-16 one (PowerShell's default for `>`) failed with no hint. JSONL is now read
+// as CSV is, through the encoding it is in; UTF-16 without a byte-order mark too.
+func TestJSONLEncodings(t *testing.T) {
+	db := openDB(t)
+	lines := `{"id":"1","text":"CSV出力がほしい","date":"2026-01-01"}` + "\r\n" + `{"id":"2","text":"SSO please","date":"2026-01-02"}` + "\r\n"
+	utf16le := func(s string, bom bool) string {
+		var b []byte
+		if bom {
+			b = append(b, 0xFF, 0xFE)
+		}
+		for _, r := range s { // every rune here is in the BMP
+			b = append(b, byte(r), byte(r>>8))
+		}
+		return string(b)
+	}
+	for _, tt := range []struct{ name, content string }{
+		{"utf-8 bom", "\xEF\xBB\xBF" + lines},
+		{"utf-16 bom", utf16le(lines, true)},
+		{"utf-16 without bom", utf16le(lines, false)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := write(t, "v.jsonl", tt.content)
+			src := &file.Source{Path: path, Format: "jsonl", SourceKind: feedback.SourceChat, SourceName: tt.name, Mapping: mapping(t, "", ""), Location: time.UTC}
+			c, problems, err := sourcetest.Run(t, db, src)
+			if err != nil || c.New != 2 || len(problems) != 0 {
+				t.Fatalf("counts %+v problems %q err %v", c, problems, err)
+			}
+		})
+	}
+	items := sourcetest.Items(t, db)
+	if items["1"].Body != "CSV出力がほしい" {
+		t.Fatalf("voice 1 = %q", items["1"].Body)
+	}
+}
+
+// TestUnterminatedQuoteCostsOnlyItsLine: a cell that opens a quote and never closes it read the
+// whole rest of the file as one cell; every later voice was lost behind one "not valid CSV". The
+// broken line is reported, and reading resumes at the line after it.
+func TestUnterminatedQuoteCostsOnlyItsLine(t *testing.T) {
+	db := openDB(t)
+	path := write(t, "quote.csv", "id,text\n1,good\n2,\"never closed\n3,after the break\n4,\"a real\nmultiline cell\"\n5,\"closes \"\"late\n6,\"x\"\n7,last\n")
+	src := &file.Source{Path: path, Format: "csv", SourceKind: feedback.SourceChat, SourceName: "quote", Mapping: mapping(t, "", ""), Location: time.UTC}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := sourcetest.Items(t, db)
+	for _, id := range []string{"1", "3", "4", "7"} {
+		if _, ok := items[id]; !ok {
+			t.Errorf("voice %s lost; counts %+v problems %q", id, c, problems)
+		}
+	}
+	if got := items["4"].Body; got != "a real\nmultiline cell" {
+		t.Errorf("multiline cell = %q", got)
+	}
+	if len(problems) < 1 || !strings.Contains(problems[0], "quote.csv:3: ") {
+		t.Fatalf("problems = %q, want line 3 named first", problems)
 	}
 }

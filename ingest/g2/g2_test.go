@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,5 +109,30 @@ func TestG2(t *testing.T) {
 	src.Token = "wrong"
 	if _, _, err := sourcetest.Run(t, db, src); err == nil {
 		t.Fatal("a wrong token did not fail the run")
+	}
+}
+
+// TestPublishedShape reads a page shaped as G2's documentation shows it (testdata, cited there):
+// milliseconds and an offset in the times, every answer keyed, a title in quotes.
+func TestPublishedShape(t *testing.T) {
+	db := storetest.Open(t)
+	page, err := os.ReadFile(filepath.Join("testdata", "survey_responses.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.api+json")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	src := &g2.Source{BaseURL: srv.URL, Token: "g2-secret", SourceName: "g2"}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil || c.New != 1 {
+		t.Fatalf("counts %+v problems %v err %v", c, problems, err)
+	}
+	v := sourcetest.Items(t, db)["3141592"]
+	if v.Body != "Exports to CSV lose the Japanese company names." || *v.Rating != 4 || v.AuthorName != "Hanako S." ||
+		!v.ReceivedAt.Equal(time.Date(2026, 9, 30, 15, 15, 0, 0, time.UTC)) || !strings.Contains(v.Context, "Import your CRM first.") {
+		t.Fatalf("voice = %+v", v)
 	}
 }

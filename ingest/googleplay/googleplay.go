@@ -16,6 +16,8 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
+	"github.com/koehq/koe/internal/googleclient"
+	"github.com/koehq/koe/internal/httpretry"
 )
 
 // Source reads one app's reviews.
@@ -25,6 +27,8 @@ type Source struct {
 	// Options are the API client's: credentials (option.WithAuthCredentialsFile with a service
 	// account), or option.WithEndpoint and option.WithHTTPClient for tests.
 	Options []option.ClientOption
+	// Policy is how 429s, 5xx and time-outs are retried (internal/httpretry's defaults when zero).
+	Policy httpretry.Policy
 }
 
 // Kind implements ingest.Source.
@@ -35,7 +39,11 @@ func (s *Source) Name() string { return s.SourceName }
 
 // Pull implements ingest.Source.
 func (s *Source) Pull(ctx context.Context, _ string, emit func(ingest.Batch) error) error {
-	svc, err := androidpublisher.NewService(ctx, s.Options...)
+	opts, err := googleclient.Options(ctx, s.Policy, s.Options)
+	if err != nil {
+		return fmt.Errorf("googleplay: %w", err)
+	}
+	svc, err := androidpublisher.NewService(ctx, opts...)
 	if err != nil {
 		return fmt.Errorf("googleplay: %w", err)
 	}
@@ -87,10 +95,15 @@ func record(r *androidpublisher.Review) (ingest.Record, *ingest.Problem) {
 	if user.LastModified != nil {
 		at = time.Unix(user.LastModified.Seconds, user.LastModified.Nanos).UTC()
 	}
+	// A title and body the user wrote apart come joined by a tab (the UserComment reference).
+	title, body, ok := strings.Cut(user.Text, "\t")
+	if !ok || strings.TrimSpace(body) == "" {
+		title, body = "", strings.TrimSpace(user.Text)
+	}
 	stars := float64(user.StarRating)
 	raw, _ := json.Marshal(r)
 	return ingest.Record{Item: feedback.Item{
-		SourceID: r.ReviewId, ReceivedAt: at, AuthorName: r.AuthorName, Body: user.Text,
+		SourceID: r.ReviewId, ReceivedAt: at, AuthorName: r.AuthorName, Title: strings.TrimSpace(title), Body: body,
 		Context: strings.Join(replies, "\n"), Rating: &stars, Raw: raw,
 	}, Where: where}, nil
 }

@@ -1,17 +1,22 @@
 package googleplay_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/api/option"
 
 	"github.com/koehq/koe/ingest/googleplay"
 	"github.com/koehq/koe/ingest/sourcetest"
+	"github.com/koehq/koe/internal/httpretry"
 	"github.com/koehq/koe/internal/pgtest"
 	"github.com/koehq/koe/internal/storetest"
 )
@@ -68,5 +73,42 @@ func TestGooglePlay(t *testing.T) {
 	missing := &googleplay.Source{PackageName: "x", SourceName: "google_play", Options: src.Options}
 	if _, _, err := sourcetest.Run(t, db, missing); err == nil || !strings.Contains(err.Error(), "Package not found") {
 		t.Fatalf("unknown package: err = %v", err)
+	}
+}
+
+// TestPublishedExampleAndRetry serves the reviews.list example Google publishes (testdata, cited
+// there) after a 503 with Retry-After: the run used to end at the 503, and "title<TAB>body" stayed
+// joined in the voice's words.
+func TestPublishedExampleAndRetry(t *testing.T) {
+	db := storetest.Open(t)
+	example, err := os.ReadFile(filepath.Join("testdata", "reviews_list.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls++; calls == 1 {
+			w.Header().Set("Retry-After", "3")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.Write(example)
+	}))
+	defer srv.Close()
+	var waits []time.Duration
+	src := &googleplay.Source{PackageName: "jp.koe.demo", SourceName: "google_play",
+		Options: []option.ClientOption{option.WithEndpoint(srv.URL + "/"), option.WithoutAuthentication(), option.WithHTTPClient(srv.Client())},
+		Policy:  httpretry.Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil || c.New != 2 || len(waits) != 1 || waits[0] != 3*time.Second {
+		t.Fatalf("counts %+v problems %v err %v waits %v", c, problems, err, waits)
+	}
+	items := sourcetest.Items(t, db)
+	if v := items["12345678"]; v.Body != "I love using this app!" || v.Title != "" || v.Context != "Developer reply: That's great to hear!" || v.ReceivedAt.Unix() != 1452114723 {
+		t.Errorf("Jane's review = %+v", v)
+	}
+	if v := items["12345679"]; v.Title != "Too slow" || v.Body != "Opening a report takes a minute." {
+		t.Errorf("a review with a title: title %q body %q", v.Title, v.Body)
 	}
 }

@@ -1,5 +1,6 @@
-// Package intercom reads chat conversations from Intercom: the REST API (GET /conversations,
-// paged with starting_after, then GET /conversations/{id} for the source message and the
+// Package intercom reads chat conversations from Intercom: the REST API (POST
+// /conversations/search for those updated since the last run, paged with starting_after, then
+// GET /conversations/{id} for the source message and the
 // conversation parts; Bearer token and Intercom-Version header), or a file of exported
 // conversations in the same shape. One voice per conversation: the customer's messages joined in
 // order; agents', bots' and internal notes go to context.
@@ -97,7 +98,10 @@ func Record(c Conversation, raw json.RawMessage, company string) (ingest.Record,
 		return ingest.Record{}, &ingest.Problem{Where: "intercom", Why: "a conversation without an id", Failed: true}
 	}
 	var words, context []string
-	author := c.Source.Author
+	// The voice's author is the customer who wrote its first words (with an email, if a later
+	// customer message has one and the first has not); never the admin or bot who may have
+	// started the conversation (source.delivered_as admin_initiated, operator_initiated).
+	var author Author
 	add := func(a Author, partType, body string) {
 		text := textproc.HTMLToText(body)
 		if text == "" {
@@ -106,7 +110,7 @@ func Record(c Conversation, raw json.RawMessage, company string) (ingest.Record,
 		switch {
 		case customer(a) && partType != "note":
 			words = append(words, text)
-			if author.Email == "" && a.Email != "" {
+			if !customer(author) || author.Email == "" && a.Email != "" {
 				author = a
 			}
 		case partType == "note":
@@ -150,6 +154,7 @@ type Source struct {
 	HTTP       *http.Client
 	Policy     httpretry.Policy
 	companies  map[string]string
+	emails     map[string]string // contact id → email
 }
 
 // Kind implements ingest.Source.
@@ -171,27 +176,44 @@ type listPage struct {
 	} `json:"pages"`
 }
 
-func (s *Source) get(ctx context.Context, path string, q url.Values, into any) error {
+func (s *Source) client() (string, *http.Client, map[string]string) {
 	base := strings.TrimRight(s.BaseURL, "/")
 	if base == "" {
 		base = DefaultBaseURL
-	}
-	u := base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
 	}
 	hc := s.HTTP
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
-	return httpretry.GetJSON(ctx, hc, s.Policy, u, map[string]string{
-		"Authorization": "Bearer " + s.Token, "Intercom-Version": APIVersion, "Accept": "application/json",
-	}, 64<<20, into)
+	return base, hc, map[string]string{"Authorization": "Bearer " + s.Token, "Intercom-Version": APIVersion, "Accept": "application/json"}
 }
 
-// Pull implements ingest.Source. The list comes newest update first; reading stops at
-// conversations not updated since the cursor (the newest updated_at of the last complete run),
-// which moves only with the last batch.
+func (s *Source) get(ctx context.Context, path string, q url.Values, into any) error {
+	base, hc, headers := s.client()
+	u := base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return httpretry.GetJSON(ctx, hc, s.Policy, u, headers, 64<<20, into)
+}
+
+// searchQuery is the body of POST /conversations/search: conversations updated after a time,
+// a page at a time.
+type searchQuery struct {
+	Query struct {
+		Field    string `json:"field"`
+		Operator string `json:"operator"`
+		Value    int64  `json:"value"`
+	} `json:"query"`
+	Pagination struct {
+		PerPage       int    `json:"per_page"`
+		StartingAfter string `json:"starting_after,omitempty"`
+	} `json:"pagination"`
+}
+
+// Pull implements ingest.Source. It searches for the conversations updated since the cursor
+// (the newest updated_at of the last complete run, its second read again): the documented way,
+// since GET /conversations takes no order. The cursor moves only with the last batch.
 func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch) error) error {
 	if s.Token == "" {
 		return fmt.Errorf("intercom: no access token: set KOE_INTERCOM_TOKEN")
@@ -202,19 +224,18 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 	if per <= 0 {
 		per = 50
 	}
-	q := url.Values{"per_page": {strconv.Itoa(per)}, "order": {"desc"}, "sort": {"updated_at"}}
+	var q searchQuery
+	q.Query.Field, q.Query.Operator, q.Query.Value = "updated_at", ">", max(since-1, 0)
+	q.Pagination.PerPage = per
+	base, hc, headers := s.client()
 	for page := 1; ; page++ {
 		var lp listPage
-		if err := s.get(ctx, "/conversations", q, &lp); err != nil {
-			return fmt.Errorf("intercom: list page %d: %w", page, err)
+		if err := httpretry.PostJSON(ctx, hc, s.Policy, base+"/conversations/search", headers, q, 64<<20, &lp); err != nil {
+			return fmt.Errorf("intercom: search page %d: %w", page, err)
 		}
 		var b ingest.Batch
 		done := lp.Pages.Next == nil || lp.Pages.Next.StartingAfter == ""
 		for _, c := range lp.Conversations {
-			if since > 0 && c.UpdatedAt < since {
-				done = true
-				break
-			}
 			newest = max(newest, c.UpdatedAt)
 			var raw json.RawMessage
 			if err := s.get(ctx, "/conversations/"+url.PathEscape(string(c.ID)), nil, &raw); err != nil {
@@ -234,6 +255,11 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 				b.Problems = append(b.Problems, *p)
 				continue
 			}
+			if rec.Item.AuthorEmail == "" { // the parts carry none: the conversation's contact may
+				if rec.Item.AuthorEmail, err = s.contactEmail(ctx, conv); err != nil {
+					return err
+				}
+			}
 			b.Records = append(b.Records, rec)
 		}
 		if done {
@@ -246,8 +272,34 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 		if done {
 			return nil
 		}
-		q.Set("starting_after", lp.Pages.Next.StartingAfter)
+		q.Pagination.StartingAfter = lp.Pages.Next.StartingAfter
 	}
+}
+
+// contactEmail looks up the email of the conversation's first contact (GET /contacts/{id}), once
+// per contact: the customer, when the parts name them without one.
+func (s *Source) contactEmail(ctx context.Context, c Conversation) (string, error) {
+	if len(c.Contacts.Contacts) == 0 {
+		return "", nil
+	}
+	id := c.Contacts.Contacts[0].ID
+	if s.emails == nil {
+		s.emails = map[string]string{}
+	}
+	if email, ok := s.emails[id]; ok {
+		return email, nil
+	}
+	var contact struct {
+		Email string `json:"email"`
+	}
+	if err := s.get(ctx, "/contacts/"+url.PathEscape(id), nil, &contact); err != nil {
+		var se *httpretry.StatusError
+		if !errors.As(err, &se) || se.Status != http.StatusNotFound {
+			return "", fmt.Errorf("intercom: contact %s: %w", id, err)
+		}
+	}
+	s.emails[id] = contact.Email
+	return contact.Email, nil
 }
 
 // company looks up the name of the first company of the conversation's contact, once per

@@ -2,6 +2,7 @@ package sources_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/sources"
 	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/internal/pgtest"
@@ -106,5 +108,25 @@ func TestRunnerRunsDueSourcesOnce(t *testing.T) {
 	}
 	if err := db.RequestRun(ctx, "nope"); err == nil {
 		t.Fatal("run now of an unknown source")
+	}
+}
+
+// TestRunWhereEveryRecordFailed: a configured source whose every record failed used to be
+// recorded as a successful run; its run now carries the error, and RunOne returns it.
+func TestRunWhereEveryRecordFailed(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(path, []byte("{broken\n{\"id\":\"1\",\"text\":\"x\",\"date\":\"yesterday\"}\n"), 0o644)
+	if _, err := db.AddSource(ctx, "jsonl", "bad", sources.Settings{Kind: "jsonl", Name: "bad", File: path}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	r := &sources.Runner{Store: db, Intake: &intake.Service{DB: db}, Getenv: func(string) string { return "" }, Log: slog.New(slog.DiscardHandler)}
+	c, err := r.RunOne(ctx, "bad", nil, nil)
+	if !errors.Is(err, ingest.ErrAllFailed) || c.Failed != 2 {
+		t.Fatalf("RunOne = %+v, %v; want ErrAllFailed", c, err)
+	}
+	if s, _ := db.Source(ctx, "bad"); !strings.Contains(s.LastError, "every record read failed") {
+		t.Fatalf("last error = %q", s.LastError)
 	}
 }

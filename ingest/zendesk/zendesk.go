@@ -134,13 +134,21 @@ func (s *Source) Pull(ctx context.Context, cursor string, emit func(ingest.Batch
 			return fmt.Errorf("zendesk: export page %d: %w", page, err)
 		}
 		var b ingest.Batch
-		for _, raw := range ep.Tickets {
-			var t ticket
-			if err := json.Unmarshal(raw, &t); err != nil {
-				b.Problems = append(b.Problems, ingest.Problem{Where: fmt.Sprintf("zendesk export page %d", page), Why: "not a ticket: " + err.Error(), Failed: true})
+		tickets := make([]ticket, len(ep.Tickets))
+		bad := make([]error, len(ep.Tickets))
+		last := map[int64]int{} // a ticket changed during the export is listed again: its last listing is its state
+		for i, raw := range ep.Tickets {
+			if bad[i] = json.Unmarshal(raw, &tickets[i]); bad[i] == nil {
+				last[tickets[i].ID] = i
+			}
+		}
+		for i, raw := range ep.Tickets {
+			t := tickets[i]
+			if bad[i] != nil {
+				b.Problems = append(b.Problems, ingest.Problem{Where: fmt.Sprintf("zendesk export page %d", page), Why: "not a ticket: " + bad[i].Error(), Failed: true})
 				continue
 			}
-			if t.Status == "deleted" {
+			if t.Status == "deleted" || last[t.ID] != i {
 				continue
 			}
 			rec, p, err := s.record(ctx, base, t, raw)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -125,5 +127,73 @@ func TestZendeskIncrementalExport(t *testing.T) {
 	f.exports = nil
 	if c, _, err := sourcetest.Run(t, db, src); err != nil || c.Read != 0 || f.exports[0] != "cursor=c2" {
 		t.Fatalf("second run: %+v %v %v", c, err, f.exports)
+	}
+}
+
+// TestRequesterCommentUpdatesTheVoice: the incremental export lists a ticket again when it
+// changes, and more than once when it changes while being exported. The requester's later
+// comment updates the voice and is counted as an update, never as a duplicate.
+func TestRequesterCommentUpdatesTheVoice(t *testing.T) {
+	db := storetest.Open(t)
+	users := []any{map[string]any{"id": 1, "name": "山田太郎", "email": "taro@abc.co.jp"}}
+	f := &fakeZendesk{pages: map[string]map[string]any{
+		"": {"tickets": []any{tkt(1, 1, nil, "CSV", "open", "2026-10-01T00:00:00Z")}, "after_cursor": "c1", "end_of_stream": true},
+	}, comments: map[int]map[string]any{
+		1: {"comments": []any{cmt(11, 1, true, "CSVで出力したいです。")}, "users": users, "next_page": nil, "count": 1},
+	}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	src := &zendesk.Source{BaseURL: srv.URL, Email: "cs@koe.example", Token: "zd-token", SourceName: "zendesk",
+		Sleep: func(context.Context, time.Duration) error { return nil }}
+	if c, _, err := sourcetest.Run(t, db, src); err != nil || c.New != 1 {
+		t.Fatalf("first run: %+v %v", c, err)
+	}
+	f.comments[1] = map[string]any{"comments": []any{cmt(11, 1, true, "CSVで出力したいです。"), cmt(12, 1, true, "急ぎです。")}, "users": users, "next_page": nil, "count": 2}
+	f.pages["c1"] = map[string]any{"tickets": []any{tkt(1, 1, nil, "CSV", "open", "2026-10-01T00:00:00Z"), tkt(1, 1, nil, "CSV", "open", "2026-10-01T00:00:00Z")}, "after_cursor": "c2", "end_of_stream": true}
+	c, _, err := sourcetest.Run(t, db, src)
+	if err != nil || c.Updated != 1 || c.Duplicate != 0 || c.Read != 1 {
+		t.Fatalf("second run: %+v %v, want read=1 updated=1 duplicate=0", c, err)
+	}
+	if got := sourcetest.Items(t, db)["1"].Body; got != "CSVで出力したいです。\n\n急ぎです。" {
+		t.Fatalf("body = %q", got)
+	}
+}
+
+// TestPublishedExamples serves the export and comments examples of Zendesk's reference
+// (testdata, cited there) and the Organizations reference's shape.
+func TestPublishedExamples(t *testing.T) {
+	db := storetest.Open(t)
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	export, comments := read("export.json"), read("comments.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		switch r.URL.Path {
+		case "/api/v2/incremental/tickets/cursor.json":
+			w.Write(export)
+		case "/api/v2/tickets/35436/comments.json":
+			w.Write(comments)
+		case "/api/v2/organizations/509974.json":
+			w.Write([]byte(`{"organization":{"id":509974,"name":"One Organization","domain_names":["example.com"],"url":"https://example.zendesk.com/api/v2/organizations/509974.json"}}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	src := &zendesk.Source{BaseURL: srv.URL, Token: "oauth-token", SourceName: "zendesk", Since: time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC),
+		Sleep: func(context.Context, time.Duration) error { return nil }}
+	c, problems, err := sourcetest.Run(t, db, src)
+	if err != nil || c.New != 1 {
+		t.Fatalf("counts %+v problems %v err %v", c, problems, err)
+	}
+	v := sourcetest.Items(t, db)["35436"]
+	if v.Body != "The fire is very colorful.\n\nDone. Please add a warning to the manual." || v.Context != "Johnny Agent: Please unplug it first." ||
+		v.AuthorEmail != "johnny@example.com" || v.CompanyName != "One Organization" || v.Title != "Help, my printer is on fire!" {
+		t.Fatalf("voice = %+v", v)
 	}
 }

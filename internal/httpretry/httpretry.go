@@ -4,6 +4,7 @@
 package httpretry
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -80,6 +81,9 @@ func Do(ctx context.Context, hc *http.Client, p Policy, newReq func(ctx context.
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 			lastStatus, lastErr = resp.StatusCode, fmt.Errorf("HTTP %d", resp.StatusCode)
 			wait = RetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			if wait <= 0 && resp.StatusCode == http.StatusTooManyRequests {
+				wait = RateLimitReset(resp.Header.Get("X-RateLimit-Reset"), time.Now())
+			}
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		default:
@@ -119,6 +123,16 @@ func RetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
+// RateLimitReset is the wait until an X-RateLimit-Reset header's Unix time (Intercom's, among
+// others), or 0 when there is none or it has passed.
+func RateLimitReset(v string, now time.Time) time.Duration {
+	s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || s <= now.Unix() {
+		return 0
+	}
+	return time.Unix(s, 0).Sub(now)
+}
+
 // Sleep waits d, or until ctx ends.
 func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
@@ -140,6 +154,7 @@ func IsExhausted(err error) bool {
 // StatusError is an answer that is neither 2xx nor retried away: the status and the start of the
 // body, for the message, and the whole body, for a client that reads its service's error shape.
 type StatusError struct {
+	Method string // GET when empty
 	URL    string
 	Status int
 	Body   string
@@ -147,16 +162,41 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("GET %s: HTTP %d: %s", e.URL, e.Status, e.Body)
+	method := e.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", method, e.URL, e.Status, e.Body)
 }
 
 // GetJSON GETs url with headers, retrying as Do does, and decodes a 2xx JSON answer into into.
 // maxBody bounds what is read (a larger answer is an error, not an out-of-memory).
 func GetJSON(ctx context.Context, hc *http.Client, p Policy, url string, headers map[string]string, maxBody int64, into any) error {
+	return sendJSON(ctx, hc, p, http.MethodGet, url, headers, nil, maxBody, into)
+}
+
+// PostJSON is GetJSON for a POST of body as JSON (a search endpoint): the same retries, limits
+// and errors.
+func PostJSON(ctx context.Context, hc *http.Client, p Policy, url string, headers map[string]string, body any, maxBody int64, into any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("POST %s: %w", redact(url), err)
+	}
+	return sendJSON(ctx, hc, p, http.MethodPost, url, headers, b, maxBody, into)
+}
+
+func sendJSON(ctx context.Context, hc *http.Client, p Policy, method, url string, headers map[string]string, payload []byte, maxBody int64, into any) error {
 	resp, err := Do(ctx, hc, p, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		var body io.Reader
+		if payload != nil {
+			body = bytes.NewReader(payload)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, url, body)
 		if err != nil {
 			return nil, err
+		}
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/json")
 		}
 		for k, v := range headers {
 			req.Header.Set(k, v)
@@ -164,22 +204,22 @@ func GetJSON(ctx context.Context, hc *http.Client, p Policy, url string, headers
 		return req, nil
 	})
 	if err != nil {
-		return fmt.Errorf("GET %s: %w", redact(url), err)
+		return fmt.Errorf("%s %s: %w", method, redact(url), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return fmt.Errorf("GET %s: %w", redact(url), err)
+		return fmt.Errorf("%s %s: %w", method, redact(url), err)
 	}
 	if int64(len(body)) > maxBody {
-		return fmt.Errorf("GET %s: answer larger than %d MB", redact(url), maxBody>>20)
+		return fmt.Errorf("%s %s: answer larger than %d MB", method, redact(url), maxBody>>20)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		snippet := strings.TrimSpace(string(body[:min(len(body), 300)]))
-		return &StatusError{URL: redact(url), Status: resp.StatusCode, Body: snippet, Answer: body}
+		return &StatusError{Method: method, URL: redact(url), Status: resp.StatusCode, Body: snippet, Answer: body}
 	}
 	if err := json.Unmarshal(body, into); err != nil {
-		return fmt.Errorf("GET %s: not the JSON expected: %w", redact(url), err)
+		return fmt.Errorf("%s %s: not the JSON expected: %w", method, redact(url), err)
 	}
 	return nil
 }
@@ -188,4 +228,38 @@ func GetJSON(ctx context.Context, hc *http.Client, p Policy, url string, headers
 func redact(u string) string {
 	base, _, _ := strings.Cut(u, "?")
 	return base
+}
+
+// Transport is an http.RoundTripper that sends through Base (http.DefaultTransport when nil)
+// with Policy: for clients that a library builds around an *http.Client (google.golang.org/api),
+// so they retry as every other outside client does. A request whose body cannot be sent again
+// (no GetBody) is sent once.
+type Transport struct {
+	Base   http.RoundTripper
+	Policy Policy
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return base.RoundTrip(req)
+	}
+	once := &http.Client{Transport: base, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	first := true
+	return Do(req.Context(), once, t.Policy, func(ctx context.Context) (*http.Request, error) {
+		r := req.Clone(ctx)
+		if !first && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r.Body = body
+		}
+		first = false
+		return r, nil
+	})
 }

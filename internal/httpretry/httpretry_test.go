@@ -2,8 +2,10 @@ package httpretry
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -24,15 +26,7 @@ func TestDoRetriesAndHonoursRetryAfter(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	var waits []time.Duration
-	p := Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
-	resp, err := Do(context.Background(), srv.Client(), p, func(ctx context.Context) (*http.Request, error) {
-		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	waits := getWaits(t, srv)
 	if calls.Load() != 3 {
 		t.Fatalf("calls = %d, want 3", calls.Load())
 	}
@@ -42,6 +36,21 @@ func TestDoRetriesAndHonoursRetryAfter(t *testing.T) {
 	if waits[1] <= 0 || waits[1] > 2*time.Second {
 		t.Fatalf("second wait = %v, want a backoff ≤ 2s", waits[1])
 	}
+}
+
+// getWaits GETs srv through Do, without waiting, and returns the waits Do asked for.
+func getWaits(t *testing.T, srv *httptest.Server) []time.Duration {
+	t.Helper()
+	var waits []time.Duration
+	p := Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	resp, err := Do(context.Background(), srv.Client(), p, func(ctx context.Context) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return waits
 }
 
 func TestDoGivesUp(t *testing.T) {
@@ -99,5 +108,52 @@ func TestDoRetriesATimeout(t *testing.T) {
 	err := GetJSON(context.Background(), hc, p, srv.URL+"/missing?key=secret", nil, 1<<20, &out)
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("err = %v; want an error that does not show the query", err)
+	}
+}
+
+// TestRateLimitReset: Intercom answers 429 with X-RateLimit-Reset, the Unix time its window
+// resets, and no Retry-After; the wait is until then, not a blind backoff.
+func TestRateLimitReset(t *testing.T) {
+	var calls atomic.Int32
+	reset := time.Now().Add(9 * time.Second).Unix()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	if waits := getWaits(t, srv); len(waits) != 1 || waits[0] < 7*time.Second || waits[0] > 10*time.Second {
+		t.Fatalf("waits = %v, want about 9s (until X-RateLimit-Reset)", waits)
+	}
+}
+
+// TestTransportRetries: clients built by libraries that take an *http.Client (google.golang.org/api)
+// retry through Transport, with the same policy; a request with a body is replayed through GetBody.
+func TestTransportRetries(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "2")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Write(b)
+	}))
+	defer srv.Close()
+	var waits []time.Duration
+	p := Policy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	hc := &http.Client{Transport: &Transport{Base: srv.Client().Transport, Policy: p}}
+	resp, err := hc.Post(srv.URL, "text/plain", strings.NewReader("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "hello" || calls.Load() != 2 || len(waits) != 1 || waits[0] != 2*time.Second {
+		t.Fatalf("body %q after %d calls, waits %v", b, calls.Load(), waits)
 	}
 }

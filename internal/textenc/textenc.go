@@ -1,6 +1,7 @@
 // Package textenc turns the bytes of a file people exported (Excel, a CRM, a mail client) into
 // UTF-8 text, detecting the encoding rather than guessing: UTF-8 with or without BOM, UTF-16 with
-// BOM, Shift_JIS (Windows-31J, with ① ㈱ 髙) and EUC-JP.
+// or without BOM (PowerShell's and Excel's "Unicode text"), Shift_JIS (Windows-31J, with ① ㈱ 髙,
+// and 0x5C before a digit read as ¥) and EUC-JP.
 package textenc
 
 import (
@@ -33,6 +34,17 @@ func Decode(b []byte) (text, enc string, err error) {
 			return "", "", fmt.Errorf("not valid UTF-16: %w", err)
 		}
 		return string(out), "UTF-16", nil
+	case utf16NoBOM(b) != "":
+		enc := utf16NoBOM(b)
+		order := unicodeenc.LittleEndian
+		if enc == "UTF-16BE" {
+			order = unicodeenc.BigEndian
+		}
+		out, err := unicodeenc.UTF16(order, unicodeenc.IgnoreBOM).NewDecoder().Bytes(b)
+		if err != nil {
+			return "", "", fmt.Errorf("not valid UTF-16: %w", err)
+		}
+		return string(out), enc, nil
 	case utf8.Valid(b):
 		return string(b), "UTF-8", nil
 	}
@@ -61,6 +73,9 @@ func Decode(b []byte) (text, enc string, err error) {
 	}
 	if best == nil || best.bad > 0 {
 		return "", "", fmt.Errorf("line %d: not text in UTF-8, Shift_JIS or EUC-JP: save the file as UTF-8 (CSV UTF-8 in Excel) and try again", badLine(b))
+	}
+	if best.name == "Shift_JIS" {
+		best.text = YenSign(best.text)
 	}
 	return best.text, best.name, nil
 }
@@ -99,12 +114,16 @@ func badLine(b []byte) int {
 }
 
 // Sniff names the encoding of a file from its first bytes (pass a generous prefix, say 1 MB):
-// "UTF-8", "UTF-8 (BOM)", "UTF-16", "Shift_JIS" or "EUC-JP". Unlike Decode it tolerates a few
+// "UTF-8", "UTF-8 (BOM)", "UTF-16" (with a byte-order mark), "UTF-16LE" or "UTF-16BE" (without
+// one), "Shift_JIS" or "EUC-JP". Unlike Decode it tolerates a few
 // damaged lines: it picks the encoding under which the fewest lines are broken, so that a UTF-8
 // export with one bad line is read as UTF-8 and only that line is refused.
 func Sniff(prefix []byte) (string, error) {
 	if bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) || bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}) {
 		return "UTF-16", nil
+	}
+	if enc := utf16NoBOM(prefix); enc != "" {
+		return enc, nil
 	}
 	utf8Name := "UTF-8"
 	if bytes.HasPrefix(prefix, []byte{0xEF, 0xBB, 0xBF}) {
@@ -134,6 +153,34 @@ func Sniff(prefix []byte) (string, error) {
 	return best, nil
 }
 
+// utf16NoBOM names UTF-16 written without a byte-order mark, "UTF-16LE" or "UTF-16BE", by its
+// zero bytes: text in Latin letters and digits (CSV headers, JSON keys) has one in every other
+// byte, on one side. Text in UTF-8 or a legacy encoding has none.
+func utf16NoBOM(prefix []byte) string {
+	prefix = prefix[:min(len(prefix), 4096)]
+	if len(prefix) < 4 {
+		return ""
+	}
+	var even, odd int
+	for i, c := range prefix {
+		if c == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	half := len(prefix) / 2
+	switch {
+	case odd*10 > half*3 && even*10 < half:
+		return "UTF-16LE"
+	case even*10 > half*3 && odd*10 < half:
+		return "UTF-16BE"
+	}
+	return ""
+}
+
 func badLines(b []byte, bad func([]byte) bool) int {
 	n := 0
 	for _, l := range bytes.Split(b, []byte("\n")) {
@@ -149,13 +196,55 @@ func badLines(b []byte, bad func([]byte) bool) int {
 func NewReader(r io.Reader, enc string) io.Reader {
 	switch enc {
 	case "Shift_JIS":
-		return transform.NewReader(r, japanese.ShiftJIS.NewDecoder())
+		return transform.NewReader(r, transform.Chain(japanese.ShiftJIS.NewDecoder(), yenSign{}))
 	case "EUC-JP":
 		return transform.NewReader(r, japanese.EUCJP.NewDecoder())
 	case "UTF-16":
 		return transform.NewReader(r, unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.UseBOM).NewDecoder())
+	case "UTF-16LE":
+		return transform.NewReader(r, unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.IgnoreBOM).NewDecoder())
+	case "UTF-16BE":
+		return transform.NewReader(r, unicodeenc.UTF16(unicodeenc.BigEndian, unicodeenc.IgnoreBOM).NewDecoder())
 	case "UTF-8 (BOM)":
 		return transform.NewReader(r, unicodeenc.BOMOverride(unicodeenc.UTF8.NewDecoder()))
 	}
 	return r
+}
+
+// YenSign turns a backslash before a digit into ¥ in text decoded from Shift_JIS or CP932, where
+// Japanese Windows and Excel write the yen sign as 0x5C (`\120,000` is ¥120,000).
+func YenSign(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	out, _, _ := transform.String(yenSign{}, s)
+	return out
+}
+
+// yenSign is YenSign as a transformer, for streams.
+type yenSign struct{ transform.NopResetter }
+
+func (yenSign) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if c == '\\' {
+			if nSrc+1 == len(src) && !atEOF {
+				return nDst, nSrc, transform.ErrShortSrc // the next byte decides
+			}
+			if nSrc+1 < len(src) && src[nSrc+1] >= '0' && src[nSrc+1] <= '9' {
+				if nDst+2 > len(dst) {
+					return nDst, nSrc, transform.ErrShortDst
+				}
+				dst[nDst], dst[nDst+1] = 0xC2, 0xA5 // ¥
+				nDst, nSrc = nDst+2, nSrc+1
+				continue
+			}
+		}
+		if nDst >= len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		dst[nDst] = c
+		nDst, nSrc = nDst+1, nSrc+1
+	}
+	return nDst, nSrc, nil
 }
