@@ -35,6 +35,8 @@ type Options struct {
 	Log *slog.Logger
 	// IndexTTL is how long the account-matching index is reused between posts (30 s when zero).
 	IndexTTL time.Duration
+	// Currency is the base currency (KOE_CURRENCY) of the backlog's amounts; JPY when empty.
+	Currency string
 }
 
 // API serves /api/v1.

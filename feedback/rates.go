@@ -52,6 +52,30 @@ func (r Rates) Factor(currency string) (float64, bool) {
 	return x.Rate * minorPerMajor(r.Base) / minorPerMajor(currency), true
 }
 
+// Factors lists every currency with a rate, the base first, and its Factor, side by side (for a
+// query that converts in the database).
+func (r Rates) Factors() (currencies []string, factors []float64) {
+	currencies, factors = []string{r.Base}, []float64{1}
+	for c := range r.By {
+		f, _ := r.Factor(c)
+		currencies, factors = append(currencies, c), append(factors, f)
+	}
+	return currencies, factors
+}
+
+// MinorPerMajor is how many minor units the base currency has to its major unit (1 for JPY).
+func (r Rates) MinorPerMajor() float64 { return minorPerMajor(r.Base) }
+
+// MRRBand is the band (MRRBand) of m converted to the base currency, and false when m's
+// currency has no rate: such an amount is in no band.
+func (r Rates) MRRBand(m Money) (string, bool) {
+	x, ok := r.Convert(m)
+	if !ok {
+		return "", false
+	}
+	return MRRBand(x / r.MinorPerMajor()), true
+}
+
 // Convert returns m in base minor units, and false when m's currency has no rate.
 func (r Rates) Convert(m Money) (float64, bool) {
 	f, ok := r.Factor(m.Currency)

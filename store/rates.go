@@ -21,7 +21,9 @@ type rateRow struct {
 	SetAt    time.Time `db:"set_at"`
 }
 
-func (r rateRow) ToModel() feedback.Rate { return feedback.Rate{Currency: r.Currency, Rate: r.Rate, On: r.On} }
+func (r rateRow) ToModel() feedback.Rate {
+	return feedback.Rate{Currency: r.Currency, Rate: r.Rate, On: r.On}
+}
 
 // Rates returns the latest rate of each currency to base, by currency.
 func (s *DB) Rates(ctx context.Context, base string) (feedback.Rates, error) {
@@ -72,11 +74,12 @@ func (s *DB) SetRates(ctx context.Context, base string, rates []feedback.Rate, a
 				old = map[string]any{"currency": before[0].Currency, "rate": before[0].Rate, "on": before[0].On.Format("2006-01-02")}
 			}
 			after := map[string]any{"base": base, "currency": r.Currency, "rate": r.Rate, "on": r.On.Format("2006-01-02")}
-			if err := audit(ctx, tx, actor, "exchange_rate", 0, "set", old, after); err != nil {
+			// Logged as a setting saved: the audit log's kinds of thing are a closed list with
+			// their words in the catalog, and a rate is a setting of the ranking.
+			if err := audit(ctx, tx, actor, "setting", 0, "save", old, after); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 }
-
