@@ -146,6 +146,17 @@ var MRRBands = map[string][2]int64{
 	"500k-1M": {500_000, 1_000_000}, "1M+": {1_000_000, 1 << 62},
 }
 
+// bandCase returns the MRR band named v whatever its case ("1m+" is "1M+"), or v as given.
+func bandCase(v string) string {
+	v = strings.TrimSpace(v)
+	for b := range MRRBands {
+		if strings.EqualFold(b, v) {
+			return b
+		}
+	}
+	return v
+}
+
 // EmployeeBands are the segments of company size: [lo, hi).
 var EmployeeBands = map[string][2]int64{
 	"1-49": {1, 50}, "50-249": {50, 250}, "250-999": {250, 1000}, "1000+": {1000, 1 << 31},
@@ -182,8 +193,11 @@ func ParseBacklogFilter(get func(key string) string, name func(key string) strin
 		}
 		*d.dst = &t
 	}
-	out.Tag, out.Plan, out.Lifecycle = Tag(get("tag")), get("plan"), Lifecycle(get("lifecycle"))
-	out.MRRBand, out.Employees, out.SourceKind, out.Language = get("mrr_band"), get("employees"), SourceKind(get("source")), get("language")
+	// Codes match whatever their case, as people type them ("Customer", "JA"); the plan is
+	// matched without case by the store.
+	low := func(k string) string { return strings.ToLower(strings.TrimSpace(get(k))) }
+	out.Tag, out.Plan, out.Lifecycle = Tag(low("tag")), strings.TrimSpace(get("plan")), Lifecycle(low("lifecycle"))
+	out.MRRBand, out.Employees, out.SourceKind, out.Language = bandCase(get("mrr_band")), get("employees"), SourceKind(low("source")), low("language")
 	switch {
 	case !out.Tag.Valid():
 		return out, Errorf(EINVALID, "%s %q: use churn_risk, expansion, usability or internal_efficiency.", name("tag"), out.Tag)
