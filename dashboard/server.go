@@ -121,7 +121,15 @@ func New(st *store.DB, opts Options) (*Server, error) {
 		"base": func(minor float64) string {
 			return feedback.Money{Minor: int64(math.Round(minor)), Currency: opts.Currency}.String()
 		},
-		"mrrBand": func(m feedback.Money) string { return feedback.MRRBand(m.Major()) },
+		// mrrBand is the band of an MRR in the base currency; an amount in another currency is
+		// shown as it stands rather than banded as if its units were the base's (the sheet
+		// has no rates at hand, and converting per row is the ranking's job).
+		"mrrBand": func(m feedback.Money) string {
+			if m.Currency != opts.Currency {
+				return m.String()
+			}
+			return feedback.MRRBand(m.Major())
+		},
 		"trim": func(s string, n int) string {
 			if r := []rune(s); len(r) > n {
 				return string(r[:n]) + "…"
