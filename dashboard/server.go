@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -118,9 +117,7 @@ func New(st *store.DB, opts Options) (*Server, error) {
 		"yen":      func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
 		"yenf":     feedback.Yen,
 		// base formats an amount of the base currency's minor units (a ranking's sums).
-		"base": func(minor float64) string {
-			return feedback.Money{Minor: int64(math.Round(minor)), Currency: opts.Currency}.String()
-		},
+		"base": feedback.Rates{Base: opts.Currency}.Format,
 		// mrrBand is the band of an MRR in the base currency; an amount in another currency is
 		// shown as it stands rather than banded as if its units were the base's (the sheet
 		// has no rates at hand, and converting per row is the ranking's job).

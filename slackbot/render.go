@@ -3,7 +3,6 @@ package slackbot
 import (
 	"context"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -195,7 +194,7 @@ func (c Config) stakes(p locale.Printer, score float64, accounts int) string {
 
 // money formats an amount of the base currency's minor units.
 func (c Config) money(minor float64) string {
-	return feedback.Money{Minor: int64(math.Round(minor)), Currency: c.Currency}.String()
+	return feedback.Rates{Base: c.Currency}.Format(minor)
 }
 
 // band is an MRR as the channel may see it: its band in the base currency (the amount itself

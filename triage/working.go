@@ -2,7 +2,6 @@ package triage
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +65,7 @@ func Amount(p locale.Printer, m feedback.Money, inBase float64, rate *feedback.R
 	if rate == nil {
 		return m.String()
 	}
-	return p.T("working.converted", "Original", m.Coded(), "Base", feedback.Money{Minor: int64(math.Round(inBase)), Currency: base}.String(),
+	return p.T("working.converted", "Original", m.Coded(), "Base", feedback.Rates{Base: base}.Format(inBase),
 		"Rate", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.6f", rate.Rate), "0"), "."), "On", rate.On.Format("2006-01-02"))
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -149,9 +148,7 @@ func writeBreakdown(e *env, format string, ranked []scoring.Ranked, base string)
 }
 
 func writeRanking(e *env, format string, ranked []scoring.Ranked, base string) error {
-	money := func(minor float64) string {
-		return feedback.Money{Minor: int64(math.Round(minor)), Currency: base}.String()
-	}
+	money := feedback.Rates{Base: base}.Format
 	switch format {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
