@@ -272,7 +272,7 @@ func (a *API) backlog(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	b, err := triage.Rank(ctx, a.store, triage.Query{Filter: f, Statuses: statuses, Currency: a.opts.Currency}, w, time.Now(), p.Limit)
+	b, err := a.backlogs.Rank(ctx, a.store, triage.Query{Filter: f, Statuses: statuses, Currency: a.opts.Currency}, w, time.Now(), p.Limit)
 	if err != nil {
 		a.fail(c, err)
 		return

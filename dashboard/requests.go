@@ -46,7 +46,7 @@ func (s *Server) ranked(c *gin.Context, explain int) (triage.Backlog, triage.Que
 		return triage.Backlog{}, q, err
 	}
 	start := time.Now()
-	b, err := triage.Rank(ctx, s.store, q, w, time.Now(), explain)
+	b, err := s.backlogs.Rank(ctx, s.store, q, w, time.Now(), explain)
 	if err != nil {
 		return b, q, err
 	}

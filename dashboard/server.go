@@ -25,6 +25,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/triage"
 )
 
 //go:embed templates/*.html
@@ -93,6 +94,9 @@ type Server struct {
 	// pages holds each page's templates per language: pages[lang][name].
 	pages map[string]map[string]*template.Template
 	log   *slog.Logger
+	// backlog shares rankings between the views that ask at once, and reuses them until the
+	// data changes.
+	backlogs triage.Shared
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.

@@ -95,7 +95,7 @@ func (s *Server) weightsPage(c *gin.Context) {
 		}
 		now := time.Now()
 		q := triage.Query{Currency: s.opts.Currency}
-		before, err := triage.Rank(ctx, s.store, q, current, now, 0)
+		before, err := s.backlogs.Rank(ctx, s.store, q, current, now, 0)
 		if err != nil {
 			s.fail(c, err)
 			return

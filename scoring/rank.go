@@ -392,6 +392,14 @@ func part(c candidate, a feedback.Account, rates feedback.Rates, w Weights, now 
 	return p
 }
 
+// Release drops what only Explain needs (every account's candidate part) from rs, so that a
+// ranking kept for reuse holds its totals and the breakdowns already written out.
+func Release(rs []Ranked) {
+	for i := range rs {
+		rs[i].parts = nil
+	}
+}
+
 func round(x float64) float64 { return math.Round(x*100) / 100 }
 
 // candidate is one link's value before the strongest per account is chosen; mrr is in the

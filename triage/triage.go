@@ -71,6 +71,7 @@ func Rank(ctx context.Context, st *store.DB, q Query, w scoring.Weights, now tim
 		explain = len(ranked)
 	}
 	scoring.Explain(ranked[:explain], accounts, rates, w, now)
+	scoring.Release(ranked)
 	return Backlog{Requests: ranked, Rates: rates, Missing: scoring.MissingRates(ranked)}, nil
 }
 
