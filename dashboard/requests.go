@@ -56,10 +56,17 @@ func (s *Server) ranked(c *gin.Context, explain int) (triage.Backlog, triage.Que
 	return b, q, nil
 }
 
-// backlogRow is a ranked request with its parts' working in the reader's words.
+// partsShown is how many accounts of a request the page writes out, strongest first: with
+// thousands of accounts behind the top requests, the page would otherwise run to megabytes.
+// The request's own page and the CSV by account have them all.
+const partsShown = 20
+
+// backlogRow is a ranked request with its strongest parts' working in the reader's words, and
+// how many more accounts count toward it.
 type backlogRow struct {
 	scoring.Ranked
 	Parts []partRow
+	More  int
 }
 
 // partRow is one account's part: the MRR as paid (with its conversion) and the working.
@@ -74,7 +81,8 @@ func (s *Server) rows(p locale.Printer, list []scoring.Ranked) []backlogRow {
 	out := make([]backlogRow, len(list))
 	for i, r := range list {
 		out[i].Ranked = r
-		for _, x := range r.Breakdown {
+		out[i].More = max(len(r.Breakdown)-partsShown, 0)
+		for _, x := range r.Breakdown[:min(len(r.Breakdown), partsShown)] {
 			out[i].Parts = append(out[i].Parts, partRow{Part: x, MRRShown: triage.Amount(p, x.MRR, x.MRRBase, x.Rate, s.opts.Currency),
 				Working: triage.Working(p, x, s.opts.Currency, s.opts.Location)})
 		}
