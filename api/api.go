@@ -25,6 +25,7 @@ import (
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/triage"
 )
 
 //go:embed openapi.json
@@ -35,6 +36,8 @@ type Options struct {
 	Log *slog.Logger
 	// IndexTTL is how long the account-matching index is reused between posts (30 s when zero).
 	IndexTTL time.Duration
+	// Currency is the base currency (KOE_CURRENCY) of the backlog's amounts; JPY when empty.
+	Currency string
 }
 
 // API serves /api/v1.
@@ -44,6 +47,9 @@ type API struct {
 	opts   Options
 
 	index *accounts.CachedIndex
+	// backlog shares rankings between requests that ask at once, and reuses them until the
+	// data changes.
+	backlogs triage.Shared
 }
 
 // New returns the API; posted voices go in through in, as any entry point's.

@@ -169,6 +169,26 @@ func TestAPI(t *testing.T) {
 	if top := out["data"].([]any); code != 200 || len(top) != 1 || top[0].(map[string]any)["request_id"] != float64(2) {
 		t.Fatalf("backlog: %d %v", code, out)
 	}
+	if out["currency"] != "JPY" || len(out["warnings"].([]any)) != 0 {
+		t.Fatalf("backlog currency %v, warnings %v", out["currency"], out["warnings"])
+	}
+	// Open requests unless ?status= asks: request 2 shipped leaves the default backlog.
+	if err := f.db.UpdateRequest(ctx, 2, store.RequestEdit{Status: ptr(feedback.Shipped)}, "po@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	for query, want := range map[string]int{"": 1, "?status=all": 2, "?status=shipped": 1, "?status=shipped,declined": 1} {
+		code, out := f.call("GET", "/api/v1/backlog"+query, f.read, "")
+		data, _ := out["data"].([]any)
+		if code != 200 || len(data) != want {
+			t.Errorf("backlog%s: %d, %d requests, want %d", query, code, len(data), want)
+		}
+		if query == "" && len(data) == 1 && data[0].(map[string]any)["status"] == "shipped" {
+			t.Errorf("the default backlog has a shipped request")
+		}
+	}
+	if code, out := f.call("GET", "/api/v1/backlog?status=done", f.read, ""); code != 400 {
+		t.Errorf("a bad status: %d %v", code, out)
+	}
 	for _, p := range []string{"/api/v1/requests", "/api/v1/requests/1", "/api/v1/accounts", "/api/v1/accounts/1", sid} {
 		if code, out := f.call("GET", p, f.read, ""); code != 200 || out["data"] == nil {
 			t.Errorf("%s: %d %v", p, code, out)
@@ -324,3 +344,5 @@ func TestBadCharactersAre400(t *testing.T) {
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -277,8 +277,9 @@ func (a *API) listAccounts(c *gin.Context) {
 	list(c, accts, func(x feedback.Account) int64 { return x.ID }, p.Limit)
 }
 
-// backlog is the ranked backlog with the filters of `koe rank`; ?limit= requests (50), each
-// with its breakdown.
+// backlog is the ranked backlog with the filters of `koe rank` (open requests unless ?status=
+// says otherwise); ?limit= requests (50), each with its breakdown; warnings name the currencies
+// without a rate whose accounts were left out.
 func (a *API) backlog(c *gin.Context) {
 	p, err := page(c)
 	if err != nil {
@@ -290,21 +291,33 @@ func (a *API) backlog(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
+	statuses, err := feedback.ParseStatuses(c.Query("status"), "status")
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
 	ctx := c.Request.Context()
 	w, err := triage.Weights(ctx, a.store)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	ranked, err := triage.Rank(ctx, a.store, f, w, time.Now(), p.Limit)
+	b, err := a.backlogs.Rank(ctx, a.store, triage.Query{Filter: f, Statuses: statuses, Currency: a.opts.Currency}, w, time.Now(), p.Limit)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
+	ranked := b.Requests
 	if ranked == nil {
 		ranked = []scoring.Ranked{}
 	}
-	c.JSON(http.StatusOK, gin.H{"data": ranked[:min(len(ranked), p.Limit)], "weights": w, "total": len(ranked)})
+	warnings := []gin.H{}
+	for _, m := range b.Missing {
+		warnings = append(warnings, gin.H{"code": "missing_rate", "currency": m.Currency, "accounts": len(m.Accounts),
+			"fix": "koe rates set " + m.Currency + "=RATE"})
+	}
+	c.JSON(http.StatusOK, gin.H{"data": ranked[:min(len(ranked), p.Limit)], "weights": w, "total": len(ranked),
+		"currency": b.Rates.Base, "warnings": warnings})
 }
 
 // postedWords are the fields of a voice a post may rewrite, for the audit log.

@@ -25,6 +25,8 @@ type Config struct {
 	CompanyName string
 	// Location is the zone of every time a person reads (KOE_TIMEZONE); times are stored in UTC.
 	Location *time.Location
+	// Currency is the base currency (KOE_CURRENCY): every sum of money is converted to it.
+	Currency string
 	// FreeMailDomains extends the built-in list of free-mail and carrier domains that never match
 	// an account by domain.
 	FreeMailDomains []string

@@ -41,6 +41,8 @@ func Settings(c *Config) []Setting {
 			Meaning: "Company name on the public roadmap."},
 		{Name: "KOE_TIMEZONE", Default: "Asia/Tokyo", Value: zone{p: &c.Location},
 			Meaning: "Time zone of every time a person reads — pages, Slack, sheets, mail, CSV for people — shown with the zone's name. Times are stored in UTC, and feeds, JSON and the API stay in UTC."},
+		{Name: "KOE_CURRENCY", Default: "JPY", Value: currency{&c.Currency},
+			Meaning: "Base currency (ISO 4217) of every sum of money: rankings, bands, Slack, exports. Amounts in other currencies are converted with the rates of `koe rates set`; an amount without a rate is left out of a sum, with a warning."},
 		{Name: "KOE_SHUTDOWN_TIMEOUT", Default: "15s", Value: duration{&c.ShutdownTimeout, time.Nanosecond},
 			Meaning: "How long in-flight work may take after SIGTERM / Ctrl-C."},
 		{Name: "KOE_FREEMAIL_DOMAINS", Unset: "(none)", Value: list{p: &c.FreeMailDomains, lower: true},

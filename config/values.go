@@ -34,6 +34,19 @@ type text struct{ p *string }
 func (v text) Set(s string) error { *v.p = s; return nil }
 func (v text) String() string     { return *v.p }
 
+// currency is an ISO 4217 code, written in capitals whatever the case it was given in.
+type currency struct{ p *string }
+
+func (v currency) Set(s string) error {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) != 3 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return fmt.Errorf("use an ISO 4217 code such as JPY or USD")
+	}
+	*v.p = s
+	return nil
+}
+func (v currency) String() string { return *v.p }
+
 // oneOf is one of a few words.
 type oneOf struct {
 	p     *string

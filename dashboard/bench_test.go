@@ -16,6 +16,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/benchdata"
 	"github.com/koehq/koe/internal/storetest"
+	"github.com/koehq/koe/store"
 )
 
 // BenchmarkPages serves the staff pages over HTTP on loopback, over 1,000,000 voices (50,000
@@ -43,20 +44,38 @@ func BenchmarkPages(b *testing.B) {
 	web := httptest.NewServer(srv.Handler()) // real HTTP on loopback
 	defer web.Close()
 	client := web.Client()
-	for _, page := range []struct{ name, path string }{
-		{"sheet", "/app/feedback"},
-		{"sheet-filtered", "/app/feedback?source=review&tag=churn_risk&lang_filter=ja"},
-		{"sheet-by-mrr", "/app/feedback?sort=mrr"},
-		{"sheet-search", "/app/feedback?q=" + url.QueryEscape("請求書をPDF")},
-		{"sheet-search-none", "/app/feedback?q=" + url.QueryEscape("存在しない言葉")},
-		{"voice", "/app/feedback/1"},
-		{"request", "/app/requests/1"},
-		{"account", "/app/accounts/1"},
-		{"backlog", "/app/requests"},
+	// change tags one voice, as CS does between two views of the backlog.
+	n := 0
+	change := func() {
+		n++
+		tag := []feedback.Tag{feedback.TagChurnRisk, feedback.TagUsability}[n%2]
+		if err := db.TagFeedback(ctx, 1, tag, store.Triager{Actor: "cs@koe.example"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, page := range []struct {
+		name, path string
+		before     func()
+	}{
+		{"sheet", "/app/feedback", nil},
+		{"sheet-filtered", "/app/feedback?source=review&tag=churn_risk&lang_filter=ja", nil},
+		{"sheet-by-mrr", "/app/feedback?sort=mrr", nil},
+		{"sheet-search", "/app/feedback?q=" + url.QueryEscape("請求書をPDF"), nil},
+		{"sheet-search-none", "/app/feedback?q=" + url.QueryEscape("存在しない言葉"), nil},
+		{"voice", "/app/feedback/1", nil},
+		{"request", "/app/requests/1", nil},
+		{"account", "/app/accounts/1", nil},
+		{"backlog", "/app/requests", nil},
+		{"backlog-filtered", "/app/requests?tag=churn_risk&plan=business&mrr_band=50k-200k", nil},
+		// Every view after a change ranks again: what the first view after an edit costs.
+		{"backlog-after-change", "/app/requests", change},
 	} {
 		b.Run(page.name, func(b *testing.B) {
 			var took []time.Duration
 			for b.Loop() {
+				if page.before != nil {
+					page.before()
+				}
 				req, _ := http.NewRequest(http.MethodGet, web.URL+page.path, nil)
 				req.AddCookie(&http.Cookie{Name: "koe_session", Value: sess.Token})
 				start := time.Now()

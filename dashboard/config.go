@@ -13,5 +13,5 @@ func NewOptions(c config.Config, log *slog.Logger) Options {
 	return Options{CompanyName: c.CompanyName, Log: log, BaseURL: c.BaseURL, SecureCookies: strings.HasPrefix(c.BaseURL, "https://"),
 		ExtraFreeMail: c.FreeMailDomains, SessionTTL: c.SessionTTL, LogoURL: c.Roadmap.LogoURL, BrandColor: c.Roadmap.BrandColor,
 		RoadmapAskedBy: c.Roadmap.AskedBy, RoadmapCacheTTL: c.Roadmap.CacheTTL, TrustedProxies: c.TrustedProxies, Location: c.Location,
-		MetricsToken: c.MetricsToken}
+		MetricsToken: c.MetricsToken, Currency: c.Currency}
 }

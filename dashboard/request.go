@@ -51,14 +51,19 @@ func (s *Server) requestPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	timeline, err := s.store.RequestTimeline(ctx, id)
+	rates, err := s.store.Rates(ctx, s.opts.Currency)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	timeline, err := s.store.RequestTimeline(ctx, id, rates)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	u, _ := currentUser(c)
 	s.render(c, http.StatusOK, "request", r.Title, requestView{Request: r, Accounts: accounts, Voices: voices, More: more,
-		Chart: timelineSVG(timeline, lang(c)), CanEdit: allowed(u.Role, feedback.RolePO),
+		Chart: timelineSVG(timeline, lang(c), s.opts.Currency), CanEdit: allowed(u.Role, feedback.RolePO),
 		Statuses: feedback.RequestStatuses})
 }
 
@@ -104,7 +109,7 @@ func (s *Server) requestMerge(c *gin.Context) {
 
 // timelineSVG draws voices a month as bars and the MRR newly asking, summed over time, as a
 // line. Only numbers and dates go into it.
-func timelineSVG(points []store.TimelinePoint, lang string) template.HTML {
+func timelineSVG(points []store.TimelinePoint, lang, currency string) template.HTML {
 	if len(points) == 0 {
 		return ""
 	}
@@ -133,7 +138,7 @@ func timelineSVG(points []store.TimelinePoint, lang string) template.HTML {
 		}
 	}
 	fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#2f5bd3" stroke-width="2"/>`, strings.Join(line, " "))
-	fmt.Fprintf(&b, `<text x="%d" y="14" font-size="11" fill="#2f5bd3">%s</text>`, pad, feedback.Yen(float64(total)))
+	fmt.Fprintf(&b, `<text x="%d" y="14" font-size="11" fill="#2f5bd3">%s</text>`, pad, feedback.Money{Minor: total, Currency: currency}.String())
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // numbers and dates only
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/safecsv"
+	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/triage"
 )
@@ -22,40 +23,92 @@ import (
 // backlogSize is how many requests a page of the staff list shows, each with its working.
 const backlogSize = 50
 
-// ranked is the backlog by revenue at stake for the page's filter, with the saved weights, the
-// first explain of them with their working.
-func (s *Server) ranked(c *gin.Context, explain int) ([]scoring.Ranked, feedback.BacklogFilter, error) {
+// ranked is the backlog by revenue at stake for the page's filter and statuses (?status=, any
+// number of them; the open ones when none), with the saved weights, the first explain of them
+// with their working.
+func (s *Server) ranked(c *gin.Context, explain int) (triage.Backlog, triage.Query, error) {
+	var q triage.Query
 	f, err := feedback.ParseBacklogFilter(c.Query, func(k string) string { return k })
 	if err != nil {
-		return nil, f, err
+		return triage.Backlog{}, q, err
 	}
+	statuses, err := feedback.ParseStatuses(strings.Join(c.QueryArray("status"), ","), "status")
+	if slices.Contains(c.QueryArray("status"), "all") {
+		statuses, err = feedback.RequestStatuses, nil
+	}
+	if err != nil {
+		return triage.Backlog{}, q, err
+	}
+	q = triage.Query{Filter: f, Statuses: statuses, Currency: s.opts.Currency}
 	ctx := c.Request.Context()
 	w, err := triage.Weights(ctx, s.store)
 	if err != nil {
-		return nil, f, err
+		return triage.Backlog{}, q, err
 	}
 	start := time.Now()
-	list, err := triage.Rank(ctx, s.store, f, w, time.Now(), explain)
+	b, err := s.backlogs.Rank(ctx, s.store, q, w, time.Now(), explain)
 	if err != nil {
-		return nil, f, err
+		return b, q, err
 	}
 	if s.opts.Metrics != nil {
 		s.opts.Metrics.ObserveRank(time.Since(start))
 	}
-	return list, f, nil
+	return b, q, nil
+}
+
+// partsShown is how many accounts of a request the page writes out, strongest first: with
+// thousands of accounts behind the top requests, the page would otherwise run to megabytes.
+// The request's own page and the CSV by account have them all.
+const partsShown = 20
+
+// backlogRow is a ranked request with its strongest parts' working in the reader's words, and
+// how many more accounts count toward it.
+type backlogRow struct {
+	scoring.Ranked
+	Parts []partRow
+	More  int
+}
+
+// partRow is one account's part: the MRR as paid (with its conversion) and the working.
+type partRow struct {
+	scoring.Part
+	MRRShown string
+	Working  string
+}
+
+// rows puts the working of list in p's words.
+func (s *Server) rows(p locale.Printer, list []scoring.Ranked) []backlogRow {
+	out := make([]backlogRow, len(list))
+	for i, r := range list {
+		out[i].Ranked = r
+		out[i].More = max(len(r.Breakdown)-partsShown, 0)
+		for _, x := range r.Breakdown[:min(len(r.Breakdown), partsShown)] {
+			out[i].Parts = append(out[i].Parts, partRow{Part: x, MRRShown: triage.Amount(p, x.MRR, x.MRRBase, x.Rate, s.opts.Currency),
+				Working: triage.Working(p, x, s.opts.Currency, s.opts.Location)})
+		}
+	}
+	return out
 }
 
 // backlogView is the ranked backlog page.
 type backlogView struct {
-	Requests []scoring.Ranked
+	Requests []backlogRow
 	Total    int
 	Next     string // the next page, if any
 	Filter   feedback.BacklogFilter
-	CSV      template.URL // the same filters as CSV, re-encoded
-	From, To string
-	Tags     []feedback.Tag
-	Bands    []string
-	Trends   map[int64]trend
+	// Statuses are the statuses shown; AllStatuses the choices; Plans the plans of the accounts.
+	Statuses    []feedback.RequestStatus
+	AllStatuses []feedback.RequestStatus
+	Plans       []string
+	// Missing are the currencies without a rate whose accounts the sums leave out.
+	Missing []scoring.Unconverted
+	// CSVBreakdown is the CSV of one row per request and account.
+	CSVBreakdown template.URL
+	CSV          template.URL // the same filters as CSV, re-encoded
+	From, To     string
+	Tags         []feedback.Tag
+	Bands        []string
+	Trends       map[int64]trend
 }
 
 // trend is a request's voices week by week, oldest first (store.TrendWeeks of them).
@@ -106,10 +159,20 @@ func sum(v []int) int {
 func (s *Server) requestsPage(c *gin.Context) {
 	page, _ := strconv.Atoi(c.Query("page"))
 	page = max(page, 0)
-	list, f, err := s.ranked(c, (page+1)*backlogSize)
+	b, q, err := s.ranked(c, (page+1)*backlogSize)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	plans, err := s.store.Plans(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, f := b.Requests, q.Filter
+	statuses := q.Statuses
+	if statuses == nil {
+		statuses = feedback.OpenStatuses
 	}
 	total := len(list)
 	list = list[min(len(list), page*backlogSize):min(len(list), (page+1)*backlogSize)]
@@ -132,27 +195,53 @@ func (s *Server) requestsPage(c *gin.Context) {
 		q.Set("page", strconv.Itoa(page+1))
 		next = "/app/requests?" + q.Encode()
 	}
-	s.render(c, http.StatusOK, "requests", words(c).T("nav.requests"), backlogView{Requests: list, Total: total, Filter: f, Next: next,
-		CSV: template.URL("/app/requests.csv?" + csvQuery(c.Request.URL.Query())), From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
-		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}, Trends: trends})
+	csvQ := csvQuery(c.Request.URL.Query())
+	breakdown := c.Request.URL.Query()
+	breakdown.Set("breakdown", "1")
+	s.render(c, http.StatusOK, "requests", words(c).T("nav.requests"), backlogView{Requests: s.rows(words(c), list), Total: total, Filter: f, Next: next,
+		CSV: template.URL("/app/requests.csv?" + csvQ), CSVBreakdown: template.URL("/app/requests.csv?" + csvQuery(breakdown)),
+		From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
+		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}, Trends: trends,
+		Statuses: statuses, AllStatuses: feedback.RequestStatuses, Plans: plans, Missing: b.Missing})
 }
 
 // requestsJSON is the same list with each request's breakdown.
 func (s *Server) requestsJSON(c *gin.Context) {
-	list, _, err := s.ranked(c, backlogSize)
+	b, _, err := s.ranked(c, backlogSize)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"requests": list[:min(len(list), backlogSize)]})
+	missing := b.Missing
+	if missing == nil {
+		missing = []scoring.Unconverted{}
+	}
+	c.JSON(http.StatusOK, gin.H{"requests": b.Requests[:min(len(b.Requests), backlogSize)], "currency": b.Rates.Base, "missing_rates": missing})
 }
 
 // requestsCSV is the whole ranked backlog for a spreadsheet (UTF-8 with a BOM, so Excel reads
-// Japanese titles).
+// Japanese titles): a row per request, or with ?breakdown=1 a row per request and account.
 func (s *Server) requestsCSV(c *gin.Context) {
-	list, _, err := s.ranked(c, 0)
+	explain := 0
+	if c.Query("breakdown") != "" {
+		explain = -1
+	}
+	b, _, err := s.ranked(c, explain)
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	list := b.Requests
+	if explain < 0 {
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", `attachment; filename="koe-backlog-breakdown.csv"`)
+		_, _ = c.Writer.Write([]byte("\ufeff"))
+		w := safecsv.NewWriter(c.Writer)
+		p := words(c)
+		for _, row := range triage.BreakdownRows(p, list, b.Rates.Base, s.opts.Location, true) {
+			_ = w.Write(row)
+		}
+		w.Flush()
 		return
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +25,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
+	"github.com/koehq/koe/triage"
 )
 
 //go:embed templates/*.html
@@ -62,6 +64,8 @@ type Options struct {
 	LinkLimits store.LinkLimits
 	// Location is the zone of every time a page shows (KOE_TIMEZONE), with its name; UTC when nil.
 	Location *time.Location
+	// Currency is the base currency (KOE_CURRENCY) of every sum a page shows; JPY when empty.
+	Currency string
 	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For names the client;
 	// with none, the client is the connection's address.
 	TrustedProxies []string
@@ -92,6 +96,9 @@ type Server struct {
 	// pages holds each page's templates per language: pages[lang][name].
 	pages map[string]map[string]*template.Template
 	log   *slog.Logger
+	// backlog shares rankings between the views that ask at once, and reuses them until the
+	// data changes.
+	backlogs triage.Shared
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
@@ -105,6 +112,9 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
+	if opts.Currency == "" {
+		opts.Currency = "JPY"
+	}
 	s := &Server{store: st, opts: opts, pages: map[string]map[string]*template.Template{}, log: opts.Log, demoCSRF: randomString()}
 	clock := clock{opts.Location}
 	funcs := template.FuncMap{
@@ -112,7 +122,17 @@ func New(st *store.DB, opts Options) (*Server, error) {
 		"date":     clock.date,
 		"yen":      func(minor int64) string { return feedback.Money{Minor: minor, Currency: "JPY"}.String() },
 		"yenf":     feedback.Yen,
-		"mrrBand":  func(m feedback.Money) string { return feedback.MRRBand(m.Major()) },
+		// base formats an amount of the base currency's minor units (a ranking's sums).
+		"base": feedback.Rates{Base: opts.Currency}.Format,
+		// mrrBand is the band of an MRR in the base currency; an amount in another currency is
+		// shown as it stands rather than banded as if its units were the base's (the sheet
+		// has no rates at hand, and converting per row is the ranking's job).
+		"mrrBand": func(m feedback.Money) string {
+			if m.Currency != opts.Currency {
+				return m.String()
+			}
+			return feedback.MRRBand(m.Major())
+		},
 		"trim": func(s string, n int) string {
 			if r := []rune(s); len(r) > n {
 				return string(r[:n]) + "…"
@@ -120,6 +140,9 @@ func New(st *store.DB, opts Options) (*Server, error) {
 			return s
 		},
 		"list":  func(v ...string) []string { return v },
+		"lower": strings.ToLower,
+		"float": func(n int64) float64 { return float64(n) },
+		"has":   func(list []feedback.RequestStatus, s feedback.RequestStatus) bool { return slices.Contains(list, s) },
 		"runes": func(s string) int { return utf8.RuneCountInString(s) },
 		// sheetURL is the sheet with a saved view's filters, re-encoded so that only safe
 		// characters reach the link.
@@ -139,7 +162,7 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
 	for _, lang := range locale.Languages() {
 		s.pages[lang] = map[string]*template.Template{}
-		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens"} {
+		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens", "rates"} {
 			t, err := template.New(page).Funcs(funcs).Funcs(wordFuncs(locale.For(lang))).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 			if err != nil {
 				return nil, fmt.Errorf("dashboard: template %s (%s): %w", page, lang, err)
@@ -229,6 +252,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app/audit", feedback.RoleViewer, s.auditPage},
 		{http.MethodGet, "/app/weights", feedback.RoleViewer, s.weightsPage},
 		{http.MethodPost, "/app/weights", feedback.RoleAdmin, s.saveWeights},
+		{http.MethodGet, "/app/rates", feedback.RoleViewer, s.ratesPage},
+		{http.MethodPost, "/app/rates", feedback.RoleAdmin, s.saveRates},
 		{http.MethodGet, "/app/sources", feedback.RoleViewer, s.sourcesPage},
 		{http.MethodPost, "/app/me/locale", feedback.RoleViewer, s.setLocale},
 		{http.MethodPost, "/app/sources/:name/run", feedback.RoleAdmin, s.sourceRun},

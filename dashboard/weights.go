@@ -94,22 +94,23 @@ func (s *Server) weightsPage(c *gin.Context) {
 			return
 		}
 		now := time.Now()
-		before, err := triage.Rank(ctx, s.store, feedback.BacklogFilter{}, current, now, 0)
+		q := triage.Query{Currency: s.opts.Currency}
+		before, err := s.backlogs.Rank(ctx, s.store, q, current, now, 0)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		after, err := triage.Rank(ctx, s.store, feedback.BacklogFilter{}, proposed, now, 0)
+		after, err := triage.Rank(ctx, s.store, q, proposed, now, 0)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
 		was := map[int64]scoring.Ranked{}
-		for _, r := range before {
+		for _, r := range before.Requests {
 			was[r.RequestID] = r
 		}
 		var moved []movedRequest
-		for _, r := range after[:min(len(after), 20)] {
+		for _, r := range after.Requests[:min(len(after.Requests), 20)] {
 			moved = append(moved, movedRequest{Title: r.Title, RequestID: r.RequestID, Before: was[r.RequestID].Rank, After: r.Rank,
 				ScoreBefore: was[r.RequestID].Score, Score: r.Score})
 		}

@@ -57,6 +57,15 @@ func (m Money) String() string {
 	return fmt.Sprintf("%s.%02d %s", groupThousands(m.Minor/100), m.Minor%100, m.Currency)
 }
 
+// Coded formats m with its currency's code first, for amounts shown beside a conversion:
+// "USD 1,250.00", "JPY 1,200,000".
+func (m Money) Coded() string {
+	if ZeroDecimal(m.Currency) {
+		return m.Currency + " " + groupThousands(m.Minor)
+	}
+	return fmt.Sprintf("%s %s.%02d", m.Currency, groupThousands(m.Minor/100), m.Minor%100)
+}
+
 func groupThousands(n int64) string {
 	if n < 0 {
 		return "-" + groupThousands(-n)
@@ -130,8 +139,8 @@ type Contact struct {
 // Yen formats an amount of yen (a float from the ranking) as money, rounded to the yen.
 func Yen(x float64) string { return Money{Minor: int64(math.Round(x)), Currency: "JPY"}.String() }
 
-// MRRBand buckets a monthly amount in yen-equivalent major units for segments and for showing
-// revenue without the exact figure.
+// MRRBand buckets a monthly amount in major units of the base currency (Rates.MRRBand converts
+// to it) for segments and for showing revenue without the exact figure.
 func MRRBand(major float64) string {
 	switch {
 	case major <= 0:

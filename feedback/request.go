@@ -1,7 +1,9 @@
 package feedback
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,6 +20,35 @@ const (
 
 // RequestStatuses lists every status in roadmap order.
 var RequestStatuses = []RequestStatus{UnderReview, Planned, InProgress, Shipped, Declined}
+
+// OpenStatuses are the statuses of requests still to decide or build: what a backlog shows
+// unless asked for others (shipped, declined; merged requests are never ranked: a merge moves
+// their voices).
+var OpenStatuses = []RequestStatus{UnderReview, Planned, InProgress}
+
+// ParseStatuses reads a choice of statuses: "" for the open ones (nil), "all" for every one, or
+// a comma-separated list ("shipped,declined"). name is what the value goes by in messages.
+func ParseStatuses(s, name string) ([]RequestStatus, error) {
+	switch s = strings.TrimSpace(s); s {
+	case "":
+		return nil, nil
+	case "all":
+		return RequestStatuses, nil
+	case "open":
+		return OpenStatuses, nil
+	}
+	var out []RequestStatus
+	for _, v := range strings.Split(s, ",") {
+		st := RequestStatus(strings.TrimSpace(v))
+		if !st.Valid() {
+			return nil, Errorf(EINVALID, "%s %q: use all, open, or some of under_review, planned, in_progress, shipped, declined, comma-separated.", name, v)
+		}
+		if !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
 
 // Valid reports whether s is a known status.
 func (s RequestStatus) Valid() bool {
@@ -109,10 +140,21 @@ type BacklogFilter struct {
 	Language   string
 }
 
-// MRRBands are the segments of monthly revenue, in yen: [lo, hi).
+// MRRBands are the segments of monthly revenue, in major units of the base currency: [lo, hi).
 var MRRBands = map[string][2]int64{
 	"<50k": {0, 50_000}, "50k-200k": {50_000, 200_000}, "200k-500k": {200_000, 500_000},
 	"500k-1M": {500_000, 1_000_000}, "1M+": {1_000_000, 1 << 62},
+}
+
+// bandCase returns the MRR band named v whatever its case ("1m+" is "1M+"), or v as given.
+func bandCase(v string) string {
+	v = strings.TrimSpace(v)
+	for b := range MRRBands {
+		if strings.EqualFold(b, v) {
+			return b
+		}
+	}
+	return v
 }
 
 // EmployeeBands are the segments of company size: [lo, hi).
@@ -151,8 +193,11 @@ func ParseBacklogFilter(get func(key string) string, name func(key string) strin
 		}
 		*d.dst = &t
 	}
-	out.Tag, out.Plan, out.Lifecycle = Tag(get("tag")), get("plan"), Lifecycle(get("lifecycle"))
-	out.MRRBand, out.Employees, out.SourceKind, out.Language = get("mrr_band"), get("employees"), SourceKind(get("source")), get("language")
+	// Codes match whatever their case, as people type them ("Customer", "JA"); the plan is
+	// matched without case by the store.
+	low := func(k string) string { return strings.ToLower(strings.TrimSpace(get(k))) }
+	out.Tag, out.Plan, out.Lifecycle = Tag(low("tag")), strings.TrimSpace(get("plan")), Lifecycle(low("lifecycle"))
+	out.MRRBand, out.Employees, out.SourceKind, out.Language = bandCase(get("mrr_band")), get("employees"), SourceKind(low("source")), low("language")
 	switch {
 	case !out.Tag.Valid():
 		return out, Errorf(EINVALID, "%s %q: use churn_risk, expansion, usability or internal_efficiency.", name("tag"), out.Tag)

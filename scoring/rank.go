@@ -4,7 +4,6 @@ package scoring
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -77,20 +76,62 @@ const (
 	Other     = "other"
 )
 
-// Part is one account's share of a request's score: the working, shown to product owners.
-type Part struct {
-	AccountID int64   `json:"account_id"`
-	Account   string  `json:"account"`
-	MRR       int64   `json:"mrr"`
-	Tag       string  `json:"tag"`
-	Component string  `json:"component"`
-	Amount    float64 `json:"amount"` // per year, after decay
-	// Why is the working in words, filled in by Explain for the requests shown.
-	Why    string `json:"why,omitempty"`
-	lastAt time.Time
+// Reason codes of a part: what its amount was multiplied from. The dashboard and the CLI put
+// them in words through the catalog (working.<reason>).
+const (
+	ReasonChurn             = "churn"              // MRR × p(churn)
+	ReasonExpansion         = "expansion"          // MRR × uplift
+	ReasonExpansionEstimate = "expansion_estimate" // the CRM's estimate, a month
+	ReasonPipeline          = "pipeline"           // deal × win probability
+	ReasonUsability         = "usability"          // MRR × usability weight
+	ReasonEfficiency        = "internal_efficiency"
+	ReasonUntagged          = "untagged"
+)
+
+// Factor is one term of a churn probability: base, signal (Signal × Value's weight), renewal
+// (within Days), cancel.
+type Factor struct {
+	Code   string  `json:"code"`
+	Value  float64 `json:"value"`
+	Signal float64 `json:"signal,omitempty"`
+	Days   int     `json:"days,omitempty"`
 }
 
-// Ranked is a request with its revenue at stake per year and how it adds up.
+// Part is one account's share of a request's score: the working, shown to product owners, as
+// numbers and codes (never words: the reader's catalog puts them in words).
+type Part struct {
+	AccountID int64  `json:"account_id"`
+	Account   string `json:"account"`
+	// MRR is what the account paid, in its own currency; MRRBase the same in the base currency.
+	MRR       feedback.Money `json:"mrr"`
+	MRRBase   float64        `json:"mrr_base"`
+	Tag       string         `json:"tag"`
+	Component string         `json:"component"`
+	Reason    string         `json:"reason"`
+	WinBack   bool           `json:"win_back,omitempty"`
+	// Basis is the monthly amount the reason starts from (MRR, deal, CRM estimate) in the
+	// account's currency, BasisBase in the base currency; Rate is the rate used (nil: the base
+	// currency itself).
+	Basis     feedback.Money `json:"basis"`
+	BasisBase float64        `json:"basis_base"`
+	Rate      *feedback.Rate `json:"rate,omitempty"`
+	// Probability is p(churn), the uplift, the win probability or the soft weight (1 for a CRM
+	// estimate); Factors are the terms of p(churn).
+	Probability float64   `json:"probability"`
+	Factors     []Factor  `json:"factors,omitempty"`
+	Decay       float64   `json:"decay"`
+	LastAt      time.Time `json:"last_voice_at"`
+	Amount      float64   `json:"amount"` // per year, after decay, in the base currency
+}
+
+// Unconverted are the accounts in Currency, which has no exchange rate, left out of a sum.
+type Unconverted struct {
+	Currency string  `json:"currency"`
+	Accounts []int64 `json:"accounts"`
+}
+
+// Ranked is a request with its revenue at stake per year and how it adds up, in the base
+// currency.
 type Ranked struct {
 	Rank      int                    `json:"rank"`
 	RequestID int64                  `json:"request_id"`
@@ -103,23 +144,54 @@ type Ranked struct {
 	Expansion float64                `json:"expansion"`
 	Pipeline  float64                `json:"pipeline"`
 	Other     float64                `json:"other"`
+	// Unconverted are the accounts left out of this request's sum: their currency has no rate.
+	Unconverted []Unconverted `json:"unconverted,omitempty"`
 	// Breakdown is filled in, strongest first, by Explain for the requests a caller shows.
 	Breakdown []Part `json:"breakdown"`
 	createdAt time.Time
 	parts     []candidate
+	mrrTotal  float64
+}
+
+// MissingRates gathers the unconverted accounts of rs by currency (each account once), by
+// currency code: what a page, koe rank or the API warns about.
+func MissingRates(rs []Ranked) []Unconverted {
+	seen := map[string]map[int64]bool{}
+	for _, r := range rs {
+		for _, u := range r.Unconverted {
+			if seen[u.Currency] == nil {
+				seen[u.Currency] = map[int64]bool{}
+			}
+			for _, id := range u.Accounts {
+				seen[u.Currency][id] = true
+			}
+		}
+	}
+	out := make([]Unconverted, 0, len(seen))
+	for cur, ids := range seen {
+		u := Unconverted{Currency: cur}
+		for id := range ids {
+			u.Accounts = append(u.Accounts, id)
+		}
+		slices.Sort(u.Accounts)
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b Unconverted) int { return strings.Compare(a.Currency, b.Currency) })
+	return out
 }
 
 // RankRequests scores every request: over the distinct accounts whose voices are linked to it,
 // each account counted once with its strongest reason (churn, expansion, pipeline, other),
 // annualised, decayed by the age of the account's newest voice. Ties go to more accounts, then
-// the older request. now is the clock. The parts carry numbers; Explain adds their working in
-// words for the requests a caller shows.
-func RankRequests(reqs []feedback.Request, links []Link, accounts map[int64]feedback.Account, w Weights, now time.Time) []Ranked {
+// the older request. Every amount is converted to rates.Base first; an account whose currency
+// has no rate is left out of the sum and named in Unconverted. now is the clock. Explain writes
+// out the parts of the requests a caller shows.
+func RankRequests(reqs []feedback.Request, links []Link, accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) []Ranked {
 	if !sort.SliceIsSorted(links, func(i, j int) bool { return linkLess(links[i], links[j]) }) {
 		links = append([]Link(nil), links...)
 		sort.Slice(links, func(i, j int) bool { return linkLess(links[i], links[j]) })
 	}
-	r := NewRanker(reqs, accounts, w, now)
+	r := NewRanker(reqs, accounts, rates, w, now)
 	for i := range links {
 		r.Add(links[i])
 	}
@@ -129,7 +201,7 @@ func RankRequests(reqs []feedback.Request, links []Link, accounts map[int64]feed
 // Ranker ranks links as they stream in, grouped by request and account (as the database reads
 // them), so that ranking overlaps with reading. Not safe for concurrent use.
 type Ranker struct {
-	accts map[int64]*feedback.Account
+	accts map[int64]*ranked
 	index map[int64]int
 	out   []Ranked
 	w     Weights
@@ -139,14 +211,23 @@ type Ranker struct {
 	open  bool
 }
 
-// NewRanker starts a ranking of reqs.
-func NewRanker(reqs []feedback.Request, accounts map[int64]feedback.Account, w Weights, now time.Time) *Ranker {
-	r := &Ranker{accts: make(map[int64]*feedback.Account, len(accounts)), index: make(map[int64]int, len(reqs)),
+// ranked is an account as ranking reads it: with the factor that takes its currency's minor
+// units to the base currency's, when it has a rate.
+type ranked struct {
+	feedback.Account
+	factor    float64
+	converted bool
+}
+
+// NewRanker starts a ranking of reqs, in rates.Base.
+func NewRanker(reqs []feedback.Request, accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) *Ranker {
+	r := &Ranker{accts: make(map[int64]*ranked, len(accounts)), index: make(map[int64]int, len(reqs)),
 		out: make([]Ranked, len(reqs)), w: w, now: now}
 	// Pointers: an Account is a large struct, and Add runs once per link.
 	for id := range accounts {
-		a := accounts[id]
-		r.accts[id] = &a
+		a := &ranked{Account: accounts[id]}
+		a.factor, a.converted = rates.Factor(a.MRR.Currency)
+		r.accts[id] = a
 	}
 	for i, q := range reqs {
 		r.index[q.ID] = i
@@ -166,10 +247,34 @@ func (r *Ranker) Add(l Link) {
 	if !ok {
 		return
 	}
+	if !a.converted {
+		if a.Lifecycle != feedback.Churned || r.w.WinBack {
+			r.unconverted(l.RequestID, a)
+		}
+		return
+	}
 	c, ok := value(&l, a, r.w, r.now)
 	if ok && (!r.open || c.amount > r.cur.amount || c.amount == r.cur.amount && c.component < r.cur.component) {
 		r.cur, r.open = c, true
 	}
+}
+
+// unconverted notes on its request that account a, whose currency has no rate, was left out.
+func (r *Ranker) unconverted(request int64, a *ranked) {
+	k, ok := r.index[request]
+	if !ok {
+		return
+	}
+	rk := &r.out[k]
+	for i := range rk.Unconverted {
+		if u := &rk.Unconverted[i]; u.Currency == a.MRR.Currency {
+			if !slices.Contains(u.Accounts, a.ID) {
+				u.Accounts = append(u.Accounts, a.ID)
+			}
+			return
+		}
+	}
+	rk.Unconverted = append(rk.Unconverted, Unconverted{Currency: a.MRR.Currency, Accounts: []int64{a.ID}})
 }
 
 // flush books the finished group's strongest part on its request.
@@ -182,7 +287,7 @@ func (r *Ranker) flush() {
 	}
 	rk := &r.out[k]
 	rk.parts = append(rk.parts, best)
-	rk.MRRTotal += best.mrr
+	rk.mrrTotal += float64(best.mrr) * best.factor
 	switch best.component {
 	case Churn:
 		rk.Churn += best.amount
@@ -205,6 +310,7 @@ func (r *Ranker) Ranked() []Ranked {
 		rk := &out[i]
 		rk.Breakdown = []Part{}
 		rk.Accounts = len(rk.parts)
+		rk.MRRTotal = int64(math.Round(rk.mrrTotal))
 		rk.Churn, rk.Expansion, rk.Pipeline, rk.Other = round(rk.Churn), round(rk.Expansion), round(rk.Pipeline), round(rk.Other)
 		rk.Score = round(rk.Churn + rk.Expansion + rk.Pipeline + rk.Other)
 	}
@@ -233,17 +339,13 @@ func linkLess(a, b Link) bool {
 }
 
 // Explain fills in the breakdown of the given requests: each account's part, strongest first,
-// with its working in words.
-func Explain(rs []Ranked, accounts map[int64]feedback.Account, w Weights, now time.Time) {
+// with its working in numbers and codes. rates must be those the ranking was made with.
+func Explain(rs []Ranked, accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) {
 	for i := range rs {
 		rk := &rs[i]
 		rk.Breakdown = make([]Part, 0, len(rk.parts))
 		for _, c := range rk.parts {
-			a := accounts[c.link.AccountID]
-			p := Part{AccountID: a.ID, Account: a.Name, MRR: c.mrr, Tag: string(c.link.Tag), Component: c.component,
-				Amount: c.amount, lastAt: c.link.LastAt}
-			p.Why = why(p, a, w, now)
-			rk.Breakdown = append(rk.Breakdown, p)
+			rk.Breakdown = append(rk.Breakdown, part(c, accounts[c.link.AccountID], rates, w, now))
 		}
 		slices.SortFunc(rk.Breakdown, func(a, b Part) int {
 			if a.Amount != b.Amount {
@@ -254,18 +356,65 @@ func Explain(rs []Ranked, accounts map[int64]feedback.Account, w Weights, now ti
 	}
 }
 
+// part is the working of one account's candidate.
+func part(c candidate, a feedback.Account, rates feedback.Rates, w Weights, now time.Time) Part {
+	cur := a.MRR.Currency
+	p := Part{AccountID: a.ID, Account: a.Name, MRR: feedback.Money{Minor: c.mrr, Currency: cur}, MRRBase: round(float64(c.mrr) * c.factor),
+		Tag: string(c.link.Tag), Component: c.component, WinBack: a.Lifecycle == feedback.Churned,
+		Decay: decay(c.link.LastAt, w, now), LastAt: c.link.LastAt, Amount: c.amount}
+	if r, ok := rates.Lookup(cur); ok && cur != rates.Base {
+		p.Rate = &r
+	}
+	basis := c.mrr
+	switch c.component {
+	case Pipeline:
+		p.Reason, basis, p.Probability = ReasonPipeline, deal(a, c.mrr), w.WinProbability
+	case Churn:
+		p.Reason, p.Probability, p.Factors = ReasonChurn, churnProb(&a, w, now), churnFactors(a, w, now)
+	case Expansion:
+		if a.Expansion != nil {
+			p.Reason, basis, p.Probability = ReasonExpansionEstimate, *a.Expansion, 1
+		} else {
+			p.Reason, p.Probability = ReasonExpansion, w.ExpansionUplift
+		}
+	default:
+		p.Probability = softWeight(c.link.Tag, w)
+		switch c.link.Tag {
+		case feedback.TagUsability:
+			p.Reason = ReasonUsability
+		case feedback.TagInternalEfficiency:
+			p.Reason = ReasonEfficiency
+		default:
+			p.Reason = ReasonUntagged
+		}
+	}
+	p.Basis, p.BasisBase = feedback.Money{Minor: basis, Currency: cur}, round(float64(basis)*c.factor)
+	return p
+}
+
+// Release drops what only Explain needs (every account's candidate part) from rs, so that a
+// ranking kept for reuse holds its totals and the breakdowns already written out.
+func Release(rs []Ranked) {
+	for i := range rs {
+		rs[i].parts = nil
+	}
+}
+
 func round(x float64) float64 { return math.Round(x*100) / 100 }
 
-// candidate is one link's value before the strongest per account is chosen.
+// candidate is one link's value before the strongest per account is chosen; mrr is in the
+// account's currency, amount in the base currency (factor converts).
 type candidate struct {
 	link      Link
 	component string
 	amount    float64
 	mrr       int64
+	factor    float64
 }
 
-// value is one account's candidate share for one link, in numbers.
-func value(l *Link, a *feedback.Account, w Weights, now time.Time) (candidate, bool) {
+// value is one account's candidate share for one link, in numbers, in the base currency.
+func value(l *Link, ra *ranked, w Weights, now time.Time) (candidate, bool) {
+	a := &ra.Account
 	if a.Lifecycle == feedback.Churned && !w.WinBack {
 		return candidate{}, false
 	}
@@ -273,7 +422,7 @@ func value(l *Link, a *feedback.Account, w Weights, now time.Time) (candidate, b
 	if (!w.CurrentMRR || a.Lifecycle == feedback.Churned) && l.HasMRR {
 		mrr = l.MRRAtReceipt // a churned account pays nothing today: win-back is what it paid
 	}
-	c := candidate{link: *l, mrr: mrr}
+	c := candidate{link: *l, mrr: mrr, factor: ra.factor}
 	var monthly float64
 	switch {
 	case a.Lifecycle == feedback.Prospect:
@@ -293,7 +442,7 @@ func value(l *Link, a *feedback.Account, w Weights, now time.Time) (candidate, b
 		c.component = Other
 		monthly = float64(mrr) * softWeight(l.Tag, w)
 	}
-	c.amount = round(monthly * 12 * decay(l.LastAt, w, now))
+	c.amount = round(monthly * ra.factor * 12 * decay(l.LastAt, w, now))
 	return c, true
 }
 
@@ -340,55 +489,20 @@ func decay(last time.Time, w Weights, now time.Time) float64 {
 	return math.Exp2(-math.Max(age, 0) / w.HalfLifeDays)
 }
 
-// why is a part's working in words.
-func why(p Part, a feedback.Account, w Weights, now time.Time) string {
-	var s string
-	switch p.Component {
-	case Pipeline:
-		s = fmt.Sprintf("prospect: deal %s × win probability %.2f", money(deal(a, p.MRR), a), w.WinProbability)
-	case Churn:
-		s = fmt.Sprintf("churn: MRR %s × p(churn) %.2f (%s)", money(p.MRR, a), churnProb(&a, w, now), churnWords(a, w, now))
-	case Expansion:
-		if a.Expansion != nil {
-			s = fmt.Sprintf("expansion: CRM estimate %s a month", money(*a.Expansion, a))
-		} else {
-			s = fmt.Sprintf("expansion: MRR %s × uplift %.2f", money(p.MRR, a), w.ExpansionUplift)
-		}
-	default:
-		reason := map[string]string{string(feedback.TagUsability): "usability", string(feedback.TagInternalEfficiency): "internal efficiency"}[p.Tag]
-		if reason == "" {
-			reason = "untagged"
-		}
-		s = fmt.Sprintf("%s: MRR %s × %.2f", reason, money(p.MRR, a), softWeight(feedback.Tag(p.Tag), w))
-	}
-	if a.Lifecycle == feedback.Churned {
-		s = "win-back, " + s
-	}
-	s += " × 12 months"
-	if d := decay(p.lastAt, w, now); d < 0.9999 {
-		s += fmt.Sprintf(" × decay %.2f (newest voice %s)", d, p.lastAt.Format("2006-01-02"))
-	}
-	return s
-}
-
-// churnWords says how the churn probability of an account was reached.
-func churnWords(a feedback.Account, w Weights, now time.Time) string {
-	parts := []string{fmt.Sprintf("base %.2f", w.ChurnBase)}
+// churnFactors are the terms churnProb adds up, before the cap at 1.
+func churnFactors(a feedback.Account, w Weights, now time.Time) []Factor {
+	out := []Factor{{Code: "base", Value: w.ChurnBase}}
 	if a.ChurnRisk != nil && *a.ChurnRisk > 0 {
-		parts = append(parts, fmt.Sprintf("signal %.2f×%.2f", *a.ChurnRisk, w.ChurnSignal))
+		out = append(out, Factor{Code: "signal", Value: w.ChurnSignal, Signal: *a.ChurnRisk})
 	}
 	if a.RenewalDate != nil && w.RenewalWithinDays > 0 {
 		days := a.RenewalDate.Sub(now).Hours() / 24
 		if days >= 0 && days <= float64(w.RenewalWithinDays) {
-			parts = append(parts, fmt.Sprintf("renewal in %.0f days %.2f", days, w.RenewalBoost))
+			out = append(out, Factor{Code: "renewal", Value: w.RenewalBoost, Days: int(math.Round(days))})
 		}
 	}
 	if a.CancelAtPeriodEnd {
-		parts = append(parts, fmt.Sprintf("cancels at period end %.2f", w.CancelBoost))
+		out = append(out, Factor{Code: "cancel", Value: w.CancelBoost})
 	}
-	return strings.Join(parts, " + ")
-}
-
-func money(minor int64, a feedback.Account) string {
-	return feedback.Money{Minor: minor, Currency: a.MRR.Currency}.String()
+	return out
 }

@@ -28,6 +28,6 @@ func BenchmarkRankRequests(b *testing.B) {
 	}
 	sort.Slice(links, func(i, j int) bool { return linkLess(links[i], links[j]) })
 	for b.Loop() {
-		RankRequests(reqs, links, accounts, DefaultWeights, now)
+		RankRequests(reqs, links, accounts, yen, DefaultWeights, now)
 	}
 }

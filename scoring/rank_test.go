@@ -10,6 +10,9 @@ import (
 
 var now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
+// yen is a base of JPY with no other rates: what every test in yen needs.
+var yen = feedback.NewRates("JPY", nil)
+
 func acct(id, mrr int64, lc feedback.Lifecycle) feedback.Account {
 	return feedback.Account{ID: id, Name: "A" + string(rune('0'+id%10)), MRR: feedback.Money{Minor: mrr, Currency: "JPY"}, Lifecycle: lc}
 }
@@ -42,7 +45,7 @@ func TestSmallAccountsRankBelowLargeOnes(t *testing.T) {
 		accounts[10+i] = acct(10+i, 1_000_000, feedback.Customer)
 		links = append(links, link(1, i, feedback.TagChurnRisk, 0), link(2, 10+i, feedback.TagChurnRisk, 0))
 	}
-	got := RankRequests(reqs(1, 2), links, accounts, DefaultWeights, now)
+	got := RankRequests(reqs(1, 2), links, accounts, yen, DefaultWeights, now)
 	if got[0].RequestID != 2 || got[0].Score <= got[1].Score*50 {
 		t.Fatalf("ranking = %+v", got)
 	}
@@ -59,7 +62,7 @@ func TestOneAccountCountsOnceWithItsStrongestReason(t *testing.T) {
 		links = append(links, link(1, 1, feedback.TagUsability, time.Duration(i)*time.Hour))
 	}
 	links = append(links, link(1, 1, feedback.TagChurnRisk, 0))
-	got := RankRequests(reqs(1), links, accounts, DefaultWeights, now)[0]
+	got := RankRequests(reqs(1), links, accounts, yen, DefaultWeights, now)[0]
 	if got.Accounts != 1 || got.Other != 0 || got.Churn != 100_000*0.3*12 || got.MRRTotal != 100_000 {
 		t.Fatalf("five voices and a churn risk from one account = %+v", got)
 	}
@@ -75,7 +78,7 @@ func TestChurnedProspectAndDecay(t *testing.T) {
 	churnedLink.MRRAtReceipt, churnedLink.HasMRR = paid, true
 	links := []Link{churnedLink, link(2, 2, feedback.TagExpansion, 0), link(3, 3, feedback.TagUsability, 365*24*time.Hour)}
 
-	got := rankedByID(RankRequests(reqs(1, 2, 3), links, accounts, DefaultWeights, now))
+	got := rankedByID(RankRequests(reqs(1, 2, 3), links, accounts, yen, DefaultWeights, now))
 	if got[1].Score != 0 || got[1].Accounts != 0 {
 		t.Errorf("a churned account counted without win-back: %+v", got[1])
 	}
@@ -87,7 +90,7 @@ func TestChurnedProspectAndDecay(t *testing.T) {
 	}
 	w := DefaultWeights
 	w.WinBack = true
-	if s := rankedByID(RankRequests(reqs(1), links, accounts, w, now))[1]; s.Churn != 300_000*0.3*12 {
+	if s := rankedByID(RankRequests(reqs(1), links, accounts, yen, w, now))[1]; s.Churn != 300_000*0.3*12 {
 		t.Errorf("win-back of a churned account = %+v, want its old MRR", s)
 	}
 }
@@ -100,7 +103,7 @@ func TestEachWeightMovesTheRankItsWay(t *testing.T) {
 	a2.ChurnRisk, a2.RenewalDate = &risk, &renewal
 	accounts := map[int64]feedback.Account{1: a1, 2: a2}
 	links := []Link{link(1, 1, feedback.TagExpansion, 0), link(2, 2, feedback.TagChurnRisk, 0)}
-	first := func(w Weights) int64 { return RankRequests(reqs(1, 2), links, accounts, w, now)[0].RequestID }
+	first := func(w Weights) int64 { return RankRequests(reqs(1, 2), links, accounts, yen, w, now)[0].RequestID }
 
 	w := DefaultWeights
 	if first(w) != 2 {
@@ -121,7 +124,7 @@ func TestEachWeightMovesTheRankItsWay(t *testing.T) {
 	l.MRRAtReceipt, l.HasMRR = then, true
 	cur := DefaultWeights
 	cur.CurrentMRR = true
-	if a, b := RankRequests(reqs(1), []Link{l}, accounts, DefaultWeights, now)[0].Score, RankRequests(reqs(1), []Link{l}, accounts, cur, now)[0].Score; a >= b {
+	if a, b := RankRequests(reqs(1), []Link{l}, accounts, yen, DefaultWeights, now)[0].Score, RankRequests(reqs(1), []Link{l}, accounts, yen, cur, now)[0].Score; a >= b {
 		t.Fatalf("at receipt %v, current %v: want current (¥100,000) above at-receipt (¥1,000)", a, b)
 	}
 }
@@ -136,21 +139,21 @@ func TestBreakdownAddsUpAndTiesAreDeterministic(t *testing.T) {
 	links = append(links, link(2, 1, feedback.TagUsability, 0), link(3, 1, feedback.TagUsability, 0), link(3, 2, feedback.TagNone, 0))
 	accounts[7] = acct(7, 0, feedback.Customer)
 	links = append(links, link(2, 7, feedback.TagUsability, 0))
-	got := RankRequests(reqs(1, 2, 3, 4), links, accounts, DefaultWeights, now)
-	Explain(got, accounts, DefaultWeights, now)
+	got := RankRequests(reqs(1, 2, 3, 4), links, accounts, yen, DefaultWeights, now)
+	Explain(got, accounts, yen, DefaultWeights, now)
 	for _, r := range got {
 		sum := 0.0
 		for _, p := range r.Breakdown {
 			sum += p.Amount
-			if p.Why == "" {
-				t.Errorf("request %d: a part without its working", r.RequestID)
+			if p.Reason == "" || p.Probability <= 0 || p.Decay <= 0 || p.Decay > 1 {
+				t.Errorf("request %d: a part without its working: %+v", r.RequestID, p)
 			}
 		}
 		if math.Abs(sum-r.Score) > 0.05 || math.Abs(r.Churn+r.Expansion+r.Pipeline+r.Other-r.Score) > 0.05 {
 			t.Errorf("request %d: parts %v and components do not add up to %v", r.RequestID, sum, r.Score)
 		}
 	}
-	again := RankRequests(reqs(1, 2, 3, 4), links, accounts, DefaultWeights, now)
+	again := RankRequests(reqs(1, 2, 3, 4), links, accounts, yen, DefaultWeights, now)
 	for i := range got {
 		if got[i].RequestID != again[i].RequestID || got[i].Rank != i+1 {
 			t.Fatalf("ranking is not deterministic")

@@ -121,7 +121,7 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 		}
 		var b strings.Builder
 		for i, r := range ranked[:min(5, len(ranked))] {
-			fmt.Fprintf(&b, "%d. #%d %s — %s\n", i+1, r.RequestID, escape(r.Title), stakes(p, r.Score, r.Accounts))
+			fmt.Fprintf(&b, "%d. #%d %s — %s\n", i+1, r.RequestID, escape(r.Title), h.Config.Defaults().stakes(p, r.Score, r.Accounts))
 		}
 		return b.String()
 	case "search":
@@ -159,7 +159,7 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 		if ranked, err := h.rank(ctx); err == nil {
 			for _, x := range ranked {
 				if x.RequestID == r.ID {
-					line += " · " + p.T("slack.rank", "Stakes", stakes(p, x.Score, x.Accounts), "Rank", x.Rank)
+					line += " · " + p.T("slack.rank", "Stakes", h.Config.Defaults().stakes(p, x.Score, x.Accounts), "Rank", x.Rank)
 				}
 			}
 		}
@@ -168,12 +168,14 @@ func (h *Interactions) Command(ctx context.Context, cmd slack.SlashCommand) stri
 	return usage
 }
 
+// rank is the backlog of open requests.
 func (h *Interactions) rank(ctx context.Context) ([]scoring.Ranked, error) {
 	w, err := triage.Weights(ctx, h.Backlog)
 	if err != nil {
 		return nil, err
 	}
-	return triage.Rank(ctx, h.Backlog, feedback.BacklogFilter{}, w, time.Now(), 0)
+	b, err := triage.Rank(ctx, h.Backlog, triage.Query{Currency: h.Config.Defaults().Currency}, w, time.Now(), 0)
+	return b.Requests, err
 }
 
 // Commands answers slash commands at Koe's HTTP endpoint, verified like the buttons. An answer

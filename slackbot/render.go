@@ -60,7 +60,18 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 	case KindDigest:
 		return c.renderDigest(row), nil
 	case KindShipped:
-		return c.renderShipped(row), nil
+		// The rates are read only for an account paying in another currency than the base.
+		var rates *feedback.Rates
+		return c.renderShipped(row, func() (feedback.Rates, error) {
+			if rates == nil {
+				r, err := st.Rates(ctx, c.Currency)
+				if err != nil {
+					return r, err
+				}
+				rates = &r
+			}
+			return *rates, nil
+		})
 	}
 	id, err := subjectID(row.Subject)
 	if err != nil {
@@ -79,10 +90,11 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 	who := p.T("slack.unknown_account")
 	if it.AccountID != nil {
 		if a, err := st.AccountByRef(ctx, strconv.FormatInt(*it.AccountID, 10)); err == nil {
-			mrr := feedback.MRRBand(a.MRR.Major())
-			if c.ShowMRR {
-				mrr = a.MRR.String()
+			rates, err := st.Rates(ctx, c.Currency)
+			if err != nil {
+				return rendered{}, err
 			}
+			mrr := c.band(a.MRR, rates)
 			who = p.T("slack.account", "Name", escape(a.Name), "MRR", mrr)
 			if a.Plan != "" {
 				who += " · " + p.T("slack.plan", "Plan", escape(a.Plan))
@@ -179,12 +191,31 @@ func (c Config) requestLine(r map[string]any) string {
 	if c.BaseURL != "" {
 		title = fmt.Sprintf("<%s/app/requests/%d|%s>", linkURL(c.BaseURL), int64(num(r, "request_id")), title)
 	}
-	return title + " — " + stakes(c.printer(), num(r, "score"), int(num(r, "accounts")))
+	return title + " — " + c.stakes(c.printer(), num(r, "score"), int(num(r, "accounts")))
 }
 
-// stakes is what a request puts at stake: revenue per year and how many accounts ask.
-func stakes(p locale.Printer, score float64, accounts int) string {
-	return p.T("slack.stakes", "Score", feedback.Yen(score), "Count", accounts)
+// stakes is what a request puts at stake: revenue per year (in the base currency) and how many
+// accounts ask.
+func (c Config) stakes(p locale.Printer, score float64, accounts int) string {
+	return p.T("slack.stakes", "Score", c.money(score), "Count", accounts)
+}
+
+// money formats an amount of the base currency's minor units.
+func (c Config) money(minor float64) string {
+	return feedback.Rates{Base: c.Currency}.Format(minor)
+}
+
+// band is an MRR as the channel may see it: its band in the base currency (the amount itself
+// with ShowMRR), or the amount as it stands when its currency has no rate — never a band made
+// of unconverted units.
+func (c Config) band(m feedback.Money, rates feedback.Rates) string {
+	if c.ShowMRR {
+		return m.String()
+	}
+	if b, ok := rates.MRRBand(m); ok {
+		return b
+	}
+	return m.String()
 }
 
 func (c Config) renderRequest(row *store.OutboxRow) rendered {
@@ -219,7 +250,7 @@ func (c Config) renderDigest(row *store.OutboxRow) rendered {
 		fmt.Fprintf(&b, "*%s*\n", p.T("slack.movers_title"))
 		for _, t := range movers {
 			if m, ok := t.(map[string]any); ok {
-				fmt.Fprintf(&b, "• %s (+%s)\n", escape(str(m, "title")), feedback.Yen(num(m, "delta")))
+				fmt.Fprintf(&b, "• %s (+%s)\n", escape(str(m, "title")), c.money(num(m, "delta")))
 			}
 		}
 		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil))
@@ -233,7 +264,7 @@ func (c Config) renderDigest(row *store.OutboxRow) rendered {
 
 // renderShipped tells the CS team a request has shipped and lists the accounts that asked for
 // it, biggest first, to follow up with.
-func (c Config) renderShipped(row *store.OutboxRow) rendered {
+func (c Config) renderShipped(row *store.OutboxRow, rates func() (feedback.Rates, error)) (rendered, error) {
 	p := c.printer()
 	title := escape(str(row.Subject, "title"))
 	if c.BaseURL != "" {
@@ -258,10 +289,14 @@ func (c Config) renderShipped(row *store.OutboxRow) rendered {
 			break
 		}
 		mrr := feedback.Money{Minor: int64(num(m, "mrr_minor")), Currency: str(m, "currency")}
-		shown := feedback.MRRBand(mrr.Major())
-		if c.ShowMRR {
-			shown = mrr.String()
+		r := feedback.Rates{Base: c.Currency}
+		if mrr.Currency != c.Currency && !c.ShowMRR {
+			var err error
+			if r, err = rates(); err != nil {
+				return rendered{}, err
+			}
 		}
+		shown := c.band(mrr, r)
 		b.WriteString("• " + p.T("slack.account", "Name", escape(str(m, "name")), "MRR", shown))
 		if plan := str(m, "plan"); plan != "" {
 			fmt.Fprintf(&b, " · %s", escape(plan))
@@ -273,5 +308,5 @@ func (c Config) renderShipped(row *store.OutboxRow) rendered {
 	}
 	return rendered{text: p.T("slack.headline", "Head", p.T("slack.shipped_title"), "Text", escape(str(row.Subject, "title"))), blocks: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.String(), false, false), nil, nil),
-	}}
+	}}, nil
 }

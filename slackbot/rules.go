@@ -49,6 +49,8 @@ type Config struct {
 	MaxAge time.Duration
 	// BaseURL is Koe's own address, for links.
 	BaseURL string
+	// Currency is the base currency (KOE_CURRENCY) of every amount and band; JPY when empty.
+	Currency string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -62,7 +64,7 @@ func NewConfig(c config.Config) Config {
 		RequestChannel: s.RequestChannel, DigestChannel: s.DigestChannel, Language: s.Language, ShowMRR: s.ShowMRR,
 		EmailVoices: s.EmailVoices, LowRating: s.LowRating, HighRating: s.HighRating, RequestThreshold: s.RequestThreshold,
 		ChurnMRR: s.ChurnMRR, DigestDay: s.DigestDay, DigestHour: s.DigestHour, Location: s.Location, Burst: s.Burst,
-		MaxAge: s.MaxAge, BaseURL: c.BaseURL}
+		MaxAge: s.MaxAge, BaseURL: c.BaseURL, Currency: c.Currency}
 }
 
 // Defaults fills only what Koe's configuration does not carry: the clock, how strong a review's
@@ -76,6 +78,9 @@ func (c Config) Defaults() Config {
 	}
 	if c.Location == nil {
 		c.Location = time.UTC
+	}
+	if c.Currency == "" {
+		c.Currency = "JPY"
 	}
 	return c
 }

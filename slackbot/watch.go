@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -37,9 +38,18 @@ func (c Config) Watch(ctx context.Context, st *store.DB, now time.Time) (int, er
 	if err != nil {
 		return 0, err
 	}
-	ranked, err := triage.Rank(ctx, st, feedback.BacklogFilter{}, w, now, 0)
+	// Every status is ranked, so that a request already posted gets its new status (shipped,
+	// declined) in its thread; only open requests are posted anew or make the digest.
+	b, err := triage.Rank(ctx, st, triage.Query{Statuses: feedback.RequestStatuses, Currency: c.Currency}, w, now, 0)
 	if err != nil {
 		return 0, fmt.Errorf("watch: rank: %w", err)
+	}
+	ranked := b.Requests
+	var open []scoring.Ranked
+	for _, r := range ranked {
+		if slices.Contains(feedback.OpenStatuses, r.Status) {
+			open = append(open, r)
+		}
 	}
 	var msgs []store.OutboxMessage
 	var keys []string
@@ -61,6 +71,9 @@ func (c Config) Watch(ctx context.Context, st *store.DB, now time.Time) (int, er
 		key := requestKey(r.RequestID)
 		subject := map[string]any{"request_id": r.RequestID, "title": r.Title, "score": r.Score, "accounts": r.Accounts, "status": string(r.Status)}
 		first, ok := known[key]
+		if !ok && !slices.Contains(feedback.OpenStatuses, r.Status) {
+			continue // closed before it was ever posted: no news
+		}
 		if !ok {
 			msgs = append(msgs, store.OutboxMessage{DedupeKey: key, Kind: KindRequest, Subject: subject})
 			continue
@@ -79,13 +92,13 @@ func (c Config) Watch(ctx context.Context, st *store.DB, now time.Time) (int, er
 		return 0, err
 	}
 	for _, v := range churn {
-		if v.MRR.Major() >= c.ChurnMRR {
+		if base, ok := b.Rates.Convert(v.MRR); ok && base/b.Rates.MinorPerMajor() >= c.ChurnMRR {
 			msgs = append(msgs, store.OutboxMessage{DedupeKey: fmt.Sprintf("churn:%d", v.FeedbackID), Kind: KindChurn,
 				Subject: map[string]any{"feedback_id": v.FeedbackID}})
 		}
 	}
-	if _, done := known[digestKey]; !done && !now.Before(c.digestTime(now)) && len(ranked) > 0 {
-		msgs = append(msgs, store.OutboxMessage{DedupeKey: digestKey, Kind: KindDigest, Subject: digest(ranked, known[prevKey])})
+	if _, done := known[digestKey]; !done && !now.Before(c.digestTime(now)) && len(open) > 0 {
+		msgs = append(msgs, store.OutboxMessage{DedupeKey: digestKey, Kind: KindDigest, Subject: digest(open, known[prevKey])})
 	}
 	return len(msgs), st.Enqueue(ctx, msgs)
 }

@@ -132,6 +132,14 @@ func TestWatchPostsNotableRequestsChurnAndTheDigestOnce(t *testing.T) {
 	if !strings.Contains(second, "This week's top requests") || !strings.Contains(second, "SAML SSO") || !strings.Contains(second, "Biggest movers") {
 		t.Fatalf("second digest = %s", second)
 	}
+	// Declined: its thread hears so, but it leaves the digest (the backlog is open requests;
+	// with none open, no digest).
+	declined := feedback.Declined
+	must(db.UpdateRequest(ctx, sso, store.RequestEdit{Status: &declined}, "po@koe.example"))
+	watch(monday.AddDate(0, 0, 14).Add(9 * time.Hour))
+	if got := kinds(t, db); strings.Count(got, "request_update") != 3 || strings.Count(got, "digest") != 2 {
+		t.Fatalf("after the decline queued = %s, want a third update and no third digest", got)
+	}
 }
 
 func TestShippedRequestListsAccountsToFollowUp(t *testing.T) {

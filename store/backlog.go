@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/koehq/koe/feedback"
 )
@@ -16,15 +17,17 @@ import (
 // them) — what ranking needs — for the voices the filter
 // lets through. Filter conditions come only from the fixed set below, with their values as
 // parameters.
-func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter) ([]feedback.VoiceLink, error) {
+func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter, rates feedback.Rates) ([]feedback.VoiceLink, error) {
 	var out []feedback.VoiceLink
-	err := s.EachVoiceLink(ctx, f, func(l feedback.VoiceLink) { out = append(out, l) })
+	err := s.EachVoiceLink(ctx, f, rates, func(l feedback.VoiceLink) { out = append(out, l) })
 	return out, err
 }
 
 // EachVoiceLink is VoiceLinks as a stream: fn gets each link as it is read, ordered by request,
-// account and tag, so that ranking can run while the rows arrive.
-func (s *DB) EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, fn func(feedback.VoiceLink)) error {
+// account and tag, so that ranking can run while the rows arrive. An MRR band is one of the
+// account's MRR converted with rates (an account whose currency has no rate is in no band); the
+// plan matches whatever its case.
+func (s *DB) EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, rates feedback.Rates, fn func(feedback.VoiceLink)) error {
 	var conds []string
 	var args []any
 	add := func(cond string, v any) {
@@ -47,7 +50,7 @@ func (s *DB) EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, fn fun
 		add("f.language = $%d", f.Language)
 	}
 	if f.Plan != "" {
-		add("a.plan = $%d", f.Plan)
+		add("lower(a.plan) = lower($%d)", f.Plan)
 	}
 	if f.Lifecycle != "" {
 		add("a.lifecycle = $%d", string(f.Lifecycle))
@@ -57,8 +60,11 @@ func (s *DB) EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, fn fun
 		if !ok {
 			return feedback.Errorf(feedback.EINVALID, "Unknown MRR band %q.", f.MRRBand)
 		}
-		add("a.mrr_minor >= $%d", b[0])
-		add("a.mrr_minor < $%d", b[1])
+		curs, factors := rates.Factors()
+		args = append(args, pq.StringArray(curs), pq.Float64Array(factors))
+		mrr := fmt.Sprintf("a.mrr_minor * (SELECT r.f FROM unnest($%d::text[], $%d::float8[]) AS r(c, f) WHERE r.c = a.currency)", len(args)-1, len(args))
+		add(mrr+" >= $%d", float64(b[0])*rates.MinorPerMajor())
+		add(mrr+" < $%d", float64(b[1])*rates.MinorPerMajor())
 	}
 	if f.Employees != "" {
 		b, ok := feedback.EmployeeBands[f.Employees]
@@ -203,4 +209,27 @@ func (s *DB) MergeRequest(ctx context.Context, from, into int64, actor string) (
 		return audit(ctx, tx, actor, "request", from, "merge", map[string]any{"id": from}, map[string]any{"merged_into": into, "voices_moved": moved})
 	})
 	return moved, err
+}
+
+// Plans returns the plans accounts are on, each once whatever its case (as the backlog's plan
+// filter matches them), in alphabetical order: the choices of that filter.
+func (s *DB) Plans(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.db.SelectContext(ctx, &out, `SELECT p FROM (SELECT DISTINCT ON (lower(plan)) plan AS p FROM accounts WHERE plan <> ''
+		ORDER BY lower(plan), plan) x ORDER BY lower(p)`)
+	if err != nil {
+		return nil, fmt.Errorf("store: plans: %w", err)
+	}
+	return out, nil
+}
+
+// BacklogVersion is a number that moves whenever voices, accounts, requests or exchange rates
+// change (migration 00022's triggers count every writing statement, in its transaction): a
+// ranking made after reading version v reflects at least every change counted in v.
+func (s *DB) BacklogVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.GetContext(ctx, &v, `SELECT COALESCE(sum(n), 0)::bigint FROM backlog_changes`); err != nil {
+		return 0, fmt.Errorf("store: backlog version: %w", err)
+	}
+	return v, nil
 }

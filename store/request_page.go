@@ -59,23 +59,28 @@ func (s *DB) RequestAccounts(ctx context.Context, requestID int64) ([]RequestAcc
 type TimelinePoint struct {
 	Month time.Time `db:"month"`
 	// Voices linked that month; accounts asking for the first time, and their MRR at the time.
+	// NewMRRMinor is in the base currency's minor units (accounts without a rate left out).
 	Voices      int   `db:"voices"`
 	NewAccounts int   `db:"new_accounts"`
 	NewMRRMinor int64 `db:"new_mrr"`
 }
 
-// RequestTimeline is a request's voices and the revenue newly asking for it, month by month.
-func (s *DB) RequestTimeline(ctx context.Context, requestID int64) ([]TimelinePoint, error) {
+// RequestTimeline is a request's voices and the revenue newly asking for it, month by month,
+// converted to rates.Base (an account whose currency has no rate adds nothing).
+func (s *DB) RequestTimeline(ctx context.Context, requestID int64, rates feedback.Rates) ([]TimelinePoint, error) {
 	var out []TimelinePoint
+	curs, factors := rates.Factors()
 	err := s.db.SelectContext(ctx, &out, `
 		WITH v AS (
-			SELECT f.received_at, f.account_id, f.mrr_at_receipt_minor,
+			SELECT f.received_at, f.account_id,
+				f.mrr_at_receipt_minor * (SELECT r.f FROM unnest($2::text[], $3::float8[]) AS r(c, f) WHERE r.c = a.currency) AS mrr,
 				row_number() OVER (PARTITION BY f.account_id ORDER BY f.received_at) AS nth
-			FROM feedback f WHERE f.request_id = $1 AND f.status NOT IN ('ignored', 'spam'))
+			FROM feedback f LEFT JOIN accounts a ON a.id = f.account_id
+			WHERE f.request_id = $1 AND f.status NOT IN ('ignored', 'spam'))
 		SELECT date_trunc('month', received_at) AS month, count(*) AS voices,
 			count(*) FILTER (WHERE account_id IS NOT NULL AND nth = 1) AS new_accounts,
-			COALESCE(sum(mrr_at_receipt_minor) FILTER (WHERE account_id IS NOT NULL AND nth = 1), 0) AS new_mrr
-		FROM v GROUP BY 1 ORDER BY 1`, requestID)
+			COALESCE(round(sum(mrr) FILTER (WHERE account_id IS NOT NULL AND nth = 1)), 0)::bigint AS new_mrr
+		FROM v GROUP BY 1 ORDER BY 1`, requestID, pq.StringArray(curs), pq.Float64Array(factors))
 	if err != nil {
 		return nil, fmt.Errorf("store: timeline of request %d: %w", requestID, err)
 	}

@@ -39,7 +39,8 @@ func BenchmarkRank(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				got, err := triage.Rank(ctx, db, c.f, scoring.DefaultWeights, now, 50) // a page explained
+				bl, err := triage.Rank(ctx, db, triage.Query{Filter: c.f, Statuses: feedback.RequestStatuses}, scoring.DefaultWeights, now, 50) // a page explained
+				got := bl.Requests
 				if err != nil || len(got) == 0 || c.name == "full" && len(got) != 20_000 {
 					b.Fatalf("%d ranked, %v", len(got), err)
 				}

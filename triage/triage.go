@@ -6,6 +6,7 @@ package triage
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -29,10 +30,64 @@ func Weights(ctx context.Context, st *store.DB) (scoring.Weights, error) {
 	return w, nil
 }
 
-// Rank ranks the open requests by revenue at stake for the voices the filter lets through, and
-// writes out the working of the first explain of them (all when explain < 0). Unfiltered, every
-// open request is ranked; filtered, only those with voices that pass the filter.
-func Rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, w scoring.Weights, now time.Time, explain int) ([]scoring.Ranked, error) {
+// Query is what a view of the backlog asks for: the voices that count (Filter), the requests
+// shown by status (Statuses; nil: the open ones, feedback.OpenStatuses), and the base currency
+// every amount is converted to (Currency; JPY when empty).
+type Query struct {
+	Filter   feedback.BacklogFilter
+	Statuses []feedback.RequestStatus
+	Currency string
+}
+
+// Backlog is a ranking with what it was made with: the rates (for the working), and the
+// accounts left out of it because their currency has no rate (for the warning).
+type Backlog struct {
+	Requests []scoring.Ranked
+	Rates    feedback.Rates
+	Missing  []scoring.Unconverted
+}
+
+// Rank ranks the requests q asks for by revenue at stake for the voices its filter lets through,
+// in q's currency with the stored rates, and writes out the working of the first explain of them
+// (all when explain < 0). Unfiltered, every request of those statuses is ranked; filtered, only
+// those with voices that pass the filter.
+func Rank(ctx context.Context, st *store.DB, q Query, w scoring.Weights, now time.Time, explain int) (Backlog, error) {
+	if q.Currency == "" {
+		q.Currency = "JPY"
+	}
+	statuses := q.Statuses
+	if statuses == nil {
+		statuses = feedback.OpenStatuses
+	}
+	rates, err := st.Rates(ctx, q.Currency)
+	if err != nil {
+		return Backlog{}, err
+	}
+	ranked, accounts, err := rank(ctx, st, q.Filter, rates, statuses, w, now)
+	if err != nil {
+		return Backlog{}, err
+	}
+	if explain < 0 || explain > len(ranked) {
+		explain = len(ranked)
+	}
+	scoring.Explain(ranked[:explain], accounts, rates, w, now)
+	scoring.Release(ranked)
+	return Backlog{Requests: ranked, Rates: rates, Missing: scoring.MissingRates(ranked)}, nil
+}
+
+// shown keeps the requests whose status is one of statuses.
+func shown(reqs []feedback.Request, statuses []feedback.RequestStatus) []feedback.Request {
+	out := reqs[:0]
+	for _, r := range reqs {
+		if slices.Contains(statuses, r.Status) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, rates feedback.Rates, statuses []feedback.RequestStatus,
+	w scoring.Weights, now time.Time) ([]scoring.Ranked, map[int64]feedback.Account, error) {
 	if f == (feedback.BacklogFilter{}) {
 		// The links are read (and their rows parsed) on one goroutine from the start; accounts
 		// and requests load beside it; then the ranker takes the links as they come, in chunks.
@@ -41,7 +96,7 @@ func Rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, w scoring
 		go func() {
 			defer close(chunks)
 			chunk := make([]feedback.VoiceLink, 0, 4096)
-			readErr <- st.EachVoiceLink(ctx, f, func(l feedback.VoiceLink) {
+			readErr <- st.EachVoiceLink(ctx, f, rates, func(l feedback.VoiceLink) {
 				chunk = append(chunk, l)
 				if len(chunk) == cap(chunk) {
 					chunks <- chunk
@@ -58,7 +113,7 @@ func Rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, w scoring
 		g.Go(func() (err error) { accounts, err = st.RankedAccounts(gctx, nil); return })
 		g.Go(func() (err error) { reqs, err = st.RankedRequests(gctx); return })
 		loadErr := g.Wait()
-		r := scoring.NewRanker(reqs, accounts, w, now)
+		r := scoring.NewRanker(shown(reqs, statuses), accounts, rates, w, now)
 		for chunk := range chunks { // drained even after a load error, so the reader ends
 			if loadErr == nil {
 				for _, l := range chunk {
@@ -67,9 +122,9 @@ func Rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, w scoring
 			}
 		}
 		if err := errors.Join(loadErr, <-readErr); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return explained(r.Ranked(), accounts, w, now, explain), nil
+		return r.Ranked(), accounts, nil
 	}
 	// Filtered: the links and the (few, small) requests side by side, then only the accounts
 	// the links name; requests without a link that passes are left out.
@@ -78,10 +133,10 @@ func Rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, w scoring
 		all   []feedback.Request
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { links, err = st.VoiceLinks(gctx, f); return })
+	g.Go(func() (err error) { links, err = st.VoiceLinks(gctx, f, rates); return })
 	g.Go(func() (err error) { all, err = st.RankedRequests(gctx); return })
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var accountIDs []int64
 	seenA, seenR := map[int64]bool{}, map[int64]bool{}
@@ -93,25 +148,16 @@ func Rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, w scoring
 		seenR[l.RequestID] = true
 	}
 	reqs := all[:0]
-	for _, r := range all {
+	for _, r := range shown(all, statuses) {
 		if seenR[r.ID] {
 			reqs = append(reqs, r)
 		}
 	}
 	accounts, err := st.RankedAccounts(ctx, append(accountIDs, 0)) // never nil: nil means all
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return explained(scoring.RankRequests(reqs, links, accounts, w, now), accounts, w, now, explain), nil
-}
-
-// explained writes out the working of the first n of ranked (all when n < 0).
-func explained(ranked []scoring.Ranked, accounts map[int64]feedback.Account, w scoring.Weights, now time.Time, n int) []scoring.Ranked {
-	if n < 0 || n > len(ranked) {
-		n = len(ranked)
-	}
-	scoring.Explain(ranked[:n], accounts, w, now)
-	return ranked
+	return scoring.RankRequests(reqs, links, accounts, rates, w, now), accounts, nil
 }
 
 // NewRequestHint is the score under which a voice's best suggestion is too weak to trust: the

@@ -73,10 +73,11 @@ func TestRankFromTheDatabase(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
 	smallSheet(t, db)
-	got, err := triage.Rank(ctx, db, feedback.BacklogFilter{}, scoring.DefaultWeights, clock, -1)
+	b, err := triage.Rank(ctx, db, triage.Query{}, scoring.DefaultWeights, clock, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := b.Requests
 	// ¥1,000,000 × 3 on churn risk; one ¥1,000,000 account on usability (its spam voice does not
 	// count); ¥10,000 × 3 on churn risk (one of them twice, counted once); nothing.
 	order := []int64{}
@@ -86,8 +87,8 @@ func TestRankFromTheDatabase(t *testing.T) {
 	if fmt.Sprint(order) != "[2 3 1 4]" || got[0].Accounts != 3 || got[1].Accounts != 1 || got[2].Accounts != 3 {
 		t.Fatalf("ranking = %v", order)
 	}
-	if got[0].Breakdown[0].Why == "" || got[2].MRRTotal != 30_000 {
-		t.Fatalf("working %q, mrr total %d", got[0].Breakdown[0].Why, got[2].MRRTotal)
+	if got[0].Breakdown[0].Reason != scoring.ReasonChurn || got[2].MRRTotal != 30_000 {
+		t.Fatalf("working %+v, mrr total %d", got[0].Breakdown[0], got[2].MRRTotal)
 	}
 	for _, c := range []struct {
 		name  string
@@ -96,16 +97,17 @@ func TestRankFromTheDatabase(t *testing.T) {
 		n     int
 	}{
 		{"plan", feedback.BacklogFilter{Plan: "Starter"}, 1, 1},
+		{"plan in any case", feedback.BacklogFilter{Plan: "starter"}, 1, 1},
 		{"band", feedback.BacklogFilter{MRRBand: "1M+"}, 2, 2},
 		{"language", feedback.BacklogFilter{Language: "en"}, 3, 1},
 		{"tag", feedback.BacklogFilter{Tag: feedback.TagUsability}, 3, 1},
 	} {
-		got, err := triage.Rank(ctx, db, c.f, scoring.DefaultWeights, clock, 10)
-		if err != nil || len(got) != c.n || got[0].RequestID != c.first {
+		b, err := triage.Rank(ctx, db, triage.Query{Filter: c.f}, scoring.DefaultWeights, clock, 10)
+		if got := b.Requests; err != nil || len(got) != c.n || got[0].RequestID != c.first {
 			t.Errorf("%s: %+v %v", c.name, got, err)
 		}
 	}
-	if _, err := triage.Rank(ctx, db, feedback.BacklogFilter{MRRBand: "huge"}, scoring.DefaultWeights, clock, 0); feedback.ErrorCode(err) != feedback.EINVALID {
+	if _, err := triage.Rank(ctx, db, triage.Query{Filter: feedback.BacklogFilter{MRRBand: "huge"}}, scoring.DefaultWeights, clock, 0); feedback.ErrorCode(err) != feedback.EINVALID {
 		t.Errorf("an unknown band: %v", err)
 	}
 
@@ -117,6 +119,99 @@ func TestRankFromTheDatabase(t *testing.T) {
 	}
 	if got, _ := triage.Weights(ctx, db); got.ChurnBase != 0.9 {
 		t.Fatalf("saved weights not read back: %+v", got)
+	}
+}
+
+// TestBacklogIsOpenRequestsByDefault: a shipped and a declined request leave the backlog unless
+// asked for; asked for, they rank with the rest.
+func TestBacklogIsOpenRequestsByDefault(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	smallSheet(t, db)
+	shipped, declined := feedback.Shipped, feedback.Declined
+	if err := db.UpdateRequest(ctx, 2, store.RequestEdit{Status: &shipped}, "po@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateRequest(ctx, 3, store.RequestEdit{Status: &declined}, "po@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(q triage.Query) string {
+		b, err := triage.Rank(ctx, db, q, scoring.DefaultWeights, clock, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, r := range b.Requests {
+			out = append(out, r.RequestID)
+		}
+		return fmt.Sprint(out)
+	}
+	for _, c := range []struct {
+		name string
+		q    triage.Query
+		want string
+	}{
+		{"default", triage.Query{}, "[1 4]"},
+		{"default, filtered", triage.Query{Filter: feedback.BacklogFilter{Tag: feedback.TagChurnRisk}}, "[1]"},
+		{"all", triage.Query{Statuses: feedback.RequestStatuses}, "[2 3 1 4]"},
+		{"shipped", triage.Query{Statuses: []feedback.RequestStatus{feedback.Shipped}}, "[2]"},
+		{"shipped and declined, filtered", triage.Query{Statuses: []feedback.RequestStatus{feedback.Shipped, feedback.Declined},
+			Filter: feedback.BacklogFilter{Language: "en"}}, "[3]"},
+	} {
+		if got := ids(c.q); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestRankConvertsWithStoredRates: a USD account counts at the stored rate; with no rate it is
+// left out and named; an MRR band filter reads converted amounts.
+func TestRankConvertsWithStoredRates(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	ds := feedback.Dataset{
+		Requests: []feedback.Request{{ID: 1, Title: "yen", Status: feedback.UnderReview, CreatedAt: clock}, {ID: 2, Title: "dollars", Status: feedback.UnderReview, CreatedAt: clock}},
+		Accounts: []feedback.Account{
+			{ID: 1, Source: "t", ExternalID: "1", Name: "Yen", NameKey: "yen", MRR: feedback.Money{Minor: 100_000, Currency: "JPY"}, Lifecycle: feedback.Customer},
+			{ID: 2, Source: "t", ExternalID: "2", Name: "Dollar", NameKey: "dollar", MRR: feedback.Money{Minor: 125_000, Currency: "USD"}, Lifecycle: feedback.Customer},
+		},
+	}
+	for i, a := range []int64{1, 2} {
+		acct, req := a, a
+		ds.Items = append(ds.Items, feedback.Item{ID: int64(i + 1), SourceKind: feedback.SourceChat, SourceName: "t", SourceID: fmt.Sprint(i), ReceivedAt: clock,
+			Body: "x", Language: "en", Tag: feedback.TagChurnRisk, Status: feedback.StatusTriaged, AccountID: &acct, RequestID: &req})
+	}
+	if err := db.ImportDataset(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	b, err := triage.Rank(ctx, db, triage.Query{}, scoring.DefaultWeights, clock, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Requests[0].RequestID != 1 || b.Requests[1].Score != 0 || len(b.Missing) != 1 || b.Missing[0].Currency != "USD" {
+		t.Fatalf("without a rate: %+v, missing %+v; want the dollar account left out and named", b.Requests, b.Missing)
+	}
+	on := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	if err := db.SetRates(ctx, "JPY", []feedback.Rate{{Currency: "USD", Rate: 150.25, On: on}}, "po@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	b, err = triage.Rank(ctx, db, triage.Query{}, scoring.DefaultWeights, clock, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := b.Requests[0]; r.RequestID != 2 || r.MRRTotal != 187_813 || len(b.Missing) != 0 || r.Breakdown[0].Rate == nil || r.Breakdown[0].Rate.Rate != 150.25 {
+		t.Fatalf("with USD at 150.25: %+v, missing %+v", b.Requests, b.Missing)
+	}
+	// ¥187,813 is in the 50k-200k band, not in 1M+ (its 125,000 cents are not yen).
+	for band, want := range map[string]string{"50k-200k": "[1 2]", "1M+": "[]", "200k-500k": "[]"} {
+		b, err := triage.Rank(ctx, db, triage.Query{Filter: feedback.BacklogFilter{MRRBand: band}}, scoring.DefaultWeights, clock, 0)
+		var ids []int64
+		for _, r := range b.Requests {
+			ids = append(ids, r.RequestID)
+		}
+		if err != nil || fmt.Sprint(ids) != want && !(want == "[1 2]" && fmt.Sprint(ids) == "[2 1]") {
+			t.Errorf("band %s: %v %v, want %s", band, ids, err, want)
+		}
 	}
 }
 
@@ -147,8 +242,8 @@ func TestSuggestionsClustersAndMerge(t *testing.T) {
 	if _, err := db.MergeRequest(ctx, 1, 4, "po@example.com"); feedback.ErrorCode(err) != feedback.ECONFLICT {
 		t.Fatalf("merging twice: %v", err)
 	}
-	got, _ := triage.Rank(ctx, db, feedback.BacklogFilter{}, scoring.DefaultWeights, clock, 0)
-	for _, r := range got {
+	got, _ := triage.Rank(ctx, db, triage.Query{Statuses: feedback.RequestStatuses}, scoring.DefaultWeights, clock, 0)
+	for _, r := range got.Requests {
 		if r.RequestID == 1 {
 			t.Fatalf("a merged request is still ranked")
 		}

@@ -43,22 +43,33 @@ func (f *filterFlags) filter() (feedback.BacklogFilter, error) {
 
 func newRankCmd(e *env) *cobra.Command {
 	var (
-		format  string
-		limit   int
-		weights string
-		ff      filterFlags
+		format, status string
+		limit          int
+		weights        string
+		breakdown      bool
+		ff             filterFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "rank [--format table|json|csv]",
+		Use:   "rank [--format table|json|csv] [--status all|STATUS,…] [--breakdown]",
 		Short: "The backlog ranked by revenue at stake per year, with its breakdown",
 		Long: `Rank requests by revenue at stake per year: over the distinct accounts whose voices are linked
 to a request, each account once with its strongest reason — churn (MRR × churn probability),
 expansion (CRM estimate or MRR × uplift), pipeline (a prospect's deal × win probability), other
 (MRR × a small weight) — × 12, decayed by the age of the account's newest voice. The weights are
-the saved ones (or the defaults); --weights FILE.json overrides them for this run.`,
+the saved ones (or the defaults); --weights FILE.json overrides them for this run.
+
+Open requests (under review, planned, in progress) are ranked unless --status says otherwise.
+Amounts are in the base currency (KOE_CURRENCY), converted with the rates of "koe rates set"; an
+account whose currency has no rate is left out, with a warning. With --breakdown, --format csv
+gives one row per request and account: reason, MRR in its currency and in the base one, rate,
+probability, decay, the working.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := ff.filter()
+			if err != nil {
+				return err
+			}
+			statuses, err := feedback.ParseStatuses(status, "--status")
 			if err != nil {
 				return err
 			}
@@ -83,24 +94,64 @@ the saved ones (or the defaults); --weights FILE.json overrides them for this ru
 			if limit > 0 {
 				explain = limit
 			}
-			ranked, err := triage.Rank(cmd.Context(), db.DB, f, w, time.Now(), explain)
+			b, err := triage.Rank(cmd.Context(), db.DB, triage.Query{Filter: f, Statuses: statuses, Currency: e.cfg.Currency}, w, time.Now(), explain)
 			if err != nil {
 				return err
 			}
+			p := e.say()
+			for _, m := range b.Missing {
+				fmt.Fprintln(e.stderr, p.T("cli.rank_missing_rate", "Currency", m.Currency, "Count", len(m.Accounts)))
+			}
+			ranked := b.Requests
 			if limit > 0 && len(ranked) > limit {
 				ranked = ranked[:limit]
 			}
-			return writeRanking(e, format, ranked)
+			if breakdown {
+				return writeBreakdown(e, format, ranked, b.Rates.Base)
+			}
+			return writeRanking(e, format, ranked, b.Rates.Base)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or csv")
 	cmd.Flags().IntVar(&limit, "limit", 0, "at most this many requests (0: all)")
 	cmd.Flags().StringVar(&weights, "weights", "", "JSON file of weights for this run")
+	cmd.Flags().StringVar(&status, "status", "", "all, or statuses comma-separated (under_review, planned, in_progress, shipped, declined); default: the open ones")
+	cmd.Flags().BoolVar(&breakdown, "breakdown", false, "one row per request and account (csv, json)")
 	ff.add(cmd)
 	return cmd
 }
 
-func writeRanking(e *env, format string, ranked []scoring.Ranked) error {
+// writeBreakdown writes one row per request and account: CSV with headers in the reader's
+// language, or JSON lines of the same columns (BreakdownColumns as keys).
+func writeBreakdown(e *env, format string, ranked []scoring.Ranked, base string) error {
+	p := e.say()
+	switch format {
+	case "csv":
+		w := safecsv.NewWriter(e.stdout)
+		for _, row := range triage.BreakdownRows(p, ranked, base, e.cfg.Location, true) {
+			_ = w.Write(row)
+		}
+		w.Flush()
+		return w.Error()
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		for _, row := range triage.BreakdownRows(p, ranked, base, e.cfg.Location, false) {
+			m := make(map[string]string, len(row))
+			for i, c := range triage.BreakdownColumns {
+				m[c] = row[i]
+			}
+			if err := enc.Encode(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("--breakdown: use --format csv or json")
+}
+
+func writeRanking(e *env, format string, ranked []scoring.Ranked, base string) error {
+	money := feedback.Rates{Base: base}.Format
 	switch format {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
@@ -121,10 +172,10 @@ func writeRanking(e *env, format string, ranked []scoring.Ranked) error {
 		return w.Error()
 	case "table":
 		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(w, "RANK\tID\tSCORE/YEAR\tACCOUNTS\tMRR\tCHURN\tEXPANSION\tPIPELINE\tOTHER\t  TITLE")
+		fmt.Fprintln(w, e.say().T("cli.rank_columns"))
 		for _, r := range ranked {
-			fmt.Fprintf(w, "%d\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t  %s\n", r.Rank, r.RequestID, feedback.Yen(r.Score), r.Accounts,
-				feedback.Yen(float64(r.MRRTotal)), feedback.Yen(r.Churn), feedback.Yen(r.Expansion), feedback.Yen(r.Pipeline), feedback.Yen(r.Other), r.Title)
+			fmt.Fprintf(w, "%d\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t  %s\n", r.Rank, r.RequestID, money(r.Score), r.Accounts,
+				money(float64(r.MRRTotal)), money(r.Churn), money(r.Expansion), money(r.Pipeline), money(r.Other), r.Title)
 		}
 		return w.Flush()
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -40,6 +41,59 @@ func TestRankCommand(t *testing.T) {
 	}
 	if _, errOut, code := koe(t, env, "rank", "--tag", "vip"); code != 1 || !strings.Contains(errOut, "--tag") {
 		t.Fatalf("bad tag: %d %q", code, errOut)
+	}
+	// Open requests by default; --status all adds the shipped and declined ones.
+	count := func(args ...string) (n int, statuses map[string]bool) {
+		out, errOut, code := koe(t, env, append([]string{"rank", "--format", "json"}, args...)...)
+		var list []map[string]any
+		if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil {
+			t.Fatalf("rank %v: %d %v %s", args, code, err, errOut)
+		}
+		statuses = map[string]bool{}
+		for _, r := range list {
+			statuses[r["status"].(string)] = true
+		}
+		return len(list), statuses
+	}
+	open, st := count()
+	if st["shipped"] || st["declined"] || open == 0 {
+		t.Fatalf("default rank has statuses %v", st)
+	}
+	all, st := count("--status", "all")
+	if !st["shipped"] || !st["declined"] || all <= open {
+		t.Fatalf("--status all: %d requests, statuses %v (open: %d)", all, st, open)
+	}
+	if n, st := count("--status", "shipped,declined"); n != all-open || st["planned"] {
+		t.Fatalf("--status shipped,declined: %d, %v; want %d", n, st, all-open)
+	}
+	if _, errOut, code := koe(t, env, "rank", "--status", "done"); code != 1 || !strings.Contains(errOut, "--status") {
+		t.Fatalf("bad status: %d %q", code, errOut)
+	}
+	// The breakdown: a row per request and account, headers in the reader's language.
+	out, _, code = koe(t, env, "rank", "--format", "csv", "--breakdown", "--limit", "2")
+	if code != 0 || !strings.HasPrefix(out, "rank,request_id,title,status,account_id,account,tag,reason,mrr,currency,mrr_base,rate,rate_on,probability,decay,last_voice,at_stake_per_year,working\n") ||
+		strings.Count(out, "\n") < 4 || !strings.Contains(out, "× 12 months") {
+		t.Fatalf("rank --breakdown: %d %q", code, out[:min(len(out), 400)])
+	}
+	out, _, _ = koe(t, append(env, "LANG=ja_JP.UTF-8"), "rank", "--format", "csv", "--breakdown", "--limit", "1")
+	if !strings.HasPrefix(out, "順位,リクエスト番号,タイトル,状態,") || !strings.Contains(out, "× 12 か月") {
+		t.Fatalf("rank --breakdown in Japanese: %q", out[:min(len(out), 400)])
+	}
+	// Accounts in a currency without a rate are left out, with a warning naming the fix.
+	db, err := sql.Open("postgres", strings.TrimPrefix(env[0], "DATABASE_URL="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE accounts SET currency = 'EUR', mrr_minor = mrr_minor / 160 * 100 WHERE id % 2 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := koe(t, env, "rank", "--limit", "1"); code != 0 || !strings.Contains(errOut, "EUR") || !strings.Contains(errOut, "koe rates set EUR=") {
+		t.Fatalf("rank with EUR accounts and no rate: %d %q", code, errOut)
+	}
+	koe(t, env, "rates", "set", "EUR=160")
+	if _, errOut, code := koe(t, env, "rank", "--limit", "1"); code != 0 || strings.Contains(errOut, "EUR") {
+		t.Fatalf("rank with a EUR rate: %d %q", code, errOut)
 	}
 	out, _, code = koe(t, env, "requests", "merge", "55", "1")
 	if code != 1 { // the demo's request 55 is merged already

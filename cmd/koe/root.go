@@ -53,6 +53,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newSentimentCmd(e),
 		newSuggestCmd(e),
 		newRankCmd(e),
+		newRatesCmd(e),
 		newExportCmd(e),
 		newImportCmd(e),
 		newRequestsCmd(e),
