@@ -117,8 +117,12 @@ func New(st *store.DB, opts Options) (*Server, error) {
 			}
 			return s
 		},
-		"list":  func(v ...string) []string { return v },
-		"runes": func(s string) int { return utf8.RuneCountInString(s) },
+		// fixed and signed show a value that may be missing (a *float64 straight from a row):
+		// printf would print the pointer.
+		"fixed":  func(v *float64) string { return optional(v, "%.2f") },
+		"signed": func(v *float64) string { return optional(v, "%+.2f") },
+		"list":   func(v ...string) []string { return v },
+		"runes":  func(s string) int { return utf8.RuneCountInString(s) },
 		// sheetURL is the sheet with a saved view's filters, re-encoded so that only safe
 		// characters reach the link.
 		"sheetURL": func(query string) template.URL {
@@ -235,6 +239,14 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/tokens/:id/revoke", feedback.RoleAdmin, s.revokeToken},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
 	}
+}
+
+// optional formats *v, or "" when v is nil.
+func optional(v *float64, format string) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf(format, *v)
 }
 
 func randomString() string {
