@@ -31,6 +31,8 @@ type sheetView struct {
 	Languages []string
 	Views     []store.SavedView
 	Query     string // this page's filters, to save as a view
+	// Requests are the requests a voice may be linked to, for the request cells' choices.
+	Requests []feedback.Request
 }
 
 func sheetFilter(q url.Values) (store.SheetFilter, error) {
@@ -100,6 +102,12 @@ func (s *Server) feedbackPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if v.CanEdit {
+		if v.Requests, err = s.store.RankedRequests(c.Request.Context()); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	q.Del("offset")
 	v.Query = q.Encode()
 	s.render(c, http.StatusOK, "feedback", words(c).T("nav.feedback"), v)
@@ -152,9 +160,11 @@ func redirectBack(c *gin.Context, prefix string) {
 	c.Redirect(http.StatusSeeOther, to)
 }
 
-// requestNumber reads a request's number as people write it: 12 or #12.
+// requestNumber reads a request's number as people write it or pick it from the list: 12, #12,
+// "#12 CSV export".
 func requestNumber(p locale.Printer, v string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+	n, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "#"), " ")
+	id, err := strconv.ParseInt(n, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, userError(feedback.EINVALID, p.T("error.not_a_request_number", "Value", v))
 	}
@@ -215,7 +225,7 @@ func (s *Server) feedbackEdit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	back(c)
+	s.changed(c, id)
 }
 
 // feedbackLink links a voice to a request (the suggestion, or an id typed in).
@@ -233,7 +243,7 @@ func (s *Server) feedbackLink(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	back(c)
+	s.changed(c, id)
 }
 
 // feedbackBulk tags, ignores, marks as spam or reopens the selected voices.
@@ -245,6 +255,18 @@ func (s *Server) feedbackBulk(c *gin.Context) {
 	var e store.TriageEdit
 	action := c.PostForm("action")
 	switch {
+	case action == "link":
+		req, err := requestNumber(words(c), c.PostForm("request_id"))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if _, err := s.store.LinkFeedbackMany(c.Request.Context(), ids, req, s.triager(c)); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.changed(c, ids...)
+		return
 	case strings.HasPrefix(action, "tag:"):
 		tag := feedback.Tag(strings.TrimPrefix(action, "tag:"))
 		e.Tag = &tag
@@ -259,5 +281,5 @@ func (s *Server) feedbackBulk(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	back(c)
+	s.changed(c, ids...)
 }
