@@ -96,7 +96,14 @@ func (s *DB) ImportAll(ctx context.Context, next func() (BackupRow, bool, error)
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` SELECT * FROM json_populate_recordset(NULL::`+table+`, $1::json)`, string(b)); err != nil {
+			// Generated columns (feedback.search_text) are computed again, never written.
+			var cols []string
+			if err := tx.SelectContext(ctx, &cols, `SELECT quote_ident(column_name) FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`, table); err != nil {
+				return err
+			}
+			list := strings.Join(cols, ", ")
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+list+`) SELECT `+list+` FROM json_populate_recordset(NULL::`+table+`, $1::json)`, string(b)); err != nil {
 				return fmt.Errorf("%s, rows %d–%d: %w", table, counts[table]-len(batch)+1, counts[table], err)
 			}
 			batch = batch[:0]

@@ -7,12 +7,15 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/koehq/koe/feedback"
 )
 
 // SheetFilter narrows the feedback sheet. Zero values do not filter.
 type SheetFilter struct {
+	// ID picks one voice's row (the sheet redraws a row after a change).
+	ID        int64
 	Source    feedback.SourceKind
 	Tag       string // a tag, or "none" for untagged
 	Status    feedback.Status
@@ -21,7 +24,8 @@ type SheetFilter struct {
 	Language  string
 	From, To  time.Time
 	// Q is searched for in the customer's words and title as a substring, so it works for
-	// Japanese, which has no spaces between words.
+	// Japanese, which has no spaces between words; width, kana and ASCII case do not matter
+	// (SearchKey).
 	Q string
 	// Sort: "new" (default), "old", or "mrr" (biggest account first, by its MRR when the voice
 	// arrived, which an index keeps in order).
@@ -47,6 +51,9 @@ func (s *DB) FeedbackSheet(ctx context.Context, f SheetFilter) ([]SheetRow, bool
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.ID != 0 {
+		where = append(where, "f.id = "+arg(f.ID))
+	}
 	if f.Source != "" {
 		where = append(where, "f.source_kind = "+arg(string(f.Source)))
 	}
@@ -75,9 +82,12 @@ func (s *DB) FeedbackSheet(ctx context.Context, f SheetFilter) ([]SheetRow, bool
 	if !f.To.IsZero() {
 		where = append(where, "f.received_at < "+arg(f.To))
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		p := arg("%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%")
-		where = append(where, "(f.body ILIKE "+p+" OR f.title ILIKE "+p+")")
+	if q := SearchKey(strings.TrimSpace(f.Q)); q != "" {
+		// The index of two-character pieces narrows the voices; LIKE checks the whole query.
+		if g := bigrams(q); g != nil {
+			where = append(where, "koe_bigrams(f.search_text) @> "+arg(pq.Array(g))+"::text[]")
+		}
+		where = append(where, "f.search_text LIKE "+arg("%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)+"%"))
 	}
 	order := "f.received_at DESC, f.id DESC"
 	switch f.Sort {
