@@ -23,6 +23,8 @@ type requestView struct {
 	Chart    template.HTML
 	CanEdit  bool
 	Statuses []feedback.RequestStatus
+	// Texts are the public words in each catalog language, by language.
+	Texts map[string]store.PublicText
 }
 
 // requestPage shows a request: its wording, status, the accounts asking, its voices and how
@@ -57,8 +59,13 @@ func (s *Server) requestPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	texts, err := s.store.PublicTexts(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	u, _ := currentUser(c)
-	s.render(c, http.StatusOK, "request", r.Title, requestView{Request: r, Accounts: accounts, Voices: voices, More: more,
+	s.render(c, http.StatusOK, "request", r.Title, requestView{Texts: texts, Request: r, Accounts: accounts, Voices: voices, More: more,
 		Chart: timelineSVG(fillMonths(timeline, time.Now()), lang(c)), CanEdit: allowed(u.Role, feedback.RolePO),
 		Statuses: feedback.RequestStatuses})
 }
@@ -76,6 +83,19 @@ func (s *Server) requestEdit(c *gin.Context) {
 		PublicDescription: field("public_description"), PublicNote: field("public_note"), Status: &status, Public: &public}
 	u, _ := currentUser(c)
 	if err := s.store.UpdateRequest(c.Request.Context(), id, e, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	// The public words in each language, where the form has them (a form of before they
+	// existed leaves them alone).
+	var texts []store.PublicText
+	for _, l := range locale.Languages() {
+		if _, ok := c.GetPostForm("public_title_" + l); ok {
+			texts = append(texts, store.PublicText{Lang: l, Title: strings.TrimSpace(c.PostForm("public_title_" + l)),
+				Description: strings.TrimSpace(c.PostForm("public_description_" + l)), Note: strings.TrimSpace(c.PostForm("public_note_" + l))})
+		}
+	}
+	if err := s.store.SetPublicTexts(c.Request.Context(), id, texts, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}

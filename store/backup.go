@@ -18,6 +18,7 @@ import (
 var backupTables = []struct{ name, order string }{
 	{"users", "id"}, {"accounts", "id"}, {"account_mrr_history", "account_id, valid_from"}, {"contacts", "id"},
 	{"match_rules", "id"}, {"requests", "(merged_into IS NOT NULL), id"}, {"request_status_changes", "id"},
+	{"request_public_texts", "request_id, lang"},
 	{"sources", "id"}, {"ingest_runs", "id"}, {"feedback", "id"}, {"feedback_suggestions", "feedback_id, rank"},
 	{"settings", "key"}, {"audit_log", "id"}, {"saved_views", "id"}, {"outbox", "(parent_key IS NOT NULL), id"},
 	{"customers", "email"}, {"api_tokens", "id"}, {"webhooks", "id"}, {"webhook_deliveries", "id"},
