@@ -31,7 +31,8 @@ type sheetView struct {
 	Languages []string
 	Views     []store.SavedView
 	Query     string // this page's filters, to save as a view
-	// Requests are the requests a voice may be linked to, for the request cells' choices.
+	// Requests are the open requests a voice is likely linked to, for the request cells' list
+	// (any request number may still be typed).
 	Requests []feedback.Request
 }
 
@@ -103,7 +104,7 @@ func (s *Server) feedbackPage(c *gin.Context) {
 		return
 	}
 	if v.CanEdit {
-		if v.Requests, err = s.store.RankedRequests(c.Request.Context()); err != nil {
+		if v.Requests, err = s.store.RequestChoices(c.Request.Context(), 300); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -150,3 +150,21 @@ func restore(ctx context.Context, u Triager, entry int64, before, after map[stri
 func has(m map[string]any, k string) bool { _, ok := m[k]; return ok }
 
 func sameID(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
+// RequestChoices are the requests a voice is most likely linked to, for the sheet's list: open
+// ones (not shipped, declined or merged), the newest first, at most limit.
+func (s *DB) RequestChoices(ctx context.Context, limit int) ([]feedback.Request, error) {
+	var rows []struct {
+		ID    int64  `db:"id"`
+		Title string `db:"title"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT id, title FROM requests
+		WHERE merged_into IS NULL AND status IN ('under_review', 'planned', 'in_progress') ORDER BY id DESC LIMIT $1`, limit); err != nil {
+		return nil, fmt.Errorf("store: request choices: %w", err)
+	}
+	out := make([]feedback.Request, len(rows))
+	for i, r := range rows {
+		out[i] = feedback.Request{ID: r.ID, Title: r.Title}
+	}
+	return out, nil
+}
