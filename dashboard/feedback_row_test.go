@@ -77,3 +77,37 @@ func TestSheetSavesInPlace(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestSuggestionStrength: the sheet says how sure a suggestion is, and offers the one-key link
+// only from the calibrated threshold.
+func TestSuggestionStrength(t *testing.T) {
+	db := seed(t)
+	ctx := context.Background()
+	_, added, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{
+		{SourceKind: feedback.SourceChat, SourceName: "w", SourceID: "s1", ReceivedAt: time.Now(), Body: "CSVで出力したい", Status: feedback.StatusNew, Language: "ja"},
+		{SourceKind: feedback.SourceChat, SourceName: "w", SourceID: "s2", ReceivedAt: time.Now(), Body: "何か", Status: feedback.StatusNew, Language: "ja"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strong, weak := added[0].ID, added[1].ID
+	if err := db.SaveSuggestions(ctx, []store.Suggested{{FeedbackID: strong, Requests: []int64{1}, Scores: []float64{0.62}},
+		{FeedbackID: weak, Requests: []int64{1}, Scores: []float64{0.12}}}); err != nil {
+		t.Fatal(err)
+	}
+	sess := signIn(t, db, "cs@koe.example", feedback.RoleCS)
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	row := func(id int64) string {
+		return do(h, http.MethodGet, "/app/feedback/"+itoa(id)+"/row?lang=ja", &sess, false).Body.String()
+	}
+	if body := row(strong); !strings.Contains(body, `class="suggest"`) || !strings.Contains(body, "ほぼ確実") {
+		t.Errorf("a 0.62 suggestion is not offered as a strong match:\n%s", body)
+	}
+	if body := row(weak); strings.Contains(body, `class="suggest"`) || !strings.Contains(body, "可能性は低い") {
+		t.Errorf("a 0.12 suggestion is offered, or not said to be unlikely:\n%s", body)
+	}
+}
