@@ -42,6 +42,25 @@ func TestPublicTextsInTheReadersLanguage(t *testing.T) {
 	if changes, err := db.PublicChanges(ctx, "en", 50); err != nil || !hasTitle(changes, "Export to CSV") {
 		t.Errorf("English changes lack the English title: %v %v", changes, err)
 	}
+	// The customer page of an account that asked reads the same words.
+	seen := false
+	for acct := int64(1); acct <= 4; acct++ {
+		list, _, err := db.CustomerRequests(ctx, acct, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			if r.ID == id {
+				seen = true
+				if r.Title != "Export to CSV" {
+					t.Errorf("account %d's page: %q, want the English title", acct, r.Title)
+				}
+			}
+		}
+	}
+	if !seen {
+		t.Errorf("no account's page lists request %d", id)
+	}
 	texts, err := db.PublicTexts(ctx, id)
 	if err != nil || texts["en"].Title != "Export to CSV" {
 		t.Fatalf("PublicTexts = %v, %v", texts, err)
