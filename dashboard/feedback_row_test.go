@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,22 +20,10 @@ import (
 // the error, in the reader's words) when asked for JSON, and come back to the sheet otherwise;
 // a row is drawn alone for the script to put in place.
 func TestSheetSavesInPlace(t *testing.T) {
-	db := seed(t)
+	db, ids := seedVoices(t, "CSVで出力したい", "CSV export please")
 	ctx := context.Background()
-	_, added, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{
-		{SourceKind: feedback.SourceChat, SourceName: "w", SourceID: "a", ReceivedAt: time.Now(), Body: "CSVで出力したい", Status: feedback.StatusNew, Language: "ja"},
-		{SourceKind: feedback.SourceChat, SourceName: "w", SourceID: "b", ReceivedAt: time.Now(), Body: "CSV export please", Status: feedback.StatusNew, Language: "en"},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b := added[0].ID, added[1].ID
-	sess := signIn(t, db, "cs@koe.example", feedback.RoleCS)
-	srv, err := dashboard.New(db, opts(dashboard.Options{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := srv.Handler()
+	a, b := ids[0], ids[1]
+	h, sess := sheetAs(t, db)
 	send := func(path string, form url.Values, json bool) *httptest.ResponseRecorder {
 		t.Helper()
 		form.Set("csrf", sess.CSRF)
@@ -81,26 +70,14 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // TestSuggestionStrength: the sheet says how sure a suggestion is, and offers the one-key link
 // only from the calibrated threshold.
 func TestSuggestionStrength(t *testing.T) {
-	db := seed(t)
+	db, ids := seedVoices(t, "CSVで出力したい", "何か")
 	ctx := context.Background()
-	_, added, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{
-		{SourceKind: feedback.SourceChat, SourceName: "w", SourceID: "s1", ReceivedAt: time.Now(), Body: "CSVで出力したい", Status: feedback.StatusNew, Language: "ja"},
-		{SourceKind: feedback.SourceChat, SourceName: "w", SourceID: "s2", ReceivedAt: time.Now(), Body: "何か", Status: feedback.StatusNew, Language: "ja"},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	strong, weak := added[0].ID, added[1].ID
+	strong, weak := ids[0], ids[1]
 	if err := db.SaveSuggestions(ctx, []store.Suggested{{FeedbackID: strong, Requests: []int64{1}, Scores: []float64{0.62}},
 		{FeedbackID: weak, Requests: []int64{1}, Scores: []float64{0.12}}}); err != nil {
 		t.Fatal(err)
 	}
-	sess := signIn(t, db, "cs@koe.example", feedback.RoleCS)
-	srv, err := dashboard.New(db, opts(dashboard.Options{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := srv.Handler()
+	h, sess := sheetAs(t, db)
 	row := func(id int64) string {
 		return do(h, http.MethodGet, "/app/feedback/"+itoa(id)+"/row?lang=ja", &sess, false).Body.String()
 	}
@@ -110,4 +87,35 @@ func TestSuggestionStrength(t *testing.T) {
 	if body := row(weak); strings.Contains(body, `class="suggest"`) || !strings.Contains(body, "可能性は低い") {
 		t.Errorf("a 0.12 suggestion is offered, or not said to be unlikely:\n%s", body)
 	}
+}
+
+// seedVoices adds new voices with these words to the seed data and returns their ids.
+func seedVoices(t *testing.T, bodies ...string) (*store.DB, []int64) {
+	t.Helper()
+	db := seed(t)
+	var items []feedback.Item
+	for i, b := range bodies {
+		items = append(items, feedback.Item{SourceKind: feedback.SourceChat, SourceName: "w", SourceID: fmt.Sprint("v", i), ReceivedAt: time.Now(),
+			Body: b, Status: feedback.StatusNew, Language: "ja"})
+	}
+	_, added, err := db.SaveFeedback(context.Background(), store.FeedbackBatch{Items: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, it := range added {
+		ids = append(ids, it.ID)
+	}
+	return db, ids
+}
+
+// sheetAs serves the dashboard to a signed-in cs member.
+func sheetAs(t *testing.T, db *store.DB) (http.Handler, store.Session) {
+	t.Helper()
+	sess := signIn(t, db, "cs@koe.example", feedback.RoleCS)
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv.Handler(), sess
 }
