@@ -32,7 +32,7 @@ func Settings(c *Config) []Setting {
 		{Name: "KOE_ADDR", Default: "127.0.0.1:8080", Value: text{&c.Addr},
 			Meaning: "Listen address of the dashboard and API (`--addr` overrides)."},
 		{Name: "KOE_BASE_URL", Default: "http://127.0.0.1:8080", Value: endpoint{p: &c.BaseURL, trim: true},
-			Meaning: "Public URL of this Koe, used in links."},
+			Meaning: "Public URL of this Koe, used in links. Unset, `koe serve`/`koe demo --addr A` link to http://A."},
 		{Name: "KOE_LOG_LEVEL", Default: "info", Value: level{&c.LogLevel},
 			Meaning: "`debug`, `info`, `warn`, `error`."},
 		{Name: "KOE_LOG_FORMAT", Default: "auto", Value: oneOf{&c.LogFormat, []string{"auto", "text", "json"}},

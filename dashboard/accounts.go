@@ -88,10 +88,41 @@ func (s *Server) unmatchedPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "unmatched", words(c).T("common.unknown_senders"), v)
 }
 
+// accountNamed is the account a person typed or picked: its name ("Globex"), the list's
+// "Globex #42", a Koe id (42, #42) or SOURCE:EXTERNAL_ID (csv:C-001).
+func (s *Server) accountNamed(c *gin.Context, typed string) (feedback.Account, error) {
+	ctx, p := c.Request.Context(), words(c)
+	v := strings.TrimSpace(typed)
+	if i := strings.LastIndex(v, "#"); i >= 0 {
+		if _, err := strconv.ParseInt(v[i+1:], 10, 64); err == nil {
+			v = v[i+1:]
+		}
+	}
+	if _, err := strconv.ParseInt(v, 10, 64); err == nil || (strings.Contains(v, ":") && !strings.Contains(v, " ")) {
+		a, err := s.store.AccountByRef(ctx, v)
+		if feedback.ErrorCode(err) == feedback.ENOTFOUND {
+			return a, userError(feedback.ENOTFOUND, p.T("error.no_account", "ID", typed))
+		}
+		if err == nil || feedback.ErrorCode(err) == feedback.EINTERNAL {
+			return a, err
+		}
+	}
+	list, err := s.store.AccountsNamed(ctx, v, 2)
+	switch {
+	case err != nil:
+		return feedback.Account{}, err
+	case len(list) == 0:
+		return feedback.Account{}, userError(feedback.ENOTFOUND, p.T("unmatched.no_account_named", "Name", typed))
+	case len(list) > 1:
+		return feedback.Account{}, userError(feedback.EINVALID, p.T("unmatched.several_accounts_named", "Name", typed))
+	}
+	return list[0], nil
+}
+
 // addRule saves a rule from the queue and re-matches every voice it covers.
 func (s *Server) addRule(c *gin.Context) {
 	ctx := c.Request.Context()
-	acct, err := s.store.AccountByRef(ctx, strings.TrimSpace(c.PostForm("account")))
+	acct, err := s.accountNamed(c, c.PostForm("account"))
 	if err != nil {
 		s.fail(c, err)
 		return

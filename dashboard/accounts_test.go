@@ -49,8 +49,23 @@ func TestAccountsQueueAndAudit(t *testing.T) {
 	if !strings.Contains(body, `value="newcorp.example"`) || !strings.Contains(body, "@newcorp.example for the whole domain") {
 		t.Fatalf("no domain rule offered:\n%s", body)
 	}
-	// One click: the whole domain belongs to account 1; both voices follow.
-	rec := postForm(h, "/app/accounts/rules", &cs, url.Values{"kind": {"domain"}, "pattern": {"newcorp.example"}, "account": {"1"}})
+	// An account is taken by its name as typed, or as the list offers it; a name no account has
+	// is answered in the reader's words.
+	for _, c := range []struct {
+		typed string
+		code  int
+		says  string
+	}{
+		{"Globex", 404, "「Globex」という名前のアカウントはありません。"},
+		{"999", 404, "「999」というアカウントはありません。"},
+	} {
+		if rec := postForm(h, "/app/accounts/rules?lang=ja", &cs, url.Values{"kind": {"email"}, "pattern": {"x@newcorp.example"}, "account": {c.typed}}); rec.Code != c.code ||
+			!strings.Contains(rec.Body.String(), c.says) {
+			t.Errorf("account %q: %d, want %d saying %q", c.typed, rec.Code, c.code, c.says)
+		}
+	}
+	// One click: the whole domain belongs to account 1 (picked by name); both voices follow.
+	rec := postForm(h, "/app/accounts/rules", &cs, url.Values{"kind": {"domain"}, "pattern": {"newcorp.example"}, "account": {" " + strings.ToLower(canary) + " 株式会社"}})
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("rule: %d %s", rec.Code, rec.Body.String())
 	}

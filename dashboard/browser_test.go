@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -69,6 +70,12 @@ func TestInABrowser(t *testing.T) {
 				AccountID: &big, Status: feedback.StatusNew},
 		},
 	}
+	// Older voices from unknown senders, linked to nothing, to fill the screen.
+	for i := int64(4); i <= 40; i++ {
+		ds.Items = append(ds.Items, feedback.Item{ID: i, SourceKind: feedback.SourceEmail, SourceName: "support", SourceID: fmt.Sprint(i),
+			ReceivedAt: now.Add(-time.Duration(i) * time.Hour), Language: "ja", Status: feedback.StatusNew,
+			Body: "請求書のPDFを毎月まとめてダウンロードしたいです。経理の担当者が一件ずつ開いて保存していて、月末に半日かかっています。"})
+	}
 	if err := db.ImportDataset(context.Background(), ds); err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +107,16 @@ func TestInABrowser(t *testing.T) {
 			return os.WriteFile(filepath.Join(screenshots, name+".png"), png, 0o644)
 		})
 	}
+	// viewShot is what the screen shows, not the whole page.
+	viewShot := func(name string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var png []byte
+			if err := chromedp.CaptureScreenshot(&png).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(screenshots, name+".png"), png, 0o644)
+		})
+	}
 	firstRequest := func() string {
 		t.Helper()
 		var title string
@@ -116,8 +133,10 @@ func TestInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// On the sheet: tag the SSO voice churn risk, and link the unlinked review to CSV export. Each
-	// form posts and comes back to the sheet; the test waits for the stored change, then reloads.
+	// On the sheet, at 1400×900, as a CS member works: the page is loaded once (a window
+	// variable set now must survive every change), the SSO voice is tagged churn risk, an
+	// insight typed and saved with Enter, the review linked by typing its request, unlinked,
+	// and the unlink undone.
 	until := func(what string, cond func(a, b feedback.Item) bool) {
 		t.Helper()
 		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -130,27 +149,82 @@ func TestInABrowser(t *testing.T) {
 		t.Fatalf("the browser did not %s", what)
 	}
 	var words string
+	var visible int
 	if err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(1400, 900),
 		chromedp.Navigate(web.URL+"/app/feedback?lang=en"),
 		chromedp.Text(`td.words`, &words, chromedp.ByQuery),
+		chromedp.Evaluate(visibleRows, &visible),
+		viewShot("feedback-1400-en"),
 		shot("feedback"),
-		chromedp.SetValue(`#f2 select[name=tag]`, "churn_risk", chromedp.ByQuery),
-		chromedp.Click(`#f2 button[type=submit]`, chromedp.ByQuery),
-		// The sheet comes back with the tag chosen.
-		chromedp.WaitReady(`#f2 select[name=tag] option[value=churn_risk][selected]`, chromedp.ByQuery),
+		chromedp.Evaluate(`window.koeLoaded = 'once'`, nil),
+		chromedp.Evaluate(`(s => { s.focus(); s.value = 'churn_risk'; s.dispatchEvent(new Event('change', {bubbles: true})); })(document.querySelector('#f2 select[name=tag]'))`, nil),
+		chromedp.WaitVisible(`#f2 .saved.ok`, chromedp.ByQuery),
 	); err != nil {
 		t.Fatal(err)
 	}
+	if visible < 15 {
+		t.Errorf("voices visible at 1400×900 = %d, want at least 15", visible)
+	}
+	t.Logf("voices visible at 1400×900: %d", visible)
 	until("tag the voice", func(a, _ feedback.Item) bool { return a.Tag == feedback.TagChurnRisk })
+	var saved, focusRow, loaded string
+	var took float64
 	if err := chromedp.Run(ctx,
-		chromedp.Navigate(web.URL+"/app/feedback?lang=en"),
-		chromedp.SetValue(`form[action="/app/feedback/3/link"] input[name=request_id]`, "#1", chromedp.ByQuery),
-		chromedp.Submit(`form[action="/app/feedback/3/link"] input[name=request_id]`, chromedp.ByQuery),
-		chromedp.WaitNotPresent(`form[action="/app/feedback/3/link"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#f2 .saved').textContent = ''`, nil),
+		chromedp.Click(`#f2 input[name=insight]`, chromedp.ByQuery),
+		chromedp.SendKeys(`#f2 input[name=insight]`, "SAML for their audit\r", chromedp.ByQuery),
+		chromedp.WaitVisible(`#f2 .saved.ok`, chromedp.ByQuery),
+		chromedp.Text(`#f2 .saved`, &saved, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.closest('tr') ? document.activeElement.closest('tr').dataset.id : ''`, &focusRow),
+		chromedp.Evaluate(`window.koeLoaded || 'reloaded'`, &loaded),
+		chromedp.Evaluate(`window.koeSaveMs`, &took),
+	); err != nil {
+		t.Fatal(err)
+	}
+	until("save the insight", func(a, _ feedback.Item) bool { return a.Insight == "SAML for their audit" })
+	if saved != "Saved" || focusRow != "2" || loaded != "once" {
+		t.Errorf("after Enter in the insight: saved state %q, focus on row %q, page %q; want Saved, 2, once", saved, focusRow, loaded)
+	}
+	t.Logf("from Save to the saved state: %.0f ms", took)
+	var linked, status string
+	if err := chromedp.Run(ctx,
+		chromedp.Click(`tr[data-id="3"] .pick-request input[name=request_id]`, chromedp.ByQuery),
+		chromedp.SendKeys(`tr[data-id="3"] .pick-request input[name=request_id]`, "#1\r", chromedp.ByQuery),
+		chromedp.WaitVisible(`tr[data-id="3"] td.req a`, chromedp.ByQuery),
+		chromedp.Text(`tr[data-id="3"] td.req a`, &linked, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.closest('tr') ? document.activeElement.closest('tr').dataset.id : ''`, &focusRow),
 	); err != nil {
 		t.Fatal(err)
 	}
 	until("link the review", func(_, b feedback.Item) bool { return b.RequestID != nil && *b.RequestID == csv })
+	if linked != "#1 CSV export" || focusRow != "3" {
+		t.Errorf("after linking: request cell %q, focus on row %q", linked, focusRow)
+	}
+	if err := chromedp.Run(ctx,
+		chromedp.Click(`tr[data-id="3"] td.req button.x`, chromedp.ByQuery),
+		chromedp.WaitVisible(`tr[data-id="3"] .pick-request`, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	until("unlink the review", func(_, b feedback.Item) bool { return b.RequestID == nil })
+	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(`document.activeElement.blur()`, nil),
+		chromedp.KeyEvent("u"),
+		chromedp.WaitVisible(`tr[data-id="3"] td.req a`, chromedp.ByQuery),
+		chromedp.Text(`#sheet-status`, &status, chromedp.ByQuery),
+		chromedp.Evaluate(`window.koeLoaded || 'reloaded'`, &loaded),
+	); err != nil {
+		t.Fatal(err)
+	}
+	until("undo the unlink", func(_, b feedback.Item) bool { return b.RequestID != nil && *b.RequestID == csv })
+	if status != "Undone." || loaded != "once" {
+		t.Errorf("after u: status %q, page %q", status, loaded)
+	}
+	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/feedback?lang=ja"), viewShot("feedback-1400-ja"),
+		chromedp.KeyEvent("j"), chromedp.KeyEvent("o"), viewShot("feedback-1400-ja-open"), chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
 	// Keyboard: j moves to the first row, x selects it.
 	var selected bool
 	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/feedback?lang=en"), shot("feedback-after"),
@@ -225,7 +299,7 @@ func TestInABrowser(t *testing.T) {
 		{"/app/requests?lang=ja", "requests-ja"}, {"/account/signin?lang=ja", "customer-signin-ja"}, {"/account/signin?lang=en", "customer-signin-en"},
 	}
 	for _, l := range []string{"ja", "en"} {
-		for _, p := range []string{"feedback", "feedback/1", "slack", "audit", "sources", "tokens", "accounts", "accounts/1", "weights"} {
+		for _, p := range []string{"feedback", "feedback/1", "slack", "audit", "sources", "tokens", "accounts", "accounts/1", "accounts/unmatched", "weights", "requests/1"} {
 			toRead = append(toRead, struct{ path, name string }{"/app/" + p + "?lang=" + l, "codes-" + strings.ReplaceAll(p, "/", "-") + "-" + l})
 		}
 	}
@@ -250,6 +324,10 @@ func TestInABrowser(t *testing.T) {
 	abs, _ := filepath.Abs(screenshots)
 	t.Logf("screenshots in %s", abs)
 }
+
+// visibleRows counts the sheet's voices wholly on the screen.
+const visibleRows = `Array.prototype.filter.call(document.querySelectorAll('#sheet tbody tr[data-id]'),
+  r => { const b = r.getBoundingClientRect(); return b.top >= 0 && b.bottom <= window.innerHeight; }).length`
 
 // a11yCheck lists what a page gets wrong of the basics: a form control without a label, a
 // positive tabindex (which breaks the focus order the page's reading order gives), an image

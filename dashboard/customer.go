@@ -255,7 +255,7 @@ func (s *Server) customerPage(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		if v.Requests, v.Hidden, err = s.store.CustomerRequests(ctx, *sess.Customer.AccountID); err != nil {
+		if v.Requests, v.Hidden, err = s.store.CustomerRequests(ctx, *sess.Customer.AccountID, lang(c)); err != nil {
 			s.fail(c, err)
 			return
 		}

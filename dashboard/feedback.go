@@ -31,6 +31,9 @@ type sheetView struct {
 	Languages []string
 	Views     []store.SavedView
 	Query     string // this page's filters, to save as a view
+	// Requests are the open requests a voice is likely linked to, for the request cells' list
+	// (any request number may still be typed).
+	Requests []feedback.Request
 }
 
 func sheetFilter(q url.Values) (store.SheetFilter, error) {
@@ -100,6 +103,12 @@ func (s *Server) feedbackPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if v.CanEdit {
+		if v.Requests, err = s.store.RequestChoices(c.Request.Context(), 300); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	q.Del("offset")
 	v.Query = q.Encode()
 	s.render(c, http.StatusOK, "feedback", words(c).T("nav.feedback"), v)
@@ -148,9 +157,11 @@ func redirectBack(c *gin.Context, prefix string) {
 	c.Redirect(http.StatusSeeOther, safeBack(c.PostForm("back"), prefix))
 }
 
-// requestNumber reads a request's number as people write it: 12 or #12.
+// requestNumber reads a request's number as people write it or pick it from the list: 12, #12,
+// "#12 CSV export".
 func requestNumber(p locale.Printer, v string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+	n, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "#"), " ")
+	id, err := strconv.ParseInt(n, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, userError(feedback.EINVALID, p.T("error.not_a_request_number", "Value", v))
 	}
@@ -211,7 +222,7 @@ func (s *Server) feedbackEdit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	back(c)
+	s.changed(c, id)
 }
 
 // feedbackLink links a voice to a request (the suggestion, or an id typed in).
@@ -229,7 +240,7 @@ func (s *Server) feedbackLink(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	back(c)
+	s.changed(c, id)
 }
 
 // feedbackBulk tags, ignores, marks as spam or reopens the selected voices.
@@ -241,6 +252,18 @@ func (s *Server) feedbackBulk(c *gin.Context) {
 	var e store.TriageEdit
 	action := c.PostForm("action")
 	switch {
+	case action == "link":
+		req, err := requestNumber(words(c), c.PostForm("request_id"))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if _, err := s.store.LinkFeedbackMany(c.Request.Context(), ids, req, s.triager(c)); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.changed(c, ids...)
+		return
 	case strings.HasPrefix(action, "tag:"):
 		tag := feedback.Tag(strings.TrimPrefix(action, "tag:"))
 		e.Tag = &tag
@@ -255,5 +278,5 @@ func (s *Server) feedbackBulk(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	back(c)
+	s.changed(c, ids...)
 }

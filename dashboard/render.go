@@ -86,7 +86,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "request_id", c.GetString(requestIDKey), "route", c.FullPath(), "err", err)
 	}
-	if strings.HasSuffix(c.Request.URL.Path, ".json") {
+	if strings.HasSuffix(c.Request.URL.Path, ".json") || wantsJSON(c) {
 		c.JSON(status, gin.H{"error": gin.H{"code": code, "message": text}})
 		return
 	}

@@ -25,9 +25,9 @@ import (
 // from the database's public views. The roadmap's handlers hold this and nothing else, so they
 // cannot read an account, a voice or an internal title.
 type PublicStore interface {
-	PublicRequests(ctx context.Context, withAskedBy bool) ([]feedback.PublicRequest, error)
-	PublicRequest(ctx context.Context, id int64, withAskedBy bool) (feedback.PublicRequest, []feedback.PublicStatusChange, error)
-	PublicChanges(ctx context.Context, limit int) ([]feedback.PublicStatusChange, error)
+	PublicRequests(ctx context.Context, lang string, withAskedBy bool) ([]feedback.PublicRequest, error)
+	PublicRequest(ctx context.Context, id int64, lang string, withAskedBy bool) (feedback.PublicRequest, []feedback.PublicStatusChange, error)
+	PublicChanges(ctx context.Context, lang string, limit int) ([]feedback.PublicStatusChange, error)
 	PublicChangedAt(ctx context.Context) (time.Time, error)
 }
 
@@ -173,7 +173,7 @@ func (rm *roadmap) page(c *gin.Context) {
 	}
 	l := lang(c)
 	rm.serve(c, "html:"+l+":"+string(st), func(ctx context.Context, _ time.Time) ([]byte, string, error) {
-		reqs, err := rm.store.PublicRequests(ctx, rm.opts.RoadmapAskedBy)
+		reqs, err := rm.store.PublicRequests(ctx, l, rm.opts.RoadmapAskedBy)
 		if err != nil {
 			return nil, "", err
 		}
@@ -204,7 +204,7 @@ func (rm *roadmap) item(c *gin.Context) {
 	}
 	l := lang(c)
 	rm.serve(c, "item:"+l+":"+strconv.FormatInt(id, 10), func(ctx context.Context, _ time.Time) ([]byte, string, error) {
-		r, history, err := rm.store.PublicRequest(ctx, id, rm.opts.RoadmapAskedBy)
+		r, history, err := rm.store.PublicRequest(ctx, id, l, rm.opts.RoadmapAskedBy)
 		if err != nil {
 			return nil, "", err
 		}
@@ -220,8 +220,9 @@ func (rm *roadmap) json(c *gin.Context) {
 		rm.fail(c, err)
 		return
 	}
-	rm.serve(c, "json:"+string(st), func(ctx context.Context, modified time.Time) ([]byte, string, error) {
-		reqs, err := rm.store.PublicRequests(ctx, rm.opts.RoadmapAskedBy)
+	l := lang(c)
+	rm.serve(c, "json:"+l+":"+string(st), func(ctx context.Context, modified time.Time) ([]byte, string, error) {
+		reqs, err := rm.store.PublicRequests(ctx, l, rm.opts.RoadmapAskedBy)
 		if err != nil {
 			return nil, "", err
 		}
@@ -249,7 +250,7 @@ func (rm *roadmap) csv(c *gin.Context) {
 	l := lang(c)
 	c.Header("Content-Disposition", `attachment; filename="roadmap.csv"`)
 	rm.serve(c, "csv:"+l+":"+string(st), func(ctx context.Context, _ time.Time) ([]byte, string, error) {
-		reqs, err := rm.store.PublicRequests(ctx, rm.opts.RoadmapAskedBy)
+		reqs, err := rm.store.PublicRequests(ctx, l, rm.opts.RoadmapAskedBy)
 		if err != nil {
 			return nil, "", err
 		}
@@ -282,7 +283,7 @@ func WriteRoadmapCSV(w interface{ Write([]byte) (int, error) }, reqs []feedback.
 func (rm *roadmap) atom(c *gin.Context) {
 	l := lang(c)
 	rm.serve(c, "atom:"+l, func(ctx context.Context, modified time.Time) ([]byte, string, error) {
-		changes, err := rm.store.PublicChanges(ctx, 50)
+		changes, err := rm.store.PublicChanges(ctx, l, 50)
 		if err != nil {
 			return nil, "", err
 		}

@@ -139,11 +139,16 @@ func New(st *store.DB, opts Options) (*Server, error) {
 			}
 			return s
 		},
-		"list":  func(v ...string) []string { return v },
-		"lower": strings.ToLower,
-		"float": func(n int64) float64 { return float64(n) },
-		"has":   func(list []feedback.RequestStatus, s feedback.RequestStatus) bool { return slices.Contains(list, s) },
-		"runes": func(s string) int { return utf8.RuneCountInString(s) },
+		// fixed and signed show a value that may be missing (a *float64 straight from a row):
+		// printf would print the pointer.
+		"fixed":   func(v *float64) string { return optional(v, "%.2f") },
+		"signed":  func(v *float64) string { return optional(v, "%+.2f") },
+		"list":    func(v ...string) []string { return v },
+		"offered": offered,
+		"lower":   strings.ToLower,
+		"float":   func(n int64) float64 { return float64(n) },
+		"has":     func(list []feedback.RequestStatus, s feedback.RequestStatus) bool { return slices.Contains(list, s) },
+		"runes":   func(s string) int { return utf8.RuneCountInString(s) },
 		// sheetURL is the sheet with a saved view's filters, re-encoded so that only safe
 		// characters reach the link.
 		"sheetURL": func(query string) template.URL {
@@ -237,8 +242,11 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/requests/:id/merge", feedback.RolePO, s.requestMerge},
 		{http.MethodGet, "/app/feedback", feedback.RoleViewer, s.feedbackPage},
 		{http.MethodPost, "/app/feedback/bulk", feedback.RoleCS, s.feedbackBulk},
+		{http.MethodPost, "/app/feedback/undo", feedback.RoleCS, s.feedbackUndo},
 		{http.MethodPost, "/app/feedback/:id", feedback.RoleCS, s.feedbackEdit},
 		{http.MethodPost, "/app/feedback/:id/link", feedback.RoleCS, s.feedbackLink},
+		{http.MethodPost, "/app/feedback/:id/unlink", feedback.RoleCS, s.feedbackUnlink},
+		{http.MethodGet, "/app/feedback/:id/row", feedback.RoleViewer, s.feedbackRow},
 		{http.MethodGet, "/app/feedback/:id", feedback.RoleViewer, s.voicePage},
 		{http.MethodPost, "/app/feedback/:id/request", feedback.RoleCS, s.voiceRequest},
 		{http.MethodPost, "/app/views", feedback.RoleViewer, s.saveView},
@@ -263,6 +271,14 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/tokens/:id/revoke", feedback.RoleAdmin, s.revokeToken},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
 	}
+}
+
+// optional formats *v, or "" when v is nil.
+func optional(v *float64, format string) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf(format, *v)
 }
 
 func randomString() string {

@@ -22,6 +22,8 @@ func wordFuncs(p locale.Printer) template.FuncMap {
 		// label is what people read for a code (a tag, a status, a source…); the code itself
 		// stays in form values.
 		"label": func(kind string, code any) string { return p.Label(kind, fmt.Sprint(code)) },
+		// strength is how sure a suggestion is, in words (ほぼ確実, possible match).
+		"strength": func(score float64) string { return p.T(strength(score)) },
 		// every is how often a source runs, in words (15分ごと, every hour).
 		"every": func(d time.Duration) string { return every(p, d) },
 		// languages and autonym make the language switch: each language named in itself.

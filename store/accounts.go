@@ -228,3 +228,18 @@ func (s *DB) Accounts(ctx context.Context, limit int) ([]feedback.Account, error
 	}
 	return out, nil
 }
+
+// AccountsNamed returns the accounts whose name is name, ignoring ASCII case and surrounding
+// spaces, at most limit of them (a caller that needs one asks for two, to know it is alone).
+func (s *DB) AccountsNamed(ctx context.Context, name string, limit int) ([]feedback.Account, error) {
+	var rows []accountRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+accountColumns+` FROM accounts WHERE lower(name) = lower($1) ORDER BY mrr_minor DESC, id LIMIT $2`,
+		strings.TrimSpace(name), limit); err != nil {
+		return nil, fmt.Errorf("store: accounts named %q: %w", name, err)
+	}
+	out := make([]feedback.Account, len(rows))
+	for i, r := range rows {
+		out[i] = r.ToModel()
+	}
+	return out, nil
+}

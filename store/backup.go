@@ -18,6 +18,7 @@ import (
 var backupTables = []struct{ name, order string }{
 	{"users", "id"}, {"accounts", "id"}, {"account_mrr_history", "account_id, valid_from"}, {"contacts", "id"},
 	{"match_rules", "id"}, {"requests", "(merged_into IS NOT NULL), id"}, {"request_status_changes", "id"},
+	{"request_public_texts", "request_id, lang"},
 	{"sources", "id"}, {"ingest_runs", "id"}, {"feedback", "id"}, {"feedback_suggestions", "feedback_id, rank"},
 	{"settings", "key"}, {"audit_log", "id"}, {"saved_views", "id"}, {"outbox", "(parent_key IS NOT NULL), id"},
 	{"customers", "email"}, {"api_tokens", "id"}, {"webhooks", "id"}, {"webhook_deliveries", "id"},
@@ -96,7 +97,14 @@ func (s *DB) ImportAll(ctx context.Context, next func() (BackupRow, bool, error)
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` SELECT * FROM json_populate_recordset(NULL::`+table+`, $1::json)`, string(b)); err != nil {
+			// Generated columns (feedback.search_text) are computed again, never written.
+			var cols []string
+			if err := tx.SelectContext(ctx, &cols, `SELECT quote_ident(column_name) FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`, table); err != nil {
+				return err
+			}
+			list := strings.Join(cols, ", ")
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+list+`) SELECT `+list+` FROM json_populate_recordset(NULL::`+table+`, $1::json)`, string(b)); err != nil {
 				return fmt.Errorf("%s, rows %d–%d: %w", table, counts[table]-len(batch)+1, counts[table], err)
 			}
 			batch = batch[:0]

@@ -148,21 +148,25 @@ type CustomerRequest struct {
 }
 
 // CustomerRequests returns the requests an account's voices are linked to that have a public
-// title — only their public columns — and how many more it asked for that have none yet.
-func (s *DB) CustomerRequests(ctx context.Context, accountID int64) ([]CustomerRequest, int, error) {
+// title — only their public words, in lang where written in it — and how many more it asked for
+// that have none yet.
+func (s *DB) CustomerRequests(ctx context.Context, accountID int64, lang string) ([]CustomerRequest, int, error) {
 	var rows []struct {
 		CustomerRequest
 		Count int `db:"n"`
 	}
 	err := s.db.SelectContext(ctx, &rows, `
 		WITH asked AS (
-			SELECT DISTINCT r.id, r.public_title, r.public_description, r.public_note, r.status, r.status_changed_at, r.is_public
+			SELECT DISTINCT r.id, r.public_title AS own_title, COALESCE(NULLIF(t.title, ''), r.public_title) AS public_title,
+				COALESCE(NULLIF(t.description, ''), r.public_description) AS public_description,
+				COALESCE(NULLIF(t.note, ''), r.public_note) AS public_note, r.status, r.status_changed_at, r.is_public
 			FROM feedback f JOIN requests r ON r.id = f.request_id
+			LEFT JOIN request_public_texts t ON t.request_id = r.id AND t.lang = $2
 			WHERE f.account_id = $1 AND f.status NOT IN ('ignored', 'spam') AND r.merged_into IS NULL)
-		SELECT id, public_title, public_description, public_note, status, status_changed_at, is_public, 0 AS n FROM asked WHERE public_title <> ''
+		SELECT id, public_title, public_description, public_note, status, status_changed_at, is_public, 0 AS n FROM asked WHERE own_title <> ''
 		UNION ALL
-		SELECT 0, '', '', '', '', now(), false, count(*) FROM asked WHERE public_title = ''
-		ORDER BY n, status_changed_at DESC, id`, accountID)
+		SELECT 0, '', '', '', '', now(), false, count(*) FROM asked WHERE own_title = ''
+		ORDER BY n, status_changed_at DESC, id`, accountID, lang)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: requests of account %d: %w", accountID, err)
 	}

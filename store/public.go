@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/koehq/koe/feedback"
 )
 
@@ -29,21 +31,33 @@ func (r publicRequestRow) model() feedback.PublicRequest {
 		Status: feedback.RequestStatus(r.Status), StatusChangedAt: r.StatusChangedAt, AskedBy: r.AskedBy}
 }
 
+// inLang joins a public request (alias p) to its words in the reader's language ($1), if any;
+// the columns that read it fall back to the request's own words.
+const inLang = ` LEFT JOIN public_request_texts t ON t.request_id = p.id AND t.lang = $1 `
+
+// Public words in the reader's language, else the request's own.
+const (
+	titleInLang       = `COALESCE(NULLIF(t.title, ''), p.title)`
+	descriptionInLang = `COALESCE(NULLIF(t.description, ''), p.description)`
+	noteInLang        = `COALESCE(NULLIF(t.note, ''), p.note)`
+)
+
 // askedBy counts the companies behind a public request: a number, never which ones.
 const askedBy = `(SELECT count(DISTINCT f.account_id) FROM feedback f
 	WHERE f.request_id = p.id AND f.account_id IS NOT NULL AND f.status NOT IN ('ignored', 'spam'))`
 
-// PublicRequests returns the public requests, the latest change first; withAskedBy adds how
-// many companies asked for each.
-func (s *DB) PublicRequests(ctx context.Context, withAskedBy bool) ([]feedback.PublicRequest, error) {
+// PublicRequests returns the public requests in lang (each falling back to its own words), the
+// latest change first; withAskedBy adds how many companies asked for each.
+func (s *DB) PublicRequests(ctx context.Context, lang string, withAskedBy bool) ([]feedback.PublicRequest, error) {
 	count := "0"
 	if withAskedBy {
 		count = askedBy
 	}
 	var rows []publicRequestRow
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT p.id, p.title, p.description, p.note, p.status, p.status_changed_at, `+count+` AS asked_by
-		FROM public_requests p ORDER BY p.status_changed_at DESC, p.id`)
+		SELECT p.id, `+titleInLang+` AS title, `+descriptionInLang+` AS description, `+noteInLang+` AS note,
+			p.status, p.status_changed_at, `+count+` AS asked_by
+		FROM public_requests p`+inLang+`ORDER BY p.status_changed_at DESC, p.id`, lang)
 	if err != nil {
 		return nil, fmt.Errorf("store: public requests: %w", err)
 	}
@@ -54,35 +68,37 @@ func (s *DB) PublicRequests(ctx context.Context, withAskedBy bool) ([]feedback.P
 	return out, nil
 }
 
-// PublicRequest returns one public request with its status history, newest first, or
+// PublicRequest returns one public request in lang with its status history, newest first, or
 // ENOTFOUND when there is no public request with that id.
-func (s *DB) PublicRequest(ctx context.Context, id int64, withAskedBy bool) (feedback.PublicRequest, []feedback.PublicStatusChange, error) {
+func (s *DB) PublicRequest(ctx context.Context, id int64, lang string, withAskedBy bool) (feedback.PublicRequest, []feedback.PublicStatusChange, error) {
 	count := "0"
 	if withAskedBy {
 		count = askedBy
 	}
 	var r publicRequestRow
-	err := s.db.GetContext(ctx, &r, `SELECT p.id, p.title, p.description, p.note, p.status, p.status_changed_at, `+count+` AS asked_by
-		FROM public_requests p WHERE p.id = $1`, id)
+	err := s.db.GetContext(ctx, &r, `SELECT p.id, `+titleInLang+` AS title, `+descriptionInLang+` AS description, `+noteInLang+` AS note,
+		p.status, p.status_changed_at, `+count+` AS asked_by
+		FROM public_requests p`+inLang+`WHERE p.id = $2`, lang, id)
 	if isNoRows(err) {
 		return feedback.PublicRequest{}, nil, feedback.Errorf(feedback.ENOTFOUND, "There is no public request %d.", id)
 	}
 	if err != nil {
 		return feedback.PublicRequest{}, nil, fmt.Errorf("store: public request %d: %w", id, err)
 	}
-	history, err := s.publicChanges(ctx, `WHERE request_id = $1`, id, 100)
+	history, err := s.publicChanges(ctx, lang, `WHERE h.request_id = $2`, id, 100)
 	if err != nil {
 		return feedback.PublicRequest{}, nil, err
 	}
 	return r.model(), history, nil
 }
 
-// PublicChanges returns the latest status changes of public requests, newest first.
-func (s *DB) PublicChanges(ctx context.Context, limit int) ([]feedback.PublicStatusChange, error) {
-	return s.publicChanges(ctx, `WHERE $1::bigint IS NULL`, nil, limit)
+// PublicChanges returns the latest status changes of public requests, newest first, titled in
+// lang.
+func (s *DB) PublicChanges(ctx context.Context, lang string, limit int) ([]feedback.PublicStatusChange, error) {
+	return s.publicChanges(ctx, lang, `WHERE $2::bigint IS NULL`, nil, limit)
 }
 
-func (s *DB) publicChanges(ctx context.Context, where string, arg any, limit int) ([]feedback.PublicStatusChange, error) {
+func (s *DB) publicChanges(ctx context.Context, lang, where string, arg any, limit int) ([]feedback.PublicStatusChange, error) {
 	var rows []struct {
 		RequestID int64     `db:"request_id"`
 		Title     string    `db:"title"`
@@ -90,8 +106,9 @@ func (s *DB) publicChanges(ctx context.Context, where string, arg any, limit int
 		Note      string    `db:"note"`
 		At        time.Time `db:"at"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT request_id, title, status, note, at FROM public_status_changes `+where+`
-		ORDER BY at DESC, id DESC LIMIT $2`, arg, limit)
+	err := s.db.SelectContext(ctx, &rows, `SELECT h.request_id, COALESCE(NULLIF(t.title, ''), h.title) AS title, h.status, h.note, h.at
+		FROM public_status_changes h LEFT JOIN public_request_texts t ON t.request_id = h.request_id AND t.lang = $1 `+where+`
+		ORDER BY h.at DESC, h.id DESC LIMIT $3`, lang, arg, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: public status changes: %w", err)
 	}
@@ -113,4 +130,66 @@ func (s *DB) PublicChangedAt(ctx context.Context) (time.Time, error) {
 		return time.Unix(0, 0).UTC(), nil
 	}
 	return *at, nil
+}
+
+// PublicText is a public request's words in one language.
+type PublicText struct {
+	Lang, Title, Description, Note string
+}
+
+// PublicTexts returns a request's public words in each language they were written in, by
+// language (public or not: for the people who write them).
+func (s *DB) PublicTexts(ctx context.Context, requestID int64) (map[string]PublicText, error) {
+	var rows []struct {
+		Lang        string `db:"lang"`
+		Title       string `db:"title"`
+		Description string `db:"description"`
+		Note        string `db:"note"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT lang, title, description, note FROM request_public_texts WHERE request_id = $1`, requestID); err != nil {
+		return nil, fmt.Errorf("store: public texts of request %d: %w", requestID, err)
+	}
+	out := map[string]PublicText{}
+	for _, r := range rows {
+		out[r.Lang] = PublicText{Lang: r.Lang, Title: r.Title, Description: r.Description, Note: r.Note}
+	}
+	return out, nil
+}
+
+// SetPublicTexts saves a request's public words in each given language (all empty removes a
+// language), with the audit log, in one transaction.
+func (s *DB) SetPublicTexts(ctx context.Context, requestID int64, texts []PublicText, actor string) error {
+	return s.inTx(ctx, "public texts", func(tx *sqlx.Tx) error {
+		for _, t := range texts {
+			if t.Title == "" && t.Description == "" && t.Note == "" {
+				res, err := tx.ExecContext(ctx, `DELETE FROM request_public_texts WHERE request_id = $1 AND lang = $2`, requestID, t.Lang)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n > 0 {
+					if err := audit(ctx, tx, actor, "request", requestID, "edit", nil, map[string]any{"public_texts": t.Lang, "removed": true}); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO request_public_texts (request_id, lang, title, description, note) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (request_id, lang) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description, note = EXCLUDED.note
+				WHERE (request_public_texts.title, request_public_texts.description, request_public_texts.note)
+					IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.description, EXCLUDED.note)`,
+				requestID, t.Lang, t.Title, t.Description, t.Note)
+			if isForeignKeyViolation(err) {
+				return feedback.Errorf(feedback.ENOTFOUND, "No request %d.", requestID)
+			}
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				if err := audit(ctx, tx, actor, "request", requestID, "edit", nil, map[string]any{"public_texts": t.Lang, "title": t.Title, "note": t.Note}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

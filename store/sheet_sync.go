@@ -130,13 +130,7 @@ func (s *DB) ApplySheetEdit(ctx context.Context, id int64, version time.Time, c 
 				return err
 			}
 		case c.Unlink:
-			if _, err := triageTx(ctx, tx, id, "unlink", u, func(tx *sqlx.Tx, before feedback.Item) (map[string]any, error) {
-				if before.RequestID == nil {
-					return nil, nil
-				}
-				_, err := tx.ExecContext(ctx, `UPDATE feedback SET request_id = NULL WHERE id = $1`, id)
-				return map[string]any{"request_id": nil}, err
-			}); err != nil {
+			if _, err := triageTx(ctx, tx, id, "unlink", u, unlink(ctx)); err != nil {
 				return err
 			}
 		}

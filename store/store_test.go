@@ -115,7 +115,7 @@ func TestPublicRequestsOnlyPublic(t *testing.T) {
 	if err := db.ImportDataset(ctx, fixture()); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.PublicRequests(ctx, false)
+	got, err := db.PublicRequests(ctx, "ja", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,8 +30,7 @@ that database instead, and refuses to replace existing data unless --reset is gi
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr != "" {
-				e.cfg.Addr = addr
-				if err := e.cfg.Validate(); err != nil {
+				if err := e.listenOn(addr); err != nil {
 					return err
 				}
 			}
@@ -78,7 +77,7 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			})
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080)")
+	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080); also the links' base when KOE_BASE_URL is unset")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the data generator: the same seed gives the same data")
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
 	cmd.Flags().BoolVar(&reset, "reset", false, "with DATABASE_URL: replace the data already there")

@@ -56,7 +56,7 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 			defer func() { err = flushed(err, out.Flush) }()
 			switch args[0] {
 			case "roadmap":
-				reqs, err := db.PublicRequests(cmd.Context(), e.cfg.Roadmap.AskedBy)
+				reqs, err := db.PublicRequests(cmd.Context(), lang, e.cfg.Roadmap.AskedBy)
 				if err != nil {
 					return err
 				}
@@ -86,7 +86,7 @@ all writes every table of Koe's data as JSON Lines from one snapshot — a heade
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "csv", "csv, jsonl or json")
-	cmd.Flags().StringVar(&lang, "lang", "ja", "language of the roadmap's status labels (csv): "+strings.Join(locale.Languages(), " or "))
+	cmd.Flags().StringVar(&lang, "lang", "ja", "language of the roadmap's titles, notes and status labels: "+strings.Join(locale.Languages(), " or "))
 	return cmd
 }
 

@@ -35,8 +35,7 @@ embedded PostgreSQL if this process started it).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr != "" {
-				e.cfg.Addr = addr
-				if err := e.cfg.Validate(); err != nil {
+				if err := e.listenOn(addr); err != nil {
 					return err
 				}
 			}
@@ -134,7 +133,7 @@ embedded PostgreSQL if this process started it).`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080)")
+	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080); also the links' base when KOE_BASE_URL is unset")
 	return cmd
 }
 

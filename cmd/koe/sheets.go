@@ -143,7 +143,7 @@ func (e *env) feedbackSheet(st *store.DB, c *sheets.Client) *sheets.Feedback {
 }
 
 func (e *env) pushRoadmapSheet(ctx context.Context, db *database, c *sheets.Client) (sheets.Result, error) {
-	reqs, err := db.PublicRequests(ctx, e.cfg.Roadmap.AskedBy)
+	reqs, err := db.PublicRequests(ctx, e.cfg.Sheets.Language, e.cfg.Roadmap.AskedBy)
 	if err != nil {
 		return sheets.Result{}, err
 	}
