@@ -258,12 +258,12 @@ func readBody(c *gin.Context) ([]byte, error) {
 	const limit = ingest.MaxBody + 4096
 	if c.Request.ContentLength > limit { // refused before a byte is read
 		c.Header("Connection", "close")
-		return nil, feedback.Errorf(feedback.EINVALID, "The body is larger than 1 MiB.")
+		return nil, feedback.Errorf(feedback.ETOOLARGE, "The body is larger than 1 MiB.")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, feedback.Errorf(feedback.EINVALID, "The body is larger than 1 MiB.")
+		return nil, feedback.Errorf(feedback.ETOOLARGE, "The body is larger than 1 MiB.")
 	}
 	if err != nil {
 		return nil, feedback.Errorf(feedback.EINVALID, "The body could not be read: %v.", err)

@@ -346,3 +346,15 @@ func TestBadCharactersAre400(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestOversizedBodyIs413: a body over the API's limit is refused as too large (413), unread when
+// its length is declared, and named so, not as an invalid request.
+func TestOversizedBodyIs413(t *testing.T) {
+	f := setup(t)
+	big := `{"text":"` + strings.Repeat("a", 2<<20) + `"}`
+	code, out := f.call("POST", "/api/v1/feedback", f.write, big)
+	e, _ := out["error"].(map[string]any)
+	if code != 413 || e["code"] != "too_large" {
+		t.Fatalf("POST of %d bytes = %d %v, want 413 too_large", len(big), code, out)
+	}
+}

@@ -13,7 +13,8 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
-	ETOOMANY      = "too_many" // a rate limit: try again later
+	ETOOMANY      = "too_many"  // a rate limit: try again later
+	ETOOLARGE     = "too_large" // a body over its route's limit
 )
 
 // Error is an error a person can act on: Message is safe to show.
@@ -65,6 +66,8 @@ func HTTPStatus(code string) int {
 		return 404
 	case ECONFLICT:
 		return 409
+	case ETOOLARGE:
+		return 413
 	case ETOOMANY:
 		return 429
 	}
