@@ -20,7 +20,7 @@ type fakeSlack struct {
 	seq      int
 	messages map[string][]map[string]any // channel → messages, oldest first
 	// faults are taken one per chat.postMessage call: "429", "500", "accept-then-timeout",
-	// "accept-then-reset", "channel_not_found", or "" for none.
+	// "accept-then-reset", "channel_not_found", "too_many_attachments", or "" for none.
 	faults []string
 	delay  time.Duration
 	posts  int
@@ -142,18 +142,20 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 		fault, f.faults = f.faults[0], f.faults[1:]
 	}
 	switch fault {
-	case "429":
+	case "429": // as https://api.slack.com/docs/rate-limits describes it
 		f.mu.Unlock()
 		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusTooManyRequests)
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "ratelimited"})
 		return
 	case "500":
 		f.mu.Unlock()
 		w.WriteHeader(http.StatusInternalServerError)
 		return
-	case "channel_not_found":
+	case "channel_not_found", "too_many_attachments":
 		f.mu.Unlock()
-		writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+		writeJSON(w, map[string]any{"ok": false, "error": fault})
 		return
 	}
 	ch := r.Form.Get("channel")
@@ -164,7 +166,10 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	f.seq++
 	ts := fmt.Sprintf("1790000000.%06d", f.seq)
-	msg := map[string]any{"type": "message", "ts": ts, "text": r.Form.Get("text"), "bot_id": "B1"}
+	// The message has the fields of the example response in https://api.slack.com/methods/chat.postMessage
+	// (text, username, bot_id, type, subtype bot_message, ts; see postMessageOK), with this bot's
+	// bot_id from auth.test.
+	msg := map[string]any{"type": "message", "subtype": "bot_message", "ts": ts, "text": r.Form.Get("text"), "username": "Koe", "bot_id": "B1"}
 	if b := r.Form.Get("blocks"); b != "" {
 		var blocks any
 		json.Unmarshal([]byte(b), &blocks)
