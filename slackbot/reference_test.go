@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/slackbot"
@@ -161,5 +162,79 @@ func sameShape(t *testing.T, path string, got, want map[string]any, skip ...stri
 		if wm, ok := wv.(map[string]any); ok {
 			sameShape(t, path+k+".", gv.(map[string]any), wm, skip...)
 		}
+	}
+}
+
+// blockActionsPayload is a press of one of Koe's buttons as Slack sends it, in the shape of the
+// example payload of https://api.slack.com/reference/interaction-payloads/block-actions: type
+// block_actions, team, user, api_app_id, token, container, trigger_id, channel, message,
+// response_url and actions. The ids are the reference's example ones; the action is Koe's own
+// (render.go's buttons: action_id koe_tag_<tag>, block_id koe_voice_<id>, value "<id>:<tag>",
+// the tag's label as the button's text).
+const blockActionsPayload = `{
+  "type": "block_actions",
+  "team": {"id": "T9TK3CUKW", "domain": "example"},
+  "user": {"id": "UA8RXUSPL", "username": "jtorrance", "name": "jtorrance", "team_id": "T9TK3CUKW"},
+  "api_app_id": "AABA1ABCD",
+  "token": "9s8d9as89d8as9d8as989",
+  "container": {"type": "message", "message_ts": "1548261231.000200", "channel_id": "CBR2V3XEX", "is_ephemeral": false},
+  "trigger_id": "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
+  "channel": {"id": "CBR2V3XEX", "name": "review-updates"},
+  "message": {"bot_id": "BAH5CA16Z", "type": "message", "text": "CSVで出力したい", "user": "UAJ2RU415", "ts": "1548261231.000200"},
+  "response_url": "https://hooks.slack.com/actions/AABA1ABCD/1232321423432/D09sSasdasdAS9091209",
+  "actions": [
+    {
+      "action_id": "koe_tag_churn_risk",
+      "block_id": "koe_voice_1",
+      "text": {"type": "plain_text", "text": "解約リスク", "emoji": true},
+      "value": "1:churn_risk",
+      "type": "button",
+      "action_ts": "1548426417.840180"
+    }
+  ]
+}`
+
+// TestDocumentedButtonPressTagsTheVoice posts the documented payload, signed as Slack signs
+// requests, to the interactivity handler: the voice is tagged by the Koe user behind the Slack
+// user, and the message the button sits on (channel.id, container.message_ts) is redrawn.
+func TestDocumentedButtonPressTagsTheVoice(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	fake := newFakeSlack()
+	fake.users = map[string]string{"UA8RXUSPL": "jtorrance@koe.example"}
+	slackSrv := httptest.NewServer(fake)
+	defer slackSrv.Close()
+	if _, err := db.SaveUser(ctx, feedback.User{Email: "jtorrance@koe.example", Name: "Jack", Role: feedback.RoleCS}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := conf(slackbot.Config{VoiceChannel: "CBR2V3XEX", BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/"})
+	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"CSVで出力したい","date":"TODAY"}`)
+	srv := httptest.NewServer(&slackbot.Interactions{Store: db, Config: cfg, SigningSecret: secret})
+	defer srv.Close()
+
+	// Slack's response_url is not reachable from a test: it points at the fake instead.
+	payload := strings.Replace(blockActionsPayload, "https://hooks.slack.com/actions/AABA1ABCD/1232321423432/D09sSasdasdAS9091209", slackSrv.URL+"/respond", 1)
+	resp, body := signedForm(t, srv.URL, "payload="+url.QueryEscape(payload), time.Now(), secret)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("press: %d %s", resp.StatusCode, body)
+	}
+	it, err := db.FeedbackByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := it.Tag, feedback.TagChurnRisk; got != want {
+		t.Fatalf("tag=%q, want %q", got, want)
+	}
+	if h, _ := db.History(ctx, "feedback", 1); len(h) != 1 || h[0].Actor != "slack:jtorrance@koe.example" || h[0].Action != "tag" {
+		t.Fatalf("audit = %+v", h)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.replies) != 0 {
+		t.Errorf("replies = %v, want none after a press that worked", fake.replies)
+	}
+	if len(fake.updates) != 1 || fake.updates[0]["channel"] != "CBR2V3XEX" || fake.updates[0]["ts"] != "1548261231.000200" ||
+		!strings.Contains(fake.updates[0]["blocks"], `\u003c@UA8RXUSPL\u003e · 解約リスク`) {
+		t.Fatalf("chat.update calls = %v, want the pressed message redrawn with who tagged it", fake.updates)
 	}
 }
