@@ -194,10 +194,28 @@ const blockActionsPayload = `{
   ]
 }`
 
-// TestDocumentedButtonPressTagsTheVoice posts the documented payload, signed as Slack signs
-// requests, to the interactivity handler: the voice is tagged by the Koe user behind the Slack
-// user, and the message the button sits on (channel.id, container.message_ts) is redrawn.
-func TestDocumentedButtonPressTagsTheVoice(t *testing.T) {
+// pressing is blockActionsPayload with another of Koe's buttons as its action, Slack's
+// response_url pointed at the fake (the real one is not reachable from a test).
+func pressing(t *testing.T, respond, actionID, value, label string) string {
+	t.Helper()
+	var p map[string]any
+	if err := json.Unmarshal([]byte(blockActionsPayload), &p); err != nil {
+		t.Fatal(err)
+	}
+	a := p["actions"].([]any)[0].(map[string]any)
+	a["action_id"], a["value"] = actionID, value
+	a["text"].(map[string]any)["text"] = label
+	p["response_url"] = respond
+	js, _ := json.Marshal(p)
+	return string(js)
+}
+
+// TestDocumentedButtonPresses posts the documented payload, signed as Slack signs requests (v0,
+// X-Slack-Request-Timestamp and X-Slack-Signature), to the interactivity handler, carrying each
+// of Koe's buttons in turn: the tag and the link change the voice, by the Koe user behind the
+// Slack user, and redraw the message the button sits on (channel.id, container.message_ts); the
+// pick button opens the modal with the payload's trigger_id.
+func TestDocumentedButtonPresses(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	fake := newFakeSlack()
@@ -209,32 +227,64 @@ func TestDocumentedButtonPressTagsTheVoice(t *testing.T) {
 	}
 	cfg := conf(slackbot.Config{VoiceChannel: "CBR2V3XEX", BotToken: "xoxb-test", APIURL: slackSrv.URL + "/api/"})
 	ingestJSONL(t, db, cfg, feedback.SourceChat, "widget", `{"id":"c1","text":"CSVで出力したい","date":"TODAY"}`)
-	srv := httptest.NewServer(&slackbot.Interactions{Store: db, Config: cfg, SigningSecret: secret})
-	defer srv.Close()
-
-	// Slack's response_url is not reachable from a test: it points at the fake instead.
-	payload := strings.Replace(blockActionsPayload, "https://hooks.slack.com/actions/AABA1ABCD/1232321423432/D09sSasdasdAS9091209", slackSrv.URL+"/respond", 1)
-	resp, body := signedForm(t, srv.URL, "payload="+url.QueryEscape(payload), time.Now(), secret)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("press: %d %s", resp.StatusCode, body)
-	}
-	it, err := db.FeedbackByID(ctx, 1)
+	ids, err := db.RequestIDsByTitle(ctx, []string{"CSV export"}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := it.Tag, feedback.TagChurnRisk; got != want {
-		t.Fatalf("tag=%q, want %q", got, want)
+	srv := httptest.NewServer(&slackbot.Interactions{Store: db, Config: cfg, SigningSecret: secret})
+	defer srv.Close()
+	respond := slackSrv.URL + "/respond"
+	press := func(payload string) {
+		t.Helper()
+		resp, body := signedForm(t, srv.URL, "payload="+url.QueryEscape(payload), time.Now(), secret)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("press: %d %s", resp.StatusCode, body)
+		}
 	}
-	if h, _ := db.History(ctx, "feedback", 1); len(h) != 1 || h[0].Actor != "slack:jtorrance@koe.example" || h[0].Action != "tag" {
-		t.Fatalf("audit = %+v", h)
-	}
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if len(fake.replies) != 0 {
-		t.Errorf("replies = %v, want none after a press that worked", fake.replies)
-	}
-	if len(fake.updates) != 1 || fake.updates[0]["channel"] != "CBR2V3XEX" || fake.updates[0]["ts"] != "1548261231.000200" ||
-		!strings.Contains(fake.updates[0]["blocks"], `\u003c@UA8RXUSPL\u003e · 解約リスク`) {
-		t.Fatalf("chat.update calls = %v, want the pressed message redrawn with who tagged it", fake.updates)
-	}
+
+	t.Run("tag", func(t *testing.T) {
+		press(strings.Replace(blockActionsPayload, "https://hooks.slack.com/actions/AABA1ABCD/1232321423432/D09sSasdasdAS9091209", respond, 1))
+		it, err := db.FeedbackByID(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := it.Tag, feedback.TagChurnRisk; got != want {
+			t.Fatalf("tag=%q, want %q", got, want)
+		}
+		if h, _ := db.History(ctx, "feedback", 1); len(h) != 1 || h[0].Actor != "slack:jtorrance@koe.example" || h[0].Action != "tag" {
+			t.Fatalf("audit = %+v", h)
+		}
+	})
+	t.Run("link", func(t *testing.T) {
+		req := ids["CSV export"]
+		press(pressing(t, respond, slackbot.ActionLink, fmt.Sprintf("1:%d", req), "このリクエストに紐付け: CSV export"))
+		if it, _ := db.FeedbackByID(ctx, 1); it.RequestID == nil || *it.RequestID != req {
+			t.Fatalf("request=%v, want %d", it.RequestID, req)
+		}
+	})
+	t.Run("redrawn", func(t *testing.T) {
+		fake.mu.Lock()
+		defer fake.mu.Unlock()
+		if len(fake.replies) != 0 {
+			t.Errorf("replies = %v, want none after presses that worked", fake.replies)
+		}
+		if len(fake.updates) != 2 {
+			t.Fatalf("%d chat.update calls, want 2", len(fake.updates))
+		}
+		for i, label := range []string{"解約リスク", "このリクエストに紐付け: CSV export"} {
+			u := fake.updates[i]
+			if u["channel"] != "CBR2V3XEX" || u["ts"] != "1548261231.000200" || !strings.Contains(u["blocks"], `\u003c@UA8RXUSPL\u003e · `+label) {
+				t.Errorf("chat.update %d = %v, want the pressed message redrawn with who pressed %q", i, u, label)
+			}
+		}
+	})
+	t.Run("pick", func(t *testing.T) {
+		press(pressing(t, respond, slackbot.ActionPick, "1", "別のリクエストを選ぶ…"))
+		fake.mu.Lock()
+		defer fake.mu.Unlock()
+		if len(fake.views) != 1 || fake.views[0]["trigger_id"] != "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3" ||
+			!strings.Contains(fmt.Sprint(fake.views[0]["view"]), "private_metadata:1:CBR2V3XEX:1548261231.000200") {
+			t.Fatalf("views.open = %v, want the modal for voice 1 opened with the payload's trigger_id", fake.views)
+		}
+	})
 }
