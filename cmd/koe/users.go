@@ -15,7 +15,7 @@ func newUsersCmd(e *env) *cobra.Command {
 		Use:   "users",
 		Short: "Staff who may sign in, and their roles",
 	}
-	cmd.AddCommand(newUsersAddCmd(e), newUsersListCmd(e))
+	cmd.AddCommand(newUsersAddCmd(e), newUsersRemoveCmd(e), newUsersListCmd(e))
 	return cmd
 }
 
@@ -40,6 +40,28 @@ viewer (read).`,
 	cmd.Flags().StringVar(&role, "role", "", "admin, cs, po or viewer (required)")
 	cmd.Flags().StringVar(&name, "name", "", "display name")
 	_ = cmd.MarkFlagRequired("role")
+	return cmd
+}
+
+func newUsersRemoveCmd(e *env) *cobra.Command {
+	var actor string
+	cmd := &cobra.Command{
+		Use:   "remove EMAIL",
+		Short: "Take a staff member away and end their sessions at once",
+		Long: `Remove the staff member signed in as EMAIL: their sessions end in the same transaction (an open
+dashboard answers 401 on its next request), no way of signing in finds them again, and the removal
+is written to the audit log. The last admin cannot be removed.`,
+		Args: cobra.ExactArgs(1),
+		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
+			u, err := db.RemoveUser(ctx, args[0], e.actor(actor))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, e.say().T("cli.users_removed", "Email", u.Email, "Role", u.Role))
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&actor, "actor", "", "who is removing them, for the audit log (default cli:$USER)")
 	return cmd
 }
 
