@@ -299,7 +299,7 @@ func TestInABrowser(t *testing.T) {
 		{"/app/requests?lang=ja", "requests-ja"}, {"/account/signin?lang=ja", "customer-signin-ja"}, {"/account/signin?lang=en", "customer-signin-en"},
 	}
 	for _, l := range []string{"ja", "en"} {
-		for _, p := range []string{"feedback", "feedback/1", "slack", "audit", "sources", "tokens", "accounts", "accounts/1", "accounts/unmatched", "weights", "requests/1"} {
+		for _, p := range []string{"feedback", "feedback/1", "slack", "audit", "sources", "tokens", "accounts", "accounts/1", "accounts/unmatched", "weights", "requests/1", "users"} {
 			toRead = append(toRead, struct{ path, name string }{"/app/" + p + "?lang=" + l, "codes-" + strings.ReplaceAll(p, "/", "-") + "-" + l})
 		}
 	}

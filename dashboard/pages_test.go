@@ -61,7 +61,7 @@ func TestEveryPageReads(t *testing.T) {
 	pages := []string{
 		"/app/requests", "/app/requests/1", "/app/requests/999999", "/app/feedback", "/app/feedback?tag=none",
 		"/app/feedback/1", "/app/feedback/2", "/app/feedback/999999", "/app/clusters", "/app/accounts", "/app/accounts/1",
-		"/app/accounts/unmatched", "/app/audit", "/app/weights", "/app/sources", "/app/slack", "/app/tokens",
+		"/app/accounts/unmatched", "/app/audit", "/app/weights", "/app/sources", "/app/slack", "/app/tokens", "/app/users",
 		"/roadmap", fmt.Sprintf("/roadmap/%d", public), "/roadmap/999999", "/signin", "/account/signin", "/account/verify?token=x",
 		"/account", "/nope",
 	}

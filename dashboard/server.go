@@ -167,7 +167,7 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
 	for _, lang := range locale.Languages() {
 		s.pages[lang] = map[string]*template.Template{}
-		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens", "rates"} {
+		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens", "rates", "users"} {
 			t, err := template.New(page).Funcs(funcs).Funcs(wordFuncs(locale.For(lang))).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 			if err != nil {
 				return nil, fmt.Errorf("dashboard: template %s (%s): %w", page, lang, err)
@@ -270,6 +270,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/tokens", feedback.RoleAdmin, s.createToken},
 		{http.MethodPost, "/app/tokens/:id/revoke", feedback.RoleAdmin, s.revokeToken},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
+		{http.MethodGet, "/app/users", feedback.RoleAdmin, s.usersPage},
+		{http.MethodPost, "/app/users/remove", feedback.RoleAdmin, s.removeUser},
 	}
 }
 

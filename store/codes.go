@@ -8,7 +8,7 @@ var AuditActions = []string{"create", "edit", "status", "merge", "tag", "link", 
 
 // AuditEntities are the kinds of thing the audit log records changes to (AuditLine.Entity), the
 // ones people look for first: audit's callers, triageTx (feedback) and SaveSetting (setting).
-var AuditEntities = []string{"feedback", "request", "account", "match_rule", "api_token", "webhook", "setting"}
+var AuditEntities = []string{"feedback", "request", "account", "match_rule", "api_token", "webhook", "setting", "user"}
 
 // APIScopes are the scopes an API token may have (APIToken.Scope): read; write, which may also
 // read; intake, which may only post voices (a website widget needs nothing of the customer base).

@@ -49,7 +49,7 @@ func (s *DB) RemoveUser(ctx context.Context, email, actor string) (feedback.User
 		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, u.ID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "user", u.ID, "remove",
+		return audit(ctx, tx, actor, "user", u.ID, "revoke",
 			map[string]any{"email": u.Email, "role": u.Role}, map[string]any{"sessions_ended": ended})
 	})
 	return u, err

@@ -63,7 +63,7 @@ func TestUsersRemoveEndsSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(log) != 1 || log[0].Actor != "cli:ops" || log[0].Action != "remove" || !strings.Contains(log[0].Before, "cs@koe.example") || !strings.Contains(log[0].After, `"sessions_ended": 1`) {
+	if len(log) != 1 || log[0].Actor != "cli:ops" || log[0].Action != "revoke" || !strings.Contains(log[0].Before, "cs@koe.example") || !strings.Contains(log[0].After, `"sessions_ended": 1`) {
 		t.Fatalf("audit: %+v", log)
 	}
 	if _, errOut, code := koe(t, env, "users", "remove", "cs@koe.example"); code == 0 || !strings.Contains(errOut, "No user cs@koe.example") {
