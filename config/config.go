@@ -38,6 +38,8 @@ type Config struct {
 	GoogleClientID string
 	AllowedDomains []string
 	SessionTTL     time.Duration
+	// CustomerSessionTTL is how long a customer's sign-in lasts.
+	CustomerSessionTTL time.Duration
 	// Slack is the Slack bot's configuration.
 	Slack Slack
 	// Roadmap is how the public roadmap looks and what it says.

@@ -67,6 +67,8 @@ func Settings(c *Config) []Setting {
 			Meaning: "Google Workspace domains (comma-separated) whose members may sign in; required with the client id."},
 		{Name: "KOE_SESSION_TTL", Default: "12h", Value: duration{&c.SessionTTL, time.Nanosecond},
 			Meaning: "How long a staff sign-in lasts."},
+		{Name: "KOE_CUSTOMER_SESSION_TTL", Default: "168h", Value: duration{&c.CustomerSessionTTL, time.Minute},
+			Meaning: "How long a customer's sign-in to their page lasts (7 days); they sign in again after it."},
 		{Name: "KOE_COMPANY_LOGO_URL", Value: logo{&r.LogoURL},
 			Meaning: "Logo (an https URL or a path) on the public roadmap and the customer page."},
 		{Name: "KOE_BRAND_COLOR", Default: "#2f5bd3", Value: colour{&r.BrandColor},

@@ -24,8 +24,6 @@ const (
 	customerCookie = "koe_customer"
 	// preCookie is the double-submit token of the forms used before sign-in.
 	preCookie = "koe_pre"
-	// customerTTL is how long a customer's sign-in lasts.
-	customerTTL = 30 * 24 * time.Hour
 )
 
 // Mailer sends one plain-text mail.
@@ -214,12 +212,12 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.not_a_customer", "Email", email, "Company", s.opts.CompanyName)))
 		return
 	}
-	sess, err := s.store.SignInCustomer(ctx, email, acct, lang(c), customerTTL)
+	sess, err := s.store.SignInCustomer(ctx, email, acct, lang(c), s.opts.CustomerSessionTTL)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.setCookie(c, customerCookie, "/account", sess.Token, customerTTL)
+	s.setCookie(c, customerCookie, "/account", sess.Token, s.opts.CustomerSessionTTL)
 	c.Redirect(http.StatusSeeOther, "/account")
 }
 

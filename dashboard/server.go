@@ -49,6 +49,8 @@ type Options struct {
 	ExtraFreeMail []string
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
+	// CustomerSessionTTL is how long a customer's sign-in lasts (7 days when zero).
+	CustomerSessionTTL time.Duration
 	// LogoURL and BrandColor dress the public roadmap and the customer page in the company's
 	// logo and colour (#rrggbb).
 	LogoURL, BrandColor string
@@ -108,6 +110,9 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	}
 	if opts.LinkLimits == (store.LinkLimits{}) {
 		opts.LinkLimits = store.LinkLimits{PerEmail: 5, PerIP: 20, Window: time.Hour, TTL: 15 * time.Minute}
+	}
+	if opts.CustomerSessionTTL <= 0 {
+		opts.CustomerSessionTTL = 7 * 24 * time.Hour
 	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
