@@ -113,21 +113,6 @@ func currentUser(c *gin.Context) (feedback.User, bool) {
 	return u, ok
 }
 
-// signinPage shows Google's sign-in button (Google Identity Services posts the ID token to
-// /auth/google).
-func (s *Server) signinPage(c *gin.Context) {
-	if s.opts.Demo {
-		c.Redirect(http.StatusFound, "/app")
-		return
-	}
-	if s.opts.Google == nil || s.opts.GoogleClientID == "" {
-		p := words(c)
-		s.message(c, http.StatusOK, p.T("common.sign_in"), p.T("signin.not_set_up"))
-		return
-	}
-	s.render(c, http.StatusOK, "signin", words(c).T("common.sign_in"), gin.H{"ClientID": s.opts.GoogleClientID, "LoginURI": s.opts.BaseURL + "/auth/google"})
-}
-
 // googleCallback takes the ID token Google Identity Services posts, checks its double-submit
 // CSRF cookie, verifies the token, and signs in the Koe user with that email.
 func (s *Server) googleCallback(c *gin.Context) {
@@ -140,10 +125,16 @@ func (s *Server) googleCallback(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.signInStaff(c, id.Email)
+}
+
+// signInStaff opens a session for an address whose owner has proved it, when it is a staff
+// member's (a removed one is not).
+func (s *Server) signInStaff(c *gin.Context, email string) {
 	ctx := c.Request.Context()
-	u, err := s.store.UserByEmail(ctx, id.Email)
+	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil {
-		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.no_staff_account", "Email", id.Email)))
+		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.no_staff_account", "Email", email)))
 		return
 	}
 	sess, err := s.store.CreateSession(ctx, u.ID, s.opts.SessionTTL)

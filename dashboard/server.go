@@ -172,7 +172,7 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
 	for _, lang := range locale.Languages() {
 		s.pages[lang] = map[string]*template.Template{}
-		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens", "rates", "users"} {
+		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens", "rates", "users", "staff_verify"} {
 			t, err := template.New(page).Funcs(funcs).Funcs(wordFuncs(locale.For(lang))).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 			if err != nil {
 				return nil, fmt.Errorf("dashboard: template %s (%s): %w", page, lang, err)
@@ -213,6 +213,9 @@ func (s *Server) Handler() http.Handler {
 	}
 
 	r.GET("/signin", s.signinPage)
+	r.POST("/signin", s.staffSendLink)
+	r.GET("/signin/verify", s.staffVerifyPage)
+	r.POST("/signin/verify", s.staffVerify)
 	r.POST("/auth/google", s.googleCallback)
 	r.POST("/auth/signout", s.authenticate, s.require(feedback.RoleViewer), s.signout)
 

@@ -88,9 +88,20 @@ type LinkLimits struct {
 	Window, TTL     time.Duration
 }
 
-// CreateSignInLink makes a one-time sign-in link's token for email, requested from ip, or
-// ETOOMANY when that address or that IP asked for too many lately. Only the token's hash is kept.
+// CreateSignInLink makes a one-time sign-in link's token for a customer's email, requested from
+// ip, or ETOOMANY when that address or that IP asked for too many lately. Only the token's hash
+// is kept.
 func (s *DB) CreateSignInLink(ctx context.Context, email, ip string, l LinkLimits) (string, error) {
+	return s.createSignInLink(ctx, "customer", email, ip, l)
+}
+
+// CreateStaffSignInLink is CreateSignInLink for the staff dashboard: the same limits, counted
+// together with the customers' links, and a token only UseStaffSignInLink accepts.
+func (s *DB) CreateStaffSignInLink(ctx context.Context, email, ip string, l LinkLimits) (string, error) {
+	return s.createSignInLink(ctx, "staff", email, ip, l)
+}
+
+func (s *DB) createSignInLink(ctx context.Context, purpose, email, ip string, l LinkLimits) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	token := randomToken()
 	err := s.inTx(ctx, "sign-in link", func(tx *sqlx.Tx) error {
@@ -111,8 +122,8 @@ func (s *DB) CreateSignInLink(ctx context.Context, email, ip string, l LinkLimit
 		if n.ByEmail >= l.PerEmail || n.ByIP >= l.PerIP {
 			return feedback.Errorf(feedback.ETOOMANY, "Too many sign-in links were asked for lately: wait a while and try again.")
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sign_in_links (token_hash, email, ip, expires_at)
-			VALUES ($1, $2, $3, now() + make_interval(secs => $4))`, tokenHash(token), email, ip, l.TTL.Seconds())
+		_, err := tx.ExecContext(ctx, `INSERT INTO sign_in_links (token_hash, email, ip, expires_at, purpose)
+			VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)`, tokenHash(token), email, ip, l.TTL.Seconds(), purpose)
 		return err
 	})
 	if err != nil {
@@ -121,12 +132,21 @@ func (s *DB) CreateSignInLink(ctx context.Context, email, ip string, l LinkLimit
 	return token, nil
 }
 
-// UseSignInLink spends a sign-in link and returns its address: a link works once, before it
-// expires.
+// UseSignInLink spends a customer's sign-in link and returns its address: a link works once,
+// before it expires.
 func (s *DB) UseSignInLink(ctx context.Context, token string) (string, error) {
+	return s.useSignInLink(ctx, "customer", token)
+}
+
+// UseStaffSignInLink spends a staff sign-in link as UseSignInLink does a customer's.
+func (s *DB) UseStaffSignInLink(ctx context.Context, token string) (string, error) {
+	return s.useSignInLink(ctx, "staff", token)
+}
+
+func (s *DB) useSignInLink(ctx context.Context, purpose, token string) (string, error) {
 	var email string
 	err := s.db.GetContext(ctx, &email, `UPDATE sign_in_links SET used_at = now()
-		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING email`, tokenHash(token))
+		WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now() RETURNING email`, tokenHash(token), purpose)
 	if isNoRows(err) {
 		return "", feedback.Errorf(feedback.EUNAUTHORIZED, "This sign-in link has expired or was already used: ask for a new one.")
 	}

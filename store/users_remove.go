@@ -49,6 +49,10 @@ func (s *DB) RemoveUser(ctx context.Context, email, actor string) (feedback.User
 		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, u.ID); err != nil {
 			return err
 		}
+		// A staff link mailed a minute ago must not open the door either.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_links WHERE purpose = 'staff' AND email = lower($1)`, u.Email); err != nil {
+			return err
+		}
 		return audit(ctx, tx, actor, "user", u.ID, "revoke",
 			map[string]any{"email": u.Email, "role": u.Role}, map[string]any{"sessions_ended": ended})
 	})
