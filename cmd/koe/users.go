@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -24,16 +26,18 @@ func newUsersAddCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add EMAIL --role admin|cs|po|viewer",
 		Short: "Add a staff member, or change their role (the first admin is added this way)",
-		Long: `Add a staff member who signs in with Google under EMAIL, or change the name and role of one
-already there. Roles: admin (users, weights, sources), cs (triage), po (status, public wording),
-viewer (read).`,
+		Long: `Add a staff member who signs in as EMAIL, or change the name and role of one already there,
+and say how they can sign in with this configuration: with Google when KOE_GOOGLE_CLIENT_ID is set
+and the address's domain is in KOE_ALLOWED_DOMAINS, with a link by email when KOE_SMTP_ADDR is set.
+With neither, a warning goes to stderr (the user is added all the same). Roles: admin (users,
+weights, sources), cs (triage), po (status, public wording), viewer (read).`,
 		Args: cobra.ExactArgs(1),
 		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
 			u, err := db.SaveUser(ctx, feedback.User{Email: args[0], Name: name, Role: feedback.Role(role)})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, e.say().T("cli.user_added", "Email", u.Email, "Role", u.Role))
+			e.sayHowToSignIn(u)
 			return nil
 		}),
 	}
@@ -86,5 +90,28 @@ func newUsersListCmd(e *env) *cobra.Command {
 			}
 			return w.Flush()
 		}),
+	}
+}
+
+// sayHowToSignIn tells the truth about how u can sign in to `koe serve` with the configuration
+// at hand, and warns on stderr when no way exists (the user stays added: the way may come later).
+func (e *env) sayHowToSignIn(u feedback.User) {
+	p := e.say()
+	domain := strings.ToLower(u.Email[strings.LastIndex(u.Email, "@")+1:])
+	var ways []string
+	if e.cfg.GoogleClientID != "" && slices.Contains(e.cfg.AllowedDomains, domain) {
+		ways = append(ways, p.T("cli.users_way_google", "Domain", domain))
+	}
+	if e.cfg.Mail.SMTPAddr != "" {
+		ways = append(ways, p.T("cli.users_way_mail", "Email", u.Email, "URL", e.cfg.BaseURL))
+	}
+	if len(ways) == 0 {
+		fmt.Fprintln(e.stdout, p.T("cli.users_added_no_way", "Email", u.Email, "Role", u.Role))
+		fmt.Fprintln(e.stderr, p.T("cli.users_no_way", "Email", u.Email, "Domain", domain))
+		return
+	}
+	fmt.Fprintln(e.stdout, p.T("cli.user_added", "Email", u.Email, "Role", u.Role))
+	for _, w := range ways {
+		fmt.Fprintln(e.stdout, w)
 	}
 }
