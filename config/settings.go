@@ -78,7 +78,7 @@ func Settings(c *Config) []Setting {
 		{Name: "KOE_ROADMAP_CACHE", Default: "10s", Value: duration{&r.CacheTTL, 0},
 			Meaning: "How long a public page or feed is served from memory before it is built again (`0`: every time)."},
 		{Name: "KOE_SMTP_ADDR", Value: hostPort{&m.SMTPAddr},
-			Meaning: "SMTP server `host:port` for customers' sign-in links and shipped notices. Port 465: TLS; other ports: STARTTLS required (plain only to a loopback relay). Unset: no mail."},
+			Meaning: "SMTP server `host:port` for staff and customers' sign-in links and shipped notices. Port 465: TLS; other ports: STARTTLS required (plain only to a loopback relay). Unset: no mail."},
 		{Name: "KOE_SMTP_USERNAME", Value: text{&m.Username},
 			Meaning: "SMTP PLAIN user name, if the server wants one."},
 		{Name: "KOE_SMTP_PASSWORD", Secret: true, Value: text{&m.Password},

@@ -68,8 +68,8 @@ embedded PostgreSQL if this process started it).`,
 				if opts.CustomerGoogle, err = auth.NewGoogleCustomers(ctx, e.cfg.GoogleClientID, nil); err != nil {
 					return err
 				}
-			} else {
-				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID): /app answers 401 to everyone")
+			} else if mailer == nil {
+				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID or KOE_SMTP_ADDR): /app answers 401 to everyone")
 			}
 			if e.cfg.Slack.SigningSecret != "" {
 				h := &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
