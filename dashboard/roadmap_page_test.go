@@ -10,10 +10,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
@@ -234,4 +238,40 @@ func TestRoadmapPages(t *testing.T) {
 			t.Errorf("/roadmap.csv has %d lines, want a header and 100 rows", strings.Count(body, "\n"))
 		}
 	})
+}
+
+// TestRoadmapPagesInABrowser: the roadmap of 100 public requests, most asked first, a page of 30
+// with a next page in the same order; a picture of each language.
+func TestRoadmapPagesInABrowser(t *testing.T) {
+	ctx := browser(t)
+	db := openStore(t)
+	if err := db.ImportDataset(context.Background(), publicRequests(100)); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", RoadmapAskedBy: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := httptest.NewServer(srv.Handler())
+	defer web.Close()
+	if err := os.MkdirAll(screenshots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"ja", "en"} {
+		var cards, nextCards int
+		var png []byte
+		var location string
+		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/roadmap?sort=asked&lang="+l),
+			chromedp.Evaluate(`document.querySelectorAll(".card").length`, &cards), chromedp.FullScreenshot(&png, 100),
+			chromedp.Click(`a[rel=next]`, chromedp.ByQuery), chromedp.WaitVisible(`.card`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelectorAll(".card").length`, &nextCards), chromedp.Location(&location)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(screenshots, "roadmap-pages-"+l+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if cards != 30 || nextCards != 30 || !strings.Contains(location, "cursor=") || !strings.Contains(location, "sort=asked") {
+			t.Errorf("%s: %d cards, then %d at %s", l, cards, nextCards, location)
+		}
+	}
 }
