@@ -159,6 +159,8 @@ func (rm *roadmap) json(c *gin.Context) {
 }
 
 // encodeCursor makes a page's end opaque to readers: the sort it belongs to, its key, its id.
+// It holds nothing the page does not show: the last request's id and its last change, or how
+// many companies asked for it (sorting by that needs the counts to be public).
 func encodeCursor(sort feedback.PublicSort, cur *feedback.PublicCursor) string {
 	if cur == nil {
 		return ""
