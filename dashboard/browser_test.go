@@ -284,8 +284,8 @@ func TestInABrowser(t *testing.T) {
 	} {
 		var heading, label, title string
 		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+c.path),
-			chromedp.Text(`h1`, &heading, chromedp.ByQuery), chromedp.Text(`section.group h2 .status`, &label, chromedp.ByQuery),
-			chromedp.Text(`.card h3`, &title, chromedp.ByQuery), shot("roadmap-"+map[bool]string{true: "ja", false: "en"}[strings.Contains(c.path, "ja")]),
+			chromedp.Text(`h1`, &heading, chromedp.ByQuery), chromedp.Text(`.card h3 .status`, &label, chromedp.ByQuery),
+			chromedp.Text(`.card h3 a`, &title, chromedp.ByQuery), shot("roadmap-"+map[bool]string{true: "ja", false: "en"}[strings.Contains(c.path, "ja")]),
 			chromedp.Click(`.card h3 a`, chromedp.ByQuery), chromedp.WaitVisible(`ol.history`, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}

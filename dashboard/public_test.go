@@ -18,7 +18,12 @@ import (
 // publicPaths are every public route, in every format.
 var publicPaths = []string{"/", "/roadmap", "/roadmap?lang=en", "/roadmap?status=planned", "/roadmap?status=in_progress&lang=en",
 	"/roadmap/1", "/roadmap/1?lang=en", "/roadmap/2", "/roadmap/999", "/roadmap.json", "/roadmap.json?status=in_progress",
-	"/roadmap.csv", "/roadmap.csv?lang=en", "/roadmap.atom", "/roadmap.atom?lang=en", "/account/signin", "/account", "/account/verify?token=x"}
+	"/roadmap.csv", "/roadmap.csv?lang=en", "/roadmap.atom", "/roadmap.atom?lang=en", "/account/signin", "/account", "/account/verify?token=x",
+	// A page at a time: search, sort, cursor. A search for words only the internal fields hold
+	// (the JSON does not echo ?q=, so the canary itself can be asked for) finds nothing.
+	"/roadmap?q=export&sort=asked", "/roadmap?lang=en&q=" + url.QueryEscape("書き出し"), "/roadmap?sort=asked&status=planned", "/roadmap?cursor=bogus",
+	"/roadmap.json?q=" + canary, "/roadmap.json?q=" + canary + "+private+request", "/roadmap.json?sort=asked", "/roadmap.json?q=export&sort=asked&status=planned",
+	"/roadmap.json?cursor=bogus", "/roadmap.json?cursor=bi4xLjE"}
 
 // TestPublicPagesShowNothingInternal puts canaries in everything internal — the account's name,
 // its contact's email, its MRR, the internal title and notes, the raw voice, and the public title
@@ -40,18 +45,25 @@ func TestPublicPagesShowNothingInternal(t *testing.T) {
 	}
 	h := srv.Handler()
 	for _, path := range publicPaths {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		if rec.Code >= 500 {
-			t.Errorf("%s: status %d", path, rec.Code)
-		}
-		all := rec.Body.String()
-		for k, v := range rec.Header() {
-			all += k + ": " + strings.Join(v, ",") + "\n"
-		}
-		for _, secret := range []string{canary, "987654321", "987,654,321", "internal"} {
-			if strings.Contains(all, secret) {
-				t.Errorf("%s shows %q", path, secret)
+		for _, enc := range []string{"", "gzip"} {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.Header.Set("Accept-Encoding", enc)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code >= 500 {
+				t.Errorf("%s: status %d", path, rec.Code)
+			}
+			all := unzipped(t, rec)
+			for k, v := range rec.Header() {
+				all += k + ": " + strings.Join(v, ",") + "\n"
+			}
+			for _, secret := range []string{canary, "987654321", "987,654,321", "internal"} {
+				if strings.Contains(all, secret) {
+					t.Errorf("%s (%s) shows %q", path, enc, secret)
+				}
+			}
+			if strings.HasPrefix(path, "/roadmap.json?q="+canary) && !strings.Contains(all, `"requests":[]`) {
+				t.Errorf("%s finds a request by its internal words: %s", path, all)
 			}
 		}
 	}

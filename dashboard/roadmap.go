@@ -2,14 +2,16 @@ package dashboard
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +28,7 @@ import (
 // cannot read an account, a voice or an internal title.
 type PublicStore interface {
 	PublicRequests(ctx context.Context, lang string, withAskedBy bool) ([]feedback.PublicRequest, error)
+	PublicRequestPage(ctx context.Context, q feedback.PublicQuery) ([]feedback.PublicRequest, *feedback.PublicCursor, error)
 	PublicRequest(ctx context.Context, id int64, lang string, withAskedBy bool) (feedback.PublicRequest, []feedback.PublicStatusChange, error)
 	PublicChanges(ctx context.Context, lang string, limit int) ([]feedback.PublicStatusChange, error)
 	PublicChangedAt(ctx context.Context) (time.Time, error)
@@ -46,13 +49,23 @@ type roadmap struct {
 	building singleflight.Group
 }
 
+// publicAnswer is a finished answer, also gzipped when that makes it smaller, so that each
+// answer is compressed once per build rather than once per reader.
 type publicAnswer struct {
 	body        []byte
+	gz          []byte // nil when not worth it
 	contentType string
-	etag        string
+	etag        string // of body; the gzipped body's is gzETag
 	modified    time.Time
 	built       time.Time
 }
+
+// gzETag is the gzipped answer's ETag: another representation, so another strong validator.
+func (a *publicAnswer) gzETag() string { return strings.TrimSuffix(a.etag, `"`) + `-gz"` }
+
+// maxAnswers bounds the cache: keys grow with searches and pages, each answer is a page or a
+// feed (tens of kB gzipped, the whole CSV a few MB).
+const maxAnswers = 2000
 
 // publicOrder is the order of the roadmap's groups: what is being built first.
 var publicOrder = []feedback.RequestStatus{feedback.InProgress, feedback.Planned, feedback.UnderReview, feedback.Shipped}
@@ -80,12 +93,17 @@ func (rm *roadmap) serve(c *gin.Context, key string, build func(ctx context.Cont
 		return
 	}
 	h := c.Writer.Header()
-	h.Set("ETag", a.etag)
+	gz := a.gz != nil && acceptsGzip(c.GetHeader("Accept-Encoding"))
+	etag := a.etag
+	if gz {
+		etag = a.gzETag()
+	}
+	h.Set("ETag", etag)
 	h.Set("Last-Modified", a.modified.UTC().Format(http.TimeFormat))
 	h.Set("Cache-Control", "public, max-age=60")
-	h.Set("Vary", "Accept-Language")
+	h.Set("Vary", "Accept-Language, Accept-Encoding")
 	if match := c.GetHeader("If-None-Match"); match != "" {
-		if match == a.etag || match == "*" {
+		if etagMatches(match, a.etag, a.gzETag()) {
 			c.Status(http.StatusNotModified)
 			return
 		}
@@ -93,7 +111,54 @@ func (rm *roadmap) serve(c *gin.Context, key string, build func(ctx context.Cont
 		c.Status(http.StatusNotModified)
 		return
 	}
+	if gz {
+		h.Set("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, a.contentType, a.gz)
+		return
+	}
 	c.Data(http.StatusOK, a.contentType, a.body)
+}
+
+// etagMatches says whether an If-None-Match list names either representation of an answer
+// (compared weakly, as RFC 9110 asks for If-None-Match).
+func etagMatches(header string, etags ...string) bool {
+	for _, m := range strings.Split(header, ",") {
+		m = strings.TrimPrefix(strings.TrimSpace(m), "W/")
+		if m == "*" || slices.Contains(etags, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip says whether an Accept-Encoding header accepts gzip (named, or *, and not q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "x-gzip" && coding != "*" {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		return !strings.HasPrefix(params, "q=0") || strings.HasPrefix(params, "q=0.") && strings.Trim(params[4:], "0") != ""
+	}
+	return false
+}
+
+// gzipped is body compressed, or nil when body is too small for it to pay.
+func gzipped(body []byte) []byte {
+	if len(body) < 1024 {
+		return nil
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(body); err != nil {
+		return nil
+	}
+	if err := zw.Close(); err != nil {
+		return nil
+	}
+	return buf.Bytes()
 }
 
 func (rm *roadmap) answer(ctx context.Context, key string, build func(ctx context.Context, modified time.Time) ([]byte, string, error)) (*publicAnswer, error) {
@@ -116,12 +181,10 @@ func (rm *roadmap) answer(ctx context.Context, key string, build func(ctx contex
 			return nil, err
 		}
 		sum := sha256.Sum256(body)
-		a := &publicAnswer{body: body, contentType: ctype, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		a := &publicAnswer{body: body, gz: gzipped(body), contentType: ctype, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 			modified: modified, built: time.Now()}
 		rm.mu.Lock()
-		if len(rm.entries) > 1000 { // keys are bounded (language × status × request id), but be safe
-			clear(rm.entries)
-		}
+		rm.evict()
 		rm.entries[key] = a
 		rm.mu.Unlock()
 		return a, nil
@@ -130,6 +193,25 @@ func (rm *roadmap) answer(ctx context.Context, key string, build func(ctx contex
 		return nil, err
 	}
 	return v.(*publicAnswer), nil
+}
+
+// evict makes room for one more answer when the cache is full: the stale ones go first, then,
+// if that was not enough, about half of the rest (map order is random). rm.mu is held.
+func (rm *roadmap) evict() {
+	if len(rm.entries) < maxAnswers {
+		return
+	}
+	for k, a := range rm.entries {
+		if time.Since(a.built) >= rm.ttl {
+			delete(rm.entries, k)
+		}
+	}
+	for k := range rm.entries {
+		if len(rm.entries) < maxAnswers/2 {
+			break
+		}
+		delete(rm.entries, k)
+	}
 }
 
 // forget drops every cached answer (after a change made through this process).
@@ -150,43 +232,6 @@ func filterStatus(reqs []feedback.PublicRequest, st feedback.RequestStatus) []fe
 		}
 	}
 	return out
-}
-
-type statusGroup struct {
-	Status   feedback.RequestStatus
-	Requests []feedback.PublicRequest
-}
-
-type roadmapView struct {
-	Groups   []statusGroup
-	Statuses []feedback.RequestStatus
-	Filter   feedback.RequestStatus
-	AskedBy  bool
-}
-
-// page lists the public requests grouped by status, in build order; ?status= shows one group.
-func (rm *roadmap) page(c *gin.Context) {
-	st, err := publicStatus(c)
-	if err != nil {
-		rm.fail(c, err)
-		return
-	}
-	l := lang(c)
-	rm.serve(c, "html:"+l+":"+string(st), func(ctx context.Context, _ time.Time) ([]byte, string, error) {
-		reqs, err := rm.store.PublicRequests(ctx, l, rm.opts.RoadmapAskedBy)
-		if err != nil {
-			return nil, "", err
-		}
-		reqs = filterStatus(reqs, st)
-		v := roadmapView{Statuses: publicOrder, Filter: st, AskedBy: rm.opts.RoadmapAskedBy}
-		for _, s := range publicOrder {
-			if g := filterStatus(reqs, s); len(g) > 0 {
-				v.Groups = append(v.Groups, statusGroup{Status: s, Requests: g})
-			}
-		}
-		body, err := rm.render("roadmap", l, locale.T(l, "common.roadmap"), v)
-		return body, "text/html; charset=utf-8", err
-	})
 }
 
 type roadmapItemView struct {
@@ -210,32 +255,6 @@ func (rm *roadmap) item(c *gin.Context) {
 		}
 		body, err := rm.render("roadmap_item", l, r.Title, roadmapItemView{Request: r, History: history, AskedBy: rm.opts.RoadmapAskedBy})
 		return body, "text/html; charset=utf-8", err
-	})
-}
-
-// json is the public list for programs.
-func (rm *roadmap) json(c *gin.Context) {
-	st, err := publicStatus(c)
-	if err != nil {
-		rm.fail(c, err)
-		return
-	}
-	l := lang(c)
-	rm.serve(c, "json:"+l+":"+string(st), func(ctx context.Context, modified time.Time) ([]byte, string, error) {
-		reqs, err := rm.store.PublicRequests(ctx, l, rm.opts.RoadmapAskedBy)
-		if err != nil {
-			return nil, "", err
-		}
-		reqs = filterStatus(reqs, st)
-		if reqs == nil {
-			reqs = []feedback.PublicRequest{}
-		}
-		body, err := json.Marshal(struct {
-			Company   string                   `json:"company"`
-			UpdatedAt time.Time                `json:"updated_at"`
-			Requests  []feedback.PublicRequest `json:"requests"`
-		}{rm.opts.CompanyName, modified.UTC(), reqs})
-		return body, "application/json; charset=utf-8", err
 	})
 }
 

@@ -210,3 +210,34 @@ func ParseBacklogFilter(get func(key string) string, name func(key string) strin
 	}
 	return out, nil
 }
+
+// PublicSort is an order of the public roadmap's pages.
+type PublicSort string
+
+const (
+	// PublicNewest puts the latest status change first.
+	PublicNewest PublicSort = "newest"
+	// PublicAsked puts the request most companies asked for first.
+	PublicAsked PublicSort = "asked"
+)
+
+// PublicQuery asks for one page of the public roadmap: the requests with Status (all public
+// statuses when empty) whose public title or description contains Search (any case), in Sort
+// order, Limit of them, after the request After names (the first page when nil).
+type PublicQuery struct {
+	Lang    string
+	AskedBy bool
+	Status  RequestStatus
+	Search  string
+	Sort    PublicSort
+	Limit   int
+	After   *PublicCursor
+}
+
+// PublicCursor is where a page of the public roadmap ends: the last request's sort key and id.
+// At is used by PublicNewest, Asked by PublicAsked.
+type PublicCursor struct {
+	At    time.Time
+	Asked int
+	ID    int64
+}

@@ -1,5 +1,5 @@
 // Command koe-load is `make load`: a bounded load run on loopback. It starts a private
-// PostgreSQL (or uses DATABASE_URL), loads the demo data, serves Koe in this process, and for a
+// PostgreSQL (or uses DATABASE_URL), loads the demo data (and -public more public requests), serves Koe in this process, and for a
 // fixed time (60 s by default, at most -max requests per stream) drives three streams at once —
 // the public roadmap, voices posted to the API, the staff backlog — then prints each stream's
 // throughput, p50, p99 and errors.
@@ -26,6 +26,7 @@ import (
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
 	"github.com/koehq/koe/intake"
+	"github.com/koehq/koe/internal/benchdata"
 	"github.com/koehq/koe/internal/pgembed"
 	"github.com/koehq/koe/store"
 )
@@ -36,14 +37,15 @@ func main() {
 	roadmapClients := flag.Int("roadmap", 8, "clients reading /roadmap and /roadmap.json")
 	apiClients := flag.Int("api", 4, "clients posting voices to /api/v1/feedback")
 	backlogClients := flag.Int("backlog", 2, "clients reading /app/requests")
+	public := flag.Int("public", 10_000, "public requests added to the demo data (the roadmap at a real company's size)")
 	flag.Parse()
-	if err := run(*duration, *maxPer, *roadmapClients, *apiClients, *backlogClients); err != nil {
+	if err := run(*duration, *maxPer, *roadmapClients, *apiClients, *backlogClients, *public); err != nil {
 		fmt.Fprintln(os.Stderr, "koe-load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backlogClients int) error {
+func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backlogClients, public int) error {
 	ctx := context.Background()
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
@@ -76,6 +78,11 @@ func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backl
 		return err
 	}
 	ds := demo.Generate(demo.Options{Seed: 1})
+	var last int64
+	for _, r := range ds.Requests {
+		last = max(last, r.ID)
+	}
+	ds.Requests = append(ds.Requests, benchdata.PublicRequests(public, last+1)...)
 	if err := db.ReplaceAll(ctx, ds); err != nil {
 		return err
 	}
@@ -88,7 +95,10 @@ func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backl
 		return err
 	}
 	opts := dashboard.NewOptions(cfg, slog.New(slog.DiscardHandler))
-	opts.API = api.New(db, &intake.Service{DB: db}, api.Options{})
+	// As koe serve does: posted voices are suggested for in the background, not one by one.
+	in := &intake.Service{DB: db}
+	in.Start(ctx)
+	opts.API = api.New(db, in, api.Options{})
 	srv, err := dashboard.New(db, opts)
 	if err != nil {
 		return err
@@ -102,8 +112,8 @@ func run(duration time.Duration, maxPer int64, roadmapClients, apiClients, backl
 	defer hs.Close()
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
-	fmt.Printf("koe-load: %d voices of demo data, %s on loopback; streams for %s (at most %d requests each)\n",
-		len(ds.Items), base, duration, maxPer)
+	fmt.Printf("koe-load: %d voices of demo data and %d more public requests, %s on loopback; streams for %s (at most %d requests each)\n",
+		len(ds.Items), public, base, duration, maxPer)
 
 	var seq atomic.Int64
 	streams := []*stream{

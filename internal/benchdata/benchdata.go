@@ -63,3 +63,18 @@ func Big(voices, accounts, requests int) feedback.Dataset {
 	}
 	return ds
 }
+
+// PublicRequests are n public requests numbered from firstID, in turn under review, planned, in
+// progress and shipped, with an English public title and description and a last change an hour
+// apart (every third the same): the public roadmap at a real company's size.
+func PublicRequests(n int, firstID int64) []feedback.Request {
+	base := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	statuses := []feedback.RequestStatus{feedback.UnderReview, feedback.Planned, feedback.InProgress, feedback.Shipped}
+	out := make([]feedback.Request, 0, n)
+	for i := range int64(n) {
+		out = append(out, feedback.Request{ID: firstID + i, Title: fmt.Sprintf("internal %d", i), PublicTitle: fmt.Sprintf("Public request %d", i),
+			PublicDescription: "What it does, for whom, and why it matters to them.", Status: statuses[i%4], Public: true,
+			CreatedAt: base, StatusChangedAt: base.Add(time.Duration(i/3) * time.Hour)})
+	}
+	return out
+}
