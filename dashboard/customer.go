@@ -127,12 +127,11 @@ func (s *Server) customerSendLink(c *gin.Context) {
 		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.mail_signin_off")))
 		return
 	}
-	addr, err := mail.ParseAddress(strings.TrimSpace(c.PostForm("email")))
-	if err != nil {
+	email, ok := formAddress(c)
+	if !ok {
 		s.renderSignin(c, http.StatusBadRequest, customerSigninView{Email: c.PostForm("email")})
 		return
 	}
-	email := strings.ToLower(addr.Address)
 	ctx := c.Request.Context()
 	token, err := s.store.CreateSignInLink(ctx, email, c.ClientIP(), s.opts.LinkLimits)
 	if err != nil {
@@ -146,15 +145,7 @@ func (s *Server) customerSendLink(c *gin.Context) {
 		l := lang(c)
 		link := s.opts.BaseURL + "/account/verify?" + url.Values{"token": {token}, "lang": {l}}.Encode()
 		subject, body := signInMail(l, s.opts.CompanyName, link, s.opts.LinkLimits.TTL)
-		// Sent after the answer, so that a customer's address and a stranger's take the same
-		// time and get the same answer; a failure is logged and the person asks again.
-		go func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			defer cancel()
-			if err := s.opts.Mail.Send(ctx, email, subject, body); err != nil {
-				s.log.Error("send sign-in link", "err", err)
-			}
-		}()
+		s.mailAfterAnswer(ctx, email, subject, body)
 	}
 	s.renderSignin(c, http.StatusOK, customerSigninView{Email: email, Sent: true})
 }
@@ -278,4 +269,26 @@ func (s *Server) customerSignout(c *gin.Context) {
 	}
 	s.setCookie(c, customerCookie, "/account", "", -time.Second)
 	c.Redirect(http.StatusSeeOther, "/account/signin")
+}
+
+// formAddress is the address a sign-in form names, lower-cased, and false when it is not one.
+func formAddress(c *gin.Context) (string, bool) {
+	addr, err := mail.ParseAddress(strings.TrimSpace(c.PostForm("email")))
+	if err != nil {
+		return "", false
+	}
+	return strings.ToLower(addr.Address), true
+}
+
+// mailAfterAnswer sends a sign-in link once the answer is on its way, so that a known address and
+// a stranger's take the same time and get the same answer; a failure is logged and the person
+// asks again.
+func (s *Server) mailAfterAnswer(ctx context.Context, to, subject, body string) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := s.opts.Mail.Send(ctx, to, subject, body); err != nil {
+			s.log.Error("send sign-in link", "err", err)
+		}
+	}()
 }

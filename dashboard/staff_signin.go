@@ -1,11 +1,8 @@
 package dashboard
 
 import (
-	"context"
 	"net/http"
-	"net/mail"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -82,12 +79,11 @@ func (s *Server) staffSendLink(c *gin.Context) {
 		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.mail_signin_off")))
 		return
 	}
-	addr, err := mail.ParseAddress(strings.TrimSpace(c.PostForm("email")))
-	if err != nil {
+	email, ok := formAddress(c)
+	if !ok {
 		s.renderStaffSignin(c, http.StatusBadRequest, staffSigninView{Email: c.PostForm("email")})
 		return
 	}
-	email := strings.ToLower(addr.Address)
 	ctx := c.Request.Context()
 	token, err := s.store.CreateStaffSignInLink(ctx, email, c.ClientIP(), s.opts.LinkLimits)
 	if err != nil {
@@ -100,13 +96,7 @@ func (s *Server) staffSendLink(c *gin.Context) {
 		p := locale.For(l)
 		subject := p.T("staff_signin.mail_subject", "Company", s.opts.CompanyName)
 		body := p.T("staff_signin.mail_body", "Company", s.opts.CompanyName, "Minutes", int(s.opts.LinkLimits.TTL.Minutes()), "Link", link) + "\n"
-		go func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			defer cancel()
-			if err := s.opts.Mail.Send(ctx, email, subject, body); err != nil {
-				s.log.Error("send staff sign-in link", "err", err)
-			}
-		}()
+		s.mailAfterAnswer(ctx, email, subject, body)
 	} else if feedback.ErrorCode(err) != feedback.ENOTFOUND {
 		s.log.Error("staff sign-in link: user by email", "err", err)
 	}
