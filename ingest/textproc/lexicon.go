@@ -50,7 +50,7 @@ var enLexicon = map[string]float64{
 	"stopped": -1.2, "doesnt": -0.3, "blah": -1.5, "meh": -1.2, "wait": -0.5, "waited": -1.2, "waiting": -0.8,
 	"cumbersome": -1.8, "impossible": -2, "unable": -1.5, "hurt": -1.8, "hurts": -1.8, "sick": -2,
 	"terribly": -2.5, "horribly": -2.8, "badly": -2.2, "dissatisfied": -2.5, "regret": -2.2, "bored": -1.5,
-	"boring": -1.8, "insult": -2.5, "insulted": -2.5, "worried": -1.5, "concern": -1, "concerned": -1.2,
+	"boring": -1.8, "happier": 2.5, "insult": -2.5, "insulted": -2.5, "worried": -1.5, "concern": -1, "concerned": -1.2,
 }
 
 var jaLexicon = map[string]float64{

@@ -51,20 +51,30 @@ var (
 	enIntensifiers = map[string]float64{"very": 1.5, "really": 1.4, "so": 1.3, "extremely": 1.8, "super": 1.5,
 		"totally": 1.4, "absolutely": 1.6, "incredibly": 1.7, "highly": 1.5, "truly": 1.4, "quite": 1.2,
 		"most": 1.3, "completely": 1.5, "pretty": 1.1, "too": 1.2}
-	enContrast = map[string]bool{"but": true, "however": true, "although": true, "though": true, "yet": true}
+	enContrast     = map[string]bool{"but": true, "however": true, "although": true, "though": true, "yet": true}
+	enComparatives = map[string]bool{"happier": true, "better": true, "worse": true, "prouder": true}
 )
 
-// englishScore sums word scores, with negation within the three words before and intensifiers
-// right before; words after a contrast weigh 1.5, before it 0.5.
+// englishScore sums word scores. A negator flips the words within the three after it, but never
+// across punctuation or a contrast word, and a negative word flipped weighs less ("not bad" is faint
+// praise). "Never been more insulted" and "couldn't be happier" are emphasis, not negation.
+// An intensifier right before a word scales it; words after a contrast weigh 1.5, before it 0.5.
 func englishScore(text string) float64 {
-	words := strings.FieldsFunc(strings.ReplaceAll(text, "'", ""), func(r rune) bool {
-		return !(r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r)))
-	})
+	words := englishWords(text)
 	if len(words) == 0 {
 		return 0
 	}
 	scores := make([]float64, len(words))
+	negator := -1 // index of the negator in scope
 	for i, w := range words {
+		if negator >= 0 && (i-negator > 3 || w == "." || enContrast[w]) {
+			negator = -1
+		}
+		if enNegators[w] {
+			negator = i
+			scores[i] = enLexicon[w] // "never", "doesnt" alone still lean negative
+			continue
+		}
 		v, ok := enLexicon[w]
 		if !ok {
 			continue
@@ -74,11 +84,16 @@ func englishScore(text string) float64 {
 				v *= f
 			}
 		}
-		for j := max(0, i-3); j < i; j++ {
-			if enNegators[words[j]] {
+		if negator >= 0 {
+			switch {
+			case enEmphatic(words[negator+1:i], w):
+				v *= 1.4
+			case v < 0:
+				v *= -0.5
+			default:
 				v *= -0.7
-				break
 			}
+			scores[negator] = 0
 		}
 		scores[i] = v
 	}
@@ -99,6 +114,52 @@ func englishScore(text string) float64 {
 		sum += s
 	}
 	return sum
+}
+
+// englishWords splits lowercased text into Latin words, apostrophes dropped ("don't" is "dont"),
+// with "." standing for each run of clause-ending punctuation.
+func englishWords(text string) []string {
+	var words []string
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			words = append(words, strings.ReplaceAll(text[start:end], "'", ""))
+			start = -1
+		}
+	}
+	for i, r := range text {
+		switch {
+		case r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '\'' && start >= 0:
+			if start < 0 {
+				start = i
+			}
+		case strings.ContainsRune(".,;:!?()", r) || r >= 0x3000 && r <= 0x303f:
+			flush(i)
+			if len(words) > 0 && words[len(words)-1] != "." {
+				words = append(words, ".")
+			}
+		default:
+			flush(i)
+		}
+	}
+	flush(len(text))
+	return words
+}
+
+// enEmphatic tells a negated comparison ("never been more", "couldn't be happier") from a negation.
+func enEmphatic(between []string, word string) bool {
+	be := false
+	for _, w := range between {
+		switch w {
+		case "be", "been":
+			be = true
+		case "more":
+			if be {
+				return true
+			}
+		}
+	}
+	return be && enComparatives[word]
 }
 
 // jaTerm is a Japanese lexicon entry.
