@@ -18,9 +18,10 @@ const (
 )
 
 // Sentiment scores the feeling of a text in [-1, 1] and labels it. Words are scored from a
-// lexicon (English by word, Japanese by longest match), flipped by a nearby negation (not, never,
-// n't; ない, ません, ず after a Japanese term), strengthened by intensifiers (very, とても), and
-// weighted toward what follows "but" / "けど" / "しかし". The sum is squashed with x/√(x²+15).
+// lexicon (English by word, Japanese by longest match on stems, so 嬉しかった meets 嬉し), flipped by
+// a negation in scope (not, never, n't up to the next punctuation; ない, ません in a Japanese
+// term's own conjugation), strengthened by intensifiers (very, とても), and weighted toward what
+// follows "but" / "けど" / "でも". The sum is squashed with x/√(x²+15).
 // A star rating is something else and is never read here.
 func Sentiment(text string) (float64, string) {
 	text = strings.ToLower(norm.NFKC.String(text))
@@ -181,14 +182,18 @@ var jaByFirst = func() map[rune][]jaTerm {
 }()
 
 var (
-	jaNegations    = []string{"ではない", "じゃない", "ではな", "じゃな", "ない", "なく", "なかった", "ません", "ず", "ぬ"}
 	jaIntensifiers = map[string]float64{"とても": 1.5, "すごく": 1.5, "非常に": 1.6, "大変": 1.4, "本当に": 1.4,
 		"かなり": 1.3, "めちゃくちゃ": 1.6, "もっと": 1.0, "全く": 1.3, "一番": 1.3, "超": 1.4}
-	jaContrast = []string{"けど", "けれど", "しかし", "ただ、", "ですが", "だが", "が、"}
+	jaContrast = []string{"けど", "けれど", "しかし", "ただ、", "ですが", "だが", "が、", "。でも", "でも、"}
+	// jaWishes are the words that, after a condition (〜と, 〜ば, 〜たら), ask for something.
+	jaWishes = []string{"嬉し", "うれし", "助か", "いい", "良", "よい", "ありがた"}
 )
 
-// japaneseScore scans for the longest lexicon term at each position; a negation right after a
-// term flips it; an intensifier just before strengthens it.
+// japaneseScore scans for the longest lexicon term at each position and reads the kana that
+// follow it as its conjugation: a negation there flips that term only, a double negation
+// (〜なくはない) leaves it weak, and a term in a condition before a wish (速いと嬉しい) is a request,
+// mildly negative. An intensifier just before strengthens a term; after a contrast
+// (けど, が、, でも) a term weighs 1.5, before it 0.5.
 func japaneseScore(text string) float64 {
 	var sum float64
 	contrastAt := -1
@@ -197,48 +202,116 @@ func japaneseScore(text string) float64 {
 			contrastAt = i
 		}
 	}
+	if strings.HasPrefix(text, "でも") {
+		contrastAt = 0
+	}
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if r < 0x3000 { // no Japanese term starts with ASCII or Latin
+		t, ok := jaLongest(text[i:], r)
+		if !ok {
 			i += size
 			continue
 		}
-		matched := false
-		for _, t := range jaByFirst[r] {
-			if !strings.HasPrefix(text[i:], t.text) {
-				continue
-			}
-			v := t.score
-			end := i + len(t.text)
-			rest := text[end:min(len(text), end+18)]
-			// Allow a few kana of conjugation between the term and its negation: 便利では-ない, 良く-ない.
-			for _, neg := range jaNegations {
-				if k := strings.Index(rest, neg); k >= 0 && k <= 9 {
-					v *= -0.7
-					break
-				}
-			}
-			for w, f := range jaIntensifiers {
-				if start := max(0, i-len(w)-3); strings.Contains(text[start:i], w) {
-					v *= f
-					break
-				}
-			}
-			if contrastAt >= 0 {
-				if i < contrastAt {
-					v *= 0.5
-				} else {
-					v *= 1.5
-				}
-			}
-			sum += v
-			i = end
-			matched = true
-			break
+		end := i + len(t.text)
+		tail := jaTail(text[end:])
+		v := t.score * jaNegation(tail, t.score)
+		switch {
+		case t.score > 0 && jaIsWish(t.text) && jaConditional(text[:i]):
+			v = -0.6
+		case jaConditional(tail) && jaStartsWish(text[end+len(tail):]):
+			v = 0 // only the condition of a wish: the wish itself is scored
 		}
-		if !matched {
-			i += size
+		for w, f := range jaIntensifiers {
+			if start := max(0, i-len(w)-3); strings.Contains(text[start:i], w) {
+				v *= f
+				break
+			}
 		}
+		if contrastAt >= 0 {
+			if i < contrastAt {
+				v *= 0.5
+			} else {
+				v *= 1.5
+			}
+		}
+		sum += v
+		i = end
 	}
 	return sum
+}
+
+// jaLongest is the longest lexicon term at the start of s, whose first rune is r.
+func jaLongest(s string, r rune) (jaTerm, bool) {
+	if r < 0x3000 { // no Japanese term starts with ASCII or Latin
+		return jaTerm{}, false
+	}
+	for _, t := range jaByFirst[r] {
+		if strings.HasPrefix(s, t.text) {
+			return t, true
+		}
+	}
+	return jaTerm{}, false
+}
+
+// jaTail is the run of hiragana (at most eight) right after a term: its conjugation and particles.
+func jaTail(s string) string {
+	n := 0
+	for i, r := range s {
+		if r < 'ぁ' || r > 'ゖ' || n == 8 {
+			return s[:i]
+		}
+		n++
+	}
+	return s
+}
+
+// jaNegation is the factor a term's conjugation applies to it: 1 unless negated. A negated
+// negative word is faint praise (悪くない), more so with は (悪くはない); a double negation
+// (使えなくはない) keeps the sign, weakly.
+func jaNegation(tail string, score float64) float64 {
+	for _, d := range []string{"なくはな", "なくもな", "ないことはな", "ないこともな"} {
+		if strings.Contains(tail, d) {
+			return 0.4
+		}
+	}
+	mild := strings.Contains(tail, "くはな")
+	negated := mild
+	for _, n := range []string{"ない", "なかっ", "なく", "ません", "ず"} {
+		if k := strings.Index(tail, n); k >= 0 && utf8.RuneCountInString(tail[:k]) <= 5 {
+			negated = true
+			break
+		}
+	}
+	switch {
+	case !negated:
+		return 1
+	case score < 0 && mild:
+		return -0.35
+	case score < 0:
+		return -0.5
+	}
+	return -0.7
+}
+
+// jaConditional tells whether s ends in a condition: 〜と, 〜ば, 〜たら.
+func jaConditional(s string) bool {
+	return strings.HasSuffix(s, "と") || strings.HasSuffix(s, "ば") || strings.HasSuffix(s, "たら")
+}
+
+func jaIsWish(term string) bool {
+	for _, w := range jaWishes {
+		if strings.HasPrefix(term, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func jaStartsWish(s string) bool {
+	for _, w := range jaWishes {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
 }
