@@ -119,12 +119,7 @@ func (s *Server) renderSignin(c *gin.Context, status int, v customerSigninView) 
 // answer is the same whether it does or not, so the form tells no one who is a customer; the
 // rate limits count every attempt.
 func (s *Server) customerSendLink(c *gin.Context) {
-	if !s.preOK(c) {
-		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.form_expired")))
-		return
-	}
-	if s.opts.Mail == nil {
-		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.mail_signin_off")))
+	if !s.linkFormOK(c, s.preOK(c)) {
 		return
 	}
 	email, ok := formAddress(c)
@@ -269,6 +264,20 @@ func (s *Server) customerSignout(c *gin.Context) {
 	}
 	s.setCookie(c, customerCookie, "/account", "", -time.Second)
 	c.Redirect(http.StatusSeeOther, "/account/signin")
+}
+
+// linkFormOK answers a sign-in-link form that cannot be taken: its pre-session token (formOK)
+// expired, or no mail is set up. It reports whether the form may go on.
+func (s *Server) linkFormOK(c *gin.Context, formOK bool) bool {
+	switch {
+	case !formOK:
+		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.form_expired")))
+	case s.opts.Mail == nil:
+		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.mail_signin_off")))
+	default:
+		return true
+	}
+	return false
 }
 
 // formAddress is the address a sign-in form names, lower-cased, and false when it is not one.

@@ -71,12 +71,7 @@ func (s *Server) renderStaffSignin(c *gin.Context, status int, v staffSigninView
 // staffSendLink mails a one-time link to an address that belongs to a staff member, answering
 // the same whether it does or not.
 func (s *Server) staffSendLink(c *gin.Context) {
-	if !s.staffPreOK(c) {
-		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.form_expired")))
-		return
-	}
-	if s.opts.Mail == nil {
-		s.fail(c, userError(feedback.ENOTFOUND, words(c).T("error.mail_signin_off")))
+	if !s.linkFormOK(c, s.staffPreOK(c)) {
 		return
 	}
 	email, ok := formAddress(c)
