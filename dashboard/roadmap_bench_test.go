@@ -3,11 +3,8 @@ package dashboard_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -58,51 +55,7 @@ func BenchmarkRoadmapPage(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				web := httptest.NewServer(srv.Handler())
-				defer web.Close()
-				// Setting Accept-Encoding ourselves keeps the transport from asking for gzip and
-				// unzipping on its own: the bytes read are the bytes sent.
-				client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-				var (
-					mu    sync.Mutex
-					took  []time.Duration
-					bytes int64
-				)
-				b.SetParallelism(8) // 16 clients on 2 cores
-				start := time.Now()
-				b.RunParallel(func(pb *testing.PB) {
-					var mine []time.Duration
-					var n int64
-					for pb.Next() {
-						t0 := time.Now()
-						req, _ := http.NewRequest(http.MethodGet, web.URL+c.path, nil)
-						req.Header.Set("Accept-Encoding", enc)
-						resp, err := client.Do(req)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						n, _ = io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-						if resp.StatusCode != 200 {
-							b.Errorf("%s: %d", c.path, resp.StatusCode)
-							return
-						}
-						mine = append(mine, time.Since(t0))
-					}
-					mu.Lock()
-					took = append(took, mine...)
-					bytes = n
-					mu.Unlock()
-				})
-				elapsed := time.Since(start)
-				if len(took) == 0 {
-					return
-				}
-				sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-				b.ReportMetric(float64(len(took))/elapsed.Seconds(), "req/s")
-				b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
-				b.ReportMetric(float64(bytes), "bytes/answer")
+				hammer(b, srv.Handler(), c.path, enc)
 			})
 		}
 	}
