@@ -4,7 +4,8 @@ package store
 // name them in words. The calls to audit and triageTx pass them as literals, and a saved setting
 // is logged as "save " and its key (SaveSetting); a new action belongs here too (dashboard's test
 // reads this package's calls to keep the list whole).
-var AuditActions = []string{"create", "edit", "status", "merge", "tag", "link", "unlink", "triage_import", "save", "revoke", "disable"}
+var AuditActions = []string{"create", "edit", "status", "merge", "tag", "link", "unlink", "triage_import", "save", "revoke", "disable",
+	"review_draft", "review_send", "review_sent", "review_failed", "review_mark", "review_elsewhere"}
 
 // AuditEntities are the kinds of thing the audit log records changes to (AuditLine.Entity), the
 // ones people look for first: audit's callers, triageTx (feedback) and SaveSetting (setting).

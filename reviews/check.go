@@ -1,0 +1,70 @@
+package reviews
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/koehq/koe/replies"
+)
+
+// CheckElsewhere asks the stores what reply they show on up to CheckBatch reviews not asked
+// about for Recheck, of the sources named (every source with reviews when nil), and marks the
+// ones answered in the store's own console. Sites without a reply API are skipped. It returns
+// how many reviews it found answered elsewhere; one review's failure does not stop the others.
+func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, error) {
+	w.defaults()
+	if sources == nil {
+		var err error
+		if sources, err = w.Store.ReviewSources(ctx); err != nil {
+			return 0, err
+		}
+	}
+	repliers := map[string]replies.Replier{}
+	var names []string
+	for _, name := range sources {
+		r, err := w.Repliers(name)
+		if errors.Is(err, replies.ErrNoReplyAPI) {
+			continue
+		}
+		if err != nil {
+			w.Log.Warn("review replies: replier", "source", name, "err", err)
+			continue
+		}
+		repliers[name] = r
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return 0, nil
+	}
+	list, err := w.Store.ReviewsToCheck(ctx, names, time.Now().Add(-w.Recheck), w.CheckBatch)
+	if err != nil {
+		return 0, err
+	}
+	found, failed := 0, 0
+	var last error
+	for _, rv := range list {
+		cur, err := repliers[rv.SourceName].Current(ctx, rv.SourceID)
+		if err != nil {
+			failed++
+			last = fmt.Errorf("review %d: %w", rv.ID, err)
+			continue
+		}
+		text := ""
+		if cur != nil {
+			text = cur.Text
+		}
+		changed, err := w.Store.ReplyChecked(ctx, rv.ID, text)
+		if err != nil {
+			return found, err
+		}
+		if changed {
+			found++
+		}
+	}
+	if failed > 0 {
+		w.Log.Warn("review replies: check elsewhere", "failed", failed, "of", len(list), "last_err", last)
+	}
+	return found, nil
+}

@@ -1,0 +1,459 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// TargetStore messages are replies to reviews, posted to the store the review came from; Channel
+// is the source's name.
+const TargetStore = "store"
+
+// KindReviewReply is a reply to a review, posted to its store.
+const KindReviewReply = "review_reply"
+
+// ReplyState is where the reply to a review stands.
+type ReplyState string
+
+const (
+	ReplyUnanswered ReplyState = "unanswered"
+	ReplyDraft      ReplyState = "draft"
+	ReplySending    ReplyState = "sending" // queued in the outbox
+	ReplySent       ReplyState = "sent"
+	ReplyFailed     ReplyState = "failed" // the store refused: Reply.StoreError
+	// ReplyElsewhere: the store shows a developer reply Koe did not send (Reply.StoreText).
+	ReplyElsewhere ReplyState = "elsewhere"
+	// ReplyMarked: a person answered on the site (no reply API) and said so.
+	ReplyMarked ReplyState = "marked"
+)
+
+// ReplyStates are every state, in the order the queue's filter offers them.
+var ReplyStates = []ReplyState{ReplyUnanswered, ReplyDraft, ReplySending, ReplySent, ReplyFailed, ReplyElsewhere, ReplyMarked}
+
+// Open says whether a review in this state still waits for an answer.
+func (s ReplyState) Open() bool {
+	return s == ReplyUnanswered || s == ReplyDraft || s == ReplyFailed
+}
+
+// Reply is the reply to one review.
+type Reply struct {
+	State      ReplyState
+	Draft      string
+	WrittenBy  string
+	WrittenAt  *time.Time
+	SentBy     string
+	SentAt     *time.Time
+	Attempt    int
+	StoreError string
+	StoreText  string
+	CheckedAt  *time.Time
+}
+
+// Review is a review (a voice of kind review) with its reply.
+type Review struct {
+	ID          int64
+	SourceName  string
+	SourceID    string
+	URL         string
+	AuthorName  string
+	Title       string
+	Body        string
+	Language    string
+	Rating      *float64
+	ReceivedAt  time.Time
+	AccountID   *int64
+	AccountName string
+	Reply       Reply
+}
+
+// ReviewFilter narrows the queue. Zero values mean "all".
+type ReviewFilter struct {
+	Source   string
+	Rating   int // 1–5 stars (rounded)
+	Language string
+	// State is a ReplyState, or "open" for every state that waits for an answer.
+	State string
+	// OlderThan and NewerThan bound the review's age.
+	OlderThan, NewerThan time.Duration
+	Limit                int // 100 when zero
+}
+
+type reviewRow struct {
+	ID          int64           `db:"id"`
+	SourceName  string          `db:"source_name"`
+	SourceID    string          `db:"source_id"`
+	URL         string          `db:"url"`
+	AuthorName  string          `db:"author_name"`
+	Title       string          `db:"title"`
+	Body        string          `db:"body"`
+	Language    string          `db:"language"`
+	Rating      sql.NullFloat64 `db:"rating"`
+	ReceivedAt  time.Time       `db:"received_at"`
+	AccountID   sql.NullInt64   `db:"account_id"`
+	AccountName string          `db:"account_name"`
+	State       string          `db:"state"`
+	Draft       string          `db:"draft"`
+	WrittenBy   string          `db:"written_by"`
+	WrittenAt   sql.NullTime    `db:"written_at"`
+	SentBy      string          `db:"sent_by"`
+	SentAt      sql.NullTime    `db:"sent_at"`
+	Attempt     int             `db:"attempt"`
+	StoreError  string          `db:"store_error"`
+	StoreText   string          `db:"store_text"`
+	CheckedAt   sql.NullTime    `db:"checked_at"`
+}
+
+func (r reviewRow) toModel() Review {
+	v := Review{ID: r.ID, SourceName: r.SourceName, SourceID: r.SourceID, URL: r.URL, AuthorName: r.AuthorName, Title: r.Title,
+		Body: r.Body, Language: r.Language, ReceivedAt: r.ReceivedAt, AccountName: r.AccountName,
+		Reply: Reply{State: ReplyState(r.State), Draft: r.Draft, WrittenBy: r.WrittenBy, SentBy: r.SentBy, Attempt: r.Attempt,
+			StoreError: r.StoreError, StoreText: r.StoreText}}
+	if r.Rating.Valid {
+		v.Rating = &r.Rating.Float64
+	}
+	if r.AccountID.Valid {
+		v.AccountID = &r.AccountID.Int64
+	}
+	v.Reply.WrittenAt, v.Reply.SentAt, v.Reply.CheckedAt = nullTime(r.WrittenAt), nullTime(r.SentAt), nullTime(r.CheckedAt)
+	return v
+}
+
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	return &t.Time
+}
+
+const reviewSelect = `SELECT f.id, f.source_name, f.source_id, f.url, f.author_name, f.title, f.body, f.language, f.rating, f.received_at,
+	f.account_id, COALESCE(a.name, '') AS account_name, COALESCE(r.state, 'unanswered') AS state, COALESCE(r.draft, '') AS draft,
+	COALESCE(r.written_by, '') AS written_by, r.written_at, COALESCE(r.sent_by, '') AS sent_by, r.sent_at, COALESCE(r.attempt, 0) AS attempt,
+	COALESCE(r.store_error, '') AS store_error, COALESCE(r.store_text, '') AS store_text, r.checked_at
+	FROM feedback f LEFT JOIN accounts a ON a.id = f.account_id LEFT JOIN review_replies r ON r.feedback_id = f.id
+	WHERE f.source_kind = 'review' AND f.status <> 'spam'`
+
+// openStates is the SQL of ReplyState.Open.
+const openStates = `COALESCE(r.state, 'unanswered') IN ('unanswered', 'draft', 'failed')`
+
+// Reviews lists the reviews of every source, newest first.
+func (s *DB) Reviews(ctx context.Context, f ReviewFilter) ([]Review, error) {
+	q, args := reviewSelect, []any{}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if f.Source != "" {
+		q += ` AND f.source_name = ` + arg(f.Source)
+	}
+	if f.Rating > 0 {
+		q += ` AND round(f.rating) = ` + arg(f.Rating)
+	}
+	if f.Language != "" {
+		q += ` AND f.language = ` + arg(f.Language)
+	}
+	switch {
+	case f.State == "open":
+		q += ` AND ` + openStates
+	case f.State != "":
+		q += ` AND COALESCE(r.state, 'unanswered') = ` + arg(f.State)
+	}
+	if f.OlderThan > 0 {
+		q += ` AND f.received_at < now() - make_interval(secs => ` + arg(f.OlderThan.Seconds()) + `)`
+	}
+	if f.NewerThan > 0 {
+		q += ` AND f.received_at >= now() - make_interval(secs => ` + arg(f.NewerThan.Seconds()) + `)`
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	q += ` ORDER BY f.received_at DESC, f.id DESC LIMIT ` + arg(limit)
+	var rows []reviewRow
+	if err := s.db.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("store: reviews: %w", err)
+	}
+	out := make([]Review, len(rows))
+	for i, r := range rows {
+		out[i] = r.toModel()
+	}
+	return out, nil
+}
+
+// Review is the review with id; ENOTFOUND when there is no review with that id.
+func (s *DB) Review(ctx context.Context, id int64) (Review, error) {
+	var r reviewRow
+	err := s.db.GetContext(ctx, &r, reviewSelect+` AND f.id = $1`, id)
+	if isNoRows(err) {
+		return Review{}, feedback.Errorf(feedback.ENOTFOUND, "No review with id %d: `koe reviews list` shows them.", id)
+	}
+	if err != nil {
+		return Review{}, fmt.Errorf("store: review %d: %w", id, err)
+	}
+	return r.toModel(), nil
+}
+
+// ReviewSources are the names of the sources that have reviews, for the queue's filter.
+func (s *DB) ReviewSources(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := s.db.SelectContext(ctx, &out, `SELECT DISTINCT source_name FROM feedback WHERE source_kind = 'review' ORDER BY 1`); err != nil {
+		return nil, fmt.Errorf("store: review sources: %w", err)
+	}
+	return out, nil
+}
+
+// Backlog is how many reviews wait for an answer.
+type Backlog struct {
+	Open int // every review that waits
+	// Late is how many of them are older than the cut-off asked for; Oldest is when the oldest
+	// waiting review arrived (nil when none waits).
+	Late   int
+	Oldest *time.Time
+}
+
+// UnansweredReviews counts the reviews that wait for an answer, and those received before late.
+func (s *DB) UnansweredReviews(ctx context.Context, late time.Time) (Backlog, error) {
+	var r struct {
+		Open   int          `db:"open"`
+		Late   int          `db:"late"`
+		Oldest sql.NullTime `db:"oldest"`
+	}
+	err := s.db.GetContext(ctx, &r, `SELECT count(*) AS open, count(*) FILTER (WHERE f.received_at < $1) AS late, min(f.received_at) AS oldest
+		FROM feedback f LEFT JOIN review_replies r ON r.feedback_id = f.id
+		WHERE f.source_kind = 'review' AND f.status NOT IN ('spam', 'ignored') AND `+openStates, late)
+	if err != nil {
+		return Backlog{}, fmt.Errorf("store: unanswered reviews: %w", err)
+	}
+	return Backlog{Open: r.Open, Late: r.Late, Oldest: nullTime(r.Oldest)}, nil
+}
+
+// ErrReplyInFlight says a reply to the review is queued and not yet answered by the store: it
+// cannot be edited or sent again until it is.
+var ErrReplyInFlight = feedback.Errorf(feedback.ECONFLICT, "A reply to this review is being sent: wait for the store's answer.")
+
+// lockReply takes the review's reply row for update, creating an unanswered one; it fails with
+// ENOTFOUND when id is not a review.
+func lockReply(ctx context.Context, tx *sqlx.Tx, id int64) (Reply, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO review_replies (feedback_id, state)
+		SELECT id, 'unanswered' FROM feedback WHERE id = $1 AND source_kind = 'review' ON CONFLICT (feedback_id) DO NOTHING`, id); err != nil {
+		return Reply{}, err
+	}
+	var r struct {
+		State     string       `db:"state"`
+		Draft     string       `db:"draft"`
+		Attempt   int          `db:"attempt"`
+		StoreText string       `db:"store_text"`
+		SentAt    sql.NullTime `db:"sent_at"`
+	}
+	err := tx.GetContext(ctx, &r, `SELECT state, draft, attempt, store_text, sent_at FROM review_replies WHERE feedback_id = $1 FOR UPDATE`, id)
+	if isNoRows(err) {
+		return Reply{}, feedback.Errorf(feedback.ENOTFOUND, "No review with id %d: `koe reviews list` shows them.", id)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{State: ReplyState(r.State), Draft: r.Draft, Attempt: r.Attempt, StoreText: r.StoreText, SentAt: nullTime(r.SentAt)}, nil
+}
+
+// SaveReplyDraft keeps text as the review's draft reply, written by actor; nothing is sent.
+func (s *DB) SaveReplyDraft(ctx context.Context, id int64, text, actor string) error {
+	return s.inTx(ctx, "save reply draft", func(tx *sqlx.Tx) error {
+		before, err := lockReply(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if before.State == ReplySending {
+			return ErrReplyInFlight
+		}
+		state := ReplyDraft
+		if before.Draft == text && !before.State.Open() {
+			state = before.State // saving the sent words again changes nothing
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = $2, draft = $3, written_by = $4, written_at = now(), updated_at = now()
+			WHERE feedback_id = $1`, id, state, text, actor); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "feedback", id, "review_draft", map[string]any{"state": before.State, "draft": before.Draft},
+			map[string]any{"state": state, "draft": text})
+	})
+}
+
+// QueueReply puts text in the outbox as the reply to review id, asked for by actor, and marks
+// the review sending: the reply worker posts it once. The caller has checked the text against
+// the store's limit.
+func (s *DB) QueueReply(ctx context.Context, id int64, text, actor string) error {
+	return s.inTx(ctx, "queue reply", func(tx *sqlx.Tx) error {
+		before, err := lockReply(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if before.State == ReplySending {
+			return ErrReplyInFlight
+		}
+		var src struct {
+			Name string `db:"source_name"`
+			ID   string `db:"source_id"`
+		}
+		if err := tx.GetContext(ctx, &src, `SELECT source_name, source_id FROM feedback WHERE id = $1`, id); err != nil {
+			return err
+		}
+		attempt := before.Attempt + 1
+		if _, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = 'sending', draft = $2, sent_by = $3, attempt = $4, store_error = '',
+			written_by = CASE WHEN draft = $2 AND written_by <> '' THEN written_by ELSE $3 END,
+			written_at = CASE WHEN draft = $2 AND written_at IS NOT NULL THEN written_at ELSE now() END, updated_at = now()
+			WHERE feedback_id = $1`, id, text, actor, attempt); err != nil {
+			return err
+		}
+		msg := OutboxMessage{Target: TargetStore, Kind: KindReviewReply, Channel: src.Name, DedupeKey: fmt.Sprintf("review_reply:%d:%d", id, attempt),
+			Subject: map[string]any{"feedback_id": id, "review_id": src.ID, "attempt": attempt, "text": text, "actor": actor}}
+		if err := enqueue(ctx, tx, []OutboxMessage{msg}); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "feedback", id, "review_send", map[string]any{"state": before.State},
+			map[string]any{"state": ReplySending, "text": text, "attempt": attempt})
+	})
+}
+
+// ReplyOutcome is what the store answered to one queued reply.
+type ReplyOutcome struct {
+	FeedbackID int64
+	Attempt    int
+	OutboxID   int64
+	Actor      string
+	// StoreReplyID is the store's id of the reply, when it has one.
+	StoreReplyID string
+	// Recovered says the store already showed the reply when Koe went to send it again (a
+	// crash between the store's answer and recording it): nothing was posted twice.
+	Recovered bool
+}
+
+// ReplySent records that the store has the reply: the outbox message and the review together,
+// so a crash leaves both as they were and the worker asks the store again.
+func (s *DB) ReplySent(ctx context.Context, o ReplyOutcome) error {
+	return s.inTx(ctx, "reply sent", func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', posted_channel = channel, posted_ts = $2, sent_at = now(),
+			lease_until = NULL, last_error = '' WHERE id = $1`, o.OutboxID, o.StoreReplyID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = 'sent', sent_at = now(), store_reply_id = $3, store_error = '',
+			store_text = draft, updated_at = now() WHERE feedback_id = $1 AND attempt = $2`, o.FeedbackID, o.Attempt, o.StoreReplyID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // a later Send took over; its own message will say how it went
+		}
+		return audit(ctx, tx, o.Actor, "feedback", o.FeedbackID, "review_sent", nil,
+			map[string]any{"state": ReplySent, "attempt": o.Attempt, "recovered": o.Recovered})
+	})
+}
+
+// ReplyFailed records the store's refusal (why, in the store's words) for the person to read,
+// and gives the outbox message up.
+func (s *DB) ReplyFailed(ctx context.Context, o ReplyOutcome, why string) error {
+	return s.inTx(ctx, "reply failed", func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL WHERE id = $1`, o.OutboxID, why); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = 'failed', store_error = $3, updated_at = now()
+			WHERE feedback_id = $1 AND attempt = $2`, o.FeedbackID, o.Attempt, why)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return audit(ctx, tx, "system", "feedback", o.FeedbackID, "review_failed", nil, map[string]any{"state": ReplyFailed, "error": why, "attempt": o.Attempt})
+	})
+}
+
+// MarkReplied records that actor answered review id on the site itself (a site without a reply
+// API); text is what they wrote, if they kept it.
+func (s *DB) MarkReplied(ctx context.Context, id int64, text, actor string) error {
+	return s.inTx(ctx, "mark replied", func(tx *sqlx.Tx) error {
+		before, err := lockReply(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if before.State == ReplySending {
+			return ErrReplyInFlight
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = 'marked', draft = $2, sent_by = $3, sent_at = now(), store_error = '',
+			updated_at = now() WHERE feedback_id = $1`, id, text, actor); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "feedback", id, "review_mark", map[string]any{"state": before.State}, map[string]any{"state": ReplyMarked})
+	})
+}
+
+// ReviewsToCheck are up to limit reviews of the sources named whose reply the store has not been
+// asked about since before: the waiting ones, and the sent ones (a reply replaced elsewhere),
+// the least recently checked first.
+func (s *DB) ReviewsToCheck(ctx context.Context, sources []string, before time.Time, limit int) ([]Review, error) {
+	var rows []reviewRow
+	err := s.db.SelectContext(ctx, &rows, reviewSelect+` AND f.source_name = ANY($1)
+		AND COALESCE(r.state, 'unanswered') IN ('unanswered', 'draft', 'failed', 'sent')
+		AND (r.checked_at IS NULL OR r.checked_at < $2)
+		ORDER BY r.checked_at NULLS FIRST, f.received_at DESC LIMIT $3`, pq.Array(sources), before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: reviews to check: %w", err)
+	}
+	out := make([]Review, len(rows))
+	for i, r := range rows {
+		out[i] = r.toModel()
+	}
+	return out, nil
+}
+
+// ReplyChecked records what the store shows on review id now: storeText is its developer reply
+// ("" for none). A reply Koe did not send turns a waiting (or sent, then replaced) review into
+// answered elsewhere; it reports whether it did.
+func (s *DB) ReplyChecked(ctx context.Context, id int64, storeText string) (bool, error) {
+	changed := false
+	err := s.inTx(ctx, "reply checked", func(tx *sqlx.Tx) error {
+		before, err := lockReply(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		elsewhere := storeText != "" && (before.State.Open() || before.State == ReplySent && !sameReply(before.StoreText, storeText))
+		if !elsewhere {
+			_, err := tx.ExecContext(ctx, `UPDATE review_replies SET checked_at = now() WHERE feedback_id = $1`, id)
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = 'elsewhere', store_text = $2, checked_at = now(), updated_at = now()
+			WHERE feedback_id = $1`, id, storeText); err != nil {
+			return err
+		}
+		changed = true
+		return audit(ctx, tx, "system", "feedback", id, "review_elsewhere", map[string]any{"state": before.State},
+			map[string]any{"state": ReplyElsewhere, "text": storeText})
+	})
+	return changed, err
+}
+
+// sameReply compares a reply as sent with the store's copy, which may trim or re-wrap it.
+func sameReply(a, b string) bool { return normalizeReply(a) == normalizeReply(b) }
+
+// SameReply says whether the store's copy of a reply is the text Koe sent.
+func SameReply(sent, stored string) bool { return sameReply(sent, stored) }
+
+func normalizeReply(s string) string {
+	out := make([]rune, 0, len(s))
+	space := false
+	for _, r := range s {
+		if r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == '\u3000' {
+			space = true
+			continue
+		}
+		if space && len(out) > 0 {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, r)
+	}
+	return string(out)
+}
