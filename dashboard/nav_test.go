@@ -25,8 +25,8 @@ func TestNavigationReachesEveryPage(t *testing.T) {
 		role feedback.Role
 		want []string
 	}{
-		{feedback.RoleViewer, []string{"/app/feedback", "/app/clusters", "/app/requests", "/app/weights", "/app/accounts", "/app/sources", "/app/slack", "/app/audit"}},
-		{feedback.RoleAdmin, []string{"/app/feedback", "/app/clusters", "/app/requests", "/app/weights", "/app/accounts", "/app/sources", "/app/slack", "/app/audit", "/app/tokens", "/app/users"}},
+		{feedback.RoleViewer, []string{"/app/feedback", "/app/clusters", "/app/requests", "/app/reviews", "/app/weights", "/app/accounts", "/app/sources", "/app/slack", "/app/audit"}},
+		{feedback.RoleAdmin, []string{"/app/feedback", "/app/clusters", "/app/requests", "/app/reviews", "/app/weights", "/app/accounts", "/app/sources", "/app/slack", "/app/audit", "/app/tokens", "/app/users"}},
 	} {
 		sess := signIn(t, db, string(c.role)+"@koe.example", c.role)
 		rec := do(h, http.MethodGet, "/app/requests", &sess, false)

@@ -29,6 +29,9 @@ type page struct {
 	// Logo and Brand are the company's logo and accent colour (public pages and the customer's).
 	Logo, Brand string
 	Data        any
+	// ReviewsLate is how many reviews have waited for an answer longer than a week (the
+	// navigation's count).
+	ReviewsLate int
 }
 
 // render answers with a page for the signed-in user (staff or customer).
@@ -36,6 +39,9 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 	user, staff := currentUser(c)
 	p := page{Title: title, Company: s.opts.CompanyName, Lang: lang(c), Demo: s.opts.Demo, Staff: staff, User: user,
 		CSRF: c.GetString(csrfKey), Path: c.Request.URL.RequestURI(), Logo: s.opts.LogoURL, Brand: s.opts.BrandColor, Data: data}
+	if staff {
+		p.ReviewsLate = s.lateReviews(c)
+	}
 	if customer, ok := c.Get(customerKey); ok {
 		p.CSRF = customer.(store.CustomerSession).CSRF
 	}

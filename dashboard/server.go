@@ -24,6 +24,7 @@ import (
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/locale"
+	"github.com/koehq/koe/reviews"
 	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
 )
@@ -85,6 +86,8 @@ type Options struct {
 	// slash commands (verifying their signatures themselves) at POST /slack/interactivity and
 	// POST /slack/commands.
 	SlackInteractivity, SlackCommands http.Handler
+	// Replies finds the Replier of a review's source (nil: every site is answered by hand).
+	Replies reviews.Repliers
 }
 
 // Server serves the dashboard. It is safe for concurrent use.
@@ -172,7 +175,7 @@ func New(st *store.DB, opts Options) (*Server, error) {
 	s.roadmap = &roadmap{store: st, opts: opts, render: s.renderPublic, fail: s.fail, ttl: opts.RoadmapCacheTTL, entries: map[string]*publicAnswer{}}
 	for _, lang := range locale.Languages() {
 		s.pages[lang] = map[string]*template.Template{}
-		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens", "rates", "users", "staff_verify"} {
+		for _, page := range []string{"roadmap", "roadmap_item", "customer", "customer_signin", "customer_verify", "requests", "message", "slack", "signin", "feedback", "request", "accounts", "account", "unmatched", "audit", "sources", "voice", "clusters", "weights", "tokens", "rates", "users", "staff_verify", "reviews", "reviews_templates"} {
 			t, err := template.New(page).Funcs(funcs).Funcs(wordFuncs(locale.For(lang))).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 			if err != nil {
 				return nil, fmt.Errorf("dashboard: template %s (%s): %w", page, lang, err)
@@ -278,6 +281,11 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodPost, "/app/tokens", feedback.RoleAdmin, s.createToken},
 		{http.MethodPost, "/app/tokens/:id/revoke", feedback.RoleAdmin, s.revokeToken},
 		{http.MethodPost, "/app/slack/retry", feedback.RoleAdmin, s.slackRetry},
+		{http.MethodGet, "/app/reviews", feedback.RoleViewer, s.reviewsPage},
+		{http.MethodPost, "/app/reviews/:id", feedback.RoleCS, s.reviewReply},
+		{http.MethodGet, "/app/reviews/templates", feedback.RoleViewer, s.replyTemplatesPage},
+		{http.MethodPost, "/app/reviews/templates", feedback.RoleCS, s.saveReplyTemplate},
+		{http.MethodPost, "/app/reviews/templates/:id/delete", feedback.RoleCS, s.deleteReplyTemplate},
 		{http.MethodGet, "/app/users", feedback.RoleAdmin, s.usersPage},
 		{http.MethodPost, "/app/users/remove", feedback.RoleAdmin, s.removeUser},
 	}
