@@ -22,7 +22,7 @@ var backupTables = []struct{ name, order string }{
 	{"sources", "id"}, {"ingest_runs", "id"}, {"feedback", "id"}, {"feedback_suggestions", "feedback_id, rank"},
 	{"settings", "key"}, {"audit_log", "id"}, {"saved_views", "id"}, {"outbox", "(parent_key IS NOT NULL), id"},
 	{"customers", "email"}, {"api_tokens", "id"}, {"webhooks", "id"}, {"webhook_deliveries", "id"},
-	{"sheet_rows", "spreadsheet_id, feedback_id"},
+	{"sheet_rows", "spreadsheet_id, feedback_id"}, {"review_replies", "feedback_id"}, {"reply_templates", "id"},
 }
 
 // ExportAll streams every row of Koe's data, table by table, from one snapshot (a repeatable-read,

@@ -22,7 +22,7 @@ func (s *DB) ImportDataset(ctx context.Context, ds feedback.Dataset) error {
 // failure leaves the old data as it was.
 func (s *DB) ReplaceAll(ctx context.Context, ds feedback.Dataset) error {
 	return s.inTx(ctx, "replace", func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `TRUNCATE webhook_deliveries, webhooks, idempotency_keys, api_tokens, sheet_rows, saved_views, sessions, customer_sessions, customers, sign_in_links, request_status_changes, request_public_texts, outbox, audit_log, feedback_suggestions, feedback, contacts, match_rules, account_mrr_history, requests, accounts, users, ingest_runs, sources RESTART IDENTITY`); err != nil {
+		if _, err := tx.ExecContext(ctx, `TRUNCATE review_replies, reply_templates, webhook_deliveries, webhooks, idempotency_keys, api_tokens, sheet_rows, saved_views, sessions, customer_sessions, customers, sign_in_links, request_status_changes, request_public_texts, outbox, audit_log, feedback_suggestions, feedback, contacts, match_rules, account_mrr_history, requests, accounts, users, ingest_runs, sources RESTART IDENTITY`); err != nil {
 			return err
 		}
 		return importDataset(ctx, tx, ds)

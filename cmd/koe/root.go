@@ -57,6 +57,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newExportCmd(e),
 		newImportCmd(e),
 		newRequestsCmd(e),
+		newReviewsCmd(e),
 		newTriageCmd(e),
 		newSimilarityCmd(e),
 		newSlackCmd(e),

@@ -20,6 +20,7 @@ import (
 	"github.com/koehq/koe/ingest/sources"
 	"github.com/koehq/koe/metrics"
 	"github.com/koehq/koe/notify"
+	"github.com/koehq/koe/reviews"
 	"github.com/koehq/koe/slackbot"
 	"github.com/koehq/koe/webhooks"
 )
@@ -76,6 +77,8 @@ embedded PostgreSQL if this process started it).`,
 					Log: log.With("handler", "slack")}
 				opts.SlackInteractivity, opts.SlackCommands = h, h.Commands()
 			}
+			repliers := e.repliers(db.DB)
+			opts.Replies = repliers
 			srv, err := dashboard.New(db.DB, opts)
 			if err != nil {
 				return err
@@ -120,6 +123,10 @@ embedded PostgreSQL if this process started it).`,
 					return err
 				})
 			})
+			// Replies to reviews, posted to the stores once; and now and then, replies written in a
+			// store's own console (answered elsewhere).
+			rw := &reviews.Worker{Store: db.DB, Repliers: repliers, Log: log.With("worker", "review-replies")}
+			workers.Go(func() { rw.Run(workCtx) })
 			hooks := &webhooks.Worker{Store: db.DB, Log: log.With("worker", "webhooks")}
 			workers.Go(func() { hooks.Run(workCtx) })
 			if mailer != nil {
