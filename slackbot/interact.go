@@ -18,6 +18,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/locale"
+	"github.com/koehq/koe/reviews"
 	"github.com/koehq/koe/store"
 )
 
@@ -36,6 +37,10 @@ type Interactions struct {
 	HTTP          *http.Client
 	// Intake, when set, stores the messages the "Send to Koe" shortcut captures.
 	Intake *intake.Service
+	// Replies finds the Replier of a review's source (nil: every site is answered by hand); App
+	// fills the {app} placeholder of reply templates.
+	Replies reviews.Repliers
+	App     string
 }
 
 func (h *Interactions) client() *slack.Client { return h.Config.client(h.httpClient()) }
@@ -150,6 +155,9 @@ func (h *Interactions) act(ctx context.Context, cb *slack.InteractionCallback) s
 	p := h.printer()
 	client := h.client()
 	for _, a := range cb.ActionCallback.BlockActions {
+		if a.ActionID == ActionReply {
+			return h.pressReply(ctx, client, cb, a.Value)
+		}
 		if !strings.HasPrefix(a.ActionID, ActionTag) && a.ActionID != ActionLink && a.ActionID != ActionPick {
 			continue
 		}
@@ -254,6 +262,9 @@ func (h *Interactions) pick(ctx context.Context, client *slack.Client, cb *slack
 // Submit handles the modal's submission: links the voice and updates its message. What it
 // returns, if anything, is shown in the modal against the select.
 func (h *Interactions) Submit(ctx context.Context, cb *slack.InteractionCallback) map[string]string {
+	if cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == replyCallback {
+		return h.submitReply(ctx, cb)
+	}
 	if cb.Type != slack.InteractionTypeViewSubmission || cb.View.CallbackID != pickCallback {
 		return nil
 	}

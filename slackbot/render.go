@@ -58,7 +58,11 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 	case KindRequest, KindRequestUpdate:
 		return c.renderRequest(row), nil
 	case KindDigest:
-		return c.renderDigest(row), nil
+		r := c.renderDigest(row)
+		if rv, ok := row.Subject["reviews"].(map[string]any); ok {
+			r.blocks = append(r.blocks, c.reviewsBlock(rv))
+		}
+		return r, nil
 	case KindShipped:
 		// The rates are read only for an account paying in another currency than the base.
 		var rates *feedback.Rates
@@ -130,6 +134,11 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 	if it.Tag != feedback.TagNone {
 		state = append(state, p.T("slack.tag", "Tag", p.Label("tag", string(it.Tag))))
 	}
+	if it.SourceKind == feedback.SourceReview {
+		if rv, err := st.Review(ctx, it.ID); err == nil {
+			state = append(state, p.T("slack.reply_state", "State", p.Label("reply_state", string(rv.Reply.State))))
+		}
+	}
 	if it.URL != "" {
 		state = append(state, fmt.Sprintf("<%s|%s>", linkURL(it.URL), p.T("slack.source_link")))
 	}
@@ -167,6 +176,9 @@ func (c Config) buttons(it feedback.Item, suggested *feedback.Request) slack.Blo
 	}
 	els = append(els, slack.NewButtonBlockElement(ActionPick, strconv.FormatInt(it.ID, 10),
 		slack.NewTextBlockObject(slack.PlainTextType, p.T("slack.pick_button"), false, false)))
+	if it.SourceKind == feedback.SourceReview {
+		els = append(els, c.replyButton(it))
+	}
 	return slack.NewActionBlock(fmt.Sprintf("koe_voice_%d", it.ID), els...)
 }
 

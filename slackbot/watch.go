@@ -98,7 +98,11 @@ func (c Config) Watch(ctx context.Context, st *store.DB, now time.Time) (int, er
 		}
 	}
 	if _, done := known[digestKey]; !done && !now.Before(c.digestTime(now)) && len(open) > 0 {
-		msgs = append(msgs, store.OutboxMessage{DedupeKey: digestKey, Kind: KindDigest, Subject: digest(open, known[prevKey])})
+		subject := digest(open, known[prevKey])
+		if subject["reviews"], err = reviewsWaiting(ctx, st, now); err != nil {
+			return 0, fmt.Errorf("watch: %w", err)
+		}
+		msgs = append(msgs, store.OutboxMessage{DedupeKey: digestKey, Kind: KindDigest, Subject: subject})
 	}
 	return len(msgs), st.Enqueue(ctx, msgs)
 }

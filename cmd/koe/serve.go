@@ -72,13 +72,13 @@ embedded PostgreSQL if this process started it).`,
 			} else if mailer == nil {
 				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID or KOE_SMTP_ADDR): /app answers 401 to everyone")
 			}
-			if e.cfg.Slack.SigningSecret != "" {
-				h := &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
-					Log: log.With("handler", "slack")}
-				opts.SlackInteractivity, opts.SlackCommands = h, h.Commands()
-			}
 			repliers := e.repliers(db.DB)
 			opts.Replies = repliers
+			if e.cfg.Slack.SigningSecret != "" {
+				h := &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
+					Log: log.With("handler", "slack"), Replies: repliers, App: e.cfg.CompanyName}
+				opts.SlackInteractivity, opts.SlackCommands = h, h.Commands()
+			}
 			srv, err := dashboard.New(db.DB, opts)
 			if err != nil {
 				return err
@@ -104,7 +104,8 @@ embedded PostgreSQL if this process started it).`,
 				})
 				if e.cfg.Slack.AppToken != "" {
 					sock := &slackbot.Socket{AppToken: e.cfg.Slack.AppToken,
-						Interactions: &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: cfg, Log: log.With("worker", "slack-socket")}}
+						Interactions: &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: cfg, Log: log.With("worker", "slack-socket"),
+							Replies: repliers, App: e.cfg.CompanyName}}
 					workers.Go(func() { sock.Run(workCtx) })
 				}
 			} else {
