@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -187,13 +188,30 @@ func stars(r *float64) string {
 	return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
 }
 
+// navCount keeps the navigation's count for navCountTTL: it is on every staff page, and counting
+// a large review queue takes tens of milliseconds (BenchmarkReviewQueue). A person's own reply
+// shows in it within the TTL; the queue page itself is always current.
+type navCount struct {
+	mu sync.Mutex
+	n  int
+	at time.Time
+}
+
+const navCountTTL = 30 * time.Second
+
 // lateReviews counts the reviews waiting longer than a week, for the navigation; 0 (and a log
 // line) when the database cannot say, so that no page fails for its header.
 func (s *Server) lateReviews(c *gin.Context) int {
+	s.lateCount.mu.Lock()
+	defer s.lateCount.mu.Unlock()
+	if time.Since(s.lateCount.at) < navCountTTL && c.Request.URL.Path != "/app/reviews" {
+		return s.lateCount.n
+	}
 	b, err := s.store.UnansweredReviews(c.Request.Context(), time.Now().Add(-lateReviews))
 	if err != nil {
 		s.log.Warn("reviews: count for the navigation", "err", err)
 		return 0
 	}
+	s.lateCount.n, s.lateCount.at = b.Late, time.Now()
 	return b.Late
 }

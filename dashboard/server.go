@@ -104,6 +104,8 @@ type Server struct {
 	// backlog shares rankings between the views that ask at once, and reuses them until the
 	// data changes.
 	backlogs triage.Shared
+	// lateCount is the navigation's count of reviews waiting over a week, reused for a while.
+	lateCount navCount
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.

@@ -26,8 +26,9 @@ CREATE TABLE review_replies (
     updated_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX review_replies_state_idx ON review_replies (state);
--- The queue lists reviews newest first.
-CREATE INDEX feedback_reviews_idx ON feedback (received_at DESC, id DESC) WHERE source_kind = 'review';
+-- The queue lists reviews newest first; the navigation counts the waiting ones on every staff
+-- page, from this index alone (status is in it).
+CREATE INDEX feedback_reviews_idx ON feedback (received_at DESC, id DESC) INCLUDE (status) WHERE source_kind = 'review';
 
 CREATE TABLE reply_templates (
     id          bigserial   PRIMARY KEY,

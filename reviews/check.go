@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/koehq/koe/replies"
@@ -13,8 +14,19 @@ import (
 // about for Recheck, of the sources named (every source with reviews when nil), and marks the
 // ones answered in the store's own console. Sites without a reply API are skipped. It returns
 // how many reviews it found answered elsewhere; one review's failure does not stop the others.
+//
+// It only reads w's settings, so it may run beside Run.
 func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, error) {
-	w.defaults()
+	log, batch, recheck := w.Log, w.CheckBatch, w.Recheck
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if batch == 0 {
+		batch = 50
+	}
+	if recheck == 0 {
+		recheck = 24 * time.Hour
+	}
 	if sources == nil {
 		var err error
 		if sources, err = w.Store.ReviewSources(ctx); err != nil {
@@ -29,7 +41,7 @@ func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, err
 			continue
 		}
 		if err != nil {
-			w.Log.Warn("review replies: replier", "source", name, "err", err)
+			log.Warn("review replies: replier", "source", name, "err", err)
 			continue
 		}
 		repliers[name] = r
@@ -38,7 +50,7 @@ func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, err
 	if len(names) == 0 {
 		return 0, nil
 	}
-	list, err := w.Store.ReviewsToCheck(ctx, names, time.Now().Add(-w.Recheck), w.CheckBatch)
+	list, err := w.Store.ReviewsToCheck(ctx, names, time.Now().Add(-recheck), batch)
 	if err != nil {
 		return 0, err
 	}
@@ -64,7 +76,7 @@ func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, err
 		}
 	}
 	if failed > 0 {
-		w.Log.Warn("review replies: check elsewhere", "failed", failed, "of", len(list), "last_err", last)
+		log.Warn("review replies: check elsewhere", "failed", failed, "of", len(list), "last_err", last)
 	}
 	return found, nil
 }

@@ -14,8 +14,8 @@ import (
 )
 
 // Worker posts the queued replies to the stores, one claimed outbox message at a time (SKIP
-// LOCKED and a lease, so replicas never post the same one at once), and now and then asks the
-// stores for replies written elsewhere.
+// LOCKED and a lease, so replicas never post the same one at once); CheckElsewhere, run now and
+// then by one replica, asks the stores for replies written elsewhere.
 //
 // Once: the outcome is recorded with the outbox message in one transaction. A message claimed a
 // second time (a 429, a time-out, or a crash between the store's answer and recording it) is
@@ -31,14 +31,10 @@ type Worker struct {
 	Backoff     time.Duration
 	Idle        time.Duration
 	Lease       time.Duration
-	// CheckEvery is how often Run looks for replies written elsewhere (1 h when zero; negative:
-	// never), CheckBatch how many reviews one look asks about (50 when zero), and Recheck how
-	// long a review's answer is trusted (24 h when zero).
-	CheckEvery time.Duration
+	// CheckBatch is how many reviews one CheckElsewhere asks about (50 when zero), and Recheck
+	// how long a store's answer about a review is trusted (24 h when zero).
 	CheckBatch int
 	Recheck    time.Duration
-
-	lastCheck time.Time
 }
 
 func (w *Worker) defaults() {
@@ -57,9 +53,6 @@ func (w *Worker) defaults() {
 	if w.Lease == 0 {
 		w.Lease = 2 * time.Minute
 	}
-	if w.CheckEvery == 0 {
-		w.CheckEvery = time.Hour
-	}
 	if w.CheckBatch == 0 {
 		w.CheckBatch = 50
 	}
@@ -68,20 +61,10 @@ func (w *Worker) defaults() {
 	}
 }
 
-// Run posts replies until ctx ends, and checks for replies written elsewhere every CheckEvery.
+// Run posts replies until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	worker.Run(ctx, w.Idle, w.Log, "review replies", func(ctx context.Context) (bool, error) {
-		if w.CheckEvery > 0 && time.Since(w.lastCheck) >= w.CheckEvery {
-			w.lastCheck = time.Now()
-			if n, err := w.CheckElsewhere(ctx, nil); err != nil {
-				w.Log.Warn("review replies: check elsewhere", "err", err)
-			} else if n > 0 {
-				w.Log.Info("review replies answered elsewhere", "reviews", n)
-			}
-		}
-		return w.SendOne(ctx)
-	})
+	worker.Run(ctx, w.Idle, w.Log, "review replies", w.SendOne)
 }
 
 // Drain posts everything due now and returns how many it handled.
@@ -101,6 +84,13 @@ func (w *Worker) SendOne(ctx context.Context) (bool, error) {
 	done := context.WithoutCancel(ctx) // record what the store answered even while stopping
 	if o.FeedbackID == 0 || reviewID == "" || text == "" {
 		return true, w.Store.GiveUp(done, row.ID, "not a review reply")
+	}
+	// A message re-queued from the outbox page after the person sent a newer reply must not
+	// post the old words over it.
+	if rv, err := w.Store.Review(ctx, o.FeedbackID); err != nil {
+		return true, w.retry(done, row, o, err)
+	} else if rv.Reply.Attempt != o.Attempt {
+		return true, w.Store.GiveUp(done, row.ID, "a newer reply to this review replaced this one")
 	}
 	r, err := w.Repliers(row.Channel)
 	if errors.Is(err, replies.ErrNoReplyAPI) {

@@ -43,7 +43,7 @@ func setup(t *testing.T) fixture {
 	d := newDouble()
 	rep := repliersFor(d, "play")
 	return fixture{db: db, d: d, svc: &reviews.Service{Store: db, Repliers: rep, App: "Koe"},
-		w: &reviews.Worker{Store: db, Repliers: rep, Backoff: time.Millisecond, CheckEvery: -1}, play: added[0].ID, g2: added[1].ID}
+		w: &reviews.Worker{Store: db, Repliers: rep, Backoff: time.Millisecond}, play: added[0].ID, g2: added[1].ID}
 }
 
 func (f fixture) state(t *testing.T, id int64) store.Reply {
@@ -157,6 +157,20 @@ func TestRefusalIsKeptWithTheStoresWords(t *testing.T) {
 	f.drain(t)
 	if got := f.state(t, f.play); got.State != store.ReplySent || got.StoreError != "" || got.Attempt != 2 {
 		t.Fatalf("after sending again: %+v", got)
+	}
+	// An admin retries the failed first message from the outbox page: its old words must not
+	// replace the newer reply.
+	if n, err := f.db.RetryFailed(ctx, store.TargetStore, 0); err != nil || n != 1 {
+		t.Fatalf("retry failed: %d %v", n, err)
+	}
+	if n, err := f.w.Drain(ctx); err != nil || n != 1 {
+		t.Fatalf("drain: %d %v", n, err)
+	}
+	if posts, _ := f.d.counts(); posts != 1 || f.d.replies["gp:AOqpTOH"].Text != "Thanks!" {
+		t.Fatalf("posts = %d, store shows %q: the superseded reply was posted", posts, f.d.replies["gp:AOqpTOH"].Text)
+	}
+	if got := f.state(t, f.play); got.State != store.ReplySent || got.Attempt != 2 {
+		t.Fatalf("after the old message: %+v", got)
 	}
 }
 

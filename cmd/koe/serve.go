@@ -124,10 +124,20 @@ embedded PostgreSQL if this process started it).`,
 					return err
 				})
 			})
-			// Replies to reviews, posted to the stores once; and now and then, replies written in a
-			// store's own console (answered elsewhere).
+			// Replies to reviews, posted to the stores once; and every hour, on one replica, the
+			// replies written in a store's own console (answered elsewhere).
 			rw := &reviews.Worker{Store: db.DB, Repliers: repliers, Log: log.With("worker", "review-replies")}
 			workers.Go(func() { rw.Run(workCtx) })
+			check := &reviews.Worker{Store: db.DB, Repliers: repliers, Log: log.With("worker", "review-replies-check")}
+			workers.Go(func() {
+				periodically(workCtx, log, db, "koe-review-replies-check", "review replies: answered elsewhere", time.Hour, func(ctx context.Context) error {
+					n, err := check.CheckElsewhere(ctx, nil)
+					if n > 0 {
+						log.Info("reviews answered elsewhere", "reviews", n)
+					}
+					return err
+				})
+			})
 			hooks := &webhooks.Worker{Store: db.DB, Log: log.With("worker", "webhooks")}
 			workers.Go(func() { hooks.Run(workCtx) })
 			if mailer != nil {
