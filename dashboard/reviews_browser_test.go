@@ -13,6 +13,7 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 )
 
 // TestReviewsInABrowser: a CS member's queue, in Japanese and English, with a refused reply and
@@ -20,6 +21,10 @@ import (
 func TestReviewsInABrowser(t *testing.T) {
 	ctx := browser(t)
 	s := seedReviews(t)
+	if _, err := s.db.SaveReplyTemplate(context.Background(), store.ReplyTemplate{Name: "お礼（高評価）", Language: "en", Band: store.BandHigh,
+		Body: "Thank you for the kind words, {reviewer}! — the {app} team"}, "cs@koe.example"); err != nil {
+		t.Fatal(err)
+	}
 	user := feedback.User{ID: 99, Email: "cs@koe.example", Name: "佐藤", Role: feedback.RoleCS}
 	srv, err := dashboard.New(s.db, opts(dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: user, Replies: playRepliers}))
 	if err != nil {
@@ -68,9 +73,10 @@ func TestReviewsInABrowser(t *testing.T) {
 	if got := s.reply(t, s.play); got.State != "draft" || !strings.Contains(got.Draft, "山田様") {
 		t.Errorf("saved draft = %+v", got)
 	}
-	var en string
+	var en, start string
 	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/reviews?lang=en"),
 		chromedp.Text(`main`, &en, chromedp.ByQuery), shot("reviews-queue-en"),
+		chromedp.Value(`#review-`+strconv.FormatInt(s.g2, 10)+` textarea`, &start, chromedp.ByQuery),
 		chromedp.Navigate(web.URL+"/app/reviews?lang=ja&state=failed"), shot("reviews-failed-ja"),
 		chromedp.Navigate(web.URL+"/app/reviews/templates?lang=ja"), shot("reviews-templates-ja"),
 		chromedp.Navigate(web.URL+"/app/reviews/templates?lang=en"), shot("reviews-templates-en")); err != nil {
@@ -80,6 +86,9 @@ func TestReviewsInABrowser(t *testing.T) {
 		if !strings.Contains(en, want) {
 			t.Errorf("the English queue lacks %q", want)
 		}
+	}
+	if start != "Thank you for the kind words, Sam! — the Acme team" {
+		t.Errorf("the G2 review's editor starts with %q, want the English 4–5 star template filled in", start)
 	}
 	for _, l := range []string{"en", "ja"} {
 		for _, page := range []string{"/app/reviews", "/app/reviews/templates"} {

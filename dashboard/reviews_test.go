@@ -214,3 +214,44 @@ func TestReviewsFiltersAndNavigationCount(t *testing.T) {
 		t.Error("the English navigation lacks the count of late reviews")
 	}
 }
+
+func TestReplyTemplatesAndAnsweredElsewhere(t *testing.T) {
+	s := seedReviews(t)
+	ctx := context.Background()
+	cs := signIn(t, s.db, "cs@koe.example", feedback.RoleCS)
+	if rec := postForm(s.h, "/app/reviews/templates", &cs, url.Values{"name": {"thanks"}, "language": {"en"}, "band": {"high"},
+		"body": {"Thank you, {reviewer}!"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("add: %d", rec.Code)
+	}
+	list, err := s.db.ReplyTemplates(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("templates = %v, %v", list, err)
+	}
+	id := strconv.FormatInt(list[0].ID, 10)
+	if rec := postForm(s.h, "/app/reviews/templates", &cs, url.Values{"id": {id}, "name": {"thanks"}, "language": {"en"}, "band": {"high"},
+		"body": {"Thanks a lot, {reviewer}!"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("edit: %d", rec.Code)
+	}
+	rec := do(s.h, http.MethodGet, "/app/reviews/templates?lang=ja", &cs, false)
+	if body := rec.Body.String(); !strings.Contains(body, "Thanks a lot, {reviewer}!") || !strings.Contains(body, "星4〜5") || strings.Contains(body, "Thank you, {reviewer}!") {
+		t.Errorf("templates page after the edit:\n%s", body)
+	}
+	// The English 4-star review starts from it.
+	if body := s.page(t, &cs, "?lang=en&source=g2"); !strings.Contains(body, "Thanks a lot, Sam!") {
+		t.Errorf("the G2 review's editor does not start from the template")
+	}
+	if rec := postForm(s.h, "/app/reviews/templates/"+id+"/delete", &cs, url.Values{}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("delete: %d", rec.Code)
+	}
+	if list, _ := s.db.ReplyTemplates(ctx); len(list) != 0 {
+		t.Errorf("after delete: %v", list)
+	}
+	// A reply written in the store's console shows as answered elsewhere, with its words.
+	if changed, err := s.db.ReplyChecked(ctx, s.old, "Thanks for the feedback! — the team"); err != nil || !changed {
+		t.Fatalf("ReplyChecked = %v, %v", changed, err)
+	}
+	body := s.page(t, &cs, "?lang=ja&state=elsewhere")
+	if !strings.Contains(body, "他所で返信済み") || !strings.Contains(body, "Thanks for the feedback! — the team") || !strings.Contains(body, "Old one") {
+		t.Errorf("the answered-elsewhere review:\n%s", body)
+	}
+}
