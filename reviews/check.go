@@ -59,8 +59,13 @@ func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, err
 	for _, rv := range list {
 		cur, err := repliers[rv.SourceName].Current(ctx, rv.SourceID)
 		if err != nil {
+			// Counted as asked, so that a review the store cannot answer about (removed, say)
+			// does not hold the head of every batch; it is asked again after Recheck.
 			failed++
 			last = fmt.Errorf("review %d: %w", rv.ID, err)
+			if _, err := w.Store.ReplyChecked(ctx, rv.ID, ""); err != nil {
+				return found, err
+			}
 			continue
 		}
 		text := ""

@@ -17,9 +17,11 @@ type storeDouble struct {
 	replies map[string]*replies.Existing
 	posts   int
 	reads   int
-	// fail answers the next posts with these errors, in turn, before accepting one.
-	fail []error
-	max  int
+	// fail answers the next posts with these errors, in turn, before accepting one; readErr
+	// answers every read.
+	fail    []error
+	readErr error
+	max     int
 }
 
 func newDouble() *storeDouble { return &storeDouble{replies: map[string]*replies.Existing{}, max: 350} }
@@ -28,6 +30,9 @@ func (d *storeDouble) Current(_ context.Context, id string) (*replies.Existing, 
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.reads++
+	if d.readErr != nil {
+		return nil, d.readErr
+	}
 	if r, ok := d.replies[id]; ok {
 		c := *r
 		return &c, nil

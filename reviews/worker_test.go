@@ -304,3 +304,23 @@ func TestTemplates(t *testing.T) {
 		t.Errorf("Fill = %q, want %q", got, want)
 	}
 }
+
+// TestCheckElsewhereMovesPastFailures: a review the store cannot answer about is asked again only
+// after Recheck, so it never holds the head of every batch.
+func TestCheckElsewhereMovesPastFailures(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	f.d.readErr = &replies.StoreError{Store: "googleplay", Status: 404, Message: "Review not found."}
+	if n, err := f.w.CheckElsewhere(ctx, nil); err != nil || n != 0 {
+		t.Fatalf("CheckElsewhere = %d, %v", n, err)
+	}
+	if _, err := f.w.CheckElsewhere(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, reads := f.d.counts(); reads != 1 {
+		t.Fatalf("reads = %d, want the failing review asked once until Recheck", reads)
+	}
+	if got := f.state(t, f.play); got.State != store.ReplyUnanswered || got.CheckedAt == nil {
+		t.Fatalf("after a failed read: %+v", got)
+	}
+}
