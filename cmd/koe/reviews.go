@@ -111,7 +111,26 @@ on the site and record it with --mark.`,
 	reply.Flags().StringVar(&actor, "actor", "", "who replies, for the audit log (default cli:$USER)")
 	reply.Flags().BoolVar(&mark, "mark", false, "record that the review was answered on its site (no reply API)")
 	reply.Flags().BoolVar(&noWait, "queue-only", false, "queue the reply for koe serve instead of posting it now")
-	cmd.AddCommand(list, reply)
+	var batch int
+	check := &cobra.Command{
+		Use:   "check [--limit N]",
+		Short: "Ask the stores now which reviews were answered outside Koe",
+		Long: `Ask the stores with a reply API what reply they show on up to N reviews not asked about
+in the last day, and mark the ones answered in the store's own console as answered elsewhere
+(koe serve does it every hour). Prints answered_elsewhere=N.`,
+		Args: cobra.NoArgs,
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			w := &reviews.Worker{Store: db.DB, Repliers: e.repliers(db.DB), Log: e.newLogger(), CheckBatch: batch}
+			n, err := w.CheckElsewhere(ctx, nil)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "answered_elsewhere=%d\n", n)
+			return nil
+		}),
+	}
+	check.Flags().IntVar(&batch, "limit", 50, "ask about at most this many reviews")
+	cmd.AddCommand(list, reply, check)
 	return cmd
 }
 

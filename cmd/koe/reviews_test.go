@@ -74,6 +74,10 @@ func TestReviewsCommands(t *testing.T) {
 	if strings.Contains(out, `"g2"`) || !strings.Contains(out, strconv.FormatInt(play, 10)) {
 		t.Errorf("after marking, the unanswered list is %s", out)
 	}
+	// No configured source has a reply API here: nothing to ask.
+	if out, errOut, code = koe(t, env, "reviews", "check"); code != 0 || out != "answered_elsewhere=0\n" {
+		t.Errorf("check: %d %q %s", code, out, errOut)
+	}
 	if _, errOut, code = koe(t, append(env, "LANG=ja_JP.UTF-8"), "reviews", "reply", "x", "--text", "a"); code == 0 || !strings.Contains(errOut, "レビュー ID ではありません") {
 		t.Errorf("a bad id in Japanese: %d %s", code, errOut)
 	}
