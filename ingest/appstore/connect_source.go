@@ -42,9 +42,15 @@ type Raw struct {
 	Response json.RawMessage `json:"response,omitempty"`
 }
 
+// Overlap is how far before the newest review stored each run reads again: a response written
+// in App Store Connect to a review of the last week reaches the stored review (its context and
+// raw record change), as Google Play's reviews.list gives a week of reviews every run.
+const Overlap = 7 * 24 * time.Hour
+
 // Pull implements ingest.Source. The cursor is the creation time of the newest review stored;
-// reading stops at the first older one. It moves with the last page read, so an interrupted run
-// reads the same pages again (duplicates) rather than skipping any.
+// reading stops at the first review older than it by more than Overlap. It moves with the last
+// page read, so an interrupted run reads the same pages again (duplicates) rather than skipping
+// any.
 func (s *ConnectSource) Pull(ctx context.Context, cursor string, emit func(ingest.Batch) error) error {
 	var since time.Time
 	if cursor != "" {
@@ -78,7 +84,7 @@ func (s *ConnectSource) Pull(ctx context.Context, cursor string, emit func(inges
 				continue
 			}
 			at := rv.Attributes.CreatedDate.UTC()
-			if !since.IsZero() && at.Before(since) {
+			if !since.IsZero() && at.Before(since.Add(-Overlap)) {
 				reachedOld = true
 				break
 			}

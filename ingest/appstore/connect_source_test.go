@@ -77,12 +77,18 @@ func TestConnectSource(t *testing.T) {
 		t.Fatalf("raw of an answered review = %s (%v)", v.Raw, err)
 	}
 
-	// The next run reads one page and stops at the first review it has.
+	// The next run reads one page and stops a week before the newest review it has; a response
+	// written meanwhile in App Store Connect to a review of that week reaches the stored review.
 	srv.AddReview(connecttest.Review{ID: "00000040-0000-0000-0000-000000000000", AppID: "682658836", Rating: 4, Title: "", Body: "便利", Nickname: "new", Territory: "JPN", Created: base.Add(500 * time.Hour)})
+	lately := "00000030-0000-0000-0000-000000000150"
+	srv.SetResponse(lately, connecttest.Resp{ID: "00000078-aaaa-0014-729e-fbd500000000", Body: "修正しました。", State: "PENDING_PUBLISH", Modified: base.Add(400 * time.Hour)})
 	before := len(srv.Log())
 	c, problems, err = sourcetest.Run(t, db, src)
-	if err != nil || c.New != 1 || len(srv.Log())-before != 1 {
+	if err != nil || c.New != 1 || c.Updated != 1 || len(srv.Log())-before != 1 {
 		t.Fatalf("second run: counts %+v problems %v err %v requests %v", c, problems, err, srv.Log()[before:])
+	}
+	if v := sourcetest.Items(t, db)[lately]; v.Context != "Developer reply: 修正しました。" {
+		t.Fatalf("a review answered since the last run: context %q", v.Context)
 	}
 	if v := sourcetest.Items(t, db)["00000040-0000-0000-0000-000000000000"]; v.Body != "便利" || v.Title != "" {
 		t.Fatalf("a review with no title = %+v", v)

@@ -75,7 +75,7 @@ type Tokens struct {
 // Token returns a token valid for at least another minute, signing a new one when the cached one
 // is older than that.
 func (t *Tokens) Token() (string, error) {
-	if t.Key == nil || strings.TrimSpace(t.KeyID) == "" || strings.TrimSpace(t.IssuerID) == "" {
+	if t == nil || t.Key == nil || strings.TrimSpace(t.KeyID) == "" || strings.TrimSpace(t.IssuerID) == "" {
 		return "", errors.New("app store connect: a token needs the key id, the issuer id and the key")
 	}
 	now := time.Now()
