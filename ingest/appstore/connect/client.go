@@ -111,7 +111,10 @@ func (c *Client) send(ctx context.Context, method, path string, payload []byte, 
 	if err != nil {
 		return err
 	}
-	shown, _, _ := strings.Cut(strings.TrimPrefix(target, strings.TrimRight(c.BaseURL, "/")), "?")
+	shown := path
+	if u, err := url.Parse(target); err == nil {
+		shown = u.Path // the query is left out of messages
+	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
