@@ -69,39 +69,3 @@ func (s *DB) SetUserLocale(ctx context.Context, id int64, locale string) error {
 	return nil
 }
 
-// SavedView is a named set of feedback-sheet filters.
-type SavedView struct {
-	ID    int64  `db:"id"`
-	Name  string `db:"name"`
-	Query string `db:"query"`
-}
-
-// SaveView saves (or replaces, by name) one of a user's views.
-func (s *DB) SaveView(ctx context.Context, userID int64, name, query string) error {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return feedback.Errorf(feedback.EINVALID, "Give the view a name.")
-	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO saved_views (user_id, name, query) VALUES ($1, $2, $3)
-		ON CONFLICT (user_id, name) DO UPDATE SET query = EXCLUDED.query`, userID, name, query); err != nil {
-		return fmt.Errorf("store: save view: %w", err)
-	}
-	return nil
-}
-
-// Views lists a user's saved views by name.
-func (s *DB) Views(ctx context.Context, userID int64) ([]SavedView, error) {
-	var out []SavedView
-	if err := s.db.SelectContext(ctx, &out, `SELECT id, name, query FROM saved_views WHERE user_id = $1 ORDER BY name`, userID); err != nil {
-		return nil, fmt.Errorf("store: views: %w", err)
-	}
-	return out, nil
-}
-
-// DeleteView removes one of a user's views.
-func (s *DB) DeleteView(ctx context.Context, userID, id int64) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM saved_views WHERE user_id = $1 AND id = $2`, userID, id); err != nil {
-		return fmt.Errorf("store: delete view: %w", err)
-	}
-	return nil
-}
