@@ -246,6 +246,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app/requests.json", feedback.RoleViewer, s.requestsJSON},
 		{http.MethodGet, "/app/requests.csv", feedback.RoleViewer, s.requestsCSV},
 		{http.MethodGet, "/app/requests/:id", feedback.RoleViewer, s.requestPage},
+		{http.MethodPost, "/app/backlog/views", feedback.RoleViewer, s.saveBacklogView},
+		{http.MethodPost, "/app/backlog/views/:id/delete", feedback.RoleViewer, s.deleteBacklogView},
 		{http.MethodPost, "/app/requests/:id", feedback.RolePO, s.requestEdit},
 		{http.MethodPost, "/app/requests/:id/merge", feedback.RolePO, s.requestMerge},
 		{http.MethodGet, "/app/feedback", feedback.RoleViewer, s.feedbackPage},
