@@ -68,4 +68,3 @@ func (s *DB) SetUserLocale(ctx context.Context, id int64, locale string) error {
 	}
 	return nil
 }
-
