@@ -80,6 +80,7 @@ func (a *API) Routes() []Route {
 		{http.MethodGet, "/accounts", "read", a.listAccounts},
 		{http.MethodGet, "/accounts/:id", "read", a.getAccount},
 		{http.MethodGet, "/backlog", "read", a.backlog},
+		{http.MethodGet, "/backlog/choices", "read", a.backlogChoices},
 	}
 }
 
