@@ -298,7 +298,7 @@ func (a *API) backlog(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	if f.Plan != "" || f.Language != "" || f.Employees != "" {
-		choices, err := a.choices(c)
+		choices, err := a.segmentChoices(c)
 		if err != nil {
 			a.fail(c, err)
 			return
@@ -337,7 +337,7 @@ func (a *API) backlog(c *gin.Context) {
 // employee bands with their numbers of accounts; source kinds with their named sources;
 // languages of voices.
 func (a *API) backlogChoices(c *gin.Context) {
-	choices, err := a.choices(c)
+	choices, err := a.segmentChoices(c)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -345,12 +345,12 @@ func (a *API) backlogChoices(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"data": choices, "currency": a.currency()})
 }
 
-func (a *API) choices(c *gin.Context) (store.BacklogChoices, error) {
+func (a *API) segmentChoices(c *gin.Context) (store.BacklogChoices, error) {
 	rates, err := a.store.Rates(c.Request.Context(), a.currency())
 	if err != nil {
 		return store.BacklogChoices{}, err
 	}
-	return a.store.BacklogChoices(c.Request.Context(), rates)
+	return a.choices.Get(c.Request.Context(), a.store, rates)
 }
 
 // postedWords are the fields of a voice a post may rewrite, for the audit log.

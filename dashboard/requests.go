@@ -167,7 +167,7 @@ func (s *Server) requestsPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	choices, err := s.store.BacklogChoices(c.Request.Context(), b.Rates)
+	choices, err := s.choices.Get(c.Request.Context(), s.store, b.Rates)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -101,6 +101,8 @@ type Server struct {
 	// backlog shares rankings between the views that ask at once, and reuses them until the
 	// data changes.
 	backlogs triage.Shared
+	// choices are the backlog's segment choices, read again when the data changes.
+	choices store.ChoicesCache
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.

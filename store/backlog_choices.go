@@ -3,10 +3,10 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/lib/pq"
 
@@ -54,6 +54,38 @@ func (s *DB) BacklogChoices(ctx context.Context, rates feedback.Rates) (BacklogC
 	return out, nil
 }
 
+// ChoicesCache keeps the latest BacklogChoices and reads them again only when the backlog's
+// data has changed since (BacklogVersion moved: a voice, account, request or rate), so a page
+// view costs one small read. Its zero value is ready; safe for concurrent use, and views that
+// ask at once share one reading. Correct with many replicas: the version is the database's.
+type ChoicesCache struct {
+	mu      sync.Mutex
+	ok      bool
+	version int64
+	base    string
+	c       BacklogChoices
+}
+
+// Get returns the choices for rates, read again from db when the data changed. The lists are
+// shared with other callers: read them, never change them.
+func (cc *ChoicesCache) Get(ctx context.Context, db *DB, rates feedback.Rates) (BacklogChoices, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	v, err := db.BacklogVersion(ctx)
+	if err != nil {
+		return BacklogChoices{}, err
+	}
+	if cc.ok && cc.version == v && cc.base == rates.Base {
+		return cc.c, nil
+	}
+	c, err := db.BacklogChoices(ctx, rates)
+	if err != nil {
+		return c, err
+	}
+	cc.ok, cc.version, cc.base, cc.c = true, v, rates.Base, c
+	return c, nil
+}
+
 // MRRBandOrder and EmployeeBandOrder are the bands from small to large.
 var (
 	MRRBandOrder      = bandOrder(feedback.MRRBands)
@@ -69,75 +101,76 @@ func bandOrder(bands map[string][2]int64) []string {
 	return out
 }
 
-// accountChoices groups the accounts four ways in one pass (GROUPING SETS); grouping() tells the
-// sets apart: 7 plan, 11 lifecycle, 13 employee band, 14 MRR band.
+// accountChoices counts the accounts by plan as written, lifecycle, employee band and MRR band
+// in one hash aggregate (a few hundred groups; width_bucket finds a band from the bands' lower
+// bounds, 0 below the first: no band), then folds the plans' cases here.
 func (s *DB) accountChoices(ctx context.Context, rates feedback.Rates, out *BacklogChoices) error {
 	curs, factors := rates.Factors()
-	var mrrLo, mrrHi []float64
+	var mrrLo []float64
 	for _, b := range MRRBandOrder {
 		mrrLo = append(mrrLo, float64(feedback.MRRBands[b][0])*rates.MinorPerMajor())
-		mrrHi = append(mrrHi, float64(feedback.MRRBands[b][1])*rates.MinorPerMajor())
 	}
-	var empLo, empHi []int64
+	var empLo []int64
 	for _, b := range EmployeeBandOrder {
-		empLo, empHi = append(empLo, feedback.EmployeeBands[b][0]), append(empHi, feedback.EmployeeBands[b][1])
+		empLo = append(empLo, feedback.EmployeeBands[b][0])
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		WITH r AS (SELECT * FROM unnest($1::text[], $2::float8[]) AS r(c, f)),
-		     m AS (SELECT * FROM unnest($3::text[], $4::float8[], $5::float8[]) AS m(name, lo, hi)),
-		     e AS (SELECT * FROM unnest($6::text[], $7::int8[], $8::int8[]) AS e(name, lo, hi)),
-		     x AS (SELECT NULLIF(lower(a.plan), '') AS plan_key, a.plan, a.lifecycle,
-		                  (SELECT e.name FROM e WHERE a.employees >= e.lo AND a.employees < e.hi) AS emp,
-		                  (SELECT m.name FROM m, r WHERE r.c = a.currency AND a.mrr_minor * r.f >= m.lo AND a.mrr_minor * r.f < m.hi) AS mrr
-		           FROM accounts a)
-		SELECT grouping(x.plan_key, x.lifecycle, x.emp, x.mrr), COALESCE(x.plan_key, x.lifecycle, x.emp, x.mrr),
-		       mode() WITHIN GROUP (ORDER BY x.plan), count(*)
-		FROM x GROUP BY GROUPING SETS ((x.plan_key), (x.lifecycle), (x.emp), (x.mrr))`,
-		pq.StringArray(curs), pq.Float64Array(factors), pq.StringArray(MRRBandOrder), pq.Float64Array(mrrLo), pq.Float64Array(mrrHi),
-		pq.StringArray(EmployeeBandOrder), pq.Int64Array(empLo), pq.Int64Array(empHi))
+		SELECT a.plan, a.lifecycle, COALESCE(width_bucket(a.employees, $1::int[]), 0),
+		       COALESCE(width_bucket(a.mrr_minor * r.f, $2::float8[]), 0), count(*)
+		FROM accounts a LEFT JOIN unnest($3::text[], $4::float8[]) AS r(c, f) ON r.c = a.currency
+		GROUP BY 1, 2, 3, 4`, pq.Int64Array(empLo), pq.Float64Array(mrrLo), pq.StringArray(curs), pq.Float64Array(factors))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	mrr, emp := map[string]int64{}, map[string]int64{}
+	// plans: per plan folded, how many accounts write it each way.
+	plans := map[string]map[string]int64{}
 	lifecycles := map[feedback.Lifecycle]int64{}
+	emp, mrr := make([]int64, len(EmployeeBandOrder)+1), make([]int64, len(MRRBandOrder)+1)
 	for rows.Next() {
-		var set int
-		var key, plan sql.NullString
+		var plan, lc string
+		var e, m int
 		var n int64
-		if err := rows.Scan(&set, &key, &plan, &n); err != nil {
+		if err := rows.Scan(&plan, &lc, &e, &m, &n); err != nil {
 			return err
 		}
-		if !key.Valid { // no plan, no band, an MRR without a rate
-			continue
+		if plan != "" {
+			key := strings.ToLower(plan)
+			if plans[key] == nil {
+				plans[key] = map[string]int64{}
+			}
+			plans[key][plan] += n
 		}
-		switch set {
-		case 7:
-			out.Plans = append(out.Plans, Choice{Value: plan.String, Count: n})
-		case 11:
-			lifecycles[feedback.Lifecycle(key.String)] = n
-		case 13:
-			emp[key.String] = n
-		case 14:
-			mrr[key.String] = n
-		}
+		lifecycles[feedback.Lifecycle(lc)] += n
+		emp[e] += n
+		mrr[m] += n
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	slices.SortFunc(out.Plans, func(a, b Choice) int { return cmp.Compare(a.Value, b.Value) })
+	for _, ways := range plans {
+		c := Choice{}
+		for written, n := range ways { // the most written way; among equals, the first in order
+			if n > ways[c.Value] || n == ways[c.Value] && written < c.Value {
+				c.Value = written
+			}
+			c.Count += n
+		}
+		out.Plans = append(out.Plans, c)
+	}
+	slices.SortFunc(out.Plans, func(a, b Choice) int { return cmp.Compare(strings.ToLower(a.Value), strings.ToLower(b.Value)) })
 	for _, l := range []feedback.Lifecycle{feedback.Customer, feedback.Prospect, feedback.Churned} {
 		if n := lifecycles[l]; n > 0 {
 			out.Lifecycles = append(out.Lifecycles, Choice{Value: string(l), Count: n})
 		}
 	}
-	for _, b := range MRRBandOrder {
-		if n := mrr[b]; n > 0 {
+	for i, b := range MRRBandOrder {
+		if n := mrr[i+1]; n > 0 {
 			out.MRRBands = append(out.MRRBands, Choice{Value: b, Count: n})
 		}
 	}
-	for _, b := range EmployeeBandOrder {
-		if n := emp[b]; n > 0 {
+	for i, b := range EmployeeBandOrder {
+		if n := emp[i+1]; n > 0 {
 			out.EmployeeBands = append(out.EmployeeBands, Choice{Value: b, Count: n})
 		}
 	}
