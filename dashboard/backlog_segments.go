@@ -14,6 +14,7 @@ import (
 // segment is one of the backlog's segment filters as a list of choices: Name is the query
 // parameter, Label what the list is called, Options what the data has (a value asked for that
 // the data lacks, from an old link or saved view, stays listed so the page shows what it filters).
+// A segment without options (no account has an employee count) is not shown.
 type segment struct {
 	Name, Label string
 	Options     []segmentOption

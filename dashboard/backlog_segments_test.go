@@ -107,6 +107,29 @@ func TestBacklogSegmentChoices(t *testing.T) {
 	}
 }
 
+// TestBacklogSegmentWithoutChoices: with no employee counts in the data there is no employees
+// list, unless a link asks for a band.
+func TestBacklogSegmentWithoutChoices(t *testing.T) {
+	db := openStore(t)
+	if err := db.ImportDataset(context.Background(), feedback.Dataset{Accounts: []feedback.Account{{ID: 1, Source: "t", ExternalID: "1",
+		Name: "Acme", NameKey: "acme", MRR: feedback.Money{Minor: 1000, Currency: "JPY"}, Plan: "Pro", Lifecycle: feedback.Customer}}}); err != nil {
+		t.Fatal(err)
+	}
+	viewer := signIn(t, db, "v@koe.example", feedback.RoleViewer)
+	srv, err := dashboard.New(db, opts(dashboard.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	if body := do(h, http.MethodGet, "/app/requests?lang=ja", &viewer, false).Body.String(); strings.Contains(body, `name="employees"`) || !strings.Contains(body, `name="plan"`) {
+		t.Errorf("want a plan list and no employees list:\n%s", body)
+	}
+	body := do(h, http.MethodGet, "/app/requests?lang=ja&employees=1000%2B", &viewer, false).Body.String()
+	if !strings.Contains(body, `<option value="1000&#43;" selected>1,000人以上（該当なし）</option>`) {
+		t.Errorf("the band asked for is not shown:\n%s", body)
+	}
+}
+
 // TestBacklogSavedViews: the backlog's views are a user's own, apart from the sheet's: saved
 // with the filters and statuses (not the page number or language), listed, opened, deleted.
 func TestBacklogSavedViews(t *testing.T) {
