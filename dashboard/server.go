@@ -101,6 +101,8 @@ type Server struct {
 	// backlog shares rankings between the views that ask at once, and reuses them until the
 	// data changes.
 	backlogs triage.Shared
+	// choices are the backlog's segment choices, read again when the data changes.
+	choices store.ChoicesCache
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
@@ -246,6 +248,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app/requests.json", feedback.RoleViewer, s.requestsJSON},
 		{http.MethodGet, "/app/requests.csv", feedback.RoleViewer, s.requestsCSV},
 		{http.MethodGet, "/app/requests/:id", feedback.RoleViewer, s.requestPage},
+		{http.MethodPost, "/app/backlog/views", feedback.RoleViewer, s.saveBacklogView},
+		{http.MethodPost, "/app/backlog/views/:id/delete", feedback.RoleViewer, s.deleteBacklogView},
 		{http.MethodPost, "/app/requests/:id", feedback.RolePO, s.requestEdit},
 		{http.MethodPost, "/app/requests/:id/merge", feedback.RolePO, s.requestMerge},
 		{http.MethodGet, "/app/feedback", feedback.RoleViewer, s.feedbackPage},
