@@ -101,8 +101,26 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, error) {
 }
 
 func (p *OIDC) oauth(prov *oidc.Provider) *oauth2.Config {
-	return &oauth2.Config{ClientID: p.cfg.ClientID, ClientSecret: p.cfg.ClientSecret, Endpoint: prov.Endpoint(),
+	return &oauth2.Config{ClientID: p.cfg.ClientID, ClientSecret: p.cfg.ClientSecret, Endpoint: p.endpoint(prov),
 		RedirectURL: p.cfg.RedirectURL, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}
+}
+
+// endpoint is the provider's, with the one way of sending the client's secret that its document
+// names: client_secret_basic (the default of OpenID Connect Discovery §3), else client_secret_post.
+// oauth2's guessing would send a code a second time after a refusal, and the provider's real
+// answer (a PKCE failure) would be lost behind "unknown code".
+func (p *OIDC) endpoint(prov *oidc.Provider) oauth2.Endpoint {
+	e := prov.Endpoint()
+	var doc struct {
+		Methods []string `json:"token_endpoint_auth_methods_supported"`
+	}
+	_ = prov.Claims(&doc)
+	if p.cfg.ClientSecret != "" && (len(doc.Methods) == 0 || slices.Contains(doc.Methods, "client_secret_basic")) {
+		e.AuthStyle = oauth2.AuthStyleInHeader
+	} else {
+		e.AuthStyle = oauth2.AuthStyleInParams
+	}
+	return e
 }
 
 // AuthURL is where to send the browser: the provider's authorization endpoint with state, nonce

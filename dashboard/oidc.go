@@ -119,7 +119,9 @@ func (s *Server) oidcStart(purpose string) gin.HandlerFunc {
 // staff member or a customer as the sign-in was started for.
 func (s *Server) oidcCallback(c *gin.Context) {
 	ctx := c.Request.Context()
-	state := c.Query("state")
+	// Read before c.Query caches the query, which gets the sign-in's language below.
+	q := c.Request.URL.Query()
+	state := q.Get("state")
 	mine, _ := c.Cookie(oidcCookie)
 	s.setCookie(c, oidcCookie, oidcPath, "", -time.Second)
 	if !sameToken(mine, state) {
@@ -136,7 +138,6 @@ func (s *Server) oidcCallback(c *gin.Context) {
 		return
 	}
 	// The pages from here on speak the language the sign-in started in.
-	q := c.Request.URL.Query()
 	q.Set("lang", in.Lang)
 	c.Request.URL.RawQuery = q.Encode()
 	p, ok := s.oidcProvider(c.Param("provider"), in.Purpose)
