@@ -18,7 +18,7 @@ func TestOIDCProvidersWiring(t *testing.T) {
 		return map[string]string{"KOE_BASE_URL": "https://koe.example/", "KOE_OIDC_PROVIDERS": "microsoft,okta",
 			"KOE_OIDC_MICROSOFT_ISSUER": idp.Issuer(), "KOE_OIDC_MICROSOFT_CLIENT_ID": "app-1", "KOE_OIDC_MICROSOFT_CLIENT_SECRET": "s3cret",
 			"KOE_OIDC_MICROSOFT_FOR": "customers",
-			"KOE_OIDC_OKTA_ISSUER": "https://acme.okta.example", "KOE_OIDC_OKTA_CLIENT_ID": "okta-1", "KOE_OIDC_OKTA_LABEL": "Acme SSO"}[k]
+			"KOE_OIDC_OKTA_ISSUER":   "https://acme.okta.example", "KOE_OIDC_OKTA_CLIENT_ID": "okta-1", "KOE_OIDC_OKTA_LABEL": "Acme SSO"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
