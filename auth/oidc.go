@@ -105,17 +105,19 @@ func (p *OIDC) oauth(prov *oidc.Provider) *oauth2.Config {
 		RedirectURL: p.cfg.RedirectURL, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}
 }
 
-// endpoint is the provider's, with the one way of sending the client's secret that its document
-// names: client_secret_basic (the default of OpenID Connect Discovery §3), else client_secret_post.
-// oauth2's guessing would send a code a second time after a refusal, and the provider's real
-// answer (a PKCE failure) would be lost behind "unknown code".
+// endpoint is the provider's, with one way of sending the client's secret that its document
+// names: client_secret_post when listed (Entra ID, Okta and Google all do; the secret goes as it
+// is, without the form-encoding in a Basic header that some servers read differently), else
+// client_secret_basic, the default of OpenID Connect Discovery §3. oauth2's guessing would send a
+// code a second time after a refusal, and the provider's real answer (a PKCE failure) would be
+// lost behind "unknown code".
 func (p *OIDC) endpoint(prov *oidc.Provider) oauth2.Endpoint {
 	e := prov.Endpoint()
 	var doc struct {
 		Methods []string `json:"token_endpoint_auth_methods_supported"`
 	}
 	_ = prov.Claims(&doc)
-	if p.cfg.ClientSecret != "" && (len(doc.Methods) == 0 || slices.Contains(doc.Methods, "client_secret_basic")) {
+	if p.cfg.ClientSecret != "" && !slices.Contains(doc.Methods, "client_secret_post") {
 		e.AuthStyle = oauth2.AuthStyleInHeader
 	} else {
 		e.AuthStyle = oauth2.AuthStyleInParams

@@ -180,6 +180,38 @@ func TestOIDCStaffSignIn(t *testing.T) {
 	}
 }
 
+// TestOIDCClientAuthentication: the client secret goes the one way the provider's document
+// lists, Basic or in the form, and the code is traded once.
+func TestOIDCClientAuthentication(t *testing.T) {
+	db := seed(t)
+	if _, err := db.SaveUser(context.Background(), feedback.User{Email: "hanako@koe.example", Role: feedback.RoleCS}); err != nil {
+		t.Fatal(err)
+	}
+	for _, method := range []string{"client_secret_basic", "client_secret_post"} {
+		t.Run(method, func(t *testing.T) {
+			okta := oidctest.New(t, "okta-app", "okta secret/with+odd=chars", false)
+			okta.Methods = []string{method}
+			ms := oidctest.New(t, "ms-app", "ms-secret", true)
+			flow := auth.NewOIDC(auth.OIDCConfig{Issuer: okta.Issuer(), ClientID: "okta-app", ClientSecret: "okta secret/with+odd=chars",
+				RedirectURL: "https://koe.example" + dashboard.OIDCCallbackPath("okta")}, nil)
+			r := newOIDCRig(t, db, rigOptions{ms: ms, okta: okta})
+			srv, err := dashboard.New(db, opts(dashboard.Options{BaseURL: "https://koe.example",
+				OIDC: []dashboard.OIDCProvider{{Name: "okta", Label: "Okta", Staff: true, Flow: flow}}}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.h = srv.Handler()
+			okta.SignInAs(staffPerson("hanako@koe.example"))
+			if rec := r.signIn(t, r.browser(t), "/signin/oidc/okta?lang=en"); rec.Code != http.StatusSeeOther {
+				t.Fatalf("sign-in: %d %s", rec.Code, rec.Body.String())
+			}
+			if got, want := okta.Tokens(), 1; got != want {
+				t.Errorf("codes traded=%d, want %d", got, want)
+			}
+		})
+	}
+}
+
 // TestOIDCRefusals: every answer that must not sign anyone in, for staff and customers, with
 // the Microsoft-shaped and the generic provider. Each is refused with words that say why, no
 // session cookie, and the reason in the log.

@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,6 +47,9 @@ type Provider struct {
 	ClientID, ClientSecret string
 	// Tenanted makes it Entra-shaped: Koe's issuer is URL+"/organizations/v2.0".
 	Tenanted bool
+	// Methods are the client authentications its document lists and its token endpoint takes
+	// (client_secret_post and client_secret_basic when empty).
+	Methods []string
 
 	key *rsa.PrivateKey
 	srv *httptest.Server
@@ -125,7 +129,7 @@ func (p *Provider) discovery(w http.ResponseWriter, _ *http.Request) {
 		"jwks_uri": p.URL + "/keys", "response_types_supported": []string{"code", "id_token", "code id_token"},
 		"subject_types_supported": []string{"pairwise"}, "id_token_signing_alg_values_supported": []string{"RS256"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
+		"token_endpoint_auth_methods_supported": p.methods(),
 		"code_challenge_methods_supported":      []string{"S256"},
 	})
 }
@@ -172,6 +176,10 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret, basic := r.BasicAuth()
+	if method := map[bool]string{true: "client_secret_basic", false: "client_secret_post"}[basic]; !slices.Contains(p.methods(), method) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": method + " is not accepted"})
+		return
+	}
 	if basic {
 		id, _ = url.QueryUnescape(id)
 		secret, _ = url.QueryUnescape(secret)
@@ -215,6 +223,13 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": rand.Text(), "token_type": "Bearer", "expires_in": 3600,
 		"scope": "openid email profile", "id_token": oidctest.SignIDToken(p.key, "k1", "RS256", string(raw))})
+}
+
+func (p *Provider) methods() []string {
+	if len(p.Methods) > 0 {
+		return p.Methods
+	}
+	return []string{"client_secret_post", "client_secret_basic"}
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
