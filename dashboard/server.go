@@ -42,6 +42,8 @@ type Options struct {
 	// sign-in button.
 	Google         Verifier
 	GoogleClientID string
+	// OIDC are the OpenID Connect providers staff and customers may sign in with, a button each.
+	OIDC []OIDCProvider
 	// BaseURL is Koe's public address; with https, cookies are Secure.
 	BaseURL       string
 	SecureCookies bool
@@ -219,6 +221,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/signin/verify", s.staffVerifyPage)
 	r.POST("/signin/verify", s.staffVerify)
 	r.POST("/auth/google", s.googleCallback)
+	s.oidcRoutes(r)
 	r.POST("/auth/signout", s.authenticate, s.require(feedback.RoleViewer), s.signout)
 
 	app := r.Group("", s.authenticate)
