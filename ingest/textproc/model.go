@@ -1,0 +1,181 @@
+package textproc
+
+import (
+	"hash/fnv"
+	"math"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// ModelBuckets is how many feature ids there are: features are hashed into [0, ModelBuckets), so
+// a model's size is bounded whatever it reads, and it holds no customer's words, only counts.
+const ModelBuckets = 1 << 20
+
+// Model is a naive Bayes sentiment classifier over binary features (a feature counts once a
+// text): character 1–3-grams of Japanese runs, words and word bigrams of Latin runs. It learns
+// from texts labelled by their star rating. Its counts only ever add, so two replicas that learn
+// from different reviews at once can each add their part to the stored model: the sum is the
+// model that learned both. The zero Model has learned nothing; NewModel makes one ready to learn.
+// A Model is not safe for concurrent writes; reading one that nobody writes is.
+type Model struct {
+	// Version is the stored model's version, which every stored change increases (0: not stored).
+	Version int64
+	// Docs are the examples learned, [0] negative and [1] positive.
+	Docs [2]int64
+	// Tokens are the feature occurrences learned, by class: the sum of Counts.
+	Tokens [2]int64
+	// Counts are, by feature id, how many negative ([0]) and positive ([1]) examples had it.
+	Counts map[uint32][2]int64
+}
+
+// NewModel is an empty model.
+func NewModel() *Model { return &Model{Counts: map[uint32][2]int64{}} }
+
+// Learn adds one labelled example.
+func (m *Model) Learn(text string, positive bool) {
+	c := 0
+	if positive {
+		c = 1
+	}
+	if m.Counts == nil {
+		m.Counts = map[uint32][2]int64{}
+	}
+	m.Docs[c]++
+	for _, f := range ModelFeatures(text) {
+		n := m.Counts[f]
+		n[c]++
+		m.Counts[f] = n
+		m.Tokens[c]++
+	}
+}
+
+// Add adds the counts of d (another replica's or a batch's learning) to m.
+func (m *Model) Add(d *Model) {
+	if m.Counts == nil {
+		m.Counts = map[uint32][2]int64{}
+	}
+	for c := range 2 {
+		m.Docs[c] += d.Docs[c]
+		m.Tokens[c] += d.Tokens[c]
+	}
+	for f, n := range d.Counts {
+		o := m.Counts[f]
+		m.Counts[f] = [2]int64{o[0] + n[0], o[1] + n[1]}
+	}
+}
+
+// Examples is how many examples the model learned.
+func (m *Model) Examples() int64 {
+	if m == nil {
+		return 0
+	}
+	return m.Docs[0] + m.Docs[1]
+}
+
+// modelAlpha is the additive smoothing of the feature counts.
+const modelAlpha = 1.0
+
+// LogOdds is the model's log odds that text is positive: > 0 leans positive. A model that has
+// not learned both classes answers 0.
+func (m *Model) LogOdds(text string) float64 {
+	if m == nil || m.Docs[0] == 0 || m.Docs[1] == 0 {
+		return 0
+	}
+	v := float64(len(m.Counts)) + 1 // features seen, and one for those not seen
+	den := [2]float64{math.Log(float64(m.Tokens[0]) + modelAlpha*v), math.Log(float64(m.Tokens[1]) + modelAlpha*v)}
+	sum := math.Log(float64(m.Docs[1])) - math.Log(float64(m.Docs[0]))
+	for _, f := range ModelFeatures(text) {
+		n, ok := m.Counts[f]
+		if !ok {
+			continue // unseen in both classes: the same in both, bar the denominators
+		}
+		sum += math.Log(float64(n[1])+modelAlpha) - den[1] - math.Log(float64(n[0])+modelAlpha) + den[0]
+	}
+	return sum
+}
+
+// ModelFeatures are the distinct feature ids of text.
+func ModelFeatures(text string) []uint32 {
+	text = strings.ToLower(norm.NFKC.String(text))
+	seen := map[uint32]bool{}
+	var out []uint32
+	add := func(kind byte, s string) {
+		h := fnv.New32a()
+		h.Write([]byte{kind})
+		h.Write([]byte(s))
+		f := h.Sum32() % ModelBuckets
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	var run []rune     // the current Japanese run
+	var words []string // the current clause's Latin words
+	var word []rune
+	flushWord := func() {
+		if len(word) > 0 {
+			words = append(words, string(word))
+			word = word[:0]
+		}
+	}
+	flushClause := func() {
+		flushWord()
+		for i, w := range words {
+			add('w', w)
+			if i > 0 {
+				add('b', words[i-1]+" "+w)
+			}
+		}
+		words = words[:0]
+	}
+	flushRun := func() {
+		if len(run) == 0 {
+			return
+		}
+		padded := make([]rune, 0, len(run)+2)
+		padded = append(append(append(padded, '^'), run...), '$')
+		for n := 1; n <= 3; n++ {
+			for i := 0; i+n <= len(padded); i++ {
+				g := padded[i : i+n]
+				if n == 1 && (g[0] == '^' || g[0] == '$') || n == 2 && g[0] == '^' && g[1] == '$' {
+					continue
+				}
+				add('j', string(g))
+			}
+		}
+		run = run[:0]
+	}
+	for _, r := range text {
+		switch {
+		case isJapanese(r):
+			flushWord()
+			run = append(run, r)
+		case r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			flushRun()
+			word = append(word, r)
+		case r == '\'':
+			flushRun() // "don't" is "dont"
+		case unicode.IsSpace(r):
+			flushRun()
+			flushWord()
+		default: // punctuation ends a clause
+			flushRun()
+			flushClause()
+		}
+	}
+	flushRun()
+	flushClause()
+	return out
+}
+
+func isJapanese(r rune) bool {
+	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) || r == 'ー' || r == '々'
+}
+
+// ModelMinExamples is how many examples a model learns before SentimentWith listens to it.
+const ModelMinExamples = 50
+
+// modelSure is the log odds from which SentimentWith takes the model's word over the rules'.
+const modelSure = 8.0
