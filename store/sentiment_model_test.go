@@ -1,0 +1,130 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/storetest"
+	"github.com/koehq/koe/store"
+)
+
+func rated(id int64, stars float64, body string) feedback.Item {
+	it := feedback.Item{ID: id, SourceKind: feedback.SourceReview, SourceName: "app-store", SourceID: fmt.Sprint(id),
+		ReceivedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Body: body, Status: feedback.StatusNew}
+	if stars >= 0 {
+		it.Rating = &stars
+	}
+	return it
+}
+
+// countWords is a learner for the tests: one feature per review, its id the review's id.
+func countWords(seen *[]int64) func([]store.RatedText) store.SentimentModel {
+	return func(batch []store.RatedText) store.SentimentModel {
+		d := store.SentimentModel{Counts: map[uint32][2]int64{}}
+		for _, r := range batch {
+			*seen = append(*seen, r.ID)
+			c := 0
+			if r.Positive {
+				c = 1
+			}
+			d.Docs[c]++
+			d.Tokens[c]++
+			n := d.Counts[uint32(r.ID%2)]
+			n[c]++
+			d.Counts[uint32(r.ID%2)] = n
+		}
+		return d
+	}
+}
+
+// TestSentimentModelRoundTrip: what LearnSentiment adds is what SentimentModelCounts returns; a
+// second run learns only the reviews stored since, adding to the counts; 3 stars and voices
+// without a rating are never learned; a reset forgets it all.
+func TestSentimentModelRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{
+		rated(1, 5, "great"), rated(2, 1, "awful"), rated(3, 3, "meh"), rated(4, -1, "a chat"), rated(5, 4, "good")}}); err != nil {
+		t.Fatal(err)
+	}
+	var seen []int64
+	before, after, n, err := db.LearnSentiment(ctx, countWords(&seen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before != 0 || after != 1 || n != 3 || !reflect.DeepEqual(seen, []int64{1, 2, 5}) {
+		t.Fatalf("learned %d (%v), version %d→%d; want 3 (1, 2, 5), 0→1", n, seen, before, after)
+	}
+	m, err := db.SentimentModelCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.SentimentModel{Version: 1, Docs: [2]int64{1, 2}, Tokens: [2]int64{1, 2},
+		Counts: map[uint32][2]int64{1: {0, 2}, 0: {1, 0}}}
+	if !reflect.DeepEqual(m, want) {
+		t.Fatalf("stored %+v, want %+v", m, want)
+	}
+
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{rated(6, 2, "slow"), rated(7, 5, "love it")}}); err != nil {
+		t.Fatal(err)
+	}
+	seen = nil
+	if _, after, n, err = db.LearnSentiment(ctx, countWords(&seen)); err != nil || n != 2 || after != 2 {
+		t.Fatalf("second run learned %d (%v), version %d, %v; want 2 (6, 7), 2", n, seen, after, err)
+	}
+	m, _ = db.SentimentModelCounts(ctx)
+	if got, want := m.Counts, map[uint32][2]int64{1: {0, 3}, 0: {2, 0}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("counts after the second run %v, want %v", got, want)
+	}
+	if _, after, n, _ = db.LearnSentiment(ctx, countWords(&seen)); n != 0 || after != 2 {
+		t.Errorf("a run with nothing new learned %d, version %d; want 0, 2", n, after)
+	}
+	if v, err := db.SentimentVersion(ctx); err != nil || v != 2 {
+		t.Errorf("version %d %v, want 2", v, err)
+	}
+
+	if err := db.ResetSentimentModel(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = db.SentimentModelCounts(ctx)
+	if m.Version != 3 || m.Docs != [2]int64{} || len(m.Counts) != 0 {
+		t.Errorf("after a reset %+v, want version 3 and nothing learned", m)
+	}
+}
+
+// TestRescoreSentiment: voices without a rating are scored once, then only the new ones, or all
+// of them again on request; rated reviews keep their own.
+func TestRescoreSentiment(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{rated(1, 5, "great"), rated(2, -1, "chat one"), rated(3, -1, "chat two")}}); err != nil {
+		t.Fatal(err)
+	}
+	var scored []int64
+	score := func(v store.UnratedVoice) float64 { scored = append(scored, v.ID); return -0.5 }
+	if n, err := db.RescoreSentiment(ctx, false, score); err != nil || n != 2 || !reflect.DeepEqual(scored, []int64{2, 3}) {
+		t.Fatalf("first: changed %d, scored %v, %v; want 2, [2 3]", n, scored, err)
+	}
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{rated(4, -1, "chat three")}}); err != nil {
+		t.Fatal(err)
+	}
+	scored = nil
+	if n, err := db.RescoreSentiment(ctx, false, score); err != nil || n != 1 || !reflect.DeepEqual(scored, []int64{4}) {
+		t.Fatalf("second: changed %d, scored %v, %v; want 1, [4]", n, scored, err)
+	}
+	scored = nil
+	if n, err := db.RescoreSentiment(ctx, true, score); err != nil || n != 0 || len(scored) != 3 {
+		t.Fatalf("all: changed %d, scored %v, %v; want 0 changed of 3", n, scored, err)
+	}
+	it, err := db.FeedbackByID(ctx, 3)
+	if err != nil || it.Sentiment == nil || *it.Sentiment != -0.5 {
+		t.Fatalf("voice 3: %v %v, want sentiment -0.5", it.Sentiment, err)
+	}
+	if it, _ := db.FeedbackByID(ctx, 1); it.Sentiment != nil {
+		t.Errorf("the rated review was scored: %v", *it.Sentiment)
+	}
+}
