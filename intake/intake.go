@@ -35,6 +35,8 @@ type Service struct {
 	suggesting sync.Mutex
 	// kick, once Start has run, asks the background loop for a suggestion run.
 	kick chan struct{}
+	// sentiment is the learned sentiment model (sentiment.go).
+	sentiment sentimentModel
 }
 
 // Start suggests in the background until ctx ends (koe serve): Ingest then returns as soon as
@@ -79,6 +81,9 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
 		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord}
 	c, err := p.Run(ctx, src)
+	if c.New+c.Updated > 0 {
+		s.learnSentiment(ctx, src.Name())
+	}
 	switch {
 	case c.New+c.Updated == 0:
 	case s.kick != nil:
@@ -98,6 +103,9 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 // new voices. Its voices are history, not news: no Slack message is queued for them.
 func (s *Service) Replace(ctx context.Context, ds feedback.Dataset) error {
 	if err := s.DB.ReplaceAll(ctx, ds); err != nil {
+		return err
+	}
+	if err := s.relearnSentiment(ctx); err != nil {
 		return err
 	}
 	_, err := s.Suggest(ctx)
