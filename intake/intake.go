@@ -1,7 +1,8 @@
 // Package intake is the one door voices come in by. Every entry point — `koe ingest`, the
 // configured sources (`koe serve`, `koe sources run`), the REST API, Slack capture and the demo —
 // hands its voices to a Service, which stores them through the ingest pipeline, queues the Slack
-// messages its rules make of the new ones in the same transaction, and then stores request
+// messages its rules make of the new ones in the same transaction, learns sentiment from the
+// rated reviews among them and scores the others with it (sentiment.go), and then stores request
 // suggestions for them.
 package intake
 
@@ -105,7 +106,7 @@ func (s *Service) Replace(ctx context.Context, ds feedback.Dataset) error {
 	if err := s.DB.ReplaceAll(ctx, ds); err != nil {
 		return err
 	}
-	if err := s.relearnSentiment(ctx); err != nil {
+	if _, _, err := s.RelearnSentiment(ctx); err != nil {
 		return err
 	}
 	_, err := s.Suggest(ctx)

@@ -80,12 +80,12 @@ func (s *Service) learnSentiment(ctx context.Context, source string) {
 	}
 }
 
-// relearnSentiment forgets the model and learns again from the voices stored now (after Replace,
-// whose voices took the ids of those the model learned from).
-func (s *Service) relearnSentiment(ctx context.Context) error {
+// RelearnSentiment forgets the model, learns again from every rated review stored now, and scores
+// every voice without a rating with it (`koe sentiment model --relearn`, and Replace, whose
+// voices took the ids of those the model learned from).
+func (s *Service) RelearnSentiment(ctx context.Context) (learned, changed int, err error) {
 	if err := s.DB.ResetSentimentModel(ctx); err != nil {
-		return err
+		return 0, 0, err
 	}
-	_, _, err := s.LearnSentiment(ctx, false)
-	return err
+	return s.LearnSentiment(ctx, true)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -38,5 +39,45 @@ func newSentimentCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&path, "file", "", "JSON Lines file, - for standard input (required)")
 	cmd.MarkFlagRequired("file")
+	cmd.AddCommand(newSentimentModelCmd(e))
+	return cmd
+}
+
+// newSentimentModelCmd shows the model learned from the rated reviews, or learns it again.
+func newSentimentModelCmd(e *env) *cobra.Command {
+	var relearn bool
+	cmd := &cobra.Command{
+		Use:   "model [--relearn]",
+		Short: "Show the sentiment model learned from rated reviews, or learn it again",
+		Long: `Every review with a star rating teaches Koe's sentiment model the customer's own words: 4–5
+stars positive, 1–2 negative (3 is not used). Voices without a rating (chats, mail) are scored
+by the rules and the model together once it has learned from enough reviews; before that, by the
+rules alone. Intake learns as reviews arrive; --relearn forgets the model, learns from every
+stored rated review again, and scores every voice without a rating again.`,
+		Args: cobra.NoArgs,
+		// The parent needs no configuration; this one needs the database.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return cmd.Root().PersistentPreRunE(cmd, args) },
+		RunE: e.withDB(func(ctx context.Context, db *database, _ []string) error {
+			p := e.say()
+			if relearn {
+				learned, changed, err := e.intake(db.DB, e.newLogger()).RelearnSentiment(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout, p.T("cli.sentiment.relearned", "Learned", learned, "Changed", changed))
+			}
+			m, err := db.SentimentModelCounts(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, p.T("cli.sentiment.model", "Positive", m.Docs[1], "Negative", m.Docs[0],
+				"Features", len(m.Counts), "Version", m.Version))
+			if n := m.Docs[0] + m.Docs[1]; n < textproc.ModelMinExamples {
+				fmt.Fprintln(e.stdout, p.T("cli.sentiment.model_unused", "Need", textproc.ModelMinExamples-n))
+			}
+			return nil
+		}),
+	}
+	cmd.Flags().BoolVar(&relearn, "relearn", false, "forget the model, learn from every rated review and score every voice without a rating again")
 	return cmd
 }
