@@ -28,6 +28,11 @@ CREATE TABLE sentiment_features (
     positive bigint NOT NULL DEFAULT 0
 );
 
+-- Learning reads the rated reviews stored after the last one learned; without this index it would
+-- walk every chat and mail stored since, at every intake.
+CREATE INDEX feedback_rated_idx ON feedback (id) WHERE rating IS NOT NULL;
+
 -- +goose Down
+DROP INDEX feedback_rated_idx;
 DROP TABLE sentiment_features;
 DROP TABLE sentiment_model;

@@ -1,10 +1,11 @@
 package textproc
 
 import (
-	"hash/fnv"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -96,36 +97,39 @@ func (m *Model) LogOdds(text string) float64 {
 	return sum
 }
 
-// ModelFeatures are the distinct feature ids of text.
+// ModelFeatures are the distinct feature ids of text, in increasing order.
 func ModelFeatures(text string) []uint32 {
 	text = strings.ToLower(norm.NFKC.String(text))
-	seen := map[uint32]bool{}
-	var out []uint32
-	add := func(kind byte, s string) {
-		h := fnv.New32a()
-		h.Write([]byte{kind})
-		h.Write([]byte(s))
-		f := h.Sum32() % ModelBuckets
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
+	out := make([]uint32, 0, 3*len(text)/2)
+	var run []rune              // the current Japanese run, between ^ and $
+	var words []string          // the current clause's Latin words
+	wordStart := -1             // where the current Latin word starts in text
+	var wordBuf strings.Builder // the current word without its apostrophes
+	flushWord := func(end int) {
+		if wordStart < 0 {
+			return
 		}
-	}
-	var run []rune     // the current Japanese run
-	var words []string // the current clause's Latin words
-	var word []rune
-	flushWord := func() {
-		if len(word) > 0 {
-			words = append(words, string(word))
-			word = word[:0]
+		w := text[wordStart:end]
+		if strings.IndexByte(w, '\'') >= 0 {
+			wordBuf.Reset()
+			for _, r := range w {
+				if r != '\'' {
+					wordBuf.WriteRune(r)
+				}
+			}
+			w = wordBuf.String()
 		}
+		if w != "" {
+			words = append(words, w)
+		}
+		wordStart = -1
 	}
-	flushClause := func() {
-		flushWord()
+	flushClause := func(end int) {
+		flushWord(end)
 		for i, w := range words {
-			add('w', w)
+			out = append(out, hashFeature('w', w, ""))
 			if i > 0 {
-				add('b', words[i-1]+" "+w)
+				out = append(out, hashFeature('b', words[i-1], w))
 			}
 		}
 		words = words[:0]
@@ -134,40 +138,79 @@ func ModelFeatures(text string) []uint32 {
 		if len(run) == 0 {
 			return
 		}
-		padded := make([]rune, 0, len(run)+2)
-		padded = append(append(append(padded, '^'), run...), '$')
+		run = append(run, '$')
 		for n := 1; n <= 3; n++ {
-			for i := 0; i+n <= len(padded); i++ {
-				g := padded[i : i+n]
+			for i := 0; i+n <= len(run); i++ {
+				g := run[i : i+n]
 				if n == 1 && (g[0] == '^' || g[0] == '$') || n == 2 && g[0] == '^' && g[1] == '$' {
 					continue
 				}
-				add('j', string(g))
+				out = append(out, hashRunes(g))
 			}
 		}
 		run = run[:0]
 	}
-	for _, r := range text {
+	for i, r := range text {
 		switch {
 		case isJapanese(r):
-			flushWord()
+			flushWord(i)
+			if len(run) == 0 {
+				run = append(run, '^')
+			}
 			run = append(run, r)
-		case r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+		case r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '\'' && wordStart >= 0:
 			flushRun()
-			word = append(word, r)
-		case r == '\'':
-			flushRun() // "don't" is "dont"
+			if wordStart < 0 {
+				wordStart = i
+			}
 		case unicode.IsSpace(r):
 			flushRun()
-			flushWord()
+			flushWord(i)
 		default: // punctuation ends a clause
 			flushRun()
-			flushClause()
+			flushClause(i)
 		}
 	}
 	flushRun()
-	flushClause()
-	return out
+	flushClause(len(text))
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// FNV-1a, 32 bits.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+// hashFeature is the id of a Latin feature: its kind, then one or two words.
+func hashFeature(kind byte, a, b string) uint32 {
+	h := uint32(fnvOffset)
+	h = (h ^ uint32(kind)) * fnvPrime
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint32(a[i])) * fnvPrime
+	}
+	if b != "" {
+		h = (h ^ ' ') * fnvPrime
+		for i := 0; i < len(b); i++ {
+			h = (h ^ uint32(b[i])) * fnvPrime
+		}
+	}
+	return h % ModelBuckets
+}
+
+// hashRunes is the id of a Japanese n-gram, hashed as its UTF-8 bytes after the kind 'j'.
+func hashRunes(g []rune) uint32 {
+	h := uint32(fnvOffset)
+	h = (h ^ 'j') * fnvPrime
+	var buf [utf8.UTFMax]byte
+	for _, r := range g {
+		n := utf8.EncodeRune(buf[:], r)
+		for _, c := range buf[:n] {
+			h = (h ^ uint32(c)) * fnvPrime
+		}
+	}
+	return h % ModelBuckets
 }
 
 func isJapanese(r rune) bool {
