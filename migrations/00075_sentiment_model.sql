@@ -4,9 +4,10 @@
 
 -- +goose Up
 -- sentiment_model is its one row: how many negative and positive reviews it learned, how many
--- feature occurrences of each, the newest review learned (feedback.id) and the version every
--- change increases, so replicas know to reload it; scored_through, the newest voice without a
--- rating scored with it.
+-- feature occurrences of each, the newest review learned (feedback.id, and its source's key, which
+-- tells when the voices were replaced and their ids began again) and the version every change
+-- increases, so replicas know to reload it; scored_through, the newest voice without a rating
+-- scored with it.
 CREATE TABLE sentiment_model (
     id              int         PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     version         bigint      NOT NULL DEFAULT 0,
@@ -15,6 +16,7 @@ CREATE TABLE sentiment_model (
     negative_tokens bigint      NOT NULL DEFAULT 0,
     positive_tokens bigint      NOT NULL DEFAULT 0,
     learned_through bigint      NOT NULL DEFAULT 0,
+    learned_key     text        NOT NULL DEFAULT '',
     scored_through  bigint      NOT NULL DEFAULT 0,
     updated_at      timestamptz NOT NULL DEFAULT now()
 );

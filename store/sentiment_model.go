@@ -32,6 +32,10 @@ type UnratedVoice struct {
 	Text string `db:"text"`
 }
 
+// reviewKey names a voice by its source's id, which stays when a dataset is stored again, unlike
+// feedback.id.
+const reviewKey = `concat_ws(E'\x1f', source_kind, source_name, source_id)`
+
 // sentimentBatch is how many voices are read at a time.
 const sentimentBatch = 2000
 
@@ -80,10 +84,24 @@ func (s *DB) SentimentModelCounts(ctx context.Context) (SentimentModel, error) {
 func (s *DB) LearnSentiment(ctx context.Context, learn func([]RatedText) SentimentModel) (before, after int64, learned int, err error) {
 	err = s.inTx(ctx, "learn sentiment", func(tx *sqlx.Tx) error {
 		var through int64
-		if err := tx.QueryRowxContext(ctx, `SELECT version, learned_through FROM sentiment_model FOR UPDATE`).Scan(&before, &through); err != nil {
+		var key string
+		if err := tx.QueryRowxContext(ctx, `SELECT version, learned_through, learned_key FROM sentiment_model FOR UPDATE`).Scan(&before, &through, &key); err != nil {
 			return err
 		}
 		after = before
+		if through > 0 {
+			// The voices were replaced (their ids start again) when the last review learned is gone.
+			var now string
+			if err := tx.GetContext(ctx, &now, `SELECT COALESCE((SELECT `+reviewKey+` FROM feedback WHERE id = $1), '')`, through); err != nil {
+				return err
+			}
+			if now != key {
+				if err := resetSentiment(ctx, tx); err != nil {
+					return err
+				}
+				through, after = 0, before+1
+			}
+		}
 		sum := SentimentModel{Counts: map[uint32][2]int64{}}
 		for {
 			var batch []RatedText
@@ -134,7 +152,8 @@ func (s *DB) LearnSentiment(ctx context.Context, learn func([]RatedText) Sentime
 		return tx.QueryRowxContext(ctx, `UPDATE sentiment_model SET version = version + 1,
 			negative_docs = negative_docs + $1, positive_docs = positive_docs + $2,
 			negative_tokens = negative_tokens + $3, positive_tokens = positive_tokens + $4,
-			learned_through = $5, updated_at = now() RETURNING version`,
+			learned_through = $5, learned_key = (SELECT `+reviewKey+` FROM feedback WHERE id = $5), updated_at = now()
+			RETURNING version`,
 			sum.Docs[0], sum.Docs[1], sum.Tokens[0], sum.Tokens[1], through).Scan(&after)
 	})
 	return before, after, learned, err
@@ -185,14 +204,17 @@ func (s *DB) RescoreSentiment(ctx context.Context, all bool, score func(UnratedV
 }
 
 // ResetSentimentModel forgets everything the model learned (the voices it learned from were
-// replaced), so it learns again from the rated reviews stored now.
+// replaced), so it learns again from the rated reviews stored now. LearnSentiment does it by
+// itself when it finds the last review it learned replaced.
 func (s *DB) ResetSentimentModel(ctx context.Context) error {
-	return s.inTx(ctx, "reset sentiment model", func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sentiment_features`); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE sentiment_model SET version = version + 1, negative_docs = 0, positive_docs = 0,
-			negative_tokens = 0, positive_tokens = 0, learned_through = 0, scored_through = 0, updated_at = now()`)
+	return s.inTx(ctx, "reset sentiment model", func(tx *sqlx.Tx) error { return resetSentiment(ctx, tx) })
+}
+
+func resetSentiment(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sentiment_features`); err != nil {
 		return err
-	})
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE sentiment_model SET version = version + 1, negative_docs = 0, positive_docs = 0,
+		negative_tokens = 0, positive_tokens = 0, learned_through = 0, learned_key = '', scored_through = 0, updated_at = now()`)
+	return err
 }

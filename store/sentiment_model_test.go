@@ -128,3 +128,40 @@ func TestRescoreSentiment(t *testing.T) {
 		t.Errorf("the rated review was scored: %v", *it.Sentiment)
 	}
 }
+
+// TestSentimentModelFollowsReplacedVoices: when the voices are replaced (ReplaceAll, whose ids
+// start again) the model forgets what it learned from the old ones by itself, even when the new
+// voices reach past the old ids; the same voices stored again are not learned twice.
+func TestSentimentModelFollowsReplacedVoices(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	old := []feedback.Item{rated(1, 5, "great"), rated(2, 1, "awful"), rated(3, 5, "good")}
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: old}); err != nil {
+		t.Fatal(err)
+	}
+	var seen []int64
+	if _, _, n, err := db.LearnSentiment(ctx, countWords(&seen)); err != nil || n != 3 {
+		t.Fatalf("learned %d %v, want 3", n, err)
+	}
+	if err := db.ReplaceAll(ctx, feedback.Dataset{Items: old}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, n, err := db.LearnSentiment(ctx, countWords(&seen)); err != nil || n != 0 {
+		t.Fatalf("the same voices again: learned %d %v, want 0", n, err)
+	}
+	replaced := []feedback.Item{rated(1, 1, "slow"), rated(2, 1, "broken"), rated(3, 2, "meh"), rated(4, 5, "fine")}
+	for i := range replaced {
+		replaced[i].SourceName = "google-play"
+	}
+	if err := db.ReplaceAll(ctx, feedback.Dataset{Items: replaced}); err != nil {
+		t.Fatal(err)
+	}
+	before, after, n, err := db.LearnSentiment(ctx, countWords(&seen))
+	if err != nil || n != 4 || after <= before {
+		t.Fatalf("after new voices: learned %d, version %d→%d, %v; want 4 and a new version", n, before, after, err)
+	}
+	m, _ := db.SentimentModelCounts(ctx)
+	if got, want := m.Docs, [2]int64{3, 1}; got != want {
+		t.Errorf("the model holds %v examples, want only the new voices' %v", got, want)
+	}
+}
