@@ -153,3 +153,40 @@ func TestReplaceRelearnsSentiment(t *testing.T) {
 		t.Errorf("after Replace the model holds %v examples, want [0 1]", got)
 	}
 }
+
+// TestReplicasLearnEachReviewOnce: two replicas learning at once from the same stored reviews
+// take turns; between them each review is learned once.
+func TestReplicasLearnEachReviewOnce(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	var items []feedback.Item
+	src := reviews(1, 200)
+	for i, text := range src.texts {
+		items = append(items, feedback.Item{ID: int64(i + 1), SourceKind: feedback.SourceReview, SourceName: "app-store",
+			SourceID: fmt.Sprint(i), ReceivedAt: time.Now(), Body: text, Rating: &src.stars[i], Status: feedback.StatusNew})
+	}
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: items}); err != nil {
+		t.Fatal(err)
+	}
+	a, b := &intake.Service{DB: db}, &intake.Service{DB: db}
+	got := make(chan int, 2)
+	for _, in := range []*intake.Service{a, b} {
+		go func() {
+			n, _, err := in.LearnSentiment(ctx, false)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- n
+		}()
+	}
+	if n := <-got + <-got; n != 200 {
+		t.Fatalf("the replicas learned %d reviews between them, want 200", n)
+	}
+	m, err := db.SentimentModelCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Docs[0] + m.Docs[1]; got != 200 {
+		t.Fatalf("the stored model learned %d reviews, want 200", got)
+	}
+}
