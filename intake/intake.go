@@ -53,6 +53,7 @@ func (s *Service) Start(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-s.kick:
+				s.learnSentiment(ctx, "")
 				if _, err := s.Suggest(ctx); err != nil && ctx.Err() == nil {
 					s.log().Warn("suggestions for the new voices failed", "err", err)
 				}
@@ -82,9 +83,6 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
 		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord}
 	c, err := p.Run(ctx, src)
-	if c.New+c.Updated > 0 {
-		s.learnSentiment(ctx, src.Name())
-	}
 	switch {
 	case c.New+c.Updated == 0:
 	case s.kick != nil:
@@ -93,6 +91,7 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 		default: // a run is asked for already; it will find these voices too
 		}
 	default:
+		s.learnSentiment(ctx, src.Name())
 		if _, serr := s.Suggest(ctx); serr != nil {
 			s.log().Warn("suggestions for the new voices failed", "source", src.Name(), "err", serr)
 		}

@@ -15,6 +15,9 @@ type sentimentModel struct {
 	m  *textproc.Model
 }
 
+// Learning runs where suggestions run, just before them: in the background after Start (so a
+// voice posted to the API never waits for a rescoring), else before Ingest returns.
+
 // LearnSentiment learns from the rated reviews stored since the model last learned, then scores
 // with rules and model together (textproc.SentimentWith) the voices without a rating stored since
 // the last scoring — every one of them with all. Until the model has learned from
@@ -72,10 +75,11 @@ func (s *Service) sentimentModel(ctx context.Context) (*textproc.Model, error) {
 	return s.sentiment.m, nil
 }
 
-// learnSentiment is LearnSentiment after an intake: a failure is logged, not returned — the
-// voices are in with the rules' sentiment, and the next intake catches up.
+// learnSentiment is LearnSentiment after an intake (source names it; "" in the background): a
+// failure is logged, not returned — the voices are in with the rules' sentiment, and the next
+// intake catches up.
 func (s *Service) learnSentiment(ctx context.Context, source string) {
-	if _, _, err := s.LearnSentiment(ctx, false); err != nil {
+	if _, _, err := s.LearnSentiment(ctx, false); err != nil && ctx.Err() == nil {
 		s.log().Warn("learning sentiment from the new reviews failed", "source", source, "err", err)
 	}
 }

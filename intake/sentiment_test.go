@@ -190,3 +190,25 @@ func TestReplicasLearnEachReviewOnce(t *testing.T) {
 		t.Fatalf("the stored model learned %d reviews, want 200", got)
 	}
 }
+
+// TestSentimentLearnedInTheBackground: after Start (koe serve), learning follows the intake from
+// the service's own goroutine, as suggestions do.
+func TestSentimentLearnedInTheBackground(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := storetest.Open(t)
+	in := &intake.Service{DB: db}
+	in.Start(ctx)
+	if _, err := in.Ingest(ctx, chats(1, "今朝もガントチャートが崩れる"), intake.Run{SourceType: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Ingest(ctx, reviews(1, 60), intake.Run{SourceType: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); sentimentOf(t, db, feedback.SourceChat, "1") >= -0.05; {
+		if time.Now().After(deadline) {
+			t.Fatal("the chat was not scored with the learned model")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -161,46 +161,62 @@ func (s *DB) LearnSentiment(ctx context.Context, learn func([]RatedText) Sentime
 
 // RescoreSentiment stores score's sentiment for the voices without a rating stored since the last
 // rescoring — or for all of them when all is set (a model that learned much since) — and returns
-// how many changed. It holds the model's row, so replicas take turns. A voice whose words an
-// edit changed later was scored by the rules again when stored, and is scored with the model
-// again only with all: finding edited voices would read the whole table at every intake.
+// how many changed. Each batch is a transaction of its own that holds the model's row, so
+// replicas take turns and a long rescoring never keeps voices locked for long; what it did stays
+// done when it fails halfway. A voice whose words an edit changed later was scored by the rules
+// again when stored, and is scored with the model again only with all: finding edited voices
+// would read the whole table at every intake.
 func (s *DB) RescoreSentiment(ctx context.Context, all bool, score func(UnratedVoice) float64) (changed int, err error) {
+	last := int64(0)
+	for {
+		n, next, err := s.rescoreBatch(ctx, all, last, score)
+		changed += n
+		if err != nil || next == 0 {
+			return changed, err
+		}
+		last = next
+	}
+}
+
+// rescoreBatch rescores the next batch of voices without a rating after the voice after (and,
+// unless all, after the last voice scored), and returns how many changed and the last voice it
+// read: 0 when there was none.
+func (s *DB) rescoreBatch(ctx context.Context, all bool, after int64, score func(UnratedVoice) float64) (changed int, last int64, err error) {
 	err = s.inTx(ctx, "rescore sentiment", func(tx *sqlx.Tx) error {
 		var through int64
 		if err := tx.GetContext(ctx, &through, `SELECT scored_through FROM sentiment_model FOR UPDATE`); err != nil {
 			return err
 		}
-		if all {
-			through = 0
+		if !all {
+			after = max(after, through)
 		}
-		last := through
-		for {
-			var batch []UnratedVoice
-			if err := tx.SelectContext(ctx, &batch, `SELECT id, title || E'\n' || body AS text FROM feedback
-				WHERE id > $1 AND rating IS NULL ORDER BY id LIMIT $2`, last, sentimentBatch); err != nil {
-				return err
-			}
-			if len(batch) == 0 {
-				break
-			}
-			ids, scores := make([]int64, len(batch)), make([]float64, len(batch))
-			for i, v := range batch {
-				ids[i], scores[i] = v.ID, score(v)
-			}
-			res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
-				FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
-				WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			changed += int(n)
-			last = batch[len(batch)-1].ID
+		var batch []UnratedVoice
+		if err := tx.SelectContext(ctx, &batch, `SELECT id, title || E'\n' || body AS text FROM feedback
+			WHERE id > $1 AND rating IS NULL ORDER BY id LIMIT $2`, after, sentimentBatch); err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
+		if len(batch) == 0 {
+			return nil
+		}
+		ids, scores := make([]int64, len(batch)), make([]float64, len(batch))
+		for i, v := range batch {
+			ids[i], scores[i] = v.ID, score(v)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
+			FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
+			WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		changed, last = int(n), batch[len(batch)-1].ID
+		_, err = tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
 		return err
 	})
-	return changed, err
+	if err != nil {
+		return 0, 0, err
+	}
+	return changed, last, nil
 }
 
 // ResetSentimentModel forgets everything the model learned (the voices it learned from were
