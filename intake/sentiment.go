@@ -39,8 +39,10 @@ func (s *Service) LearnSentiment(ctx context.Context, all bool) (learned, change
 	if err != nil {
 		return 0, 0, err
 	}
-	if m := s.sentiment.m; m != nil && m.Version == before && learned > 0 {
-		m.Add(delta) // nobody else changed it: no need to load it again
+	if m := s.sentiment.m; m != nil && m.Version == before && after == before+1 && learned > 0 {
+		// Only this learning changed the stored model (not another replica's, nor a reset):
+		// no need to load it again.
+		m.Add(delta)
 		m.Version = after
 	}
 	m, err := s.sentimentModel(ctx)
