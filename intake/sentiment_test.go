@@ -117,6 +117,11 @@ func TestSentimentLearnedFromRatedReviews(t *testing.T) {
 	if learned, _, err := a.LearnSentiment(ctx, false); err != nil || learned != 0 {
 		t.Fatalf("learning again learned %d %v, want 0: each review once", learned, err)
 	}
+	// a added its second intake's learning to the model it held; a process that loads the stored
+	// model scores every voice the same.
+	if _, changed, err := (&intake.Service{DB: db}).LearnSentiment(ctx, true); err != nil || changed != 0 {
+		t.Fatalf("scoring everything with the stored model changed %d voices %v, want 0", changed, err)
+	}
 
 	// The replica b last saw the empty model: it loads the stored one to score a new chat.
 	if _, err := b.Ingest(ctx, chats(2, "チャートがぬるぬる"), intake.Run{SourceType: "test"}); err != nil {
