@@ -105,7 +105,7 @@ func (s *Service) Replace(ctx context.Context, ds feedback.Dataset) error {
 	if err := s.DB.ReplaceAll(ctx, ds); err != nil {
 		return err
 	}
-	if _, _, err := s.RelearnSentiment(ctx); err != nil {
+	if err := s.forgetSentiment(ctx); err != nil {
 		return err
 	}
 	_, err := s.Suggest(ctx)

@@ -87,11 +87,21 @@ func (s *Service) learnSentiment(ctx context.Context, source string) {
 }
 
 // RelearnSentiment forgets the model, learns again from every rated review stored now, and scores
-// every voice without a rating with it (`koe sentiment model --relearn`, and Replace, whose
-// voices took the ids of those the model learned from).
+// every voice without a rating with it (`koe sentiment model --relearn`).
 func (s *Service) RelearnSentiment(ctx context.Context) (learned, changed int, err error) {
 	if err := s.DB.ResetSentimentModel(ctx); err != nil {
 		return 0, 0, err
 	}
 	return s.LearnSentiment(ctx, true)
+}
+
+// forgetSentiment forgets the model and learns from the voices stored now, leaving their
+// sentiment as it came (Replace: its voices are history, with the sentiment their dataset gave
+// them, and took the ids of those the model learned from).
+func (s *Service) forgetSentiment(ctx context.Context) error {
+	if err := s.DB.ResetSentimentModel(ctx); err != nil {
+		return err
+	}
+	_, _, err := s.LearnSentiment(ctx, false)
+	return err
 }

@@ -3,6 +3,7 @@ package intake_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -137,7 +138,8 @@ func TestSentimentLearnedFromRatedReviews(t *testing.T) {
 }
 
 // TestReplaceRelearnsSentiment: the demo's voices replace everything, ids included; the model
-// forgets what it learned and learns from the voices that are there now.
+// forgets what it learned and learns from the voices that are there now, leaving the sentiment
+// the dataset gave its voices as it is.
 func TestReplaceRelearnsSentiment(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
@@ -145,17 +147,29 @@ func TestReplaceRelearnsSentiment(t *testing.T) {
 	if _, err := in.Ingest(ctx, reviews(1, 60), intake.Run{SourceType: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	stars := 5.0
-	if err := in.Replace(ctx, feedback.Dataset{Items: []feedback.Item{{ID: 1, SourceKind: feedback.SourceReview, SourceName: "demo",
-		SourceID: "1", ReceivedAt: time.Now(), Body: "よい", Rating: &stars, Status: feedback.StatusNew}}}); err != nil {
+	src, given := reviews(1, 60), 0.42
+	ds := feedback.Dataset{Items: []feedback.Item{{ID: 1, SourceKind: feedback.SourceChat, SourceName: "demo", SourceID: "chat",
+		ReceivedAt: time.Now(), Body: "今朝もガントチャートが崩れる", Sentiment: &given, Status: feedback.StatusNew}}}
+	for i, text := range src.texts[:55] {
+		ds.Items = append(ds.Items, feedback.Item{ID: int64(i + 2), SourceKind: feedback.SourceReview, SourceName: "demo",
+			SourceID: fmt.Sprint(i), ReceivedAt: time.Now(), Body: text, Rating: &src.stars[i], Status: feedback.StatusNew})
+	}
+	if err := in.Replace(ctx, ds); err != nil {
 		t.Fatal(err)
 	}
 	m, err := db.SentimentModelCounts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := m.Docs; got != [2]int64{0, 1} {
-		t.Errorf("after Replace the model holds %v examples, want [0 1]", got)
+	if got, want := m.Docs[0]+m.Docs[1], int64(55); got != want {
+		t.Errorf("after Replace the model holds %d examples, want %d", got, want)
+	}
+	if got := sentimentOf(t, db, feedback.SourceChat, "chat"); math.Abs(got-given) > 1e-6 {
+		t.Errorf("the demo chat's sentiment became %v, want the %v it came with", got, given)
+	}
+	// Asked to, the model scores it.
+	if _, changed, err := in.RelearnSentiment(ctx); err != nil || changed != 1 || sentimentOf(t, db, feedback.SourceChat, "chat") >= 0 {
+		t.Errorf("relearn changed %d voices %v, chat now %v; want 1, negative", changed, err, sentimentOf(t, db, feedback.SourceChat, "chat"))
 	}
 }
 

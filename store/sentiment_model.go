@@ -220,8 +220,9 @@ func (s *DB) rescoreBatch(ctx context.Context, all bool, after int64, score func
 }
 
 // ResetSentimentModel forgets everything the model learned (the voices it learned from were
-// replaced), so it learns again from the rated reviews stored now. LearnSentiment does it by
-// itself when it finds the last review it learned replaced.
+// replaced), so it learns again from the rated reviews stored now. The voices stored now count as
+// scored: they came with the sentiment their loader gave them (RescoreSentiment with all scores
+// them again). LearnSentiment resets by itself when it finds the last review it learned replaced.
 func (s *DB) ResetSentimentModel(ctx context.Context) error {
 	return s.inTx(ctx, "reset sentiment model", func(tx *sqlx.Tx) error { return resetSentiment(ctx, tx) })
 }
@@ -231,6 +232,7 @@ func resetSentiment(ctx context.Context, tx *sqlx.Tx) error {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE sentiment_model SET version = version + 1, negative_docs = 0, positive_docs = 0,
-		negative_tokens = 0, positive_tokens = 0, learned_through = 0, learned_key = '', scored_through = 0, updated_at = now()`)
+		negative_tokens = 0, positive_tokens = 0, learned_through = 0, learned_key = '',
+		scored_through = COALESCE((SELECT max(id) FROM feedback), 0), updated_at = now()`)
 	return err
 }

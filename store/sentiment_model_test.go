@@ -97,7 +97,7 @@ func TestSentimentModelRoundTrip(t *testing.T) {
 }
 
 // TestRescoreSentiment: voices without a rating are scored once, then only the new ones, or all
-// of them again on request; rated reviews keep their own.
+// of them again on request; rated reviews keep their own; after a reset, none until new ones.
 func TestRescoreSentiment(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
@@ -126,6 +126,14 @@ func TestRescoreSentiment(t *testing.T) {
 	}
 	if it, _ := db.FeedbackByID(ctx, 1); it.Sentiment != nil {
 		t.Errorf("the rated review was scored: %v", *it.Sentiment)
+	}
+	// A reset takes the voices stored then as scored: they keep the sentiment they came with.
+	if err := db.ResetSentimentModel(ctx); err != nil {
+		t.Fatal(err)
+	}
+	scored = nil
+	if _, err := db.RescoreSentiment(ctx, false, score); err != nil || len(scored) != 0 {
+		t.Fatalf("after a reset: scored %v %v, want none", scored, err)
 	}
 }
 
