@@ -332,7 +332,7 @@ func jaStartsWish(s string) bool {
 // SentimentWith scores text like Sentiment, with what m learned from the customer's rated
 // reviews: the rules answer when they find an opinion, unless the model is sure (log odds of at
 // least ±8) — then, and whenever the rules find none (they would say neutral), the model answers,
-// with tanh(log odds / 8), at least ±0.05, as its score. With no model, or one that has learned
+// with tanh(log odds / 16), at least ±0.05, as its score (modelScale). With no model, or one that has learned
 // from fewer than ModelMinExamples reviews, it is Sentiment. Letting the rules speak first
 // measured best of the ways tried: on the UCI sentences (one file learned, the other scored)
 // 0.831 / 0.857, against 0.713 / 0.754 for the model alone and at best 0.802 / 0.833 for adding
@@ -346,7 +346,7 @@ func SentimentWith(m *Model, text string) (float64, string) {
 	if sum != 0 && math.Abs(lo) < modelSure {
 		return labelled(sum)
 	}
-	score := math.Round(math.Tanh(lo/modelSure)*1000) / 1000
+	score := math.Round(math.Tanh(lo/modelScale)*1000) / 1000
 	if lo != 0 && math.Abs(score) < 0.05 { // a lean, however slight, is the model's answer
 		score = math.Copysign(0.05, lo)
 	}
