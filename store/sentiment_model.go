@@ -32,8 +32,8 @@ type UnratedVoice struct {
 	Text string `db:"text"`
 }
 
-// reviewKey names a voice by its source's id, which stays when a dataset is stored again, unlike
-// feedback.id.
+// reviewKey names a voice by its source and the source's own id: the same voice has the same key
+// whatever id it was stored under.
 const reviewKey = `concat_ws(E'\x1f', source_kind, source_name, source_id)`
 
 // sentimentBatch is how many voices are read at a time.

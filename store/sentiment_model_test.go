@@ -173,3 +173,28 @@ func TestSentimentModelFollowsReplacedVoices(t *testing.T) {
 		t.Errorf("the model holds %v examples, want only the new voices' %v", got, want)
 	}
 }
+
+// BenchmarkSentimentModelLoad is the time a replica takes to load a stored model of 200,000
+// features (a few thousand reviews' worth of character n-grams) when its version moved.
+func BenchmarkSentimentModelLoad(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b)
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{rated(1, 5, "great")}}); err != nil {
+		b.Fatal(err)
+	}
+	if _, _, _, err := db.LearnSentiment(ctx, func([]store.RatedText) store.SentimentModel {
+		d := store.SentimentModel{Docs: [2]int64{1, 1}, Counts: map[uint32][2]int64{}}
+		for f := range uint32(200_000) {
+			d.Counts[f*5] = [2]int64{int64(f % 3), int64(f % 7)}
+		}
+		return d
+	}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		m, err := db.SentimentModelCounts(ctx)
+		if err != nil || len(m.Counts) != 200_000 {
+			b.Fatalf("%d features %v", len(m.Counts), err)
+		}
+	}
+}
