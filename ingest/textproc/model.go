@@ -97,6 +97,29 @@ func (m *Model) LogOdds(text string) float64 {
 	return sum
 }
 
+// evidence is LogOdds, and how many of the text's features are clearly polar: seen in at least
+// polarFeatureMin examples, and polarFeatureRatio (natural log) likelier in one class.
+func (m *Model) evidence(text string) (lo float64, polar int) {
+	if m == nil || m.Docs[0] == 0 || m.Docs[1] == 0 {
+		return 0, 0
+	}
+	v := float64(len(m.Counts)) + 1
+	den := [2]float64{math.Log(float64(m.Tokens[0]) + modelAlpha*v), math.Log(float64(m.Tokens[1]) + modelAlpha*v)}
+	lo = math.Log(float64(m.Docs[1])) - math.Log(float64(m.Docs[0]))
+	for _, f := range ModelFeatures(text) {
+		n, ok := m.Counts[f]
+		if !ok {
+			continue
+		}
+		d := math.Log(float64(n[1])+modelAlpha) - den[1] - math.Log(float64(n[0])+modelAlpha) + den[0]
+		lo += d
+		if n[0]+n[1] >= polarFeatureMin && math.Abs(d) >= polarFeatureRatio {
+			polar++
+		}
+	}
+	return lo, polar
+}
+
 // ModelFeatures are the distinct feature ids of text, in increasing order.
 func ModelFeatures(text string) []uint32 {
 	text = strings.ToLower(norm.NFKC.String(text))
