@@ -1,6 +1,7 @@
 package textproc
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -65,6 +66,17 @@ func (m *Model) Add(d *Model) {
 		o := m.Counts[f]
 		m.Counts[f] = [2]int64{o[0] + n[0], o[1] + n[1]}
 	}
+}
+
+// Clone is a copy of m that learns apart from it: what lets a process go on learning while a
+// copy it handed out scores from other goroutines.
+func (m *Model) Clone() *Model {
+	c := *m
+	c.Counts = maps.Clone(m.Counts)
+	if c.Counts == nil {
+		c.Counts = map[uint32][2]int64{}
+	}
+	return &c
 }
 
 // Examples is how many examples the model learned.
