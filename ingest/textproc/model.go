@@ -112,8 +112,13 @@ func (m *Model) LogOdds(text string) float64 {
 // evidence is LogOdds, and how many of the text's features are clearly polar: seen in at least
 // polarFeatureMin examples, and polarFeatureRatio (natural log) likelier in one class.
 func (m *Model) evidence(text string) (lo float64, polar int) {
+	lo, polar, _ = m.evidenceN(text)
+	return lo, polar
+}
+
+func (m *Model) evidenceN(text string) (lo float64, polar, known int) {
 	if m == nil || m.Docs[0] == 0 || m.Docs[1] == 0 {
-		return 0, 0
+		return 0, 0, 0
 	}
 	v := float64(len(m.Counts)) + 1
 	den := [2]float64{math.Log(float64(m.Tokens[0]) + modelAlpha*v), math.Log(float64(m.Tokens[1]) + modelAlpha*v)}
@@ -125,11 +130,12 @@ func (m *Model) evidence(text string) (lo float64, polar int) {
 		}
 		d := math.Log(float64(n[1])+modelAlpha) - den[1] - math.Log(float64(n[0])+modelAlpha) + den[0]
 		lo += d
+		known++
 		if n[0]+n[1] >= polarFeatureMin && math.Abs(d) >= polarFeatureRatio {
 			polar++
 		}
 	}
-	return lo, polar
+	return lo, polar, known
 }
 
 // ModelFeatures are the distinct feature ids of text, in increasing order.

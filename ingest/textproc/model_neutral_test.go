@@ -175,7 +175,7 @@ func (f neutralFigures) String() string {
 var sweep = flag.Bool("sweep", false, "run TestNeutralGateSweep (about a minute)")
 
 // TestNeutralGateSweep measures every gate tried and prints the table:
-// go test ./ingest/textproc -run TestNeutralGateSweep -sweep -v
+// go test ./ingest/textproc -run TestNeutralGateSweep -v -args -sweep
 func TestNeutralGateSweep(t *testing.T) {
 	if !*sweep {
 		t.Skip("run with -sweep")
@@ -190,6 +190,14 @@ func TestNeutralGateSweep(t *testing.T) {
 			if f.better(bestF) {
 				best, bestF = g, f
 			}
+		}
+	}
+	for _, d := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1} {
+		g := gate{requestSure: math.Inf(1), requestOpinion: 0.7, density: d}
+		f := b.measure(g)
+		t.Logf("band 0.00 density %.2f evidence 0 requestSure +Inf requestOpinion 0.7  %s", d, f)
+		if f.better(bestF) {
+			best, bestF = g, f
 		}
 	}
 	for _, rs := range []float64{0, 8, 16, 1e9} {

@@ -402,6 +402,10 @@ type gate struct {
 	// requestOpinion: the rules' opinion beside a request's wish labels it only with a score of
 	// at least this much ("How do I cancel?" is not a complaint).
 	requestOpinion float64
+	// density: the model answers only when its log odds over the square root of the text's
+	// features it knows reach this: a lean made of many faint features (a long factual report)
+	// is not an opinion.
+	density float64
 }
 
 // Clearly polar features, for gate.evidence.
@@ -412,8 +416,8 @@ const (
 
 // neutralGate is the gate SentimentWith uses. It was chosen by the smallest margin over the goals
 // (Japanese set 10-fold ≥ 0.75, UCI ≥ 0.80 both ways, ≥ 0.70 of testdata/neutral.tsv and of
-// BANKING77's test questions neutral), then the sum of the figures, among 272 gates
-// (TestNeutralGateSweep -sweep prints them all; polar accuracy counts neutral as wrong; the
+// BANKING77's test questions neutral), then the sum of the figures, among 279 gates
+// (TestNeutralGateSweep prints them all; polar accuracy counts neutral as wrong; the
 // neutral sets are scored by a model learned from the Japanese set and both UCI files):
 //
 //	gate                                      ja     a→y    y→a    neutral.tsv  banking77  worst
@@ -428,10 +432,15 @@ const (
 //	requests: model never, bandJa 0.10        0.758  0.822  0.852  0.912        0.742      +0.008
 //	requests: model never, rules ≥ 0.5        0.786  0.822  0.852  0.893        0.725      +0.022
 //	requests: model never, rules ≥ 0.7 ←      0.786  0.822  0.852  0.898        0.742      +0.022
+//	  … and density 0.1                       0.773  0.816  0.842  0.921        0.748      +0.016
+//	  … and density 0.2                       0.761  0.803  0.832  0.930        0.760      +0.003
+//	  … and density 0.3                       0.758  0.794  0.823  0.940        0.769      -0.006
+//	  … and density 0.5                       0.749  0.767  0.804  0.953        0.791      -0.033
 //
-// Any band costs UCI more than it gains (UCI sentences the rules miss need the model's lean); the
-// neutral set's factual reports ("社内のプロキシ経由でアクセスしています") stay mostly labelled (2 of 22
-// neutral): nothing tried told them from reviews without costing polar accuracy.
+// Any band costs UCI more than it gains (UCI sentences the rules miss need the model's lean). The
+// neutral set's factual reports ("社内のプロキシ経由でアクセスしています") stay mostly labelled: 2 of 22
+// neutral; density 0.2 makes it 9 of 22 and still meets every goal, with less margin (UCI 0.803)
+// — the setting to take if reports matter more than the margin.
 var neutralGate = gate{requestSure: math.Inf(1), requestOpinion: 0.7}
 
 func (g gate) sentiment(m *Model, text string) (float64, string) {
@@ -440,7 +449,7 @@ func (g gate) sentiment(m *Model, text string) (float64, string) {
 		return labelled(opinion + wish)
 	}
 	request := g.requestSure > 0 && Request(text)
-	lo, polar := m.evidence(text)
+	lo, polar, known := m.evidenceN(text)
 	if request {
 		if math.Abs(lo) < g.requestSure {
 			return g.requestRules(opinion) // the wish is the request, not a feeling
@@ -448,7 +457,7 @@ func (g gate) sentiment(m *Model, text string) (float64, string) {
 	} else if sum := opinion + wish; sum != 0 && math.Abs(lo) < modelSure {
 		return labelled(sum)
 	}
-	if polar < g.evidence {
+	if polar < g.evidence || g.density > 0 && known > 0 && math.Abs(lo)/math.Sqrt(float64(known)) < g.density {
 		return labelled(opinion + wish)
 	}
 	score := math.Round(math.Tanh(lo/modelScale)*1000) / 1000
