@@ -109,14 +109,10 @@ func (m *Model) LogOdds(text string) float64 {
 	return sum
 }
 
-// evidence is LogOdds, and how many of the text's features are clearly polar: seen in at least
-// polarFeatureMin examples, and polarFeatureRatio (natural log) likelier in one class.
-func (m *Model) evidence(text string) (lo float64, polar int) {
-	lo, polar, _ = m.evidenceN(text)
-	return lo, polar
-}
-
-func (m *Model) evidenceN(text string) (lo float64, polar, known int) {
+// evidence is LogOdds, how many of the text's features are clearly polar (seen in at least
+// polarFeatureMin examples, and polarFeatureRatio, natural log, likelier in one class), and how
+// many of its features the model knows.
+func (m *Model) evidence(text string) (lo float64, polar, known int) {
 	if m == nil || m.Docs[0] == 0 || m.Docs[1] == 0 {
 		return 0, 0, 0
 	}

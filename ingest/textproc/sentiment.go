@@ -449,7 +449,7 @@ func (g gate) sentiment(m *Model, text string) (float64, string) {
 		return labelled(opinion + wish)
 	}
 	request := g.requestSure > 0 && Request(text)
-	lo, polar, known := m.evidenceN(text)
+	lo, polar, known := m.evidence(text)
 	if request {
 		if math.Abs(lo) < g.requestSure {
 			return g.requestRules(opinion) // the wish is the request, not a feeling
@@ -457,8 +457,14 @@ func (g gate) sentiment(m *Model, text string) (float64, string) {
 	} else if sum := opinion + wish; sum != 0 && math.Abs(lo) < modelSure {
 		return labelled(sum)
 	}
-	if polar < g.evidence || g.density > 0 && known > 0 && math.Abs(lo)/math.Sqrt(float64(known)) < g.density {
+	rules := func() (float64, string) { // the rules' word when the model abstains
+		if request {
+			return g.requestRules(opinion)
+		}
 		return labelled(opinion + wish)
+	}
+	if polar < g.evidence || g.density > 0 && known > 0 && math.Abs(lo)/math.Sqrt(float64(known)) < g.density {
+		return rules()
 	}
 	score := math.Round(math.Tanh(lo/modelScale)*1000) / 1000
 	band := g.band
@@ -469,10 +475,7 @@ func (g gate) sentiment(m *Model, text string) (float64, string) {
 		score = math.Copysign(0.05, lo)
 	}
 	if math.Abs(score) < band {
-		if request {
-			return g.requestRules(opinion)
-		}
-		return labelled(opinion + wish)
+		return rules()
 	}
 	return label(score)
 }
