@@ -114,6 +114,11 @@ type Pipeline struct {
 	Index *accounts.Index
 	// NoRunRecord leaves the run out of ingest_runs (one voice posted to the API is not a run).
 	NoRunRecord bool
+	// Sentiment, when set, scores the words of each voice without a star rating instead of the
+	// rules (textproc.Sentiment): intake sets it to the learned model, so a voice is stored with
+	// its final score in one write and the Rules see that score. A rated review keeps the rules'
+	// reading: its stars say how it feels. It is called from one goroutine at a time.
+	Sentiment func(text string) (float64, string)
 
 	mu sync.Mutex // guards the counts while the reader and the writer run together
 }
@@ -367,13 +372,21 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 	it.AuthorEmail = strings.ToLower(strings.TrimSpace(it.AuthorEmail))
 	it.Body, it.Context = textproc.Clip(it.Body, textproc.MaxText), textproc.Clip(it.Context, textproc.MaxText)
 	it.Language = textproc.Language(it.Title + "\n" + it.Body)
-	score, _ := textproc.Sentiment(it.Title + "\n" + it.Body)
+	score, _ := p.sentiment(it)(it.Title + "\n" + it.Body)
 	it.Sentiment = &score
 	if m, ok := ix.Match(it.AuthorEmail, it.CompanyName); ok {
 		id := m.AccountID
 		it.AccountID, it.MatchRule = &id, m.Rule
 	}
 	return it, nil
+}
+
+// sentiment is what scores it: Sentiment for a voice without a rating, else the rules.
+func (p *Pipeline) sentiment(it feedback.Item) func(string) (float64, string) {
+	if p.Sentiment == nil || it.Rating != nil {
+		return textproc.Sentiment
+	}
+	return p.Sentiment
 }
 
 // where names a record in messages: where the source says it is, else the source and its id.

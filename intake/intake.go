@@ -80,9 +80,11 @@ type Run struct {
 // stored. A failure to suggest is logged, not returned — the voices are in, and the next intake
 // or `koe triage suggest` catches up.
 func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.Counts, error) {
+	sentiment, scored := s.sentimentScorer(ctx)
 	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
-		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord}
+		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord, Sentiment: sentiment}
 	c, err := p.Run(ctx, src)
+	scored(c)
 	switch {
 	case c.New+c.Updated == 0:
 	case s.kick != nil:

@@ -52,3 +52,27 @@ func BenchmarkRelearnSentiment(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIngestWithModel is the time to ingest 2,000 chats once the model is ready (learned
+// from 60 rated reviews): each is scored by the model as it is stored, with no rescoring after.
+// ns/voice is the figure to compare.
+func BenchmarkIngestWithModel(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b)
+	in := &intake.Service{DB: db}
+	if _, err := in.Ingest(ctx, reviews(1, 60), intake.Run{SourceType: "test"}); err != nil {
+		b.Fatal(err)
+	}
+	texts := make([]string, 2000)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("今朝もガントチャートが崩れる (%d)", i)
+	}
+	first := 1000
+	for b.Loop() {
+		if _, err := in.Ingest(ctx, chats(first, texts...), intake.Run{SourceType: "test"}); err != nil {
+			b.Fatal(err)
+		}
+		first += len(texts)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts)), "ns/voice")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,5 +230,60 @@ func TestSentimentLearnedInTheBackground(t *testing.T) {
 			t.Fatal("the chat was not scored with the learned model")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestVoiceScoredByTheModelWhenStored: once the model has learned enough, a voice is stored with
+// the model's score — the one write of it, no rescoring after — and the Slack rules see that
+// score; a fresh process (koe ingest) finds the stored model and does the same.
+func TestVoiceScoredByTheModelWhenStored(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	var mu sync.Mutex
+	seen := map[string]float64{} // chat id → the sentiment the rules were handed
+	rules := func(added []feedback.Item) []store.OutboxMessage {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, it := range added {
+			if it.SourceKind == feedback.SourceChat && it.Sentiment != nil {
+				seen[it.SourceID] = *it.Sentiment
+			}
+		}
+		return nil
+	}
+	in := &intake.Service{DB: db, Rules: rules}
+	if _, err := in.Ingest(ctx, reviews(1, 60), intake.Run{SourceType: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := db.SentimentModelCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &textproc.Model{Version: stored.Version, Docs: stored.Docs, Tokens: stored.Tokens, Counts: stored.Counts}
+	if m.Examples() < textproc.ModelMinExamples {
+		t.Fatalf("the model learned %d reviews, want at least %d", m.Examples(), textproc.ModelMinExamples)
+	}
+	const chat = "今朝もガントチャートが崩れる"
+	want, _ := textproc.SentimentWith(m, chat)
+	if rule, _ := textproc.Sentiment(chat); rule != 0 || want >= -0.05 {
+		t.Fatalf("rules %v, model %v: the test needs a chat only the model reads as negative", rule, want)
+	}
+	for i, svc := range []*intake.Service{in, {DB: db, Rules: rules}} { // this process, and a fresh one
+		id := fmt.Sprint(10 + i)
+		before := svc.Rescorings()
+		if _, err := svc.Ingest(ctx, chats(10+i, chat), intake.Run{SourceType: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := sentimentOf(t, db, feedback.SourceChat, id); math.Abs(got-want) > 1e-6 {
+			t.Errorf("service %d stored the chat with %v, want the model's %v", i, got, want)
+		}
+		if n := svc.Rescorings() - before; n != 0 {
+			t.Errorf("service %d rescored %d times after storing a voice with the model's score, want 0", i, n)
+		}
+		mu.Lock()
+		if got, ok := seen[id]; !ok || math.Abs(got-want) > 1e-6 {
+			t.Errorf("service %d: the Slack rules saw the chat with %v (%v), want the model's %v", i, got, ok, want)
+		}
+		mu.Unlock()
 	}
 }

@@ -1,6 +1,7 @@
 package textproc
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -67,6 +68,17 @@ func (m *Model) Add(d *Model) {
 	}
 }
 
+// Clone is a copy of m that learns apart from it: what lets a process go on learning while a
+// copy it handed out scores from other goroutines.
+func (m *Model) Clone() *Model {
+	c := *m
+	c.Counts = maps.Clone(m.Counts)
+	if c.Counts == nil {
+		c.Counts = map[uint32][2]int64{}
+	}
+	return &c
+}
+
 // Examples is how many examples the model learned.
 func (m *Model) Examples() int64 {
 	if m == nil {
@@ -95,6 +107,31 @@ func (m *Model) LogOdds(text string) float64 {
 		sum += math.Log(float64(n[1])+modelAlpha) - den[1] - math.Log(float64(n[0])+modelAlpha) + den[0]
 	}
 	return sum
+}
+
+// evidence is LogOdds, how many of the text's features are clearly polar (seen in at least
+// polarFeatureMin examples, and polarFeatureRatio, natural log, likelier in one class), and how
+// many of its features the model knows.
+func (m *Model) evidence(text string) (lo float64, polar, known int) {
+	if m == nil || m.Docs[0] == 0 || m.Docs[1] == 0 {
+		return 0, 0, 0
+	}
+	v := float64(len(m.Counts)) + 1
+	den := [2]float64{math.Log(float64(m.Tokens[0]) + modelAlpha*v), math.Log(float64(m.Tokens[1]) + modelAlpha*v)}
+	lo = math.Log(float64(m.Docs[1])) - math.Log(float64(m.Docs[0]))
+	for _, f := range ModelFeatures(text) {
+		n, ok := m.Counts[f]
+		if !ok {
+			continue
+		}
+		d := math.Log(float64(n[1])+modelAlpha) - den[1] - math.Log(float64(n[0])+modelAlpha) + den[0]
+		lo += d
+		known++
+		if n[0]+n[1] >= polarFeatureMin && math.Abs(d) >= polarFeatureRatio {
+			polar++
+		}
+	}
+	return lo, polar, known
 }
 
 // ModelFeatures are the distinct feature ids of text, in increasing order.

@@ -29,12 +29,22 @@ func Sentiment(text string) (float64, string) {
 
 // ruleSum is the lexicon's unsquashed sum for text: 0 when no term is found.
 func ruleSum(text string) float64 {
+	opinion, wish := ruleParts(text)
+	return opinion + wish
+}
+
+// ruleParts is ruleSum in two parts: the opinions, and the wishes — a condition before a wish
+// (速いと嬉しい), ほしい, "would be nice", "I'd like" — which ask for something rather than judge it.
+func ruleParts(text string) (opinion, wish float64) {
 	text = strings.ToLower(norm.NFKC.String(text))
-	sum := englishScore(text) + japaneseScore(text)
+	eo, ew := englishScore(text)
+	jo, jw := japaneseScore(text)
+	opinion, wish = eo+jo, ew+jw
 	if n := strings.Count(text, "!"); n > 0 {
-		sum *= 1 + 0.1*math.Min(float64(n), 3)
+		f := 1 + 0.1*math.Min(float64(n), 3)
+		opinion, wish = opinion*f, wish*f
 	}
-	return sum
+	return opinion, wish
 }
 
 // labelled squashes a sum with x/√(x²+15) into [-1, 1] and labels it.
@@ -73,12 +83,15 @@ var (
 // across punctuation or a contrast word, and a negative word flipped weighs less ("not bad" is faint
 // praise). "Never been more insulted" and "couldn't be happier" are emphasis, not negation.
 // An intensifier right before a word scales it; words after a contrast weigh 1.5, before it 0.5.
-func englishScore(text string) float64 {
+// A positive word right after "would", "I'd", "would be" is a wish ("I'd like", "it would be nice"),
+// returned apart.
+func englishScore(text string) (opinion, wish float64) {
 	words := englishWords(text)
 	if len(words) == 0 {
-		return 0
+		return 0, 0
 	}
 	scores := make([]float64, len(words))
+	wishes := make([]bool, len(words))
 	negator := -1 // index of the negator in scope
 	for i, w := range words {
 		if negator >= 0 && (i-negator > 3 || w == "." || enContrast[w]) {
@@ -110,6 +123,7 @@ func englishScore(text string) float64 {
 			scores[negator] = 0
 		}
 		scores[i] = v
+		wishes[i] = v > 0 && negator < 0 && enWish(words[:i])
 	}
 	for i, w := range words {
 		if enContrast[w] {
@@ -123,11 +137,31 @@ func englishScore(text string) float64 {
 			break
 		}
 	}
-	sum := 0.0
-	for _, s := range scores {
-		sum += s
+	for i, s := range scores {
+		if wishes[i] {
+			wish += s
+		} else {
+			opinion += s
+		}
 	}
-	return sum
+	return opinion, wish
+}
+
+// enWish tells whether the words before a positive word make it a wish: "would", "I'd", "we'd"
+// right before it, or with "be" between ("would be nice", "it'd be great").
+func enWish(before []string) bool {
+	n := len(before)
+	if n > 0 && before[n-1] == "be" {
+		n--
+	}
+	if n == 0 {
+		return false
+	}
+	switch before[n-1] {
+	case "would", "id", "wed", "itd", "youd", "thatd":
+		return true
+	}
+	return false
 }
 
 // englishWords splits lowercased text into Latin words, apostrophes dropped ("don't" is "dont"),
@@ -207,8 +241,8 @@ var (
 // (〜なくはない) leaves it weak, and a term in a condition before a wish (速いと嬉しい) is a request,
 // mildly negative. An intensifier just before strengthens a term; after a contrast
 // (けど, が、, でも) a term weighs 1.5, before it 0.5.
-func japaneseScore(text string) float64 {
-	var sum float64
+// Wishes (the condition's wish, ほしい) are returned apart from the opinions.
+func japaneseScore(text string) (opinion, wish float64) {
 	contrastAt := -1
 	for _, c := range jaContrast {
 		if i := strings.Index(text, c); i >= 0 && (contrastAt < 0 || i < contrastAt) {
@@ -228,9 +262,10 @@ func japaneseScore(text string) float64 {
 		end := i + len(t.text)
 		tail := jaTail(text[end:])
 		v := t.score * jaNegation(tail, t.score)
+		isWish := strings.HasSuffix(t.text, "ほしい")
 		switch {
 		case t.score > 0 && jaIsWish(t.text) && jaConditional(text[:i]):
-			v = -0.6
+			v, isWish = -0.6, true
 		case jaConditional(tail) && jaStartsWish(text[end+len(tail):]):
 			v = 0 // only the condition of a wish: the wish itself is scored
 		}
@@ -247,10 +282,14 @@ func japaneseScore(text string) float64 {
 				v *= 1.5
 			}
 		}
-		sum += v
+		if isWish {
+			wish += v
+		} else {
+			opinion += v
+		}
 		i = end
 	}
-	return sum
+	return opinion, wish
 }
 
 // jaLongest is the longest lexicon term at the start of s, whose first rune is r.
@@ -330,25 +369,196 @@ func jaStartsWish(s string) bool {
 }
 
 // SentimentWith scores text like Sentiment, with what m learned from the customer's rated
-// reviews: the rules answer when they find an opinion, unless the model is sure (log odds of at
-// least ±8) — then, and whenever the rules find none (they would say neutral), the model answers,
-// with tanh(log odds / 16), at least ±0.05, as its score (modelScale). With no model, or one that has learned
-// from fewer than ModelMinExamples reviews, it is Sentiment. Letting the rules speak first
-// measured best of the ways tried: on the UCI sentences (one file learned, the other scored)
-// 0.831 / 0.857, against 0.713 / 0.754 for the model alone and at best 0.802 / 0.833 for adding
-// its weighted log odds to the rules' sum (model_eval_test.go).
+// reviews. With no model, or one that has learned from fewer than ModelMinExamples reviews, it is
+// Sentiment. Otherwise (neutralGate):
+//   - a question or request (Request: "CSVで出力したい", "How do I reset my password?") is neutral
+//     unless the rules find an opinion beside the wish of at least ±0.7 — the model never labels
+//     one: learned from reviews with no neutral class, it reads polite Japanese endings
+//     (〜ています, 〜ありますか) as praise with log odds up to 35;
+//   - any other text gets the rules' score when they find an opinion, unless the model is sure
+//     (log odds of at least ±8); then, and whenever the rules find none, the model answers with
+//     tanh(log odds / 16), at least ±0.05 (modelScale).
+//
+// Letting the rules speak first measured best of the ways tried: on the UCI sentences (one file
+// learned, the other scored) 0.831 / 0.857, against 0.713 / 0.754 for the model alone and at best
+// 0.802 / 0.833 for adding its weighted log odds to the rules' sum (model_eval_test.go).
 func SentimentWith(m *Model, text string) (float64, string) {
-	sum := ruleSum(text)
+	return neutralGate.sentiment(m, text)
+}
+
+// gate is how SentimentWith lets the model speak, and when it keeps a text neutral.
+type gate struct {
+	// band: the model answers only with a score (tanh(log odds / modelScale)) of at least band;
+	// below it the text is neutral. At 0 the model's slightest lean is its answer, at least ±0.05.
+	band float64
+	// bandJa is band for Japanese texts (Language "ja"), whose n-grams make the model surer.
+	bandJa float64
+	// evidence: the model answers only for a text with at least this many clearly polar
+	// features (seen in polarFeatureMin examples, polarFeatureRatio times likelier in one class).
+	evidence int
+	// requestSure: a question or request (Request) is neutral unless the model's log odds reach
+	// it or the rules find an opinion beside the wish; 0 treats requests like any text.
+	requestSure float64
+	// requestOpinion: the rules' opinion beside a request's wish labels it only with a score of
+	// at least this much ("How do I cancel?" is not a complaint).
+	requestOpinion float64
+	// density: the model answers only when its log odds over the square root of the text's
+	// features it knows reach this: a lean made of many faint features (a long factual report)
+	// is not an opinion.
+	density float64
+}
+
+// Clearly polar features, for gate.evidence.
+const (
+	polarFeatureMin   = 3
+	polarFeatureRatio = 1.1 // natural log: three times likelier
+)
+
+// neutralGate is the gate SentimentWith uses. It was chosen by the smallest margin over the goals
+// (Japanese set 10-fold ≥ 0.75, UCI ≥ 0.80 both ways, ≥ 0.70 of testdata/neutral.tsv and of
+// BANKING77's test questions neutral), then the sum of the figures, among 279 gates
+// (TestNeutralGateSweep prints them all; polar accuracy counts neutral as wrong; the
+// neutral sets are scored by a model learned from the Japanese set and both UCI files):
+//
+//	gate                                      ja     a→y    y→a    neutral.tsv  banking77  worst
+//	before (band 0, no request gate)          0.804  0.831  0.857  0.000        0.001      -0.700
+//	band 0.05                                 0.783  0.796  0.828  0.200        0.120      -0.580
+//	band 0.30                                 0.727  0.693  0.710  0.623        0.610      -0.107
+//	evidence 2                                0.724  0.721  0.731  0.553        0.584      -0.147
+//	evidence 3, band 0.10                     0.680  0.687  0.703  0.716        0.715      -0.113
+//	requests: model at log odds 8             0.792  0.824  0.853  0.698        0.668      -0.032
+//	requests: model at 8, band 0.05           0.770  0.789  0.824  0.749        0.708      -0.011
+//	requests: model never, band 0.05          0.764  0.787  0.823  0.940        0.753      -0.013
+//	requests: model never, bandJa 0.10        0.758  0.822  0.852  0.912        0.742      +0.008
+//	requests: model never, rules ≥ 0.5        0.786  0.822  0.852  0.893        0.725      +0.022
+//	requests: model never, rules ≥ 0.7 ←      0.786  0.822  0.852  0.898        0.742      +0.022
+//	  … and density 0.1                       0.773  0.816  0.842  0.921        0.748      +0.016
+//	  … and density 0.2                       0.761  0.803  0.832  0.930        0.760      +0.003
+//	  … and density 0.3                       0.758  0.794  0.823  0.940        0.769      -0.006
+//	  … and density 0.5                       0.749  0.767  0.804  0.953        0.791      -0.033
+//
+// Any band costs UCI more than it gains (UCI sentences the rules miss need the model's lean). The
+// neutral set's factual reports ("社内のプロキシ経由でアクセスしています") stay mostly labelled: 2 of 22
+// neutral; density 0.2 makes it 9 of 22 and still meets every goal, with less margin (UCI 0.803)
+// — the setting to take if reports matter more than the margin.
+var neutralGate = gate{requestSure: math.Inf(1), requestOpinion: 0.7}
+
+func (g gate) sentiment(m *Model, text string) (float64, string) {
+	opinion, wish := ruleParts(text)
 	if m.Examples() < ModelMinExamples {
+		return labelled(opinion + wish)
+	}
+	request := g.requestSure > 0 && Request(text)
+	lo, polar, known := m.evidence(text)
+	if request {
+		if math.Abs(lo) < g.requestSure {
+			return g.requestRules(opinion) // the wish is the request, not a feeling
+		}
+	} else if sum := opinion + wish; sum != 0 && math.Abs(lo) < modelSure {
 		return labelled(sum)
 	}
-	lo := m.LogOdds(text)
-	if sum != 0 && math.Abs(lo) < modelSure {
-		return labelled(sum)
+	rules := func() (float64, string) { // the rules' word when the model abstains
+		if request {
+			return g.requestRules(opinion)
+		}
+		return labelled(opinion + wish)
+	}
+	if polar < g.evidence || g.density > 0 && known > 0 && math.Abs(lo)/math.Sqrt(float64(known)) < g.density {
+		return rules()
 	}
 	score := math.Round(math.Tanh(lo/modelScale)*1000) / 1000
-	if lo != 0 && math.Abs(score) < 0.05 { // a lean, however slight, is the model's answer
+	band := g.band
+	if Language(text) == "ja" {
+		band = g.bandJa
+	}
+	if band == 0 && lo != 0 && math.Abs(score) < 0.05 { // a lean, however slight, is the model's answer
 		score = math.Copysign(0.05, lo)
 	}
+	if math.Abs(score) < band {
+		return rules()
+	}
 	return label(score)
+}
+
+var (
+	// jaRequestMarks are the endings and phrases of Japanese questions, requests and wishes.
+	jaRequestMarks = []string{"てほしい", "でほしい", "て欲しい", "ください", "下さい", "たいです", "たいと思", "たいのです",
+		"たいのですが", "教えて", "お願いします", "お願いでき", "お願いいたします", "いただけますか", "いただけませんか",
+		"いただけると", "いただきたい", "頂けますか", "もらえますか", "もらえませんか", "もらえると", "ますか", "ですか",
+		"でしょうか", "ませんか", "可能か", "と嬉し", "とうれし", "と助か", "とありがた", "といい", "と良い", "ば嬉し",
+		"ば助か", "たら嬉し", "たら助か"}
+	// jaNotWishes end in たい without asking for anything.
+	jaNotWishes = []string{"ありがたい", "めでたい", "冷たい", "重たい", "野暮ったい", "煩わしい"}
+	// enQuestionWords start a question when an auxiliary follows ("how do", "what is").
+	enQuestionWords = map[string]bool{"how": true, "what": true, "where": true, "when": true, "which": true,
+		"who": true, "why": true}
+	// enAuxiliaries start a question or a request when a subject follows ("can I", "is there").
+	enAuxiliaries = map[string]bool{"can": true, "could": true, "would": true, "will": true, "is": true,
+		"are": true, "does": true, "do": true, "did": true, "may": true, "should": true, "shall": true}
+	enSubjects = map[string]bool{"i": true, "we": true, "you": true, "it": true, "there": true, "the": true,
+		"this": true, "that": true, "my": true, "our": true, "your": true, "a": true, "an": true, "they": true,
+		"someone": true, "anyone": true}
+	// enRequestPhrases are English phrases that ask for something.
+	enRequestPhrases = []string{"i'd like", "i would like", "we'd like", "we would like", "would be nice",
+		"would be great", "would be helpful", "it'd be", "we need", "i need", "is there a way", "is it possible",
+		"let me know", "let us know", "i want to", "we want to", "how to", "how do", "how can"}
+)
+
+// Request tells whether text asks something — a question, a request, a wish — rather than
+// judging: "CSVで出力したい", "How do I reset my password?", "Please add dark mode". A request holds
+// no feeling by itself; SentimentWith keeps one neutral unless there is an opinion beside it.
+func Request(text string) bool {
+	text = strings.ToLower(norm.NFKC.String(text))
+	trimmed := strings.TrimRight(text, " \t\n。.!！")
+	if strings.HasSuffix(trimmed, "?") || strings.HasSuffix(trimmed, "か") {
+		return true
+	}
+	if strings.HasSuffix(trimmed, "たい") {
+		wish := true
+		for _, w := range jaNotWishes {
+			if strings.HasSuffix(trimmed, w) {
+				wish = false
+			}
+		}
+		if wish {
+			return true
+		}
+	}
+	for _, m := range jaRequestMarks {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	words := englishWords(text)
+	if len(words) > 1 {
+		first, second := words[0], words[1]
+		switch {
+		case first == "please" && !enNegators[second]:
+			return true
+		case enQuestionWords[first] && (enAuxiliaries[second] || second == "to"):
+			return true
+		case enAuxiliaries[first] && enSubjects[second]:
+			return true
+		}
+	}
+	for _, w := range words {
+		if w == "please" {
+			return true
+		}
+	}
+	for _, p := range enRequestPhrases {
+		if strings.Contains(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// requestRules is the rules' word on a request: its opinion, when strong enough.
+func (g gate) requestRules(opinion float64) (float64, string) {
+	score, l := labelled(opinion)
+	if math.Abs(score) < g.requestOpinion {
+		return 0, Neutral
+	}
+	return score, l
 }
