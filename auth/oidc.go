@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -45,6 +46,9 @@ type OIDCConfig struct {
 	RedirectURL string
 	// Domains, when any, are the only email domains let in; Tenants, the only Entra tenant ids.
 	Domains, Tenants []string
+	// Timeout bounds each request to the provider (discovery, keys, token) when NewOIDC makes
+	// the HTTP client: 15 seconds when zero.
+	Timeout time.Duration
 }
 
 // OIDC signs people in with one OpenID Connect provider: the authorization code flow with PKCE
@@ -62,15 +66,25 @@ type OIDC struct {
 	template string
 }
 
-// NewOIDC returns a provider; hc makes its requests (http.DefaultClient when nil).
+// defaultTimeout bounds each request to a provider when NewOIDC makes the client.
+const defaultTimeout = 15 * time.Second
+
+// NewOIDC returns a provider; hc makes its requests (when nil, a client whose requests give up
+// after cfg.Timeout: a provider that accepts connections and never answers must not hold
+// sign-ins, and the goroutines serving them, for ever — the requests that reach it come from
+// anyone who opens a sign-in link).
 func NewOIDC(cfg OIDCConfig, hc *http.Client) *OIDC {
+	if hc == nil {
+		t := cfg.Timeout
+		if t <= 0 {
+			t = defaultTimeout
+		}
+		hc = &http.Client{Timeout: t}
+	}
 	return &OIDC{cfg: cfg, hc: hc}
 }
 
 func (p *OIDC) ctx(ctx context.Context) context.Context {
-	if p.hc == nil {
-		return ctx
-	}
 	return oidc.ClientContext(context.WithValue(ctx, oauth2.HTTPClient, p.hc), p.hc)
 }
 
@@ -81,8 +95,10 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, error) {
 	if p.provider != nil {
 		return p.provider, nil
 	}
-	// The key set fetches keys with the client of this context for as long as the process runs.
-	ctx = p.ctx(context.WithoutCancel(ctx))
+	// Discovery runs under the lock every sign-in with this provider takes, so it ends with the
+	// request that needs it (or the client's timeout), never later. The key set go-oidc makes
+	// does not keep this context: it fetches keys with the client alone.
+	ctx = p.ctx(ctx)
 	prov, err := oidc.NewProvider(ctx, p.cfg.Issuer)
 	var mismatch *oidc.IssuerMismatchError
 	if errors.As(err, &mismatch) && strings.Contains(mismatch.Discovered, "{tenantid}") {
