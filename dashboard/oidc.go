@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,25 @@ const (
 	// oidcTTL is how long a person has at the provider before the sign-in must start again.
 	oidcTTL = 10 * time.Minute
 )
+
+// oidcLimits bound the unfinished sign-ins kept at a time (a start is anonymous and keeps a row
+// for oidcTTL): per origin, more than an office behind one address abandons in ten minutes; in
+// all, a bound on the table whatever the number of addresses.
+var oidcLimits = store.OIDCLimits{PerOrigin: 30, Total: 50_000}
+
+// origin is whom a start is counted against: an IPv4 address, or an IPv6 address's /64 (one
+// host commonly holds a whole /64, so its addresses count as one).
+func origin(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
 
 // OIDCFlow is one provider's side of a sign-in (auth.OIDC in production).
 type OIDCFlow interface {
@@ -105,8 +125,12 @@ func (s *Server) oidcStart(purpose string) gin.HandlerFunc {
 			return
 		}
 		in := store.OIDCSignIn{Provider: p.Name, Purpose: purpose, Nonce: nonce, CodeVerifier: verifier, Lang: lang(c)}
-		if err := s.store.StartOIDCSignIn(ctx, state, in, oidcTTL); err != nil {
-			s.fail(c, err)
+		if err := s.store.StartOIDCSignIn(ctx, state, origin(c.ClientIP()), in, oidcTTL, oidcLimits); err != nil {
+			if feedback.ErrorCode(err) == feedback.ETOOMANY {
+				s.refuse(c, purpose, http.StatusTooManyRequests, words(c).T("oidc.too_many"))
+			} else {
+				s.fail(c, err)
+			}
 			return
 		}
 		s.setCookie(c, oidcCookie, oidcPath, state, oidcTTL)

@@ -1,0 +1,45 @@
+package dashboard_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// TestOIDCStartsAreBounded: starting a sign-in is anonymous and keeps a row until it is finished
+// or expires, so one address (an IPv6 /64 counts as one) may keep only so many unfinished at a
+// time; others are not held up.
+func TestOIDCStartsAreBounded(t *testing.T) {
+	db := seed(t)
+	if _, err := db.SaveUser(context.Background(), feedback.User{Email: "hanako@koe.example", Role: feedback.RoleCS}); err != nil {
+		t.Fatal(err)
+	}
+	r := newOIDCRig(t, db, rigOptions{})
+	r.okta.SignInAs(staffPerson("hanako@koe.example"))
+	flood := r.browser(t)
+	flood.ip = "2001:db8:1:2::10"
+	for i := range 30 {
+		if rec := flood.do(http.MethodGet, "/signin/oidc/okta?lang=en", nil); rec.Code != http.StatusFound {
+			t.Fatalf("start %d: %d %s", i+1, rec.Code, rec.Body.String())
+		}
+	}
+	// The same /64 from another address: refused, and told so in words.
+	next := r.browser(t)
+	next.ip = "2001:db8:1:2:ffff::1"
+	rec := next.do(http.MethodGet, "/signin/oidc/okta?lang=en", nil)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "Too many sign-ins") {
+		t.Fatalf("start 31 from the same /64: %d %s", rec.Code, rec.Body.String())
+	}
+	if _, ok := next.cookies["koe_oidc"]; ok {
+		t.Error("a refused start set the state cookie")
+	}
+	// Someone else signs in as ever.
+	other := r.browser(t)
+	other.ip = "198.51.100.7"
+	if rec := r.signIn(t, other, "/signin/oidc/okta?lang=en"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("another address: %d %s", rec.Code, rec.Body.String())
+	}
+}
