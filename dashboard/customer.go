@@ -199,6 +199,12 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 		return
 	}
 	if acct == nil {
+		// Proved the address, yet it is no one's any more (the company's domain or contact
+		// changed): the sessions it still holds lose the old company's page now.
+		if err := s.store.ForgetCustomer(ctx, email); err != nil {
+			s.fail(c, err)
+			return
+		}
 		// From a provider's callback too, the way on is the customers' sign-in page.
 		p := words(c)
 		s.render(c, http.StatusForbidden, "message", errorTitle(p, http.StatusForbidden), messageView{

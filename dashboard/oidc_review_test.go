@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/store"
 )
 
 // TestOIDCStartsAreBounded: starting a sign-in is anonymous and keeps a row until it is finished
@@ -41,5 +42,36 @@ func TestOIDCStartsAreBounded(t *testing.T) {
 	other.ip = "198.51.100.7"
 	if rec := r.signIn(t, other, "/signin/oidc/okta?lang=en"); rec.Code != http.StatusSeeOther {
 		t.Fatalf("another address: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestOIDCCustomerWhoLeftLosesThePage: a person matched by their company's domain signs in; the
+// company's domain changes (they are no longer anyone's), and at their next sign-in — refused —
+// the session they still hold stops showing the old company's page too.
+func TestOIDCCustomerWhoLeftLosesThePage(t *testing.T) {
+	db := twoCompanies(t)
+	person := map[string]any{"email": "kenji@alpha.example", "tid": tenantOther, "xms_edov": true}
+	r := newOIDCRig(t, db, rigOptions{})
+	r.ms.SignInAs(person)
+	old := r.browser(t)
+	if rec := r.signIn(t, old, "/account/signin/oidc/microsoft?lang=en"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("first sign-in: %d %s\nlog: %s", rec.Code, rec.Body.String(), r.log)
+	}
+	if body := old.do(http.MethodGet, "/account", nil).Body.String(); !strings.Contains(body, "CSV export") {
+		t.Fatalf("Alpha's page:\n%s", body)
+	}
+	if _, err := db.SaveAccounts(context.Background(), store.AccountBatch{Source: "t", Fields: []string{"domains"}, Records: []feedback.AccountRecord{{
+		Account: feedback.Account{Source: "t", ExternalID: "1", Name: "Alpha KK", NameKey: "alpha", Domains: []string{"alpha-holdings.example"}, Lifecycle: feedback.Customer, MRR: feedback.Money{Minor: 50_000, Currency: "JPY"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := newOIDCRig(t, db, rigOptions{ms: r.ms, okta: r.okta})
+	again := fresh.browser(t)
+	if rec := fresh.signIn(t, again, "/account/signin/oidc/microsoft?lang=en"); rec.Code != http.StatusForbidden {
+		t.Fatalf("sign-in after leaving: %d %s", rec.Code, rec.Body.String())
+	}
+	old.h = fresh.h
+	rec := old.do(http.MethodGet, "/account", nil)
+	if strings.Contains(rec.Body.String(), "CSV export") {
+		t.Fatalf("the old session still shows Alpha's page: %d\n%s", rec.Code, rec.Body.String())
 	}
 }
