@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -195,9 +198,9 @@ func (p *OIDC) Identify(ctx context.Context, code, verifier, nonce string) (Iden
 	if err := p.checkTenant(idt.Issuer, c.TenantID); err != nil {
 		return Identity{}, err
 	}
-	email := strings.ToLower(strings.TrimSpace(c.Email))
-	if email == "" || !strings.Contains(email, "@") || !p.verified(c, email) {
-		return Identity{}, fmt.Errorf("auth: oidc: %w (%q)", ErrUnverified, email)
+	email, ok := plainAddress(c.Email)
+	if !ok || !p.verified(c, email) {
+		return Identity{}, fmt.Errorf("auth: oidc: %w (%q)", ErrUnverified, c.Email)
 	}
 	domain := email[strings.LastIndex(email, "@")+1:]
 	if len(p.cfg.Domains) > 0 && !slices.Contains(p.cfg.Domains, domain) {
@@ -247,11 +250,13 @@ func (p *OIDC) verified(c claims, email string) bool {
 	if truthy(c.DomainOwnerVerified) || strings.EqualFold(c.TenantID, consumerTenant) {
 		return true
 	}
+	// Compared as lower-cased strings, not with EqualFold, whose folding ("ſ" is "s") is wider
+	// than plainAddress allows.
 	switch v := c.VerifiedPrimary.(type) {
 	case string:
-		return strings.EqualFold(v, email)
+		return strings.ToLower(strings.TrimSpace(v)) == email
 	case []any:
-		return slices.ContainsFunc(v, func(x any) bool { s, _ := x.(string); return strings.EqualFold(s, email) })
+		return slices.ContainsFunc(v, func(x any) bool { s, _ := x.(string); return strings.ToLower(strings.TrimSpace(s)) == email })
 	}
 	return false
 }
@@ -265,4 +270,33 @@ func truthy(v any) bool {
 		return strings.EqualFold(v, "true")
 	}
 	return false
+}
+
+// plainAddress is the email claim lower-cased, when it is one plain address (no display name,
+// no comment, one @) with no letter that case-folds into ASCII from outside it. Koe matches
+// addresses case-insensitively (strings.ToLower here and in the matching, lower() in
+// PostgreSQL), and those fold the Kelvin sign U+212A into "k", "İ" into "i" and "ſ" into "s":
+// a provider's verified "hana\u212Ao@koe.example" is another mailbox, or another domain, to
+// the provider, yet it would have signed in as hanako@koe.example and passed the allowed
+// domains. Addresses in other scripts (IDN, EAI) pass: they fold into nothing ASCII.
+func plainAddress(claim string) (string, bool) {
+	s := strings.TrimSpace(claim)
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s || strings.Count(s, "@") != 1 {
+		return "", false
+	}
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				return "", false
+			}
+		}
+		if l := unicode.ToLower(r); l < utf8.RuneSelf {
+			return "", false
+		}
+	}
+	return strings.ToLower(s), true
 }

@@ -3,6 +3,8 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -69,5 +71,66 @@ func TestOIDCProviderThatDoesNotAnswer(t *testing.T) {
 	})
 	if !errors.Is(err, auth.ErrProvider) {
 		t.Fatalf("token: %v, want ErrProvider", err)
+	}
+}
+
+// signIn goes to the provider's authorization endpoint as a browser would and finishes the
+// sign-in with the code it sends back.
+func signIn(t *testing.T, o *auth.OIDC) (auth.Identity, error) {
+	t.Helper()
+	ctx := context.Background()
+	const state, nonce, verifier = "state-1", "nonce-1", "verifier-0123456789-0123456789-0123456789-0123456789"
+	to, err := o.AuthURL(ctx, state, nonce, verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	back, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || back.Query().Get("state") != state {
+		t.Fatalf("the provider answered %d, to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return o.Identify(ctx, back.Query().Get("code"), verifier, nonce)
+}
+
+// TestOIDCEmailShape: the email claim is used as an address only when it is one plain address
+// whose letters fold to ASCII only from ASCII. Go's strings.ToLower (and PostgreSQL's lower())
+// turn the Kelvin sign U+212A into "k", and "İ" into "i": without this, a provider's verified
+// "hana\u212Ao@koe.example" — another mailbox, or another domain for the provider — signed in as
+// hanako@koe.example and passed ALLOWED_DOMAINS=koe.example.
+func TestOIDCEmailShape(t *testing.T) {
+	idp := oidctest.New(t, "app", "secret", false)
+	o := auth.NewOIDC(auth.OIDCConfig{Issuer: idp.Issuer(), ClientID: "app", ClientSecret: "secret",
+		RedirectURL: "https://koe.example/auth/oidc/x/callback", Domains: []string{"koe.example"}}, nil)
+	for _, tc := range []struct {
+		email, want string // want "": refused as unverified
+	}{
+		{"Hanako@KOE.example", "hanako@koe.example"},
+		{"  hanako@koe.example ", "hanako@koe.example"},
+		{"hana\u212Ao@koe.example", ""},
+		{"hanako@\u212Aoe.example", ""},
+		{"hanako@koe.\u0130xample", ""},
+		{"hanako@koe.example\u017F", ""},
+		{"Hanako <hanako@koe.example>", ""},
+		{"eve@evil.example@koe.example", ""},
+		{"hanako@koe.example (work)", ""},
+		{"ｈａｎａｋｏ@koe.example", "ｈａｎａｋｏ@koe.example"}, // not ASCII, but no letter of it folds into ASCII: another address, which is no one's here
+	} {
+		t.Run(tc.email, func(t *testing.T) {
+			idp.SignInAs(map[string]any{"email": tc.email, "email_verified": true})
+			id, err := signIn(t, o)
+			switch {
+			case tc.want != "" && (err != nil || id.Email != tc.want):
+				t.Fatalf("got %q, %v; want %q", id.Email, err, tc.want)
+			case tc.want == "" && err == nil:
+				t.Fatalf("signed in as %q", id.Email)
+			case tc.want == "" && !errors.Is(err, auth.ErrUnverified):
+				t.Fatalf("refused with %v, want ErrUnverified", err)
+			}
+		})
 	}
 }
