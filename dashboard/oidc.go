@@ -147,11 +147,13 @@ func (s *Server) oidcCallback(c *gin.Context) {
 	q := c.Request.URL.Query()
 	state := q.Get("state")
 	mine, _ := c.Cookie(oidcCookie)
-	s.setCookie(c, oidcCookie, oidcPath, "", -time.Second)
 	if !sameToken(mine, state) {
+		// Not this browser's state: the sign-in the browser did start (if any) stays, so that a
+		// link from elsewhere to this callback cannot break it.
 		s.refuse(c, "staff", http.StatusForbidden, words(c).T("oidc.refused_state"))
 		return
 	}
+	s.setCookie(c, oidcCookie, oidcPath, "", -time.Second)
 	in, err := s.store.TakeOIDCSignIn(ctx, state)
 	if err != nil {
 		if feedback.ErrorCode(err) == feedback.EUNAUTHORIZED {

@@ -75,3 +75,26 @@ func TestOIDCCustomerWhoLeftLosesThePage(t *testing.T) {
 		t.Fatalf("the old session still shows Alpha's page: %d\n%s", rec.Code, rec.Body.String())
 	}
 }
+
+// TestOIDCForeignCallbackKeepsTheSignIn: a callback with a state that is not this browser's
+// (another site sending the browser to /auth/oidc/NAME/callback?state=junk while the person is
+// at the provider) is refused without forgetting the sign-in the browser did start.
+func TestOIDCForeignCallbackKeepsTheSignIn(t *testing.T) {
+	db := seed(t)
+	if _, err := db.SaveUser(context.Background(), feedback.User{Email: "hanako@koe.example", Role: feedback.RoleCS}); err != nil {
+		t.Fatal(err)
+	}
+	r := newOIDCRig(t, db, rigOptions{})
+	r.okta.SignInAs(staffPerson("hanako@koe.example"))
+	b := r.browser(t)
+	back := authorize(t, b, "/signin/oidc/okta?lang=en", nil)
+	if rec := b.do(http.MethodGet, "/auth/oidc/okta/callback?code=x&state=junk", nil); rec.Code != http.StatusForbidden {
+		t.Fatalf("a foreign callback: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := b.do(http.MethodGet, back, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("the browser's own callback after a foreign one: %d %s", rec.Code, rec.Body.String())
+	}
+	if _, ok := b.cookies["koe_oidc"]; ok {
+		t.Error("the state cookie outlives the finished sign-in")
+	}
+}
