@@ -31,9 +31,10 @@ const (
 )
 
 // oidcLimits bound the unfinished sign-ins kept at a time (a start is anonymous and keeps a row
-// for oidcTTL): per origin, more than an office behind one address abandons in ten minutes; in
-// all, a bound on the table whatever the number of addresses.
-var oidcLimits = store.OIDCLimits{PerOrigin: 30, Total: 50_000}
+// for oidcTTL; a finished one frees its place): per origin, far more than an office behind one
+// address abandons in ten minutes; in all, a bound on the table (some 30 MB) whatever the number
+// of addresses.
+var oidcLimits = store.OIDCLimits{PerOrigin: 100, Total: 100_000}
 
 // origin is whom a start is counted against: an IPv4 address, or an IPv6 address's /64 (one
 // host commonly holds a whole /64, so its addresses count as one).
@@ -111,6 +112,14 @@ func (s *Server) oidcProvider(name, purpose string) (OIDCProvider, bool) {
 // oidcStart sends the browser to the provider, keeping what its answer must match.
 func (s *Server) oidcStart(purpose string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		// A start is the browser opening a page (a click on a button). Fetched as an image, a
+		// frame or a script — another site's page making its readers start sign-ins — it would
+		// only spend their address's unfinished sign-ins (oidcLimits): no page, no row. Browsers
+		// without Fetch Metadata send no Sec-Fetch-Dest and go on.
+		if d := c.GetHeader("Sec-Fetch-Dest"); d != "" && d != "document" {
+			c.Status(http.StatusForbidden)
+			return
+		}
 		p, ok := s.oidcProvider(c.Param("provider"), purpose)
 		if !ok {
 			s.refuse(c, purpose, http.StatusNotFound, words(c).T("oidc.unknown_provider"))
