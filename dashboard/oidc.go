@@ -32,8 +32,8 @@ const (
 
 // oidcLimits bound the unfinished sign-ins kept at a time (a start is anonymous and keeps a row
 // for oidcTTL; a finished one frees its place): per origin, far more than an office behind one
-// address abandons in ten minutes; in all, a bound on the table (some 30 MB) whatever the number
-// of addresses.
+// address abandons in ten minutes; in all, a bound on the table whatever the number of
+// addresses (a row and its index entries are a few hundred bytes: tens of MB at most).
 var oidcLimits = store.OIDCLimits{PerOrigin: 100, Total: 100_000}
 
 // origin is whom a start is counted against: an IPv4 address, or an IPv6 address's /64 (one
