@@ -64,13 +64,20 @@ type OIDC struct {
 
 	mu       sync.Mutex
 	provider *oidc.Provider
+	// failed is when discovery last failed and why, answered again until retryAfter has passed.
+	failed    time.Time
+	failedErr error
 	// template is the discovered issuer when it has a {tenantid} placeholder (Entra ID's
 	// multi-tenant endpoints), else "".
 	template string
 }
 
-// defaultTimeout bounds each request to a provider when NewOIDC makes the client.
-const defaultTimeout = 15 * time.Second
+const (
+	// defaultTimeout bounds each request to a provider when NewOIDC makes the client.
+	defaultTimeout = 15 * time.Second
+	// retryAfter is how long a failed discovery is answered without asking again.
+	retryAfter = 10 * time.Second
+)
 
 // NewOIDC returns a provider; hc makes its requests (when nil, a client whose requests give up
 // after cfg.Timeout: a provider that accepts connections and never answers must not hold
@@ -98,6 +105,11 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, error) {
 	if p.provider != nil {
 		return p.provider, nil
 	}
+	// While the provider is down, the sign-ins queued on the lock do not each wait out a
+	// request of their own: they get the last failure at once.
+	if !p.failed.IsZero() && time.Since(p.failed) < retryAfter {
+		return nil, p.failedErr
+	}
 	// Discovery runs under the lock every sign-in with this provider takes, so it ends with the
 	// request that needs it (or the client's timeout), never later. The key set go-oidc makes
 	// does not keep this context: it fetches keys with the client alone.
@@ -113,7 +125,11 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("auth: oidc discovery at %s: %w: %w", p.cfg.Issuer, ErrProvider, err)
+		err = fmt.Errorf("auth: oidc discovery at %s: %w: %w", p.cfg.Issuer, ErrProvider, err)
+		if ctx.Err() == nil { // not the caller giving up: the provider's failure
+			p.failed, p.failedErr = time.Now(), err
+		}
+		return nil, err
 	}
 	p.provider = prov
 	return prov, nil

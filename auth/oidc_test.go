@@ -59,9 +59,11 @@ func TestOIDCProviderThatDoesNotAnswer(t *testing.T) {
 		t.Fatalf("discovery: %v, want ErrProvider", err)
 	}
 
-	// Discovery answers again (a failure is not kept), the token endpoint hangs.
+	// Discovery answers again (to a new OIDC: the failure is kept a few seconds), the token
+	// endpoint hangs.
 	idp.Stall("/.well-known/openid-configuration", false)
 	idp.Stall("/token", true)
+	o = auth.NewOIDC(cfg, nil)
 	if _, err := o.AuthURL(context.Background(), "state", "nonce", "verifier-verifier-verifier-verifier-verifier"); err != nil {
 		t.Fatalf("discovery once the provider answers: %v", err)
 	}
@@ -132,5 +134,33 @@ func TestOIDCEmailShape(t *testing.T) {
 				t.Fatalf("refused with %v, want ErrUnverified", err)
 			}
 		})
+	}
+}
+
+// TestOIDCDiscoveryFailureIsKeptAWhile: while a provider's discovery fails, the sign-ins that
+// come after do not each ask again (each would hold the lock every sign-in with that provider
+// takes for up to the timeout, one after the other): the failure is answered at once for a few
+// seconds. A request that gave up by itself is not such a failure.
+func TestOIDCDiscoveryFailureIsKeptAWhile(t *testing.T) {
+	idp := oidctest.New(t, "app", "secret", false)
+	const doc = "/.well-known/openid-configuration"
+	idp.Stall(doc, true)
+	o := auth.NewOIDC(auth.OIDCConfig{Issuer: idp.Issuer(), ClientID: "app", ClientSecret: "secret",
+		RedirectURL: "https://koe.example/auth/oidc/x/callback", Timeout: 200 * time.Millisecond}, nil)
+
+	// The caller's own end is not the provider's failure: the next one asks.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := o.AuthURL(ctx, "s", "n", "v"); err == nil {
+		t.Fatal("discovery with an ended request succeeded")
+	}
+	for i := range 5 {
+		_, err := o.AuthURL(context.Background(), "s", "n", "v")
+		if !errors.Is(err, auth.ErrProvider) {
+			t.Fatalf("start %d: %v, want ErrProvider", i+1, err)
+		}
+	}
+	if got := idp.Hits(doc); got != 1 {
+		t.Fatalf("discovery asked %d times for 5 starts after it failed, want 1", got)
 	}
 }

@@ -61,6 +61,8 @@ type Provider struct {
 	tamper func(map[string]any)
 	// stalled are the paths that answer nothing until the client gives up (Stall).
 	stalled map[string]bool
+	// hits counts the requests to each path.
+	hits map[string]int
 	// Tokens counts the codes traded at the token endpoint.
 	tokens int
 }
@@ -77,7 +79,7 @@ func New(t testing.TB, clientID, clientSecret string, tenanted bool) *Provider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Provider{ClientID: clientID, ClientSecret: clientSecret, Tenanted: tenanted, key: key, codes: map[string]grant{}, stalled: map[string]bool{},
+	p := &Provider{ClientID: clientID, ClientSecret: clientSecret, Tenanted: tenanted, key: key, codes: map[string]grant{}, stalled: map[string]bool{}, hits: map[string]int{},
 		closing: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
@@ -88,6 +90,7 @@ func New(t testing.TB, clientID, clientSecret string, tenanted bool) *Provider {
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		stalled := p.stalled[r.URL.Path]
+		p.hits[r.URL.Path]++
 		p.mu.Unlock()
 		if stalled {
 			// A provider that accepted the connection and hangs: nothing comes back until the
@@ -137,6 +140,13 @@ func (p *Provider) Tamper(f func(claims map[string]any)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tamper = f
+}
+
+// Hits is how many requests reached path (such as "/.well-known/openid-configuration").
+func (p *Provider) Hits(path string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.hits[path]
 }
 
 // Tokens is how many codes were traded for tokens.
