@@ -53,6 +53,10 @@ func TestOIDCStartsAreBounded(t *testing.T) {
 	if _, ok := next.cookies["koe_oidc"]; ok {
 		t.Error("a refused start set the state cookie")
 	}
+	if rec := next.do(http.MethodGet, "/account/signin/oidc/microsoft?lang=ja", nil); rec.Code != http.StatusTooManyRequests ||
+		!strings.Contains(rec.Body.String(), "完了していないサインインが多すぎます") || !strings.Contains(rec.Body.String(), `href="/account/signin`) {
+		t.Fatalf("a customer's start from the same /64, in Japanese: %d %s", rec.Code, rec.Body.String())
+	}
 	// Someone else signs in as ever.
 	other := r.browser(t)
 	other.ip = "198.51.100.7"
