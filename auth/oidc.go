@@ -176,6 +176,8 @@ type claims struct {
 	EmailVerified any    `json:"email_verified"`
 	Name          string `json:"name"`
 	TenantID      string `json:"tid"`
+	// HostedDomain is Google's hd: present for Google Workspace accounts only.
+	HostedDomain string `json:"hd"`
 	// Entra ID's optional claims: xms_edov, the email's domain is verified by the tenant's
 	// owner; verified_primary_email, the user's primary authoritative email(s).
 	DomainOwnerVerified any `json:"xms_edov"`
@@ -222,7 +224,19 @@ func (p *OIDC) Identify(ctx context.Context, code, verifier, nonce string) (Iden
 	if len(p.cfg.Domains) > 0 && !slices.Contains(p.cfg.Domains, domain) {
 		return Identity{}, fmt.Errorf("auth: oidc: %w: %s is not one of %s", ErrDomain, domain, strings.Join(p.cfg.Domains, ", "))
 	}
-	return Identity{Email: email, Name: c.Name}, nil
+	return Identity{Email: email, Name: c.Name, Personal: p.personal(c, idt.Issuer)}, nil
+}
+
+// googleIssuer is Google's OpenID Connect issuer.
+const googleIssuer = "https://accounts.google.com"
+
+// personal says whether the account is a consumer one: a personal Microsoft account (Entra's
+// consumer tenant), or a Google account with no Workspace domain (no hd claim).
+func (p *OIDC) personal(c claims, iss string) bool {
+	if p.entra() {
+		return strings.EqualFold(c.TenantID, consumerTenant)
+	}
+	return strings.TrimSuffix(iss, "/") == googleIssuer && c.HostedDomain == ""
 }
 
 // checkTenant is Entra ID's issuer-per-tenant check: with a {tenantid} issuer the token's iss

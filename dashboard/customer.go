@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
@@ -223,15 +224,21 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 // customerAccount is the account an address belongs to, by the same rules that match voices
 // (a saved rule, a contact, the domain; never a free-mail domain), or nil.
 func (s *Server) customerAccount(ctx context.Context, email string) (*int64, error) {
-	ix, err := s.matchIndex.Get(ctx)
-	if err != nil {
+	m, ok, err := s.customerMatch(ctx, email)
+	if err != nil || !ok {
 		return nil, err
 	}
-	m, ok := ix.Match(email, "")
-	if !ok {
-		return nil, nil
-	}
 	return &m.AccountID, nil
+}
+
+// customerMatch is customerAccount with the rule that found the account.
+func (s *Server) customerMatch(ctx context.Context, email string) (accounts.Match, bool, error) {
+	ix, err := s.matchIndex.Get(ctx)
+	if err != nil {
+		return accounts.Match{}, false, err
+	}
+	m, ok := ix.Match(email, "")
+	return m, ok, nil
 }
 
 type customerView struct {

@@ -193,6 +193,21 @@ func (s *Server) oidcCallback(c *gin.Context) {
 		return
 	}
 	if in.Purpose == "customer" {
+		// A consumer account's address was proved once and outlives the job: it opens a
+		// company's page when the address itself is known, not by the domain alone. The
+		// refusal ends no session (the address may well still be the company's).
+		if id.Personal {
+			m, ok, err := s.customerMatch(ctx, id.Email)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			if ok && m.Rule == feedback.MatchDomain {
+				s.log.Info("oidc: a personal account matched by domain only", "provider", p.Name)
+				s.refuse(c, in.Purpose, http.StatusForbidden, words(c).T("oidc.refused_personal", "Label", p.Label))
+				return
+			}
+		}
 		s.signInCustomer(c, id.Email)
 		return
 	}

@@ -118,3 +118,35 @@ func TestOIDCForeignCallbackKeepsTheSignIn(t *testing.T) {
 		t.Error("the state cookie outlives the finished sign-in")
 	}
 }
+
+// TestOIDCPersonalAccountNotByDomain: a personal Microsoft account proved its address once, when
+// it was made, and keeps it after the person leaves the company that owns the domain (the work
+// account is disabled; the personal one is not). So it opens a company's page only when the
+// address itself is known (a contact, a saved rule), never by the domain alone; a work account
+// whose tenant owns the domain still does, and the refusal ends no session.
+func TestOIDCPersonalAccountNotByDomain(t *testing.T) {
+	db := twoCompanies(t)
+	r := newOIDCRig(t, db, rigOptions{})
+	work := r.browser(t)
+	r.ms.SignInAs(map[string]any{"email": "kenji@alpha.example", "tid": tenantOther, "xms_edov": true})
+	if rec := r.signIn(t, work, "/account/signin/oidc/microsoft?lang=en"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("work account: %d %s", rec.Code, rec.Body.String())
+	}
+	r.ms.SignInAs(map[string]any{"email": "kenji@alpha.example", "tid": tenantPersonal})
+	personal := r.browser(t)
+	rec := r.signIn(t, personal, "/account/signin/oidc/microsoft?lang=en")
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "personal Microsoft account") {
+		t.Fatalf("personal account matched by domain only: %d %s", rec.Code, rec.Body.String())
+	}
+	if _, ok := personal.cookies["koe_customer"]; ok {
+		t.Error("refused, yet koe_customer is set")
+	}
+	if body := work.do(http.MethodGet, "/account", nil).Body.String(); !strings.Contains(body, "CSV export") {
+		t.Errorf("the work account's session lost Alpha's page:\n%s", body)
+	}
+	// A contact's address (TestOIDCCustomerSignIn: alpha.owner@gmail.com) still signs in.
+	r.ms.SignInAs(map[string]any{"email": "alpha.owner@gmail.com", "tid": tenantPersonal})
+	if rec := r.signIn(t, r.browser(t), "/account/signin/oidc/microsoft?lang=ja"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("personal account of a contact: %d %s", rec.Code, rec.Body.String())
+	}
+}
