@@ -18,6 +18,10 @@ import (
 // Identity is who an ID token says signed in.
 type Identity struct {
 	Email, Name string
+	// Personal: a consumer account (a personal Microsoft account, a Google account outside
+	// Workspace) whose address was proved when the account was made and is kept after the
+	// person leaves the company that owns the domain.
+	Personal bool
 }
 
 // Google verifies Google ID tokens for one OAuth client and a list of Workspace domains.

@@ -6,9 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"slices"
 	"strings"
 	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -45,6 +49,9 @@ type OIDCConfig struct {
 	RedirectURL string
 	// Domains, when any, are the only email domains let in; Tenants, the only Entra tenant ids.
 	Domains, Tenants []string
+	// Timeout bounds each request to the provider (discovery, keys, token) when NewOIDC makes
+	// the HTTP client: 15 seconds when zero.
+	Timeout time.Duration
 }
 
 // OIDC signs people in with one OpenID Connect provider: the authorization code flow with PKCE
@@ -57,20 +64,37 @@ type OIDC struct {
 
 	mu       sync.Mutex
 	provider *oidc.Provider
+	// failed is when discovery last failed and why, answered again until retryAfter has passed.
+	failed    time.Time
+	failedErr error
 	// template is the discovered issuer when it has a {tenantid} placeholder (Entra ID's
 	// multi-tenant endpoints), else "".
 	template string
 }
 
-// NewOIDC returns a provider; hc makes its requests (http.DefaultClient when nil).
+const (
+	// defaultTimeout bounds each request to a provider when NewOIDC makes the client.
+	defaultTimeout = 15 * time.Second
+	// retryAfter is how long a failed discovery is answered without asking again.
+	retryAfter = 10 * time.Second
+)
+
+// NewOIDC returns a provider; hc makes its requests (when nil, a client whose requests give up
+// after cfg.Timeout: a provider that accepts connections and never answers must not hold
+// sign-ins, and the goroutines serving them, for ever — the requests that reach it come from
+// anyone who opens a sign-in link).
 func NewOIDC(cfg OIDCConfig, hc *http.Client) *OIDC {
+	if hc == nil {
+		t := cfg.Timeout
+		if t <= 0 {
+			t = defaultTimeout
+		}
+		hc = &http.Client{Timeout: t}
+	}
 	return &OIDC{cfg: cfg, hc: hc}
 }
 
 func (p *OIDC) ctx(ctx context.Context) context.Context {
-	if p.hc == nil {
-		return ctx
-	}
 	return oidc.ClientContext(context.WithValue(ctx, oauth2.HTTPClient, p.hc), p.hc)
 }
 
@@ -81,8 +105,15 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, error) {
 	if p.provider != nil {
 		return p.provider, nil
 	}
-	// The key set fetches keys with the client of this context for as long as the process runs.
-	ctx = p.ctx(context.WithoutCancel(ctx))
+	// While the provider is down, the sign-ins queued on the lock do not each wait out a
+	// request of their own: they get the last failure at once.
+	if !p.failed.IsZero() && time.Since(p.failed) < retryAfter {
+		return nil, p.failedErr
+	}
+	// Discovery runs under the lock every sign-in with this provider takes, so it ends with the
+	// request that needs it (or the client's timeout), never later. The key set go-oidc makes
+	// does not keep this context: it fetches keys with the client alone.
+	ctx = p.ctx(ctx)
 	prov, err := oidc.NewProvider(ctx, p.cfg.Issuer)
 	var mismatch *oidc.IssuerMismatchError
 	if errors.As(err, &mismatch) && strings.Contains(mismatch.Discovered, "{tenantid}") {
@@ -94,7 +125,11 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("auth: oidc discovery at %s: %w: %w", p.cfg.Issuer, ErrProvider, err)
+		err = fmt.Errorf("auth: oidc discovery at %s: %w: %w", p.cfg.Issuer, ErrProvider, err)
+		if ctx.Err() == nil { // not the caller giving up: the provider's failure
+			p.failed, p.failedErr = time.Now(), err
+		}
+		return nil, err
 	}
 	p.provider = prov
 	return prov, nil
@@ -141,6 +176,8 @@ type claims struct {
 	EmailVerified any    `json:"email_verified"`
 	Name          string `json:"name"`
 	TenantID      string `json:"tid"`
+	// HostedDomain is Google's hd: present for Google Workspace accounts only.
+	HostedDomain string `json:"hd"`
 	// Entra ID's optional claims: xms_edov, the email's domain is verified by the tenant's
 	// owner; verified_primary_email, the user's primary authoritative email(s).
 	DomainOwnerVerified any `json:"xms_edov"`
@@ -179,15 +216,27 @@ func (p *OIDC) Identify(ctx context.Context, code, verifier, nonce string) (Iden
 	if err := p.checkTenant(idt.Issuer, c.TenantID); err != nil {
 		return Identity{}, err
 	}
-	email := strings.ToLower(strings.TrimSpace(c.Email))
-	if email == "" || !strings.Contains(email, "@") || !p.verified(c, email) {
-		return Identity{}, fmt.Errorf("auth: oidc: %w (%q)", ErrUnverified, email)
+	email, ok := plainAddress(c.Email)
+	if !ok || !p.verified(c, email) {
+		return Identity{}, fmt.Errorf("auth: oidc: %w (%q)", ErrUnverified, c.Email)
 	}
 	domain := email[strings.LastIndex(email, "@")+1:]
 	if len(p.cfg.Domains) > 0 && !slices.Contains(p.cfg.Domains, domain) {
 		return Identity{}, fmt.Errorf("auth: oidc: %w: %s is not one of %s", ErrDomain, domain, strings.Join(p.cfg.Domains, ", "))
 	}
-	return Identity{Email: email, Name: c.Name}, nil
+	return Identity{Email: email, Name: c.Name, Personal: p.personal(c, idt.Issuer)}, nil
+}
+
+// googleIssuer is Google's OpenID Connect issuer.
+const googleIssuer = "https://accounts.google.com"
+
+// personal says whether the account is a consumer one: a personal Microsoft account (Entra's
+// consumer tenant), or a Google account with no Workspace domain (no hd claim).
+func (p *OIDC) personal(c claims, iss string) bool {
+	if p.entra() {
+		return strings.EqualFold(c.TenantID, consumerTenant)
+	}
+	return strings.TrimSuffix(iss, "/") == googleIssuer && c.HostedDomain == ""
 }
 
 // checkTenant is Entra ID's issuer-per-tenant check: with a {tenantid} issuer the token's iss
@@ -231,11 +280,13 @@ func (p *OIDC) verified(c claims, email string) bool {
 	if truthy(c.DomainOwnerVerified) || strings.EqualFold(c.TenantID, consumerTenant) {
 		return true
 	}
+	// Compared as lower-cased strings, not with EqualFold, whose folding ("ſ" is "s") is wider
+	// than plainAddress allows.
 	switch v := c.VerifiedPrimary.(type) {
 	case string:
-		return strings.EqualFold(v, email)
+		return strings.ToLower(strings.TrimSpace(v)) == email
 	case []any:
-		return slices.ContainsFunc(v, func(x any) bool { s, _ := x.(string); return strings.EqualFold(s, email) })
+		return slices.ContainsFunc(v, func(x any) bool { s, _ := x.(string); return strings.ToLower(strings.TrimSpace(s)) == email })
 	}
 	return false
 }
@@ -249,4 +300,33 @@ func truthy(v any) bool {
 		return strings.EqualFold(v, "true")
 	}
 	return false
+}
+
+// plainAddress is the email claim lower-cased, when it is one plain address (no display name,
+// no comment, one @) with no letter that case-folds into ASCII from outside it. Koe matches
+// addresses case-insensitively (strings.ToLower here and in the matching, lower() in
+// PostgreSQL), and those fold the Kelvin sign U+212A into "k", "İ" into "i" and "ſ" into "s":
+// a provider's verified "hana\u212Ao@koe.example" is another mailbox, or another domain, to
+// the provider, yet it would have signed in as hanako@koe.example and passed the allowed
+// domains. Addresses in other scripts (IDN, EAI) pass: they fold into nothing ASCII.
+func plainAddress(claim string) (string, bool) {
+	s := strings.TrimSpace(claim)
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s || strings.Count(s, "@") != 1 {
+		return "", false
+	}
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				return "", false
+			}
+		}
+		if l := unicode.ToLower(r); l < utf8.RuneSelf {
+			return "", false
+		}
+	}
+	return strings.ToLower(s), true
 }

@@ -65,3 +65,29 @@ func TestIssuerPerTenant(t *testing.T) {
 		})
 	}
 }
+
+// TestPersonalAccount: which accounts are consumer ones, whose address may be stale.
+func TestPersonalAccount(t *testing.T) {
+	entra := &OIDC{cfg: OIDCConfig{Issuer: "https://login.microsoftonline.com/common/v2.0"}, template: "https://login.microsoftonline.com/{tenantid}/v2.0"}
+	google := &OIDC{cfg: OIDCConfig{Issuer: "https://accounts.google.com"}}
+	okta := &OIDC{cfg: OIDCConfig{Issuer: "https://acme.okta.com"}}
+	for _, tc := range []struct {
+		name string
+		p    *OIDC
+		c    claims
+		iss  string
+		want bool
+	}{
+		{"entra personal", entra, claims{TenantID: consumerTenant}, "https://login.microsoftonline.com/" + consumerTenant + "/v2.0", true},
+		{"entra work", entra, claims{TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47"}, "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", false},
+		{"google consumer", google, claims{}, "https://accounts.google.com", true},
+		{"google workspace", google, claims{HostedDomain: "koe.example"}, "https://accounts.google.com", false},
+		{"okta", okta, claims{}, "https://acme.okta.com", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.p.personal(tc.c, tc.iss); got != tc.want {
+				t.Fatalf("personal=%v, want %v", got, tc.want)
+			}
+		})
+	}
+}

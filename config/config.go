@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -194,11 +195,26 @@ func (c Config) Validate() error {
 			return fmt.Errorf("KOE_OIDC_PROVIDERS names %s: set %s and %s (its issuer URL and the client id Koe is registered under)",
 				p.Name, ProviderVar("KOE_OIDC_<NAME>_ISSUER", p.Name), ProviderVar("KOE_OIDC_<NAME>_CLIENT_ID", p.Name))
 		}
+		// The issuer's answers say which keys sign ID tokens, and its token endpoint gets the
+		// client secret: over plain http anyone on the way could sign people in as anyone.
+		if u, err := url.Parse(p.Issuer); err != nil || (u.Scheme != "https" && !loopback(u.Hostname())) {
+			return fmt.Errorf("%s=%q: use an https URL (plain http only for a provider on this machine, such as http://localhost:8081)",
+				ProviderVar("KOE_OIDC_<NAME>_ISSUER", p.Name), p.Issuer)
+		}
 	}
 	if c.Mail.SMTPAddr != "" && c.Mail.From == "" {
 		return fmt.Errorf("KOE_SMTP_ADDR is set but KOE_MAIL_FROM is empty: use an address such as \"Acme <roadmap@acme.example>\"")
 	}
 	return nil
+}
+
+// loopback says whether host is this machine: localhost or a loopback address.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Entry is one line of the effective configuration.

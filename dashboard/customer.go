@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/locale"
 	"github.com/koehq/koe/store"
@@ -199,6 +200,12 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 		return
 	}
 	if acct == nil {
+		// Proved the address, yet it is no one's any more (the company's domain or contact
+		// changed): the sessions it still holds lose the old company's page now.
+		if err := s.store.ForgetCustomer(ctx, email); err != nil {
+			s.fail(c, err)
+			return
+		}
 		// From a provider's callback too, the way on is the customers' sign-in page.
 		p := words(c)
 		s.render(c, http.StatusForbidden, "message", errorTitle(p, http.StatusForbidden), messageView{
@@ -217,15 +224,21 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 // customerAccount is the account an address belongs to, by the same rules that match voices
 // (a saved rule, a contact, the domain; never a free-mail domain), or nil.
 func (s *Server) customerAccount(ctx context.Context, email string) (*int64, error) {
-	ix, err := s.matchIndex.Get(ctx)
-	if err != nil {
+	m, ok, err := s.customerMatch(ctx, email)
+	if err != nil || !ok {
 		return nil, err
 	}
-	m, ok := ix.Match(email, "")
-	if !ok {
-		return nil, nil
-	}
 	return &m.AccountID, nil
+}
+
+// customerMatch is customerAccount with the rule that found the account.
+func (s *Server) customerMatch(ctx context.Context, email string) (accounts.Match, bool, error) {
+	ix, err := s.matchIndex.Get(ctx)
+	if err != nil {
+		return accounts.Match{}, false, err
+	}
+	m, ok := ix.Match(email, "")
+	return m, ok, nil
 }
 
 type customerView struct {

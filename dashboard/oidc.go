@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,26 @@ const (
 	// oidcTTL is how long a person has at the provider before the sign-in must start again.
 	oidcTTL = 10 * time.Minute
 )
+
+// oidcLimits bound the unfinished sign-ins kept at a time (a start is anonymous and keeps a row
+// for oidcTTL; a finished one frees its place): per origin, far more than an office behind one
+// address abandons in ten minutes; in all, a bound on the table whatever the number of
+// addresses (a row and its index entries are a few hundred bytes: tens of MB at most).
+var oidcLimits = store.OIDCLimits{PerOrigin: 100, Total: 100_000}
+
+// origin is whom a start is counted against: an IPv4 address, or an IPv6 address's /64 (one
+// host commonly holds a whole /64, so its addresses count as one).
+func origin(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
 
 // OIDCFlow is one provider's side of a sign-in (auth.OIDC in production).
 type OIDCFlow interface {
@@ -91,6 +112,14 @@ func (s *Server) oidcProvider(name, purpose string) (OIDCProvider, bool) {
 // oidcStart sends the browser to the provider, keeping what its answer must match.
 func (s *Server) oidcStart(purpose string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		// A start is the browser opening a page (a click on a button). Fetched as an image, a
+		// frame or a script — another site's page making its readers start sign-ins — it would
+		// only spend their address's unfinished sign-ins (oidcLimits): no page, no row. Browsers
+		// without Fetch Metadata send no Sec-Fetch-Dest and go on.
+		if d := c.GetHeader("Sec-Fetch-Dest"); d != "" && d != "document" {
+			c.Status(http.StatusForbidden)
+			return
+		}
 		p, ok := s.oidcProvider(c.Param("provider"), purpose)
 		if !ok {
 			s.refuse(c, purpose, http.StatusNotFound, words(c).T("oidc.unknown_provider"))
@@ -105,8 +134,12 @@ func (s *Server) oidcStart(purpose string) gin.HandlerFunc {
 			return
 		}
 		in := store.OIDCSignIn{Provider: p.Name, Purpose: purpose, Nonce: nonce, CodeVerifier: verifier, Lang: lang(c)}
-		if err := s.store.StartOIDCSignIn(ctx, state, in, oidcTTL); err != nil {
-			s.fail(c, err)
+		if err := s.store.StartOIDCSignIn(ctx, state, origin(c.ClientIP()), in, oidcTTL, oidcLimits); err != nil {
+			if feedback.ErrorCode(err) == feedback.ETOOMANY {
+				s.refuse(c, purpose, http.StatusTooManyRequests, words(c).T("oidc.too_many"))
+			} else {
+				s.fail(c, err)
+			}
 			return
 		}
 		s.setCookie(c, oidcCookie, oidcPath, state, oidcTTL)
@@ -123,11 +156,13 @@ func (s *Server) oidcCallback(c *gin.Context) {
 	q := c.Request.URL.Query()
 	state := q.Get("state")
 	mine, _ := c.Cookie(oidcCookie)
-	s.setCookie(c, oidcCookie, oidcPath, "", -time.Second)
 	if !sameToken(mine, state) {
+		// Not this browser's state: the sign-in the browser did start (if any) stays, so that a
+		// link from elsewhere to this callback cannot break it.
 		s.refuse(c, "staff", http.StatusForbidden, words(c).T("oidc.refused_state"))
 		return
 	}
+	s.setCookie(c, oidcCookie, oidcPath, "", -time.Second)
 	in, err := s.store.TakeOIDCSignIn(ctx, state)
 	if err != nil {
 		if feedback.ErrorCode(err) == feedback.EUNAUTHORIZED {
@@ -158,6 +193,21 @@ func (s *Server) oidcCallback(c *gin.Context) {
 		return
 	}
 	if in.Purpose == "customer" {
+		// A consumer account's address was proved once and outlives the job: it opens a
+		// company's page when the address itself is known, not by the domain alone. The
+		// refusal ends no session (the address may well still be the company's).
+		if id.Personal {
+			m, ok, err := s.customerMatch(ctx, id.Email)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			if ok && m.Rule == feedback.MatchDomain {
+				s.log.Info("oidc: a personal account matched by domain only", "provider", p.Name)
+				s.refuse(c, in.Purpose, http.StatusForbidden, words(c).T("oidc.refused_personal", "Label", p.Label))
+				return
+			}
+		}
 		s.signInCustomer(c, id.Email)
 		return
 	}

@@ -49,6 +49,20 @@ func (s *DB) SignInCustomer(ctx context.Context, email string, accountID *int64,
 	return sess, err
 }
 
+// ForgetCustomer ends every session of an address that no longer belongs to any customer
+// account and clears its account, so that a person who left their company loses its page at
+// once rather than when the session would have expired.
+func (s *DB) ForgetCustomer(ctx context.Context, email string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
+	return s.inTx(ctx, "forget customer", func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM customer_sessions WHERE email = $1`, email); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE customers SET account_id = NULL WHERE email = $1 AND account_id IS NOT NULL`, email)
+		return err
+	})
+}
+
 // CustomerSessionByToken returns the live session of a cookie's token, or EUNAUTHORIZED.
 func (s *DB) CustomerSessionByToken(ctx context.Context, token string) (CustomerSession, error) {
 	var r struct {

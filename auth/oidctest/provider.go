@@ -51,13 +51,18 @@ type Provider struct {
 	// (client_secret_post and client_secret_basic when empty).
 	Methods []string
 
-	key *rsa.PrivateKey
-	srv *httptest.Server
+	key     *rsa.PrivateKey
+	srv     *httptest.Server
+	closing chan struct{}
 
 	mu     sync.Mutex
 	person map[string]any
 	codes  map[string]grant
 	tamper func(map[string]any)
+	// stalled are the paths that answer nothing until the client gives up (Stall).
+	stalled map[string]bool
+	// hits counts the requests to each path.
+	hits map[string]int
 	// Tokens counts the codes traded at the token endpoint.
 	tokens int
 }
@@ -74,17 +79,42 @@ func New(t testing.TB, clientID, clientSecret string, tenanted bool) *Provider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Provider{ClientID: clientID, ClientSecret: clientSecret, Tenanted: tenanted, key: key, codes: map[string]grant{}}
+	p := &Provider{ClientID: clientID, ClientSecret: clientSecret, Tenanted: tenanted, key: key, codes: map[string]grant{}, stalled: map[string]bool{}, hits: map[string]int{},
+		closing: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
 	mux.HandleFunc("GET /organizations/v2.0/.well-known/openid-configuration", p.discovery)
 	mux.HandleFunc("GET /keys", p.keys)
 	mux.HandleFunc("GET /authorize", p.authorize)
 	mux.HandleFunc("POST /token", p.token)
-	p.srv = httptest.NewServer(mux)
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		stalled := p.stalled[r.URL.Path]
+		p.hits[r.URL.Path]++
+		p.mu.Unlock()
+		if stalled {
+			// A provider that accepted the connection and hangs: nothing comes back until the
+			// client gives up (or the test ends).
+			select {
+			case <-r.Context().Done():
+			case <-p.closing:
+			}
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	p.URL = p.srv.URL
-	t.Cleanup(p.srv.Close)
+	t.Cleanup(func() { close(p.closing); p.srv.Close() })
 	return p
+}
+
+// Stall makes the endpoint at path (such as "/.well-known/openid-configuration", "/token" or
+// "/keys") accept requests and never answer them, as a provider that is down behind a load
+// balancer does; on false it answers again.
+func (p *Provider) Stall(path string, on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stalled[path] = on
 }
 
 // Issuer is the issuer URL to configure Koe with.
@@ -110,6 +140,13 @@ func (p *Provider) Tamper(f func(claims map[string]any)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tamper = f
+}
+
+// Hits is how many requests reached path (such as "/.well-known/openid-configuration").
+func (p *Provider) Hits(path string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.hits[path]
 }
 
 // Tokens is how many codes were traded for tokens.
