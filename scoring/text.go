@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/koehq/koe/internal/bilingual"
 )
 
 // Features are a text's weighted terms, in two families: words (Latin words, light-stemmed, and
@@ -17,8 +19,11 @@ type Features struct {
 
 // normalize folds what should not tell texts apart: NFKC (full/half width), case, katakana to
 // hiragana (カタカナ = かたかな), and the long-vowel mark.
-func normalize(s string) string {
-	s = strings.ToLower(norm.NFKC.String(s))
+func normalize(s string) string { return foldKana(strings.ToLower(norm.NFKC.String(s))) }
+
+// foldKana folds katakana to hiragana and drops the long-vowel mark, for character n-grams.
+// Dictionary look-ups happen before it: the lexicon tells カード from かど.
+func foldKana(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'ァ' && r <= 'ヶ':
@@ -42,13 +47,33 @@ func stem(w string) string {
 	for _, suf := range []string{"ational", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "edly", "ed", "es", "ly", "s"} {
 		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
 			base := w[:len(w)-len(suf)]
-			if suf == "ies" || suf == "ied" {
+			switch {
+			case suf == "ies" || suf == "ied":
 				base += "y"
+			case undouble && (suf == "ing" || suf == "ed") && doubled(base):
+				base = base[:len(base)-1] // topping → top, transferred → transfer
 			}
 			return base
 		}
 	}
 	return w
+}
+
+// undouble drops the consonant an ending doubled (topping → top).
+var undouble = true
+
+// doubled tells a stem ending in a doubled consonant that English doubles before -ing/-ed
+// (topp, stopp, transferr), not one that is double in the word itself (fill, miss, buzz).
+func doubled(s string) bool {
+	n := len(s)
+	if n < 3 || s[n-1] != s[n-2] {
+		return false
+	}
+	switch s[n-1] {
+	case 'b', 'd', 'g', 'm', 'n', 'p', 'r', 't':
+		return true
+	}
+	return false
 }
 
 // stopwords carry no topic.
@@ -105,7 +130,8 @@ var cjkMin, cjkMax = 1, 2
 // termCounts extracts raw term counts.
 func termCounts(text string) (words, chars map[string]float64) {
 	words, chars = map[string]float64{}, map[string]float64{}
-	ws, cjk := tokens(normalize(text))
+	nf := strings.ToLower(norm.NFKC.String(text))
+	ws, cjk := tokens(foldKana(nf))
 	var kept []string
 	for _, w := range ws {
 		st := stem(w)
@@ -124,6 +150,9 @@ func termCounts(text string) (words, chars map[string]float64) {
 	for i := 0; i+1 < len(kept); i++ {
 		words[kept[i]+"_"+kept[i+1]]++
 	}
+	if len(cjk) > 0 && bridge {
+		addGlosses(words, nf, bilingual.Default())
+	}
 	for _, run := range cjk {
 		rs := []rune(run)
 		for n := cjkMin; n <= cjkMax; n++ {
@@ -133,4 +162,48 @@ func termCounts(text string) (words, chars map[string]float64) {
 		}
 	}
 	return words, chars
+}
+
+// bridge adds the English glosses of a Japanese text's dictionary words to its word terms, so a
+// voice and a request in different languages share terms. Off only to measure what it adds.
+var bridge = true
+
+// glossesPerWord bounds the senses a Japanese word contributes: the first are the common ones,
+// the tail mostly noise.
+var glossesPerWord = 3
+
+// synonyms lets a gloss's WordNet synonyms (repayment=refund) count too.
+var synonyms = true
+
+// addGlosses counts the English glosses of the dictionary words in text (NFKC, lower case, kana
+// unfolded) as word terms, and the word pairs inside a gloss (暗証番号 → personal_identification).
+func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
+	lex.Words(text, func(_ string, glosses []string) {
+		if len(glosses) > glossesPerWord {
+			glosses = glosses[:glossesPerWord]
+		}
+		for _, g := range glosses {
+			g, syn, _ := strings.Cut(g, "=")
+			prev := ""
+			for _, w := range strings.Fields(g) {
+				if stopwords[w] {
+					prev = ""
+					continue
+				}
+				st := stem(w)
+				words[st]++
+				if prev != "" {
+					words[prev+"_"+st]++
+				}
+				prev = st
+			}
+			for syn != "" && synonyms {
+				var w string
+				w, syn, _ = strings.Cut(syn, "=")
+				if !stopwords[w] {
+					words[stem(w)]++
+				}
+			}
+		}
+	})
 }
