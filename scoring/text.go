@@ -2,6 +2,8 @@ package scoring
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -176,34 +178,69 @@ var glossesPerWord = 3
 var synonyms = true
 
 // addGlosses counts the English glosses of the dictionary words in text (NFKC, lower case, kana
-// unfolded) as word terms, and the word pairs inside a gloss (暗証番号 → personal_identification).
+// unfolded) as word terms, with the word pairs inside a gloss (暗証番号 → personal_identification).
 func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
-	lex.Words(text, func(_ string, glosses []string) {
-		if len(glosses) > glossesPerWord {
-			glosses = glosses[:glossesPerWord]
+	cache := glossCache(lex)
+	lex.Words(text, func(_ string, id int, glosses []string) {
+		terms := cache[id].Load()
+		if terms == nil {
+			t := glossTerms(glosses)
+			terms = &t
+			cache[id].Store(terms)
 		}
-		for _, g := range glosses {
-			g, syn, _ := strings.Cut(g, "=")
-			prev := ""
-			for _, w := range strings.Fields(g) {
-				if stopwords[w] {
-					prev = ""
-					continue
-				}
-				st := stem(w)
-				words[st]++
-				if prev != "" {
-					words[prev+"_"+st]++
-				}
-				prev = st
-			}
-			for syn != "" && synonyms {
-				var w string
-				w, syn, _ = strings.Cut(syn, "=")
-				if !stopwords[w] {
-					words[stem(w)]++
-				}
-			}
+		for _, t := range *terms {
+			words[t]++
 		}
 	})
+}
+
+var (
+	glossCacheOnce sync.Once
+	glossCacheOf   *bilingual.Lexicon
+	glossCacheData []atomic.Pointer[[]string]
+)
+
+// glossCache holds, per gloss list of the lexicon, the word terms it adds, derived on first use.
+func glossCache(lex *bilingual.Lexicon) []atomic.Pointer[[]string] {
+	glossCacheOnce.Do(func() {
+		glossCacheOf = lex
+		glossCacheData = make([]atomic.Pointer[[]string], lex.Len())
+	})
+	if lex != glossCacheOf {
+		panic("scoring: one lexicon per process")
+	}
+	return glossCacheData
+}
+
+// glossTerms are the word terms of a word's glosses: the first glossesPerWord of them, stemmed,
+// with their word pairs and (when synonyms is on) their WordNet synonyms.
+func glossTerms(glosses []string) []string {
+	if len(glosses) > glossesPerWord {
+		glosses = glosses[:glossesPerWord]
+	}
+	var terms []string
+	for _, g := range glosses {
+		g, syn, _ := strings.Cut(g, "=")
+		prev := ""
+		for _, w := range strings.Fields(g) {
+			if stopwords[w] {
+				prev = ""
+				continue
+			}
+			st := stem(w)
+			terms = append(terms, st)
+			if prev != "" {
+				terms = append(terms, prev+"_"+st)
+			}
+			prev = st
+		}
+		for syn != "" && synonyms {
+			var w string
+			w, syn, _ = strings.Cut(syn, "=")
+			if !stopwords[w] {
+				terms = append(terms, stem(w))
+			}
+		}
+	}
+	return terms
 }

@@ -59,6 +59,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newRequestsCmd(e),
 		newTriageCmd(e),
 		newSimilarityCmd(e),
+		newEvalCmd(e),
 		newSlackCmd(e),
 		newSheetsCmd(e),
 		newUsersCmd(e),

@@ -26,7 +26,8 @@ type Lexicon struct {
 	words   map[string]int32 // whole word → index into glosses
 	stems   map[string]int32 // verb or adjective stem → index into glosses
 	glosses [][]string
-	lengths map[rune]uint16 // first rune → bit n set when a key of n runes starts with it
+	lengths map[rune]uint16    // first rune → bit n set when a key of n runes starts with it
+	pairs   map[[2]rune]uint16 // first two runes → bit n set when a key of n ≥ 2 runes starts with them
 }
 
 var (
@@ -58,7 +59,8 @@ func parse(zst []byte) (*Lexicon, error) {
 	}
 	// Keys are substrings of one string: no allocation per key.
 	data := string(raw)
-	l := &Lexicon{words: make(map[string]int32, 1<<18), stems: map[string]int32{}, lengths: map[rune]uint16{}}
+	l := &Lexicon{words: make(map[string]int32, 1<<18), stems: map[string]int32{},
+		lengths: map[rune]uint16{}, pairs: map[[2]rune]uint16{}}
 	for len(data) > 0 {
 		line := data
 		if i := strings.IndexByte(data, '\n'); i >= 0 {
@@ -85,22 +87,33 @@ func parse(zst []byte) (*Lexicon, error) {
 			} else {
 				l.words[key] = idx
 			}
-			first, _ := utf8.DecodeRuneInString(key)
-			if n := utf8.RuneCountInString(key); n < 16 {
-				l.lengths[first] |= 1 << n
+			first, size := utf8.DecodeRuneInString(key)
+			n := utf8.RuneCountInString(key)
+			if n >= 16 {
+				continue
+			}
+			l.lengths[first] |= 1 << n
+			if n >= 2 {
+				second, _ := utf8.DecodeRuneInString(key[size:])
+				l.pairs[[2]rune{first, second}] |= 1 << n
 			}
 		}
 	}
 	return l, nil
 }
 
+// Len is the number of distinct gloss lists.
+func (l *Lexicon) Len() int { return len(l.glosses) }
+
 // particles follow a noun, never a verb stem: after one of them a key is read as a whole word.
 const particles = "をがはのにでともへやか"
 
 // Words segments text (Japanese script; other runes end a run) by longest dictionary match and
-// calls fn with each word found and its glosses, best sense first. A verb or adjective is found
+// calls fn with each word found, the id of its gloss list (in [0, Len()), the same for words
+// that share one, so a caller can cache what it derives from them) and the glosses, best sense
+// first. A verb or adjective is found
 // through its stem, so 届いていません meets 届く. Runes no key starts with are skipped.
-func (l *Lexicon) Words(text string, fn func(word string, glosses []string)) {
+func (l *Lexicon) Words(text string, fn func(word string, id int, glosses []string)) {
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		n, idx := l.match(text, i, r)
@@ -108,7 +121,7 @@ func (l *Lexicon) Words(text string, fn func(word string, glosses []string)) {
 			i += size
 			continue
 		}
-		fn(text[i:i+n], l.glosses[idx])
+		fn(text[i:i+n], int(idx), l.glosses[idx])
 		i += n
 	}
 }
@@ -121,10 +134,19 @@ func (l *Lexicon) match(text string, i int, r rune) (int, int32) {
 	if mask == 0 || !isJapanese(r) {
 		return 0, 0
 	}
+	// Most positions are ruled out by their first two runes, before any look-up in the big maps.
+	mask &= 1 << 1
+	r2, size := utf8.DecodeRuneInString(text[i+utf8.RuneLen(r):])
+	if size > 0 && isJapanese(r2) {
+		mask |= l.pairs[[2]rune{r, r2}]
+	}
+	if mask == 0 {
+		return 0, 0
+	}
 	// ends[n] is the byte offset after n runes of Japanese script.
 	var ends [16]int
 	n, j := 0, i
-	for n < 15 && j < len(text) {
+	for n < 15 && j < len(text) && mask>>(n+1) != 0 {
 		r, size := utf8.DecodeRuneInString(text[j:])
 		if !isJapanese(r) {
 			break

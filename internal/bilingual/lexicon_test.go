@@ -7,7 +7,7 @@ import (
 
 func segments(text string) string {
 	var out []string
-	Default().Words(text, func(w string, gl []string) { out = append(out, w+"="+gl[0]) })
+	Default().Words(text, func(w string, _ int, gl []string) { out = append(out, w+"="+gl[0]) })
 	return strings.Join(out, " ")
 }
 
@@ -29,7 +29,7 @@ func BenchmarkWords(b *testing.B) {
 	text := "何日も前にお店に返金を頼んだのに、口座に入っていません。"
 	lex := Default()
 	for b.Loop() {
-		lex.Words(text, func(string, []string) {})
+		lex.Words(text, func(string, int, []string) {})
 	}
 }
 
