@@ -47,6 +47,7 @@ func runEval(e *env, dataDir, jaSentiment string) error {
 		}{
 			{"cli.eval.banking77", quality.Banking77},
 			{"cli.eval.ja_voices", quality.CrossJapanese},
+			{"cli.eval.ja_voices_heldout", quality.CrossJapaneseHeldOut},
 			{"cli.eval.en_voices", quality.CrossEnglish},
 		}
 		for _, m := range matches {

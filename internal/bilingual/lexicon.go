@@ -6,6 +6,7 @@ package bilingual
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -16,6 +17,9 @@ import (
 
 //go:embed lexicon.zst
 var lexiconZst []byte
+
+//go:embed support.tsv
+var supportTSV string
 
 // stemMark ends a key that is the unchanging stem of a verb or adjective (届く → "届~").
 const stemMark = "~"
@@ -41,6 +45,9 @@ func Default() *Lexicon {
 		lex, err := parse(lexiconZst)
 		if err != nil {
 			panic("bilingual: embedded lexicon: " + err.Error()) // a broken build, not bad input
+		}
+		if supplement {
+			lex.supplement(supportTSV)
 		}
 		defaultLex = lex
 	})
@@ -87,19 +94,52 @@ func parse(zst []byte) (*Lexicon, error) {
 			} else {
 				l.words[key] = idx
 			}
-			first, size := utf8.DecodeRuneInString(key)
-			n := utf8.RuneCountInString(key)
-			if n >= 16 {
-				continue
-			}
-			l.lengths[first] |= 1 << n
-			if n >= 2 {
-				second, _ := utf8.DecodeRuneInString(key[size:])
-				l.pairs[[2]rune{first, second}] |= 1 << n
-			}
+			l.index(key)
 		}
 	}
 	return l, nil
+}
+
+// index notes key's length under its first runes, for match.
+func (l *Lexicon) index(key string) {
+	first, size := utf8.DecodeRuneInString(key)
+	n := utf8.RuneCountInString(key)
+	if n >= 16 {
+		return
+	}
+	l.lengths[first] |= 1 << n
+	if n >= 2 {
+		second, _ := utf8.DecodeRuneInString(key[size:])
+		l.pairs[[2]rune{first, second}] |= 1 << n
+	}
+}
+
+// supplement is on unless measuring what support.tsv adds.
+var supplement = true
+
+// supplement puts the glosses of support.tsv before the dictionary's for its keys.
+func (l *Lexicon) supplement(tsv string) {
+	for _, line := range strings.Split(tsv, "\n") {
+		key, gl, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m := l.words
+		if k, isStem := strings.CutSuffix(key, stemMark); isStem {
+			m, key = l.stems, k
+		}
+		glosses := strings.Split(gl, "|")
+		if old, ok := m[key]; ok {
+			for _, g := range l.glosses[old] {
+				if !slices.Contains(glosses, g) && !slices.Contains(glosses, strings.SplitN(g, "=", 2)[0]) {
+					glosses = append(glosses, g)
+				}
+			}
+		}
+		m[key] = int32(len(l.glosses))
+		l.glosses = append(l.glosses, glosses)
+		l.index(key)
+	}
 }
 
 // Len is the number of distinct gloss lists.

@@ -17,7 +17,7 @@ func dataDir(tb testing.TB) string {
 
 func TestFigures(t *testing.T) {
 	dir := dataDir(t)
-	for name, f := range map[string]func(string) (Match, error){"banking77": Banking77, "ja-voices": CrossJapanese, "en-voices": CrossEnglish} {
+	for name, f := range map[string]func(string) (Match, error){"banking77": Banking77, "ja-voices": CrossJapanese, "ja-heldout": CrossJapaneseHeldOut, "en-voices": CrossEnglish} {
 		m, err := f(dir)
 		if err != nil {
 			t.Fatal(err)
