@@ -79,7 +79,10 @@ func CrossEnglish(dataDir string) (Match, error) {
 	}
 	translated := map[int]bool{}
 	for _, t := range japaneseVoices(jaVoices) {
-		i := idx[t.label]
+		i, ok := idx[t.label]
+		if !ok {
+			continue // a category this data does not have
+		}
 		reqs[i].Examples = append(reqs[i].Examples, t.text)
 		translated[t.row] = true
 	}
