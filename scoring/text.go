@@ -20,12 +20,9 @@ type Features struct {
 	Chars map[string]float64
 }
 
-// normalize folds what should not tell texts apart: NFKC (full/half width), case, katakana to
-// hiragana (カタカナ = かたかな), and the long-vowel mark.
-func normalize(s string) string { return foldKana(strings.ToLower(norm.NFKC.String(s))) }
-
-// foldKana folds katakana to hiragana and drops the long-vowel mark, for character n-grams.
-// Dictionary look-ups happen before it: the lexicon tells カード from かど.
+// foldKana folds what should not tell character n-grams apart, after NFKC (full/half width) and
+// lower case: katakana to hiragana (カタカナ = かたかな) and the long-vowel mark. Dictionary
+// look-ups happen before it: the lexicon tells カード from かど.
 func foldKana(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
