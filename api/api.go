@@ -50,6 +50,8 @@ type API struct {
 	// backlog shares rankings between requests that ask at once, and reuses them until the
 	// data changes.
 	backlogs triage.Shared
+	// choices are the backlog's segment choices, read again when the data changes.
+	choices store.ChoicesCache
 }
 
 // New returns the API; posted voices go in through in, as any entry point's.
@@ -80,6 +82,7 @@ func (a *API) Routes() []Route {
 		{http.MethodGet, "/accounts", "read", a.listAccounts},
 		{http.MethodGet, "/accounts/:id", "read", a.getAccount},
 		{http.MethodGet, "/backlog", "read", a.backlog},
+		{http.MethodGet, "/backlog/choices", "read", a.backlogChoices},
 	}
 }
 

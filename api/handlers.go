@@ -297,6 +297,18 @@ func (a *API) backlog(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	if f.Plan != "" || f.Language != "" || f.Employees != "" {
+		choices, err := a.segmentChoices(c)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		if err := choices.Check(f, func(k string) string { return k }); err != nil {
+			a.fail(c, err)
+			return
+		}
+		f = choices.Canonical(f)
+	}
 	w, err := triage.Weights(ctx, a.store)
 	if err != nil {
 		a.fail(c, err)
@@ -320,8 +332,37 @@ func (a *API) backlog(c *gin.Context) {
 		"currency": b.Rates.Base, "warnings": warnings})
 }
 
+// backlogChoices are the values each segment filter of /backlog can take, as the data has them:
+// plans (one per plan whatever its case), lifecycles, MRR bands (in the base currency) and
+// employee bands with their numbers of accounts; source kinds with their named sources;
+// languages of voices.
+func (a *API) backlogChoices(c *gin.Context) {
+	choices, err := a.segmentChoices(c)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": choices, "currency": a.currency()})
+}
+
+func (a *API) segmentChoices(c *gin.Context) (store.BacklogChoices, error) {
+	rates, err := a.store.Rates(c.Request.Context(), a.currency())
+	if err != nil {
+		return store.BacklogChoices{}, err
+	}
+	return a.choices.Get(c.Request.Context(), a.store, rates)
+}
+
 // postedWords are the fields of a voice a post may rewrite, for the audit log.
 func postedWords(it feedback.Item) map[string]any {
 	return map[string]any{"title": it.Title, "body": it.Body, "url": it.URL, "author_name": it.AuthorName,
 		"author_email": it.AuthorEmail, "company_name": it.CompanyName, "rating": it.Rating}
+}
+
+// currency is the base currency of the backlog's amounts (KOE_CURRENCY; JPY when not set).
+func (a *API) currency() string {
+	if a.opts.Currency == "" {
+		return "JPY"
+	}
+	return a.opts.Currency
 }

@@ -1,6 +1,8 @@
-// Package auth checks who is signing in. Staff sign in with Google: the ID token's signature,
-// audience and expiry are verified by google.golang.org/api/idtoken; the issuer, the verified
-// email and the Workspace domain (hd), which that library leaves to its caller, are checked here.
+// Package auth checks who is signing in: with any OpenID Connect provider (oidc.go: the code
+// flow with PKCE, state and nonce), or with Google's own button, whose ID token Google Identity
+// Services posts (this file). Both verify ID tokens with github.com/coreos/go-oidc: signature by
+// the provider's published keys, audience and expiry; the issuer, the verified email and the
+// allowed domains are checked here.
 package auth
 
 import (
@@ -10,8 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"google.golang.org/api/idtoken"
-	"google.golang.org/api/option"
+	"github.com/coreos/go-oidc/v3/oidc"
 )
 
 // Identity is who an ID token says signed in.
@@ -26,8 +27,12 @@ type Google struct {
 	Domains []string
 	// AnyDomain lets any Google account with a verified email in (customers, not staff).
 	AnyDomain bool
-	validator *idtoken.Validator
+	verifier  *oidc.IDTokenVerifier
 }
+
+// googleKeys is where Google publishes the keys of its ID tokens (the jwks_uri of
+// https://accounts.google.com/.well-known/openid-configuration).
+const googleKeys = "https://www.googleapis.com/oauth2/v3/certs"
 
 // NewGoogle returns a verifier; hc fetches Google's signing keys (http.DefaultClient when nil).
 func NewGoogle(ctx context.Context, clientID string, domains []string, hc *http.Client) (*Google, error) {
@@ -41,11 +46,9 @@ func newGoogle(ctx context.Context, g *Google, hc *http.Client) (*Google, error)
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	v, err := idtoken.NewValidator(ctx, option.WithHTTPClient(hc))
-	if err != nil {
-		return nil, fmt.Errorf("google sign-in: %w", err)
-	}
-	g.validator = v
+	// Google's tokens name either form of its issuer, both checked in Verify.
+	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.WithoutCancel(ctx), hc), googleKeys)
+	g.verifier = oidc.NewVerifier("https://accounts.google.com", keys, &oidc.Config{ClientID: g.ClientID, SkipIssuerCheck: true})
 	return g, nil
 }
 
@@ -60,21 +63,26 @@ func NewGoogleCustomers(ctx context.Context, clientID string, hc *http.Client) (
 
 // Verify checks an ID token and returns who it names.
 func (g *Google) Verify(ctx context.Context, token string) (Identity, error) {
-	p, err := g.validator.Validate(ctx, token, g.ClientID)
+	idt, err := g.verifier.Verify(ctx, token)
 	if err != nil {
 		return Identity{}, fmt.Errorf("the Google sign-in could not be verified (%v): try again", err)
 	}
-	if p.Issuer != "accounts.google.com" && p.Issuer != "https://accounts.google.com" {
-		return Identity{}, fmt.Errorf("the sign-in token was not issued by Google (iss %q)", p.Issuer)
+	if idt.Issuer != "accounts.google.com" && idt.Issuer != "https://accounts.google.com" {
+		return Identity{}, fmt.Errorf("the sign-in token was not issued by Google (iss %q)", idt.Issuer)
 	}
-	email, _ := p.Claims["email"].(string)
-	if verified, _ := p.Claims["email_verified"].(bool); !verified || email == "" {
+	var c struct {
+		claims
+		HD string `json:"hd"`
+	}
+	if err := idt.Claims(&c); err != nil {
+		return Identity{}, fmt.Errorf("the Google sign-in could not be read (%v): try again", err)
+	}
+	email := c.Email
+	if !truthy(c.EmailVerified) || email == "" {
 		return Identity{}, fmt.Errorf("Google has not verified the email of this account")
 	}
-	hd, _ := p.Claims["hd"].(string)
-	if !g.AnyDomain && !slices.Contains(g.Domains, strings.ToLower(hd)) {
+	if !g.AnyDomain && !slices.Contains(g.Domains, strings.ToLower(c.HD)) {
 		return Identity{}, fmt.Errorf("%s is not in an allowed Google Workspace domain (%s)", email, strings.Join(g.Domains, ", "))
 	}
-	name, _ := p.Claims["name"].(string)
-	return Identity{Email: email, Name: name}, nil
+	return Identity{Email: email, Name: c.Name}, nil
 }

@@ -38,6 +38,9 @@ type Config struct {
 	GoogleClientID string
 	AllowedDomains []string
 	SessionTTL     time.Duration
+	// OIDC are the OpenID Connect providers staff and customers may sign in with, in the order of
+	// KOE_OIDC_PROVIDERS.
+	OIDC []OIDCProvider
 	// CustomerSessionTTL is how long a customer's sign-in lasts.
 	CustomerSessionTTL time.Duration
 	// Slack is the Slack bot's configuration.
@@ -102,6 +105,32 @@ type Slack struct {
 	Location *time.Location
 }
 
+// OIDCProvider is one OpenID Connect provider of KOE_OIDC_PROVIDERS, read from its
+// KOE_OIDC_<NAME>_… variables.
+type OIDCProvider struct {
+	// Name is its short name in KOE_OIDC_PROVIDERS, lower-case; it names its routes.
+	Name                   string
+	Issuer                 string
+	ClientID, ClientSecret string
+	// Label is the word on its button (the name capitalised when unset).
+	Label string
+	// For is who signs in with it: both, staff or customers.
+	For string
+	// AllowedDomains, when any, are the only email domains let in.
+	AllowedDomains []string
+	// Tenants, when any, are the only Entra ID tenant ids let in.
+	Tenants []string
+}
+
+// Staff and Customers say whom the provider signs in.
+func (p OIDCProvider) Staff() bool     { return p.For != "customers" }
+func (p OIDCProvider) Customers() bool { return p.For != "staff" }
+
+// ProviderVar is the variable of a per-provider pattern (KOE_OIDC_<NAME>_ISSUER) for one provider.
+func ProviderVar(pattern, name string) string {
+	return strings.Replace(pattern, "<NAME>", strings.ToUpper(name), 1)
+}
+
 // Load reads every declared setting through getenv (os.Getenv in production), its default when
 // unset or blank, and validates the whole.
 func Load(getenv func(string) string) (Config, error) {
@@ -121,6 +150,28 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("%s=%q: %w", s.Name, v, err)
 		}
 	}
+	for i := range c.OIDC {
+		p := &c.OIDC[i]
+		for _, s := range Settings(&c) {
+			if s.Each == nil {
+				continue
+			}
+			name := ProviderVar(s.Name, p.Name)
+			v := strings.TrimSpace(getenv(name))
+			if v == "" {
+				v = s.Default
+			}
+			if err := s.Each(p).Set(v); err != nil {
+				if s.Secret {
+					return c, fmt.Errorf("%s: %w", name, err)
+				}
+				return c, fmt.Errorf("%s=%q: %w", name, v, err)
+			}
+		}
+		if p.Label == "" {
+			p.Label = strings.ToUpper(p.Name[:1]) + p.Name[1:]
+		}
+	}
 	return c, c.Validate()
 }
 
@@ -138,6 +189,12 @@ func (c Config) Validate() error {
 	if c.GoogleClientID != "" && len(c.AllowedDomains) == 0 {
 		return fmt.Errorf("KOE_GOOGLE_CLIENT_ID is set but KOE_ALLOWED_DOMAINS is empty: name the Google Workspace domain(s) whose members may sign in")
 	}
+	for _, p := range c.OIDC {
+		if p.Issuer == "" || p.ClientID == "" {
+			return fmt.Errorf("KOE_OIDC_PROVIDERS names %s: set %s and %s (its issuer URL and the client id Koe is registered under)",
+				p.Name, ProviderVar("KOE_OIDC_<NAME>_ISSUER", p.Name), ProviderVar("KOE_OIDC_<NAME>_CLIENT_ID", p.Name))
+		}
+	}
 	if c.Mail.SMTPAddr != "" && c.Mail.From == "" {
 		return fmt.Errorf("KOE_SMTP_ADDR is set but KOE_MAIL_FROM is empty: use an address such as \"Acme <roadmap@acme.example>\"")
 	}
@@ -154,18 +211,28 @@ type Entry struct {
 func (c Config) Entries() []Entry {
 	var out []Entry
 	for _, s := range Settings(&c) {
+		if s.Each != nil {
+			for i := range c.OIDC {
+				out = append(out, Entry{ProviderVar(s.Name, c.OIDC[i].Name), shown(s, s.Each(&c.OIDC[i]))})
+			}
+		}
 		if s.Value == nil {
 			continue
 		}
-		v := s.Value.String()
-		if m, ok := s.Value.(masked); ok {
-			v = m.Masked()
-		} else if s.Secret && v != "" {
-			v = "xxxxx (set)" // whether it is set, nothing of it
-		}
-		out = append(out, Entry{s.Name, v})
+		out = append(out, Entry{s.Name, shown(s, s.Value)})
 	}
 	return out
+}
+
+// shown is a setting's value as koe config prints it: secrets masked, URLs without credentials.
+func shown(s Setting, val Value) string {
+	v := val.String()
+	if m, ok := val.(masked); ok {
+		return m.Masked()
+	} else if s.Secret && v != "" {
+		return "xxxxx (set)" // whether it is set, nothing of it
+	}
+	return v
 }
 
 // GoogleCredentials is the service-account JSON file Google's APIs (Play, Gmail, Sheets) use:

@@ -16,6 +16,10 @@ type Setting struct {
 	// Value is the field of Config the variable fills. Nil for a variable read only where it is
 	// used (a source's token, whose name a flag may change; the tests' database).
 	Value Value
+	// Each, instead of Value, declares a pattern: Name holds <NAME>, and the variable is read once
+	// for each provider of KOE_OIDC_PROVIDERS, <NAME> standing for its name in capitals
+	// (KOE_OIDC_MICROSOFT_ISSUER), into the field of that provider Each returns.
+	Each func(*OIDCProvider) Value
 }
 
 // Settings declares every variable Koe reads, bound to the fields of c, in the order of the
@@ -65,6 +69,22 @@ func Settings(c *Config) []Setting {
 			Meaning: "OAuth client id of the staff \"Sign in with Google\" button. Unset: only `koe demo` signs anyone in; `/app` answers 401."},
 		{Name: "KOE_ALLOWED_DOMAINS", Value: list{p: &c.AllowedDomains, lower: true},
 			Meaning: "Google Workspace domains (comma-separated) whose members may sign in; required with the client id."},
+		{Name: "KOE_OIDC_PROVIDERS", Value: providers{&c.OIDC},
+			Meaning: "OpenID Connect providers that staff and customers may sign in with, comma-separated short names (`microsoft,okta`), each a button on the sign-in pages and set up by the `KOE_OIDC_<NAME>_…` variables below (`<NAME>` in capitals: `KOE_OIDC_MICROSOFT_ISSUER`). Redirect URL to register: `KOE_BASE_URL` + `/auth/oidc/<name>/callback`."},
+		{Name: "KOE_OIDC_<NAME>_ISSUER", Each: func(p *OIDCProvider) Value { return endpoint{p: &p.Issuer, trim: true, optional: true} },
+			Meaning: "The provider's issuer URL, where `/.well-known/openid-configuration` is found: `https://login.microsoftonline.com/organizations/v2.0` (Entra ID, any work or school tenant; `common` adds personal accounts), `https://acme.okta.com`, `https://accounts.google.com`. Required for each provider."},
+		{Name: "KOE_OIDC_<NAME>_CLIENT_ID", Each: func(p *OIDCProvider) Value { return text{&p.ClientID} },
+			Meaning: "Client (application) id Koe is registered under at the provider. Required for each provider."},
+		{Name: "KOE_OIDC_<NAME>_CLIENT_SECRET", Secret: true, Each: func(p *OIDCProvider) Value { return text{&p.ClientSecret} },
+			Meaning: "Its client secret (unset: a public client, PKCE only). Secret."},
+		{Name: "KOE_OIDC_<NAME>_LABEL", Unset: "(the name, capitalised)", Each: func(p *OIDCProvider) Value { return text{&p.Label} },
+			Meaning: "Words on the provider's button: `Microsoft` shows \"Sign in with Microsoft\"."},
+		{Name: "KOE_OIDC_<NAME>_FOR", Default: "both", Each: func(p *OIDCProvider) Value { return oneOf{&p.For, []string{"both", "staff", "customers"}} },
+			Meaning: "Who signs in with it: `staff` (people of `koe users add`), `customers` (their company's page), or `both`."},
+		{Name: "KOE_OIDC_<NAME>_ALLOWED_DOMAINS", Unset: "(any)", Each: func(p *OIDCProvider) Value { return list{p: &p.AllowedDomains, lower: true} },
+			Meaning: "Email domains (comma-separated) whose verified addresses may sign in with it; others are refused."},
+		{Name: "KOE_OIDC_<NAME>_TENANTS", Unset: "(any)", Each: func(p *OIDCProvider) Value { return list{p: &p.Tenants, lower: true, check: tenantID} },
+			Meaning: "Entra ID: the tenant ids (`tid`, a GUID) allowed to sign in through a `/organizations` or `/common` issuer, comma-separated; `9188040d-6c67-4c5b-b112-36a304b66dad` is personal Microsoft accounts."},
 		{Name: "KOE_SESSION_TTL", Default: "12h", Value: duration{&c.SessionTTL, time.Nanosecond},
 			Meaning: "How long a staff sign-in lasts."},
 		{Name: "KOE_CUSTOMER_SESSION_TTL", Default: "168h", Value: duration{&c.CustomerSessionTTL, time.Minute},

@@ -388,3 +388,46 @@ func orList(words []string) string {
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
+
+// providers is KOE_OIDC_PROVIDERS: short names, each read with its KOE_OIDC_<NAME>_… variables.
+type providers struct{ p *[]OIDCProvider }
+
+var providerName = regexp.MustCompile(`^[a-z][a-z0-9]{0,29}$`)
+
+func (v providers) Set(s string) error {
+	var out []OIDCProvider
+	for _, name := range strings.Split(s, ",") {
+		if name = strings.ToLower(strings.TrimSpace(name)); name == "" {
+			continue
+		}
+		if !providerName.MatchString(name) {
+			return fmt.Errorf("%q: use short names of letters and digits, such as microsoft,okta", name)
+		}
+		for _, p := range out {
+			if p.Name == name {
+				return fmt.Errorf("%s is named twice", name)
+			}
+		}
+		out = append(out, OIDCProvider{Name: name})
+	}
+	*v.p = out
+	return nil
+}
+
+func (v providers) String() string {
+	names := make([]string, len(*v.p))
+	for i, p := range *v.p {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ",")
+}
+
+var guid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// tenantID is an Entra ID tenant id (a GUID, lower-case).
+func tenantID(s string) error {
+	if !guid.MatchString(s) {
+		return fmt.Errorf("%q is not a tenant id such as 9188040d-6c67-4c5b-b112-36a304b66dad", s)
+	}
+	return nil
+}

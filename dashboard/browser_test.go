@@ -369,3 +369,136 @@ const a11yCheck = `(() => {
   }
   return out;
 })()`
+
+// TestBacklogSegmentsInABrowser: the backlog's segment filters, opened as lists, read in the
+// reader's words with the data's values (one plan whatever its case, with its accounts), and a
+// view saved through the form, listed and opened; screenshots in ja and en.
+func TestBacklogSegmentsInABrowser(t *testing.T) {
+	ctx := browser(t)
+	db := openStore(t)
+	now := time.Now()
+	emp := func(n int) *int { return &n }
+	ds := feedback.Dataset{
+		Users: []feedback.User{{ID: 1, Email: "po@koe.example", Name: "PO", Role: feedback.RolePO}},
+		Accounts: []feedback.Account{
+			{ID: 1, Source: "t", ExternalID: "1", Name: "大手商事", NameKey: "ote", MRR: feedback.Money{Minor: 1_200_000, Currency: "JPY"}, Plan: "Enterprise", Lifecycle: feedback.Customer, Employees: emp(3000)},
+			{ID: 2, Source: "t", ExternalID: "2", Name: "中堅工業", NameKey: "chuken", MRR: feedback.Money{Minor: 300_000, Currency: "JPY"}, Plan: "enterprise", Lifecycle: feedback.Customer, Employees: emp(400)},
+			{ID: 3, Source: "t", ExternalID: "3", Name: "小さな会社", NameKey: "chiisana", MRR: feedback.Money{Minor: 30_000, Currency: "JPY"}, Plan: "Starter", Lifecycle: feedback.Customer, Employees: emp(12)},
+			{ID: 4, Source: "t", ExternalID: "4", Name: "検討中商店", NameKey: "kento", MRR: feedback.Money{Minor: 0, Currency: "JPY"}, Plan: "Standard", Lifecycle: feedback.Prospect, Employees: emp(80)},
+		},
+		Requests: []feedback.Request{
+			{ID: 1, Title: "SAMLでシングルサインオン", Status: feedback.UnderReview, CreatedAt: now, StatusChangedAt: now},
+			{ID: 2, Title: "請求書のPDF一括ダウンロード", Status: feedback.Planned, CreatedAt: now, StatusChangedAt: now},
+			{ID: 3, Title: "CSVエクスポート", Status: feedback.UnderReview, CreatedAt: now, StatusChangedAt: now},
+		},
+	}
+	for i, v := range []struct {
+		acct, req  int64
+		kind       feedback.SourceKind
+		name, lang string
+		tag        feedback.Tag
+	}{
+		{1, 1, "chat", "intercom", "ja", feedback.TagChurnRisk}, {2, 1, "email", "support", "ja", feedback.TagChurnRisk},
+		{2, 2, "review", "app_store", "ja", feedback.TagUsability}, {3, 2, "review", "google_play", "en", feedback.TagUsability},
+		{4, 3, "chat", "intercom", "en", feedback.TagExpansion}, {1, 3, "email", "support", "ja", feedback.TagInternalEfficiency},
+	} {
+		ds.Items = append(ds.Items, feedback.Item{ID: int64(i + 1), SourceKind: v.kind, SourceName: v.name, SourceID: fmt.Sprint(i), ReceivedAt: now,
+			Body: "声", Language: v.lang, AccountID: &v.acct, RequestID: &v.req, Tag: v.tag, Status: feedback.StatusTriaged})
+	}
+	if err := db.ImportDataset(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0]}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := httptest.NewServer(srv.Handler())
+	defer web.Close()
+	if err := os.MkdirAll(screenshots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := func(name string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var png []byte
+			if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(screenshots, name+".png"), png, 0o644)
+		})
+	}
+	// options are the texts of each segment list's choices, by the list's name.
+	const options = `Object.fromEntries(Array.from(document.querySelectorAll('form.filters select'), s =>
+		[s.name, Array.from(s.options, o => (o.selected ? '*' : '') + o.textContent)]))`
+	// open shows every list with its choices, as an open list does (a native list, once open, is
+	// not in a screenshot).
+	const open = `document.querySelectorAll('form.filters select').forEach(s => s.size = s.options.length); true`
+	for _, c := range []struct {
+		lang, view string
+		want       map[string][]string
+		raw        []string // codes that must not be read on the page
+	}{
+		{"ja", "大口の解約リスク", map[string][]string{
+			"plan":      {"—", "*Enterprise（2社）", "Standard（1社）", "Starter（1社）"},
+			"lifecycle": {"*—", "顧客（3社）", "見込み客（1社）"},
+			"mrr_band":  {"*—", "5万未満（2社）", "20万〜50万（1社）", "100万以上（1社）"},
+			"employees": {"*—", "1〜49人（1社）", "50〜249人（1社）", "250〜999人（1社）", "1,000人以上（1社）"},
+			"source":    {"*—", "チャット（intercom）", "レビュー（app_store、google_play）", "メール（support）"},
+			"language":  {"*—", "日本語", "英語"},
+		}, []string{"customer", "prospect", "<50k", "1000+", "churn_risk"}},
+		{"en", "Big accounts at risk", map[string][]string{
+			"plan":      {"—", "*Enterprise (2 accounts)", "Standard (1 account)", "Starter (1 account)"},
+			"lifecycle": {"*—", "Customer (3 accounts)", "Prospect (1 account)"},
+			"mrr_band":  {"*—", "under 50k (2 accounts)", "200k–500k (1 account)", "1M and over (1 account)"},
+			"source":    {"*—", "Chat (intercom)", "Review (app_store, google_play)", "Email (support)"},
+			"language":  {"*—", "Japanese", "English"},
+		}, nil},
+	} {
+		page := web.URL + "/app/requests?lang=" + c.lang + "&plan=ENTERPRISE&tag=churn_risk"
+		var got map[string][]string
+		var text string
+		if err := chromedp.Run(ctx, chromedp.Navigate(page), chromedp.Evaluate(options, &got), chromedp.Text("form.filters", &text, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range c.want {
+			if fmt.Sprint(got[name]) != fmt.Sprint(want) {
+				t.Errorf("%s: %s choices %q, want %q", c.lang, name, got[name], want)
+			}
+		}
+		for _, code := range c.raw {
+			for name, opts := range got {
+				for _, o := range opts {
+					if strings.Contains(o, code) {
+						t.Errorf("%s: the %s list reads %q", c.lang, name, o)
+					}
+				}
+			}
+		}
+		var open_ bool
+		if err := chromedp.Run(ctx, chromedp.Evaluate(open, &open_), shot("backlog-choices-"+c.lang)); err != nil {
+			t.Fatal(err)
+		}
+		// Save the page's filters as a view, through the form.
+		var views string
+		if err := chromedp.Run(ctx, chromedp.Navigate(page), chromedp.Click("details.save-view summary", chromedp.ByQuery),
+			chromedp.SendKeys(`details.save-view input[name=name]`, c.view, chromedp.ByQuery),
+			chromedp.Submit(`details.save-view input[name=name]`, chromedp.ByQuery),
+			// the page after the save lists the new view (another one may already be current)
+			chromedp.WaitVisible(`//p[@class="views"]//a[contains(., "`+c.view+`")]`, chromedp.BySearch),
+			chromedp.Navigate(page), chromedp.Text("p.views", &views, chromedp.ByQuery), shot("backlog-view-"+c.lang)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(views, c.view) {
+			t.Errorf("%s: saved views read %q, want %q", c.lang, views, c.view)
+		}
+	}
+	// The two views, opened from their links, are the backlog they saved.
+	var first string
+	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/requests?lang=ja"), chromedp.Click(`p.views a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.views a[aria-current]`, chromedp.ByQuery),
+		chromedp.Text(`table tbody tr:first-child td:nth-child(2)`, &first, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(first) != "SAMLでシングルサインオン" {
+		t.Errorf("the opened view's first request is %q", first)
+	}
+}

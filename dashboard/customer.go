@@ -15,7 +15,8 @@ import (
 	"github.com/koehq/koe/store"
 )
 
-// The customer page: a customer signs in with Google or a one-time link by email and sees the
+// The customer page: a customer signs in with Google, an OpenID Connect provider (oidc.go) or a
+// one-time link by email and sees the
 // requests of their own company (email → contact → account, or the email's domain) — nothing
 // of any other. Every query of it takes the account from the session, never from the request.
 
@@ -97,6 +98,8 @@ type customerSigninView struct {
 	Sent, MailOn       bool
 	ClientID, LoginURI string
 	LinkMinutes        int // how long a sign-in link works
+	// Providers are the OpenID Connect providers' buttons.
+	Providers []oidcButton
 }
 
 func (s *Server) customerSignin(c *gin.Context) {
@@ -109,6 +112,7 @@ func (s *Server) customerSignin(c *gin.Context) {
 
 func (s *Server) renderSignin(c *gin.Context, status int, v customerSigninView) {
 	v.CSRF, v.MailOn, v.LinkMinutes = s.preToken(c), s.opts.Mail != nil, int(s.opts.LinkLimits.TTL.Minutes())
+	v.Providers = s.oidcButtons("customer", lang(c))
 	if s.opts.CustomerGoogle != nil {
 		v.ClientID, v.LoginURI = s.opts.GoogleClientID, s.opts.BaseURL+"/account/google"
 	}
@@ -195,7 +199,10 @@ func (s *Server) signInCustomer(c *gin.Context, email string) {
 		return
 	}
 	if acct == nil {
-		s.fail(c, userError(feedback.EFORBIDDEN, words(c).T("error.not_a_customer", "Email", email, "Company", s.opts.CompanyName)))
+		// From a provider's callback too, the way on is the customers' sign-in page.
+		p := words(c)
+		s.render(c, http.StatusForbidden, "message", errorTitle(p, http.StatusForbidden), messageView{
+			Text: p.T("error.not_a_customer", "Email", email, "Company", s.opts.CompanyName), SignIn: "/account/signin", Back: backFrom(c)})
 		return
 	}
 	sess, err := s.store.SignInCustomer(ctx, email, acct, lang(c), s.opts.CustomerSessionTTL)

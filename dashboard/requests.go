@@ -96,10 +96,14 @@ type backlogView struct {
 	Total    int
 	Next     string // the next page, if any
 	Filter   feedback.BacklogFilter
-	// Statuses are the statuses shown; AllStatuses the choices; Plans the plans of the accounts.
+	// Statuses are the statuses shown; AllStatuses the choices.
 	Statuses    []feedback.RequestStatus
 	AllStatuses []feedback.RequestStatus
-	Plans       []string
+	// Segments are the segment filters with the choices the data has.
+	Segments []segment
+	// Views are the user's saved views; Query the page's filters, as a view saves them.
+	Views []backlogViewLink
+	Query string
 	// Missing are the currencies without a rate whose accounts the sums leave out.
 	Missing []scoring.Unconverted
 	// CSVBreakdown is the CSV of one row per request and account.
@@ -107,7 +111,6 @@ type backlogView struct {
 	CSV          template.URL // the same filters as CSV, re-encoded
 	From, To     string
 	Tags         []feedback.Tag
-	Bands        []string
 	Trends       map[int64]trend
 }
 
@@ -164,12 +167,19 @@ func (s *Server) requestsPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	plans, err := s.store.Plans(c.Request.Context())
+	choices, err := s.choices.Get(c.Request.Context(), s.store, b.Rates)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	list, f := b.Requests, q.Filter
+	u, _ := currentUser(c)
+	here := csvQuery(c.Request.URL.Query())
+	views, err := s.backlogViews(c, u.ID, here)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, f := b.Requests, choices.Canonical(q.Filter)
 	statuses := q.Statuses
 	if statuses == nil {
 		statuses = feedback.OpenStatuses
@@ -200,9 +210,9 @@ func (s *Server) requestsPage(c *gin.Context) {
 	breakdown.Set("breakdown", "1")
 	s.render(c, http.StatusOK, "requests", words(c).T("nav.requests"), backlogView{Requests: s.rows(words(c), list), Total: total, Filter: f, Next: next,
 		CSV: template.URL("/app/requests.csv?" + csvQ), CSVBreakdown: template.URL("/app/requests.csv?" + csvQuery(breakdown)),
-		From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags,
-		Bands: []string{"<50k", "50k-200k", "200k-500k", "500k-1M", "1M+"}, Trends: trends,
-		Statuses: statuses, AllStatuses: feedback.RequestStatuses, Plans: plans, Missing: b.Missing})
+		From: c.Query("from"), To: c.Query("to"), Tags: feedback.Tags, Trends: trends,
+		Statuses: statuses, AllStatuses: feedback.RequestStatuses, Missing: b.Missing,
+		Segments: segments(words(c), choices, f, b.Rates.Base), Views: views, Query: here})
 }
 
 // requestsJSON is the same list with each request's breakdown.

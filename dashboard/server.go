@@ -42,6 +42,8 @@ type Options struct {
 	// sign-in button.
 	Google         Verifier
 	GoogleClientID string
+	// OIDC are the OpenID Connect providers staff and customers may sign in with, a button each.
+	OIDC []OIDCProvider
 	// BaseURL is Koe's public address; with https, cookies are Secure.
 	BaseURL       string
 	SecureCookies bool
@@ -101,6 +103,8 @@ type Server struct {
 	// backlog shares rankings between the views that ask at once, and reuses them until the
 	// data changes.
 	backlogs triage.Shared
+	// choices are the backlog's segment choices, read again when the data changes.
+	choices store.ChoicesCache
 }
 
 // New parses the templates, so a broken one fails here, at start, and not in front of a user.
@@ -217,6 +221,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/signin/verify", s.staffVerifyPage)
 	r.POST("/signin/verify", s.staffVerify)
 	r.POST("/auth/google", s.googleCallback)
+	s.oidcRoutes(r)
 	r.POST("/auth/signout", s.authenticate, s.require(feedback.RoleViewer), s.signout)
 
 	app := r.Group("", s.authenticate)
@@ -246,6 +251,8 @@ func (s *Server) staffRoutes() []route {
 		{http.MethodGet, "/app/requests.json", feedback.RoleViewer, s.requestsJSON},
 		{http.MethodGet, "/app/requests.csv", feedback.RoleViewer, s.requestsCSV},
 		{http.MethodGet, "/app/requests/:id", feedback.RoleViewer, s.requestPage},
+		{http.MethodPost, "/app/backlog/views", feedback.RoleViewer, s.saveBacklogView},
+		{http.MethodPost, "/app/backlog/views/:id/delete", feedback.RoleViewer, s.deleteBacklogView},
 		{http.MethodPost, "/app/requests/:id", feedback.RolePO, s.requestEdit},
 		{http.MethodPost, "/app/requests/:id/merge", feedback.RolePO, s.requestMerge},
 		{http.MethodGet, "/app/feedback", feedback.RoleViewer, s.feedbackPage},

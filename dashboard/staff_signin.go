@@ -25,6 +25,8 @@ type staffSigninView struct {
 	Sent, MailOn       bool
 	ClientID, LoginURI string
 	LinkMinutes        int
+	// Providers are the OpenID Connect providers' buttons.
+	Providers []oidcButton
 }
 
 func (s *Server) staffPreToken(c *gin.Context) string {
@@ -42,7 +44,8 @@ func (s *Server) staffPreOK(c *gin.Context) bool {
 }
 
 // signinPage offers every way a staff member can sign in here: Google's button (Google Identity
-// Services posts the ID token to /auth/google) and the mail link.
+// Services posts the ID token to /auth/google), a button per OpenID Connect provider, and the
+// mail link.
 func (s *Server) signinPage(c *gin.Context) {
 	if s.opts.Demo {
 		c.Redirect(http.StatusFound, "/app")
@@ -53,7 +56,8 @@ func (s *Server) signinPage(c *gin.Context) {
 
 func (s *Server) renderStaffSignin(c *gin.Context, status int, v staffSigninView) {
 	google := s.opts.Google != nil && s.opts.GoogleClientID != ""
-	if !google && s.opts.Mail == nil {
+	v.Providers = s.oidcButtons("staff", lang(c))
+	if !google && s.opts.Mail == nil && len(v.Providers) == 0 {
 		p := words(c)
 		s.message(c, http.StatusOK, p.T("common.sign_in"), p.T("signin.not_set_up"))
 		return

@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,9 +158,11 @@ func bandCase(v string) string {
 	return v
 }
 
-// EmployeeBands are the segments of company size: [lo, hi).
+// EmployeeBands are the segments of company size: [lo, hi). The top band ends at the largest
+// value of accounts.employees (an integer column), so that its bound is a valid parameter: 1<<31
+// made PostgreSQL refuse the whole query.
 var EmployeeBands = map[string][2]int64{
-	"1-49": {1, 50}, "50-249": {50, 250}, "250-999": {250, 1000}, "1000+": {1000, 1 << 31},
+	"1-49": {1, 50}, "50-249": {50, 250}, "250-999": {250, 1000}, "1000+": {1000, math.MaxInt32},
 }
 
 // VoiceLink stands for the voices of one account on one request with one tag: the newest of

@@ -1,7 +1,8 @@
 // Package intake is the one door voices come in by. Every entry point — `koe ingest`, the
 // configured sources (`koe serve`, `koe sources run`), the REST API, Slack capture and the demo —
 // hands its voices to a Service, which stores them through the ingest pipeline, queues the Slack
-// messages its rules make of the new ones in the same transaction, and then stores request
+// messages its rules make of the new ones in the same transaction, learns sentiment from the
+// rated reviews among them and scores the others with it (sentiment.go), and then stores request
 // suggestions for them.
 package intake
 
@@ -35,6 +36,8 @@ type Service struct {
 	suggesting sync.Mutex
 	// kick, once Start has run, asks the background loop for a suggestion run.
 	kick chan struct{}
+	// sentiment is the learned sentiment model (sentiment.go).
+	sentiment sentimentModel
 }
 
 // Start suggests in the background until ctx ends (koe serve): Ingest then returns as soon as
@@ -50,6 +53,7 @@ func (s *Service) Start(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-s.kick:
+				s.learnSentiment(ctx, "")
 				if _, err := s.Suggest(ctx); err != nil && ctx.Err() == nil {
 					s.log().Warn("suggestions for the new voices failed", "err", err)
 				}
@@ -87,6 +91,7 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 		default: // a run is asked for already; it will find these voices too
 		}
 	default:
+		s.learnSentiment(ctx, src.Name())
 		if _, serr := s.Suggest(ctx); serr != nil {
 			s.log().Warn("suggestions for the new voices failed", "source", src.Name(), "err", serr)
 		}
@@ -98,6 +103,9 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 // new voices. Its voices are history, not news: no Slack message is queued for them.
 func (s *Service) Replace(ctx context.Context, ds feedback.Dataset) error {
 	if err := s.DB.ReplaceAll(ctx, ds); err != nil {
+		return err
+	}
+	if err := s.forgetSentiment(ctx); err != nil {
 		return err
 	}
 	_, err := s.Suggest(ctx)

@@ -32,8 +32,10 @@ type Replier interface {
 	// calls it before retrying a send whose outcome was not recorded (so a reply is never sent
 	// twice) and to detect replies written elsewhere.
 	Current(ctx context.Context, reviewID string) (*Existing, error)
-	// Post sends text as the reply to the review, replacing any earlier reply (Google Play replaces
-	// on every call; the App Store's replier deletes the old response first, as its API asks).
+	// Post sends text as the reply to the review, replacing any earlier reply (Google Play's
+	// reviews.reply replaces on every call; App Store Connect's POST customerReviewResponses
+	// overwrites the review's one response, and should it refuse with a conflict the App Store
+	// replier deletes the old response and creates the new one).
 	Post(ctx context.Context, reviewID, text string) (*Existing, error)
 	// MaxLen is the longest reply the store accepts, in characters (Unicode code points).
 	MaxLen() int

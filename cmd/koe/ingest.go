@@ -59,6 +59,7 @@ Kinds:
 		},
 	}
 	addSettingsFlags(cmd, &st)
+	addConnectKeyFlags(cmd, &st)
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/internal/safecsv"
 	"github.com/koehq/koe/scoring"
+	"github.com/koehq/koe/store"
 	"github.com/koehq/koe/triage"
 )
 
@@ -26,19 +28,76 @@ func (f *filterFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.from, "from", "", "voices received on or after this date (2026-01-01)")
 	fl.StringVar(&f.to, "to", "", "voices received before this date")
 	fl.StringVar(&f.tag, "tag", "", "churn_risk, expansion, usability or internal_efficiency")
-	fl.StringVar(&f.plan, "plan", "", "accounts on this plan")
+	fl.StringVar(&f.plan, "plan", "", "accounts on this plan, any case (koe rank --choices lists them)")
 	fl.StringVar(&f.lifecycle, "lifecycle", "", "prospect, customer or churned")
 	fl.StringVar(&f.mrrBand, "mrr-band", "", "<50k, 50k-200k, 200k-500k, 500k-1M or 1M+")
 	fl.StringVar(&f.employees, "employees", "", "1-49, 50-249, 250-999 or 1000+")
 	fl.StringVar(&f.source, "source", "", "chat, review, email, slack, manual or sheet")
-	fl.StringVar(&f.language, "language", "", "ja, en or other")
+	fl.StringVar(&f.language, "language", "", "a language the voices are in: ja, en, other, und (koe rank --choices lists them)")
 }
+
+// flagName is the flag a filter's value comes from: mrr_band is --mrr-band.
+func flagName(key string) string { return "--" + strings.ReplaceAll(key, "_", "-") }
 
 func (f *filterFlags) filter() (feedback.BacklogFilter, error) {
 	values := map[string]string{"from": f.from, "to": f.to, "tag": f.tag, "plan": f.plan, "lifecycle": f.lifecycle,
 		"mrr_band": f.mrrBand, "employees": f.employees, "source": f.source, "language": f.language}
-	return feedback.ParseBacklogFilter(func(k string) string { return values[k] },
-		func(k string) string { return "--" + strings.ReplaceAll(k, "_", "-") })
+	return feedback.ParseBacklogFilter(func(k string) string { return values[k] }, flagName)
+}
+
+// checkSegments refuses a plan or language the data does not have, or an employee band that does
+// not exist, naming the values there are (the other flags are checked as they are read).
+func checkSegments(ctx context.Context, db *store.DB, f feedback.BacklogFilter, currency string) (feedback.BacklogFilter, error) {
+	if f.Plan == "" && f.Language == "" && f.Employees == "" {
+		return f, nil
+	}
+	choices, err := segmentChoices(ctx, db, currency)
+	if err != nil {
+		return f, err
+	}
+	if err := choices.Check(f, flagName); err != nil {
+		return f, err
+	}
+	return choices.Canonical(f), nil
+}
+
+func segmentChoices(ctx context.Context, db *store.DB, currency string) (store.BacklogChoices, error) {
+	rates, err := db.Rates(ctx, currency)
+	if err != nil {
+		return store.BacklogChoices{}, err
+	}
+	return db.BacklogChoices(ctx, rates)
+}
+
+// writeChoices lists each segment flag's values as the data has them: one line per flag, each
+// value with its number of accounts (a source kind with its named sources), or the choices as JSON.
+func writeChoices(e *env, format string, c store.BacklogChoices) error {
+	if format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(c)
+	}
+	counted := func(list []store.Choice) string {
+		out := make([]string, len(list))
+		for i, x := range list {
+			out[i] = x.Value
+			if x.Count > 0 {
+				out[i] += " (" + strconv.FormatInt(x.Count, 10) + ")"
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	sources := make([]string, len(c.Sources))
+	for i, s := range c.Sources {
+		sources[i] = string(s.Kind) + " (" + strings.Join(s.Names, ", ") + ")"
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, l := range [][2]string{{"--plan", counted(c.Plans)}, {"--lifecycle", counted(c.Lifecycles)}, {"--mrr-band", counted(c.MRRBands)},
+		{"--employees", counted(c.EmployeeBands)}, {"--source", strings.Join(sources, ", ")}, {"--language", counted(c.Languages)}} {
+		fmt.Fprintf(w, "%s\t%s\n", l[0], l[1])
+	}
+	return w.Flush()
 }
 
 func newRankCmd(e *env) *cobra.Command {
@@ -47,10 +106,11 @@ func newRankCmd(e *env) *cobra.Command {
 		limit          int
 		weights        string
 		breakdown      bool
+		choices        bool
 		ff             filterFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "rank [--format table|json|csv] [--status all|STATUS,…] [--breakdown]",
+		Use:   "rank [--format table|json|csv] [--status all|STATUS,…] [--breakdown] [--choices]",
 		Short: "The backlog ranked by revenue at stake per year, with its breakdown",
 		Long: `Rank requests by revenue at stake per year: over the distinct accounts whose voices are linked
 to a request, each account once with its strongest reason — churn (MRR × churn probability),
@@ -62,7 +122,11 @@ Open requests (under review, planned, in progress) are ranked unless --status sa
 Amounts are in the base currency (KOE_CURRENCY), converted with the rates of "koe rates set"; an
 account whose currency has no rate is left out, with a warning. With --breakdown, --format csv
 gives one row per request and account: reason, MRR in its currency and in the base one, rate,
-probability, decay, the working.`,
+probability, decay, the working.
+
+Segment flags take their values in any case (--plan enterprise is Enterprise); --plan and
+--language take the values the data has, and an unknown one is answered with the list.
+--choices lists every segment flag's values as the data has them (with --format json, as JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := ff.filter()
@@ -78,6 +142,16 @@ probability, decay, the working.`,
 				return err
 			}
 			defer db.Close()
+			if choices {
+				c, err := segmentChoices(cmd.Context(), db.DB, e.cfg.Currency)
+				if err != nil {
+					return err
+				}
+				return writeChoices(e, format, c)
+			}
+			if f, err = checkSegments(cmd.Context(), db.DB, f, e.cfg.Currency); err != nil {
+				return err
+			}
 			w, err := triage.Weights(cmd.Context(), db.DB)
 			if err != nil {
 				return err
@@ -117,6 +191,7 @@ probability, decay, the working.`,
 	cmd.Flags().StringVar(&weights, "weights", "", "JSON file of weights for this run")
 	cmd.Flags().StringVar(&status, "status", "", "all, or statuses comma-separated (under_review, planned, in_progress, shipped, declined); default: the open ones")
 	cmd.Flags().BoolVar(&breakdown, "breakdown", false, "one row per request and account (csv, json)")
+	cmd.Flags().BoolVar(&choices, "choices", false, "list the values each segment flag can take, from the data")
 	ff.add(cmd)
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/auth"
+	"github.com/koehq/koe/config"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/sources"
@@ -68,8 +70,10 @@ embedded PostgreSQL if this process started it).`,
 				if opts.CustomerGoogle, err = auth.NewGoogleCustomers(ctx, e.cfg.GoogleClientID, nil); err != nil {
 					return err
 				}
-			} else if mailer == nil {
-				log.Info("staff sign-in is not set up (KOE_GOOGLE_CLIENT_ID or KOE_SMTP_ADDR): /app answers 401 to everyone")
+			}
+			opts.OIDC = oidcProviders(e.cfg.OIDC, e.cfg.BaseURL)
+			if opts.Google == nil && mailer == nil && !slices.ContainsFunc(opts.OIDC, func(p dashboard.OIDCProvider) bool { return p.Staff }) {
+				log.Info("staff sign-in is not set up (KOE_OIDC_PROVIDERS, KOE_GOOGLE_CLIENT_ID or KOE_SMTP_ADDR): /app answers 401 to everyone")
 			}
 			if e.cfg.Slack.SigningSecret != "" {
 				h := &slackbot.Interactions{Store: db.DB, Backlog: db.DB, Intake: in, Config: e.slackConfig(), SigningSecret: e.cfg.Slack.SigningSecret,
@@ -135,6 +139,18 @@ embedded PostgreSQL if this process started it).`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $KOE_ADDR or 127.0.0.1:8080); also the links' base when KOE_BASE_URL is unset")
 	return cmd
+}
+
+// oidcProviders sets up the OpenID Connect providers of the configuration, each with its
+// callback under baseURL (discovery waits for the first sign-in).
+func oidcProviders(cfg []config.OIDCProvider, baseURL string) []dashboard.OIDCProvider {
+	var out []dashboard.OIDCProvider
+	for _, p := range cfg {
+		flow := auth.NewOIDC(auth.OIDCConfig{Issuer: p.Issuer, ClientID: p.ClientID, ClientSecret: p.ClientSecret,
+			RedirectURL: baseURL + dashboard.OIDCCallbackPath(p.Name), Domains: p.AllowedDomains, Tenants: p.Tenants}, nil)
+		out = append(out, dashboard.OIDCProvider{Name: p.Name, Label: p.Label, Staff: p.Staff(), Customers: p.Customers(), Flow: flow})
+	}
+	return out
 }
 
 // listenAndServe serves h on the configured address until ctx ends, then shuts down gracefully

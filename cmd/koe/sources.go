@@ -31,7 +31,10 @@ func newSourcesAddCmd(e *env) *cobra.Command {
 		Short: "Configure a source for koe serve to run on its interval",
 		Long: `Configure a source once; every koe serve replica then runs it on its interval, one replica at
 a time. The options are those of "koe ingest KIND". Secrets are never stored: the source reads its
-token from the environment variable named by --token-env (default per kind) where it runs.`,
+token from the environment variable named by --token-env (default per kind) where it runs.
+An App Store source given an App Store Connect key (--key-id, --issuer-id, --key-file) reads
+reviews through App Store Connect, and replies written in Koe are posted to the App Store; only
+the key file's path is stored.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st.Kind = args[0]
@@ -55,9 +58,20 @@ token from the environment variable named by --token-env (default per kind) wher
 		},
 	}
 	addSettingsFlags(cmd, &st)
+	addConnectKeyFlags(cmd, &st)
 	cmd.Flags().DurationVar(&interval, "interval", 15*time.Minute, "how often koe serve runs it")
 	cmd.MarkFlagRequired("name")
 	return cmd
+}
+
+// addConnectKeyFlags adds the App Store Connect key of an appstore source: with it the source
+// reads reviews through App Store Connect and Koe can reply to them. The .p8 file stays where it
+// is; only its path is stored.
+func addConnectKeyFlags(cmd *cobra.Command, st *sources.Settings) {
+	f := cmd.Flags()
+	f.StringVar(&st.KeyID, "key-id", "", "App Store Connect API key id, e.g. 2X9R4HXF34 (appstore: read reviews through App Store Connect and reply to them)")
+	f.StringVar(&st.IssuerID, "issuer-id", "", "App Store Connect issuer id of the team (appstore, with --key-id)")
+	f.StringVar(&st.KeyFile, "key-file", "", "path of the AuthKey_KEYID.p8 file downloaded from App Store Connect (appstore, with --key-id)")
 }
 
 func newSourcesListCmd(e *env) *cobra.Command {

@@ -27,9 +27,10 @@ func newUsersAddCmd(e *env) *cobra.Command {
 		Use:   "add EMAIL --role admin|cs|po|viewer",
 		Short: "Add a staff member, or change their role (the first admin is added this way)",
 		Long: `Add a staff member who signs in as EMAIL, or change the name and role of one already there,
-and say how they can sign in with this configuration: with Google when KOE_GOOGLE_CLIENT_ID is set
-and the address's domain is in KOE_ALLOWED_DOMAINS, with a link by email when KOE_SMTP_ADDR is set.
-With neither, a warning goes to stderr (the user is added all the same). Roles: admin (users,
+and say how they can sign in with this configuration: with each OpenID Connect provider of
+KOE_OIDC_PROVIDERS that signs staff in and lets the address's domain in (KOE_OIDC_<NAME>_FOR,
+_ALLOWED_DOMAINS), with Google when KOE_GOOGLE_CLIENT_ID is set and the address's domain is in
+KOE_ALLOWED_DOMAINS, with a link by email when KOE_SMTP_ADDR is set. With none, a warning goes to stderr (the user is added all the same). Roles: admin (users,
 weights, sources), cs (triage), po (status, public wording), viewer (read).`,
 		Args: cobra.ExactArgs(1),
 		RunE: e.withDB(func(ctx context.Context, db *database, args []string) error {
@@ -102,12 +103,17 @@ func (e *env) sayHowToSignIn(u feedback.User) {
 	if e.cfg.GoogleClientID != "" && slices.Contains(e.cfg.AllowedDomains, domain) {
 		ways = append(ways, p.T("cli.users_way_google", "Domain", domain))
 	}
+	for _, o := range e.cfg.OIDC {
+		if o.Staff() && (len(o.AllowedDomains) == 0 || slices.Contains(o.AllowedDomains, domain)) {
+			ways = append(ways, p.T("cli.users.way_oidc", "Label", o.Label, "Email", u.Email, "URL", e.cfg.BaseURL))
+		}
+	}
 	if e.cfg.Mail.SMTPAddr != "" {
 		ways = append(ways, p.T("cli.users_way_mail", "Email", u.Email, "URL", e.cfg.BaseURL))
 	}
 	if len(ways) == 0 {
 		fmt.Fprintln(e.stdout, p.T("cli.users_added_no_way", "Email", u.Email, "Role", u.Role))
-		fmt.Fprintln(e.stderr, p.T("cli.users_no_way", "Email", u.Email, "Domain", domain))
+		fmt.Fprintln(e.stderr, p.T("cli.users.no_way", "Email", u.Email, "Domain", domain))
 		return
 	}
 	fmt.Fprintln(e.stdout, p.T("cli.user_added", "Email", u.Email, "Role", u.Role))

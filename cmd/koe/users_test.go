@@ -32,6 +32,10 @@ func TestUsersAddSaysHowToSignIn(t *testing.T) {
 	env := []string{"DATABASE_URL=" + pgtest.URL(t), "KOE_BASE_URL=https://koe.example"}
 	google := []string{"KOE_GOOGLE_CLIENT_ID=client-1", "KOE_ALLOWED_DOMAINS=koe.example"}
 	mail := []string{"KOE_SMTP_ADDR=127.0.0.1:2525", "KOE_MAIL_FROM=koe@koe.example"}
+	entra := []string{"KOE_OIDC_PROVIDERS=microsoft,portal", "KOE_OIDC_MICROSOFT_ISSUER=https://login.microsoftonline.com/organizations/v2.0",
+		"KOE_OIDC_MICROSOFT_CLIENT_ID=app-1", "KOE_OIDC_MICROSOFT_ALLOWED_DOMAINS=koe.example",
+		// A provider for customers only is no way in for staff.
+		"KOE_OIDC_PORTAL_ISSUER=https://portal.example", "KOE_OIDC_PORTAL_CLIENT_ID=p", "KOE_OIDC_PORTAL_FOR=customers"}
 	for _, tc := range []struct {
 		name, email string
 		env         []string
@@ -44,6 +48,9 @@ func TestUsersAddSaysHowToSignIn(t *testing.T) {
 		{"mail only", "c@other.example", append(append([]string{}, google...), mail...), []string{"can sign in", "one-time link"}, false},
 		{"domain not allowed", "d@other.example", google, []string{"user d@other.example (cs) added"}, true},
 		{"nothing set up", "e@koe.example", nil, []string{"user e@koe.example (cs) added"}, true},
+		{"openid connect", "f@koe.example", entra, []string{"user f@koe.example (cs) can sign in",
+			"with Microsoft: an account whose address f@koe.example Microsoft has verified, at https://koe.example/signin"}, false},
+		{"openid connect, domain not allowed", "g@other.example", entra, []string{"user g@other.example (cs) added"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, code := koe(t, append(append([]string{}, env...), tc.env...), "users", "add", tc.email, "--role", "cs")
@@ -60,6 +67,9 @@ func TestUsersAddSaysHowToSignIn(t *testing.T) {
 			}
 			if tc.warn && strings.Contains(out, "can sign in") {
 				t.Errorf("says the user can sign in when no way exists: %q", out)
+			}
+			if strings.Contains(out, "Portal") {
+				t.Errorf("offers a customers' provider to staff: %q", out)
 			}
 			if tc.name == "mail only" && strings.Contains(out, "with Google") {
 				t.Errorf("offers Google to a domain that is not allowed: %q", out)

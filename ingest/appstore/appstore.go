@@ -1,7 +1,14 @@
 // Package appstore reads App Store reviews from Apple's public customer-reviews feed,
 // /{country}/rss/customerreviews/page={n}/id={app}/sortby=mostrecent/json: every value wrapped in
 // {"label": …}, a single entry sometimes an object rather than an array, older feeds listing the
-// app itself as the first entry, and at most 10 pages.
+// app itself as the first entry, and at most 10 pages. It is the keyless fallback: with a team's
+// App Store Connect key, ConnectSource reads the same reviews through the API.
+//
+// A feed review's id (entry id, a number such as "6913873043") is not its App Store Connect id
+// (customerReviews id, "00000028-b08c-0014-729e-fbd500000000" in Apple's example of GET
+// /v1/apps/{id}/customerReviews), and the feed shows no developer responses: a review read here
+// cannot be answered through the API. Its reply is drafted in Koe, posted in App Store Connect by
+// a person, and marked answered.
 package appstore
 
 import (

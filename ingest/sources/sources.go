@@ -27,6 +27,7 @@ import (
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/ingest"
 	"github.com/koehq/koe/ingest/appstore"
+	"github.com/koehq/koe/ingest/appstore/connect"
 	"github.com/koehq/koe/ingest/email"
 	"github.com/koehq/koe/ingest/file"
 	"github.com/koehq/koe/ingest/g2"
@@ -66,6 +67,13 @@ type Settings struct {
 	// Credentials is a Google service-account file (googleplay, gmail); default
 	// $KOE_GOOGLE_CREDENTIALS or $GOOGLE_APPLICATION_CREDENTIALS.
 	Credentials string `json:"credentials,omitempty"`
+	// App Store Connect API key (appstore): its key id, the team's issuer id, and the path of
+	// the AuthKey_KEYID.p8 file (the file is the secret; its path is not). With all three the
+	// source reads reviews through App Store Connect and can reply to them; without, it reads
+	// the public feed.
+	KeyID    string `json:"key_id,omitempty"`
+	IssuerID string `json:"issuer_id,omitempty"`
+	KeyFile  string `json:"key_file,omitempty"`
 	// Mail.
 	Addr        string `json:"addr,omitempty"`     // imap host:port
 	Security    string `json:"security,omitempty"` // imap: tls (default), starttls, plain
@@ -103,7 +111,13 @@ func (s Settings) Validate() error {
 		if err := need(s.AppID, "--app"); err != nil {
 			return err
 		}
-		return need(s.Countries, "--country")
+		if s.HasConnectKey() {
+			return nil // App Store Connect reads every territory
+		}
+		if s.KeyID != "" || s.IssuerID != "" || s.KeyFile != "" {
+			return fmt.Errorf("appstore: an App Store Connect key needs --key-id, --issuer-id and --key-file together")
+		}
+		return need(s.Countries, "--country (or an App Store Connect key: --key-id, --issuer-id, --key-file)")
 	case "googleplay":
 		return need(s.Package, "--package")
 	case "g2":
@@ -160,20 +174,18 @@ func Build(s Settings, getenv func(string) string) (ingest.Source, error) {
 		}
 		return src, nil
 	case "appstore":
+		if s.HasConnectKey() {
+			c, err := ConnectClient(s, hc)
+			if err != nil {
+				return nil, err
+			}
+			return &appstore.ConnectSource{Client: c, AppID: s.AppID, SourceName: s.Name}, nil
+		}
 		return &appstore.Source{BaseURL: s.BaseURL, AppID: s.AppID, Countries: strings.Split(s.Countries, ","), SourceName: s.Name, HTTP: hc}, nil
 	case "googleplay":
-		var opts []option.ClientOption
-		creds := config.GoogleCredentials(s.Credentials, getenv)
-		switch {
-		case creds != "":
-			opts = append(opts, option.WithAuthCredentialsFile(option.ServiceAccount, creds), option.WithScopes(androidpublisher.AndroidpublisherScope))
-		case s.BaseURL != "":
-			opts = append(opts, option.WithoutAuthentication()) // a local endpoint for tests and proxies
-		default:
-			return nil, fmt.Errorf("googleplay: no credentials: set KOE_GOOGLE_CREDENTIALS (or GOOGLE_APPLICATION_CREDENTIALS) to a service-account JSON file with access to the Play Console")
-		}
-		if s.BaseURL != "" {
-			opts = append(opts, option.WithEndpoint(strings.TrimRight(s.BaseURL, "/")+"/"))
+		opts, err := GooglePlayOptions(s, getenv)
+		if err != nil {
+			return nil, err
 		}
 		return &googleplay.Source{PackageName: s.Package, SourceName: s.Name, Options: opts}, nil
 	case "g2":
@@ -185,6 +197,42 @@ func Build(s Settings, getenv func(string) string) (ingest.Source, error) {
 		return mailSource(s, token, tokenEnv, getenv)
 	}
 	return nil, fmt.Errorf("unknown source kind %q", s.Kind)
+}
+
+// HasConnectKey says whether an appstore source has an App Store Connect key.
+func (s Settings) HasConnectKey() bool {
+	return strings.TrimSpace(s.KeyID) != "" && strings.TrimSpace(s.IssuerID) != "" && strings.TrimSpace(s.KeyFile) != ""
+}
+
+// ConnectClient is the App Store Connect client of an appstore source with a key (BaseURL, when
+// set, replaces Apple's host: tests and proxies). The key is read now, so a bad file is an error
+// here, before any request.
+func ConnectClient(s Settings, hc *http.Client) (*connect.Client, error) {
+	key, err := connect.LoadKey(s.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("appstore: --key-file: %w", err)
+	}
+	return &connect.Client{BaseURL: s.BaseURL, HTTP: hc, Tokens: &connect.Tokens{KeyID: strings.TrimSpace(s.KeyID), IssuerID: strings.TrimSpace(s.IssuerID), Key: key}}, nil
+}
+
+// GooglePlayOptions are the Android Publisher client options of a googleplay source: its
+// service account, or no authentication against a local BaseURL (tests, proxies). Reading
+// reviews and replying to them take the same scope.
+func GooglePlayOptions(s Settings, getenv func(string) string) ([]option.ClientOption, error) {
+	var opts []option.ClientOption
+	creds := config.GoogleCredentials(s.Credentials, getenv)
+	switch {
+	case creds != "":
+		opts = append(opts, option.WithAuthCredentialsFile(option.ServiceAccount, creds), option.WithScopes(androidpublisher.AndroidpublisherScope))
+	case s.BaseURL != "":
+		opts = append(opts, option.WithoutAuthentication()) // a local endpoint for tests and proxies
+	default:
+		return nil, fmt.Errorf("googleplay: no credentials: set KOE_GOOGLE_CREDENTIALS (or GOOGLE_APPLICATION_CREDENTIALS) to a service-account JSON file with access to the Play Console")
+	}
+	if s.BaseURL != "" {
+		opts = append(opts, option.WithEndpoint(strings.TrimRight(s.BaseURL, "/")+"/"))
+	}
+	return opts, nil
 }
 
 func fileSource(s Settings) (ingest.Source, error) {

@@ -24,16 +24,29 @@ const (
 // follows "but" / "けど" / "でも". The sum is squashed with x/√(x²+15).
 // A star rating is something else and is never read here.
 func Sentiment(text string) (float64, string) {
+	return labelled(ruleSum(text))
+}
+
+// ruleSum is the lexicon's unsquashed sum for text: 0 when no term is found.
+func ruleSum(text string) float64 {
 	text = strings.ToLower(norm.NFKC.String(text))
 	sum := englishScore(text) + japaneseScore(text)
-	if sum == 0 {
-		return 0, Neutral
-	}
 	if n := strings.Count(text, "!"); n > 0 {
 		sum *= 1 + 0.1*math.Min(float64(n), 3)
 	}
-	score := sum / math.Sqrt(sum*sum+15)
-	score = math.Round(score*1000) / 1000
+	return sum
+}
+
+// labelled squashes a sum with x/√(x²+15) into [-1, 1] and labels it.
+func labelled(sum float64) (float64, string) {
+	if sum == 0 {
+		return 0, Neutral
+	}
+	return label(math.Round(sum/math.Sqrt(sum*sum+15)*1000) / 1000)
+}
+
+// label names a score in [-1, 1].
+func label(score float64) (float64, string) {
 	switch {
 	case score >= 0.05:
 		return score, Positive
@@ -314,4 +327,28 @@ func jaStartsWish(s string) bool {
 		}
 	}
 	return false
+}
+
+// SentimentWith scores text like Sentiment, with what m learned from the customer's rated
+// reviews: the rules answer when they find an opinion, unless the model is sure (log odds of at
+// least ±8) — then, and whenever the rules find none (they would say neutral), the model answers,
+// with tanh(log odds / 16), at least ±0.05, as its score (modelScale). With no model, or one that has learned
+// from fewer than ModelMinExamples reviews, it is Sentiment. Letting the rules speak first
+// measured best of the ways tried: on the UCI sentences (one file learned, the other scored)
+// 0.831 / 0.857, against 0.713 / 0.754 for the model alone and at best 0.802 / 0.833 for adding
+// its weighted log odds to the rules' sum (model_eval_test.go).
+func SentimentWith(m *Model, text string) (float64, string) {
+	sum := ruleSum(text)
+	if m.Examples() < ModelMinExamples {
+		return labelled(sum)
+	}
+	lo := m.LogOdds(text)
+	if sum != 0 && math.Abs(lo) < modelSure {
+		return labelled(sum)
+	}
+	score := math.Round(math.Tanh(lo/modelScale)*1000) / 1000
+	if lo != 0 && math.Abs(score) < 0.05 { // a lean, however slight, is the model's answer
+		score = math.Copysign(0.05, lo)
+	}
+	return label(score)
 }
