@@ -31,6 +31,9 @@ func Sentiment(text string) (float64, string) {
 func ruleSum(text string) float64 {
 	text = strings.ToLower(norm.NFKC.String(text))
 	sum := englishScore(text) + japaneseScore(text)
+	if sum == 0 {
+		sum = glossSum(text) // no opinion word: read a Japanese text through its English glosses
+	}
 	if n := strings.Count(text, "!"); n > 0 {
 		sum *= 1 + 0.1*math.Min(float64(n), 3)
 	}

@@ -200,6 +200,9 @@ func (l *Lexicon) match(text string, i int, r rune) (int, int32) {
 			continue
 		}
 		key := text[i:ends[n]]
+		if n < 3 && katakanaRun(text, i, ends[n]) {
+			continue // ガン in ガントチャート: a short loanword inside a longer unknown one
+		}
 		if next, _ := utf8.DecodeRuneInString(text[ends[n]:]); unicode.Is(unicode.Hiragana, next) && !strings.ContainsRune(particles, next) {
 			if idx, ok := l.stems[key]; ok {
 				return len(key), idx
@@ -211,6 +214,22 @@ func (l *Lexicon) match(text string, i int, r rune) (int, int32) {
 	}
 	return 0, 0
 }
+
+// katakanaRun tells text[i:j] is all katakana and the katakana goes on after it.
+func katakanaRun(text string, i, j int) bool {
+	next, _ := utf8.DecodeRuneInString(text[j:])
+	if !isKatakana(next) {
+		return false
+	}
+	for _, r := range text[i:j] {
+		if !isKatakana(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isKatakana(r rune) bool { return unicode.Is(unicode.Katakana, r) || r == 'ー' }
 
 func isJapanese(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r == '々' || r == 'ー'
