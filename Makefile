@@ -2,7 +2,7 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: demo test lint bench load build postgres
+.PHONY: demo test lint bench eval load build postgres
 
 demo: postgres
 	$(GO) run -ldflags "-X main.version=$(VERSION)" ./cmd/koe demo
@@ -21,6 +21,11 @@ lint:
 
 bench: postgres
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+# Quality on the labelled data beside the checkout (../shared/data, skipped when absent): request
+# matching (BANKING77 and across Japanese/English), JSTS similarity, sentiment, each with its time.
+eval:
+	$(GO) run ./cmd/koe eval
 
 # A bounded load run on loopback (60 s): the public roadmap, voices posted to the API and the
 # staff backlog at once; prints throughput, p50, p99 and errors per stream.

@@ -60,6 +60,7 @@ runs a private PostgreSQL under KOE_DATA_DIR from the server binaries installed 
 		newReviewsCmd(e),
 		newTriageCmd(e),
 		newSimilarityCmd(e),
+		newEvalCmd(e),
 		newSlackCmd(e),
 		newSheetsCmd(e),
 		newUsersCmd(e),

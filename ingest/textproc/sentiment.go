@@ -21,10 +21,20 @@ const (
 // lexicon (English by word, Japanese by longest match on stems, so 嬉しかった meets 嬉し), flipped by
 // a negation in scope (not, never, n't up to the next punctuation; ない, ません in a Japanese
 // term's own conjugation), strengthened by intensifiers (very, とても), and weighted toward what
-// follows "but" / "けど" / "でも". The sum is squashed with x/√(x²+15).
+// follows "but" / "けど" / "でも". The sum is squashed with x/√(x²+15). A Japanese text in which no
+// lexicon word is found is read through its dictionary words' English glosses (glossSum).
 // A star rating is something else and is never read here.
 func Sentiment(text string) (float64, string) {
-	return labelled(ruleSum(text))
+	return labelled(ruleOrGlossSum(text))
+}
+
+// ruleOrGlossSum is ruleSum, or when the rules find no opinion the reading of a Japanese text
+// through its English glosses (glossSum).
+func ruleOrGlossSum(text string) float64 {
+	if sum := ruleSum(text); sum != 0 {
+		return sum
+	}
+	return glossSum(strings.ToLower(norm.NFKC.String(text)))
 }
 
 // ruleSum is the lexicon's unsquashed sum for text: 0 when no term is found.
@@ -377,7 +387,8 @@ func jaStartsWish(s string) bool {
 //     (〜ています, 〜ありますか) as praise with log odds up to 35;
 //   - any other text gets the rules' score when they find an opinion, unless the model is sure
 //     (log odds of at least ±8); then, and whenever the rules find none, the model answers with
-//     tanh(log odds / 16), at least ±0.05 (modelScale).
+//     tanh(log odds / 16), at least ±0.05 (modelScale); when neither the rules nor the model
+//     knows a word, the English glosses are read as in Sentiment.
 //
 // Letting the rules speak first measured best of the ways tried: on the UCI sentences (one file
 // learned, the other scored) 0.831 / 0.857, against 0.713 / 0.754 for the model alone and at best
@@ -446,10 +457,13 @@ var neutralGate = gate{requestSure: math.Inf(1), requestOpinion: 0.7}
 func (g gate) sentiment(m *Model, text string) (float64, string) {
 	opinion, wish := ruleParts(text)
 	if m.Examples() < ModelMinExamples {
-		return labelled(opinion + wish)
+		return Sentiment(text)
 	}
 	request := g.requestSure > 0 && Request(text)
 	lo, polar, known := m.evidence(text)
+	if !request && opinion+wish == 0 && lo == 0 {
+		return Sentiment(text) // neither knows a word: the glosses may
+	}
 	if request {
 		if math.Abs(lo) < g.requestSure {
 			return g.requestRules(opinion) // the wish is the request, not a feeling

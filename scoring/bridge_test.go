@@ -1,0 +1,46 @@
+package scoring
+
+import "testing"
+
+// A voice and a request in different languages meet through the lexicon's glosses, both ways.
+func TestSuggestAcrossLanguages(t *testing.T) {
+	en := []RequestText{
+		{ID: "refund", Title: "Refund not showing up", Examples: []string{"I asked for a refund but it is not in my account"}},
+		{ID: "arrival", Title: "Card arrival", Examples: []string{"My card has not arrived yet"}},
+		{ID: "pin", Title: "Change PIN", Examples: []string{"How do I change my PIN?"}},
+	}
+	ja := []RequestText{
+		{ID: "refund", Title: "返金が反映されない"},
+		{ID: "arrival", Title: "カードが届かない"},
+		{ID: "pin", Title: "暗証番号の変更"},
+	}
+	for _, c := range []struct {
+		name  string
+		reqs  []RequestText
+		voice string
+		want  string
+	}{
+		{"ja voice, en requests", en, "返金されたはずなのに口座に入っていません", "refund"},
+		{"ja voice, en requests", en, "カードがまだ届きません", "arrival"},
+		{"ja voice, en requests", en, "暗証番号を変えたいです", "pin"},
+		{"en voice, ja requests", ja, "Where is my refund?", "refund"},
+		{"en voice, ja requests", ja, "I want to change my PIN", "pin"},
+	} {
+		t.Run(c.name+"/"+c.voice, func(t *testing.T) {
+			got := NewSuggester(c.reqs, nil).Suggest(c.voice, 1)
+			if len(got) == 0 || got[0].RequestID != c.want {
+				t.Errorf("%q: got %v, want %s first", c.voice, got, c.want)
+			}
+		})
+	}
+}
+
+// Without the bridge the same Japanese voice shares no term with English requests.
+func TestBridgeOffSharesNothing(t *testing.T) {
+	defer func(on bool) { bridge = on }(bridge)
+	bridge = false
+	s := NewSuggester([]RequestText{{ID: "refund", Title: "Refund not showing up"}}, nil)
+	if got := s.Suggest("返金が反映されていません", 1); len(got) != 0 {
+		t.Errorf("got %v, want no suggestion", got)
+	}
+}
