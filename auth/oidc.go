@@ -178,10 +178,8 @@ type claims struct {
 	TenantID      string `json:"tid"`
 	// HostedDomain is Google's hd: present for Google Workspace accounts only.
 	HostedDomain string `json:"hd"`
-	// Entra ID's optional claims: xms_edov, the email's domain is verified by the tenant's
-	// owner; verified_primary_email, the user's primary authoritative email(s).
+	// Entra ID's optional claim xms_edov: the email's domain is verified by the tenant's owner.
 	DomainOwnerVerified any `json:"xms_edov"`
-	VerifiedPrimary     any `json:"verified_primary_email"`
 }
 
 // Identify finishes a sign-in: it trades code (with the PKCE verifier) for tokens, verifies the
@@ -267,9 +265,10 @@ func (p *OIDC) entra() bool {
 // email_verified for work and school accounts, and its email claim is an attribute an
 // administrator (or, for guests, another tenant) can set to any address, so it is trusted only
 // when: the optional claim xms_edov is true (the tenant owns and verified the email's domain),
-// or the optional claim verified_primary_email holds that very address, or the account is a
-// personal Microsoft account (tenant 9188040d-…, whose address Microsoft confirmed). The
+// or the account is a personal Microsoft account (tenant 9188040d-…, whose address Microsoft confirmed). The
 // preferred_username and upn claims are never used: they are sign-in names, not proven addresses.
+// Nor is verified_primary_email: Microsoft does not document who may set it, and xms_edov is the
+// claim Microsoft points to for this.
 func (p *OIDC) verified(c claims, email string) bool {
 	if truthy(c.EmailVerified) {
 		return true
@@ -279,14 +278,6 @@ func (p *OIDC) verified(c claims, email string) bool {
 	}
 	if truthy(c.DomainOwnerVerified) || strings.EqualFold(c.TenantID, consumerTenant) {
 		return true
-	}
-	// Compared as lower-cased strings, not with EqualFold, whose folding ("ſ" is "s") is wider
-	// than plainAddress allows.
-	switch v := c.VerifiedPrimary.(type) {
-	case string:
-		return strings.ToLower(strings.TrimSpace(v)) == email
-	case []any:
-		return slices.ContainsFunc(v, func(x any) bool { s, _ := x.(string); return strings.ToLower(strings.TrimSpace(s)) == email })
 	}
 	return false
 }

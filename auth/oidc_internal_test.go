@@ -25,8 +25,6 @@ func TestEmailVerifiedRule(t *testing.T) {
 		{"entra: xms_edov true", entra, claims{TenantID: work, DomainOwnerVerified: true}, true},
 		{"entra: xms_edov false", entra, claims{TenantID: work, DomainOwnerVerified: false}, false},
 		{"entra: work account, nothing else", entra, claims{TenantID: work}, false},
-		{"entra: verified_primary_email holds it", entra, claims{TenantID: work, VerifiedPrimary: []any{"Hanako@Koe.example"}}, true},
-		{"entra: verified_primary_email is another", entra, claims{TenantID: work, VerifiedPrimary: []any{"other@koe.example"}}, false},
 		{"entra: personal account", entra, claims{TenantID: consumerTenant}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

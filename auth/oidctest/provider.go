@@ -16,7 +16,7 @@
 //     claims iss, sub, aud, exp, iat, nonce) (https://openid.net/specs/openid-connect-core-1_0.html)
 //   - RFC 7636 §4.3–4.6 (code_challenge, code_challenge_method=S256, code_verifier) and RFC 6749
 //     §5.2 (error answers such as invalid_grant)
-//   - Entra ID token claims (tid, xms_edov, verified_primary_email):
+//   - Entra ID token claims (tid, xms_edov):
 //     https://learn.microsoft.com/en-us/entra/identity-platform/id-token-claims-reference and
 //     https://learn.microsoft.com/en-us/entra/identity-platform/optional-claims-reference
 package oidctest
