@@ -88,5 +88,6 @@ func (g *Google) Verify(ctx context.Context, token string) (Identity, error) {
 	if !g.AnyDomain && !slices.Contains(g.Domains, strings.ToLower(c.HD)) {
 		return Identity{}, fmt.Errorf("%s is not in an allowed Google Workspace domain (%s)", email, strings.Join(g.Domains, ", "))
 	}
-	return Identity{Email: email, Name: c.Name}, nil
+	// A Google account outside Workspace (no hd) is a consumer account: see Identity.Personal.
+	return Identity{Email: email, Name: c.Name, Personal: c.HD == ""}, nil
 }

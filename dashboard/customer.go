@@ -187,6 +187,15 @@ func (s *Server) customerGoogle(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if refused, err := s.personalByDomain(c.Request.Context(), id, "google"); err != nil {
+		s.fail(c, err)
+		return
+	} else if refused {
+		p := words(c)
+		s.render(c, http.StatusForbidden, "message", errorTitle(p, http.StatusForbidden), messageView{
+			Text: p.T("oidc.refused_personal", "Label", "Google"), SignIn: "/account/signin", Back: backFrom(c)})
+		return
+	}
 	s.signInCustomer(c, id.Email)
 }
 

@@ -324,9 +324,13 @@ func TestCustomerGoogleSignIn(t *testing.T) {
 		t.Fatalf("/account/signin: %d %s", code, body)
 	}
 	now := time.Now().Unix()
-	post := func(email string) *httptest.ResponseRecorder {
-		tok := keys.Sign(t, map[string]any{"iss": "https://accounts.google.com", "aud": "client-1", "sub": "1", "iat": now, "exp": now + 600,
-			"email": email, "email_verified": true}, false)
+	post := func(email string, hd ...string) *httptest.ResponseRecorder {
+		claims := map[string]any{"iss": "https://accounts.google.com", "aud": "client-1", "sub": "1", "iat": now, "exp": now + 600,
+			"email": email, "email_verified": true}
+		if len(hd) > 0 {
+			claims["hd"] = hd[0]
+		}
+		tok := keys.Sign(t, claims, false)
 		b := &browserish{t: t, h: h, cookies: map[string]*http.Cookie{"g_csrf_token": {Name: "g_csrf_token", Value: "x"}}}
 		return b.do(http.MethodPost, "/account/google", url.Values{"credential": {tok}, "g_csrf_token": {"x"}})
 	}
@@ -336,5 +340,16 @@ func TestCustomerGoogleSignIn(t *testing.T) {
 	}
 	if rec := post("stranger@gmail.com"); rec.Code != http.StatusForbidden {
 		t.Fatalf("stranger: %d", rec.Code)
+	}
+	// An address at a customer's domain opens its page from a Workspace account (hd), not from a
+	// consumer account, whose address outlives the job: that one needs to be a known contact.
+	if rec := post("new.hire@alpha.example", "alpha.example"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("workspace account by domain: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := post("former@alpha.example"); rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "Google") {
+		t.Fatalf("consumer account by domain: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := post("b@beta.example"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("consumer account of a known contact: %d %s", rec.Code, rec.Body.String())
 	}
 }

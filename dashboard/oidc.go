@@ -196,17 +196,12 @@ func (s *Server) oidcCallback(c *gin.Context) {
 		// A consumer account's address was proved once and outlives the job: it opens a
 		// company's page when the address itself is known, not by the domain alone. The
 		// refusal ends no session (the address may well still be the company's).
-		if id.Personal {
-			m, ok, err := s.customerMatch(ctx, id.Email)
-			if err != nil {
-				s.fail(c, err)
-				return
-			}
-			if ok && m.Rule == feedback.MatchDomain {
-				s.log.Info("oidc: a personal account matched by domain only", "provider", p.Name)
-				s.refuse(c, in.Purpose, http.StatusForbidden, words(c).T("oidc.refused_personal", "Label", p.Label))
-				return
-			}
+		if refused, err := s.personalByDomain(ctx, id, p.Name); err != nil {
+			s.fail(c, err)
+			return
+		} else if refused {
+			s.refuse(c, in.Purpose, http.StatusForbidden, words(c).T("oidc.refused_personal", "Label", p.Label))
+			return
 		}
 		s.signInCustomer(c, id.Email)
 		return
@@ -233,4 +228,20 @@ func (s *Server) refusal(c *gin.Context, p OIDCProvider, err error) (int, string
 // refuse answers a sign-in that cannot go on, with the way back to purpose's sign-in page.
 func (s *Server) refuse(c *gin.Context, purpose string, status int, text string) {
 	s.render(c, status, "message", words(c).T("oidc.refused_title"), messageView{Text: text, SignIn: signinPath(purpose) + "?lang=" + lang(c)})
+}
+
+// personalByDomain says whether a consumer account (id.Personal) would open a company's page by
+// its domain alone: its address was proved once and outlives the job, so it opens a page only when
+// the address itself is known (a contact or a rule). Such a refusal ends no session (the address
+// may well still be the company's).
+func (s *Server) personalByDomain(ctx context.Context, id auth.Identity, provider string) (bool, error) {
+	if !id.Personal {
+		return false, nil
+	}
+	m, ok, err := s.customerMatch(ctx, id.Email)
+	if err != nil || !ok || m.Rule != feedback.MatchDomain {
+		return false, err
+	}
+	s.log.Info("sign-in: a personal account matched by domain only", "provider", provider)
+	return true, nil
 }
