@@ -21,8 +21,8 @@ func TestSuggestInWords(t *testing.T) {
 		t.Fatalf("suggest: %d %q %q", code, out, errOut)
 	}
 	for _, c := range []struct{ lang, strong, none string }{
-		{"ja_JP.UTF-8", "a: #1 CSV出力 — ほぼ確実", "7: 合うリクエストなし — 新しいリクエスト？"},
-		{"en_US.UTF-8", "a: #1 CSV出力 — strong match", "7: no good match — a new request?"},
+		{"ja_JP.UTF-8", "a: #1 CSV出力 — ほぼ確実", "7: 該当なし（新しいリクエスト？）"},
+		{"en_US.UTF-8", "a: #1 CSV出力 — strong match", "7: no good match — new request?"},
 	} {
 		out, errOut, code := koe(t, []string{"LANG=" + c.lang}, "suggest", "--requests", reqs, "--feedback", fb, "--format", "text")
 		if code != 0 || !strings.Contains(out, c.strong) || !strings.Contains(out, c.none) {
