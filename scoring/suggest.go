@@ -161,6 +161,9 @@ func (s *Suggester) Model() *Model { return s.model }
 
 // Len is the number of requests indexed.
 func (s *Suggester) Len() int {
+	if s == nil {
+		return 0
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.ids)

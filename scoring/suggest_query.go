@@ -6,8 +6,12 @@ import (
 	"sort"
 )
 
-// Suggest returns the k requests most similar to text, best first, with scores in [0, 1].
+// Suggest returns the k requests most similar to text, best first, with scores in [0, 1]. A nil
+// Suggester (no requests) suggests nothing.
 func (s *Suggester) Suggest(text string, k int) []Suggestion {
+	if s == nil {
+		return []Suggestion{}
+	}
 	q := s.model.Vector(text)
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -91,3 +91,11 @@ func BenchmarkSuggest20k(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "index-MiB")
 }
+
+// TestNilSuggesterSuggestsNothing: with no request nothing is built, and callers may still ask.
+func TestNilSuggesterSuggestsNothing(t *testing.T) {
+	var s *Suggester
+	if got := s.Suggest("CSV", 3); len(got) != 0 || s.Len() != 0 {
+		t.Fatalf("nil suggester: %v, %d", got, s.Len())
+	}
+}
