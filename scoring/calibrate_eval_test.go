@@ -1,8 +1,10 @@
 package scoring
 
 import (
-	"fmt"
+	"bufio"
+	"encoding/json"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"testing"
 )
@@ -94,7 +96,37 @@ func TestClusterThresholdReport(t *testing.T) {
 	for _, q := range []float64{0.25, 0.5, 0.75} {
 		t.Logf("BANKING77 quantile %.2f: same %.3f different %.3f", q, quantile(same, q), quantile(diff, q))
 	}
-	fmt.Print()
+	// JSTS: Japanese pairs people scored 4–5 (same meaning) against those scored 0–1.
+	f, err := os.Open(sharedData(t, "jsts_valid.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var as, bs []string
+	var gold []float64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var p struct {
+			S1    string  `json:"sentence1"`
+			S2    string  `json:"sentence2"`
+			Label float64 `json:"label"`
+		}
+		json.Unmarshal(sc.Bytes(), &p)
+		as, bs, gold = append(as, p.S1), append(bs, p.S2), append(gold, p.Label)
+	}
+	jm := NewModel(append(append([]string(nil), as...), bs...))
+	var hi, lo []float64
+	for i := range as {
+		switch sim := jm.Similarity(as[i], bs[i]); {
+		case gold[i] >= 4:
+			hi = append(hi, sim)
+		case gold[i] <= 1:
+			lo = append(lo, sim)
+		}
+	}
+	for _, cut := range []float64{0.1, 0.15, 0.2, 0.25, 0.3, 0.35} {
+		t.Logf("JSTS at %.2f: same-meaning pairs (%d) grouped %.3f, unrelated pairs (%d) grouped %.3f", cut, len(hi), share(hi, cut), len(lo), share(lo, cut))
+	}
 }
 
 func share(xs []float64, cut float64) float64 {
