@@ -37,7 +37,7 @@ type Suggester struct {
 	reqs     []centroid
 	postings [][]posting // by term id, each sorted by request
 	maxW     []float32   // by term id: no posting of it weighs more
-	scratch  sync.Pool   // *[]float32, one score per request
+	scratch  sync.Pool   // *scratch
 	budget   int         // walkBudget; tests lift it to compare with the complete walk
 }
 

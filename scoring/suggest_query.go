@@ -18,6 +18,15 @@ func (s *Suggester) Suggest(text string, k int) []Suggestion {
 	return s.suggest(q, k)
 }
 
+// scratch is one query's working memory, reused across queries: a score per request (all zero
+// between queries), the requests touched, the query's terms and their bounds.
+type scratch struct {
+	acc     []float32
+	touched []int32
+	terms   []queryTerm
+	rest    []float32
+}
+
 // queryTerm is one term of a query with its postings and the most it can add to any score.
 type queryTerm struct {
 	w     float32
@@ -45,7 +54,15 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 	if k <= 0 || len(s.ids) == 0 {
 		return []Suggestion{}
 	}
-	terms := make([]queryTerm, 0, len(q.ids))
+	sc, _ := s.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	defer s.scratch.Put(sc)
+	if len(sc.acc) < len(s.ids) {
+		sc.acc = make([]float32, len(s.ids)+len(s.ids)/4)
+	}
+	terms := sc.terms[:0]
 	for i, id := range q.ids {
 		if int(id) < len(s.postings) && len(s.postings[id]) > 0 {
 			terms = append(terms, queryTerm{q.w[i], s.postings[id], q.w[i] * s.maxW[id]})
@@ -60,17 +77,13 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 		}
 		return len(a.list) - len(b.list)
 	})
-	rest := make([]float32, len(terms)+1)
+	rest := slices.Grow(sc.rest[:0], len(terms)+1)[:len(terms)+1]
+	rest[len(terms)] = 0
 	for i := len(terms) - 1; i >= 0; i-- {
 		rest[i] = rest[i+1] + terms[i].bound
 	}
-	buf, _ := s.scratch.Get().(*[]float32)
-	if buf == nil || len(*buf) < len(s.ids) {
-		b := make([]float32, len(s.ids)+len(s.ids)/4)
-		buf = &b
-	}
-	acc := *buf
-	var touched []int32
+	acc := sc.acc
+	touched := sc.touched[:0]
 	var best float32
 	walked, i := 0, 0
 	for ; i < len(terms); i++ {
@@ -125,7 +138,7 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 			top = top[:k]
 		}
 	}
-	s.scratch.Put(buf)
+	sc.terms, sc.rest, sc.touched = terms[:0], rest[:0], touched[:0]
 	out := make([]Suggestion, len(top))
 	for i, c := range top {
 		score := math.Round(float64(c.score)*10000) / 10000
