@@ -79,6 +79,11 @@ func TestInABrowser(t *testing.T) {
 	if err := db.ImportDataset(context.Background(), ds); err != nil {
 		t.Fatal(err)
 	}
+	// Suggestions of each strength: strong, possible, and one too weak to offer (no good match).
+	if err := db.SaveSuggestions(context.Background(), []store.Suggested{{FeedbackID: 4, Requests: []int64{1}, Scores: []float64{0.62}},
+		{FeedbackID: 5, Requests: []int64{1}, Scores: []float64{0.31}}, {FeedbackID: 6, Requests: []int64{2}, Scores: []float64{0.12}}}); err != nil {
+		t.Fatal(err)
+	}
 	// A source, an API token and a webhook (its events fill the outbox), for the pages that show them.
 	if err := db.SaveCursor(context.Background(), store.SourceCursor{Kind: "zendesk", Name: "support", Cursor: "1"}); err != nil {
 		t.Fatal(err)
@@ -224,6 +229,20 @@ func TestInABrowser(t *testing.T) {
 	if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/feedback?lang=ja"), viewShot("feedback-1400-ja"),
 		chromedp.KeyEvent("j"), chromedp.KeyEvent("o"), viewShot("feedback-1400-ja-open"), chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatal(err)
+	}
+	// Suggestions in words, in both languages.
+	for _, c := range []struct{ lang, strong, possible, none string }{
+		{"ja", "ほぼ確実", "候補", "該当なし（新しいリクエスト？）"},
+		{"en", "strong match", "possible match", "no good match — new request?"},
+	} {
+		var cells []string
+		if err := chromedp.Run(ctx, chromedp.EmulateViewport(1500, 700), chromedp.Navigate(web.URL+"/app/feedback?lang="+c.lang), viewShot("feedback-suggestions-"+c.lang), chromedp.EmulateViewport(1280, 900),
+			chromedp.Evaluate(`[4, 5, 6].map(id => document.querySelector('tr[data-id="' + id + '"] td.req').innerText)`, &cells)); err != nil {
+			t.Fatal(err)
+		}
+		if len(cells) != 3 || !strings.Contains(cells[0], c.strong) || !strings.Contains(cells[1], c.possible) || !strings.Contains(cells[2], c.none) {
+			t.Errorf("%s: suggestion cells %q, want %q, %q, %q", c.lang, cells, c.strong, c.possible, c.none)
+		}
 	}
 	// Keyboard: j moves to the first row, x selects it.
 	var selected bool

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/store"
 )
 
@@ -85,25 +86,12 @@ func (s *Server) feedbackRow(c *gin.Context) {
 	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
 }
 
-// A suggestion's score as people read it. Calibrated on the demo data (3,200 voices, a quarter
-// of the linked ones held out): below 0.2 the best suggestion is right one time in four; from
-// 0.2 to 0.4 about three times in four; from 0.4 every time. Below suggestOffer the sheet shows
-// the suggestion without a one-key link.
-const (
-	suggestOffer  = 0.2
-	suggestStrong = 0.4
-)
+// A suggestion's score as people read it, with the bands measured on BANKING77 (see
+// scoring.StrengthOf): a one-key link is offered from scoring.NoMatchScore; under it the sheet
+// says there is no good match — the voice may ask for something new.
 
 // offered reports whether a suggestion is good enough to link with one key.
-func offered(score float64) bool { return score >= suggestOffer }
+func offered(score float64) bool { return score >= scoring.NoMatchScore }
 
-// strength is the message id of how sure a suggestion is.
-func strength(score float64) string {
-	switch {
-	case score >= suggestStrong:
-		return "feedback.suggestion_strong"
-	case score >= suggestOffer:
-		return "feedback.suggestion_possible"
-	}
-	return "feedback.suggestion_weak"
-}
+// strength is the message id of how sure a suggestion is (strength.strong … strength.none).
+func strength(score float64) string { return "strength." + scoring.StrengthOf(score) }

@@ -84,8 +84,12 @@ func TestSuggestionStrength(t *testing.T) {
 	if body := row(strong); !strings.Contains(body, `class="suggest"`) || !strings.Contains(body, "ほぼ確実") {
 		t.Errorf("a 0.62 suggestion is not offered as a strong match:\n%s", body)
 	}
-	if body := row(weak); strings.Contains(body, `class="suggest"`) || !strings.Contains(body, "可能性は低い") {
-		t.Errorf("a 0.12 suggestion is offered, or not said to be unlikely:\n%s", body)
+	if body := row(weak); strings.Contains(body, `class="suggest"`) || !strings.Contains(body, "該当なし（新しいリクエスト？）") {
+		t.Errorf("a 0.12 suggestion is offered, or not said to be no good match:\n%s", body)
+	}
+	en := do(h, http.MethodGet, "/app/feedback/"+itoa(weak)+"/row?lang=en", &sess, false).Body.String()
+	if !strings.Contains(en, "no good match — new request?") {
+		t.Errorf("in English a 0.12 suggestion is not said to be no good match:\n%s", en)
 	}
 }
 

@@ -81,7 +81,7 @@ func (s *Server) createRequest(c *gin.Context, voices []int64) {
 // clustersPage shows groups of new voices that match no request but resemble each other:
 // candidate requests, each one form away from existing.
 func (s *Server) clustersPage(c *gin.Context) {
-	list, err := triage.Clusters(c.Request.Context(), s.store, 5000, 0.35, 2)
+	list, err := triage.Clusters(c.Request.Context(), s.store, 5000, triage.ClusterSimilarity, 2)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/koehq/koe/accounts"
 	"github.com/koehq/koe/feedback"
@@ -29,6 +30,13 @@ type Service struct {
 	ExtraFreeMail []string
 	// Log hears of suggestions that failed after the voices were stored.
 	Log *slog.Logger
+	// Bound is how many of a run's new voices a command without Start suggests for before it
+	// returns (the newest; 5,000 when zero): the rest are left to `koe serve`, which suggests in
+	// the background, and to the pages that show them.
+	Bound int
+
+	// live is the suggester this process keeps, learning the links people make.
+	live triage.Live
 
 	// suggesting makes this process's suggestion runs take turns: two at once would both take
 	// the same new voices; the one that waited finds them done. (Replicas take turns in
@@ -47,16 +55,20 @@ type Service struct {
 // shared.
 func (s *Service) Start(ctx context.Context) {
 	s.kick = make(chan struct{}, 1)
+	s.kick <- struct{}{} // what an import (or another replica) left behind
 	go func() {
+		tick := time.NewTicker(time.Minute)
+		defer tick.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-s.kick:
-				s.learnSentiment(ctx, "")
-				if _, err := s.Suggest(ctx); err != nil && ctx.Err() == nil {
-					s.log().Warn("suggestions for the new voices failed", "err", err)
-				}
+			case <-tick.C:
+			}
+			s.learnSentiment(ctx, "")
+			if _, err := s.suggestRecent(ctx); err != nil && ctx.Err() == nil {
+				s.log().Warn("suggestions for the new voices failed", "err", err)
 			}
 		}
 	}()
@@ -75,30 +87,71 @@ type Run struct {
 }
 
 // Ingest reads src from its saved cursor to the end, storing its voices with their Slack
-// messages, and then suggests requests for the voices it added or changed (in the background
-// after Start). The counts and error are the pipeline's: voices stored before an error stay
-// stored. A failure to suggest is logged, not returned — the voices are in, and the next intake
-// or `koe triage suggest` catches up.
+// messages, and suggests requests for the recent ones it added (triage.Recent). After Start that
+// happens in the background and Ingest returns as soon as the voices are stored. Without Start
+// (a command that exits next) suggestions run beside the storing, on what is stored so far, for
+// at most Bound voices, and Ingest waits only for the last batch: a large import is never held
+// up by its suggestions, and `koe serve` or the pages that show the voices do the rest. The
+// counts and error are the pipeline's: voices stored before an error stay stored. A failure to
+// suggest is logged, not returned.
 func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.Counts, error) {
 	sentiment, scored := s.sentimentScorer(ctx)
 	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
 		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord, Sentiment: sentiment}
-	c, err := p.Run(ctx, src)
-	scored(c)
-	switch {
-	case c.New+c.Updated == 0:
-	case s.kick != nil:
-		select {
-		case s.kick <- struct{}{}:
-		default: // a run is asked for already; it will find these voices too
+	if s.kick != nil {
+		c, err := p.Run(ctx, src)
+		scored(c)
+		if c.New+c.Updated > 0 {
+			select {
+			case s.kick <- struct{}{}:
+			default: // a run is asked for already; it will find these voices too
+			}
 		}
-	default:
+		return c, err
+	}
+	stored := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := s.suggestBeside(ctx, stored); err != nil {
+			s.log().Warn("suggestions for the new voices failed", "source", src.Name(), "err", err)
+		}
+	}()
+	c, err := p.Run(ctx, src)
+	close(stored)
+	scored(c)
+	if c.New+c.Updated > 0 {
 		s.learnSentiment(ctx, src.Name())
-		if _, serr := s.Suggest(ctx); serr != nil {
-			s.log().Warn("suggestions for the new voices failed", "source", src.Name(), "err", serr)
+	}
+	<-done
+	return c, err
+}
+
+// suggestBeside suggests for recent new voices while the pipeline stores (until stored closes),
+// in batches as they appear, and then once more, up to s.Bound voices in all.
+func (s *Service) suggestBeside(ctx context.Context, stored <-chan struct{}) (int, error) {
+	s.suggesting.Lock()
+	defer s.suggesting.Unlock()
+	bound := s.Bound
+	if bound <= 0 {
+		bound = 5000
+	}
+	total := 0
+	for {
+		finished := false
+		select {
+		case <-stored:
+			finished = true
+		case <-ctx.Done():
+			return total, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		n, err := triage.SuggestNew(ctx, s.DB, &s.live, time.Now().Add(-triage.Recent), bound-total)
+		total += n
+		if err != nil || finished || total >= bound {
+			return total, err
 		}
 	}
-	return c, err
 }
 
 // Replace empties the database and loads ds (the demo's data), then suggests requests for its
@@ -114,12 +167,25 @@ func (s *Service) Replace(ctx context.Context, ds feedback.Dataset) error {
 	return err
 }
 
-// Suggest stores the top three request suggestions of every new voice that has none, and returns
-// how many voices it did.
+// Suggest stores the top three request suggestions of every new voice that has none, however
+// old (`koe triage suggest`, the demo's data), and returns how many voices it did.
 func (s *Service) Suggest(ctx context.Context) (int, error) {
 	s.suggesting.Lock()
 	defer s.suggesting.Unlock()
-	return triage.SuggestNew(ctx, s.DB)
+	return triage.SuggestNew(ctx, s.DB, &s.live, time.Time{}, 0)
+}
+
+// suggestRecent is Suggest for the recent voices only (triage.Recent): the background's work.
+func (s *Service) suggestRecent(ctx context.Context) (int, error) {
+	s.suggesting.Lock()
+	defer s.suggesting.Unlock()
+	return triage.SuggestNew(ctx, s.DB, &s.live, time.Now().Add(-triage.Recent), 0)
+}
+
+// SuggestVoices stores suggestions for those of ids still without any (history an import left),
+// for a page about to show them, and returns how many it did.
+func (s *Service) SuggestVoices(ctx context.Context, ids []int64) (int, error) {
+	return triage.SuggestVoices(ctx, s.DB, &s.live, ids)
 }
 
 func (s *Service) log() *slog.Logger {

@@ -22,7 +22,7 @@ func (v voices) Pull(_ context.Context, _ string, emit func(ingest.Batch) error)
 	for i, text := range v {
 		b.Records = append(b.Records, ingest.Record{Where: fmt.Sprintf("voice %d", i+1), Item: feedback.Item{
 			SourceKind: feedback.SourceChat, SourceName: "widget", SourceID: fmt.Sprint(i + 1),
-			ReceivedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Body: text}})
+			ReceivedAt: time.Now().Add(-time.Hour).Truncate(time.Second), Body: text}})
 	}
 	return emit(b)
 }
@@ -65,5 +65,61 @@ func TestSuggestionsNowOrInTheBackground(t *testing.T) {
 				time.Sleep(20 * time.Millisecond)
 			}
 		})
+	}
+}
+
+// dated is a source of voices received at the given times.
+type dated map[string]time.Time
+
+func (d dated) Kind() feedback.SourceKind { return feedback.SourceChat }
+func (d dated) Name() string              { return "history" }
+func (d dated) Pull(_ context.Context, _ string, emit func(ingest.Batch) error) error {
+	var b ingest.Batch
+	for text, at := range d {
+		b.Records = append(b.Records, ingest.Record{Where: text, Item: feedback.Item{
+			SourceKind: feedback.SourceChat, SourceName: "history", SourceID: text, ReceivedAt: at, Body: "CSV export please: " + text}})
+	}
+	return emit(b)
+}
+
+// TestIngestSuggestsRecentVoicesBounded: a command's ingest suggests for at most Bound of the
+// recent voices, newest first, and leaves history alone; a page about to show an old voice
+// has it suggested then (SuggestVoices).
+func TestIngestSuggestsRecentVoicesBounded(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if err := db.ImportDataset(ctx, feedback.Dataset{Requests: []feedback.Request{{ID: 1, Title: "CSV export", Status: feedback.Planned}}}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Truncate(time.Second)
+	in := &intake.Service{DB: db, Bound: 2}
+	src := dated{"newest": now.Add(-time.Hour), "newer": now.Add(-2 * time.Hour), "new": now.Add(-3 * time.Hour),
+		"last year": now.AddDate(-1, 0, 0), "two years ago": now.AddDate(-2, 0, 0)}
+	if c, err := in.Ingest(ctx, src, intake.Run{SourceType: "test"}); err != nil || c.New != 5 {
+		t.Fatalf("ingest: %+v %v", c, err)
+	}
+	suggested := func(sourceID string) bool {
+		t.Helper()
+		it, err := db.FeedbackBySource(ctx, feedback.SourceChat, "history", sourceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs, _, err := db.Suggestions(ctx, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(reqs) > 0
+	}
+	for id, want := range map[string]bool{"newest": true, "newer": true, "new": false, "last year": false, "two years ago": false} {
+		if got := suggested(id); got != want {
+			t.Errorf("%s suggested %v, want %v", id, got, want)
+		}
+	}
+	old, err := db.FeedbackBySource(ctx, feedback.SourceChat, "history", "last year")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := in.SuggestVoices(ctx, []int64{old.ID}); err != nil || n != 1 || !suggested("last year") {
+		t.Fatalf("the opened old voice: %d %v", n, err)
 	}
 }

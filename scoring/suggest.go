@@ -2,144 +2,11 @@ package scoring
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"sort"
 	"sync"
 )
-
-// Model weighs terms by how rare they are in a corpus (inverse document frequency). Build it
-// from the customer's own texts — requests, their linked voices, everything ingested — so that
-// what is common in this product's feedback counts for little. It is read-only once built.
-type Model struct {
-	terms map[string]int32 // term → id
-	idf   []float32
-	n     int
-	// WordWeight is the share of the word family in a similarity (the rest is characters).
-	WordWeight float64
-}
-
-// NewModel counts document frequencies over corpus.
-func NewModel(corpus []string) *Model {
-	m := &Model{terms: map[string]int32{}, WordWeight: 0.5}
-	var df []int32
-	add := func(key string) {
-		id, ok := m.terms[key]
-		if !ok {
-			id = int32(len(df))
-			m.terms[key] = id
-			df = append(df, 0)
-		}
-		df[id]++
-	}
-	for _, text := range corpus {
-		w, c := termCounts(text)
-		for t := range w {
-			add("w:" + t)
-		}
-		for t := range c {
-			add("c:" + t)
-		}
-	}
-	m.n = len(corpus)
-	m.idf = make([]float32, len(df))
-	for i, d := range df {
-		m.idf[i] = float32(math.Log(float64(m.n+1)/float64(d+1)) + 1)
-	}
-	return m
-}
-
-// Vec is a text as weighted term ids, L2-normalised within each family and scaled by the
-// family's weight, so that the dot product of two Vecs is the blended cosine.
-type Vec struct {
-	ids []int32
-	w   []float32
-}
-
-// unknownIDF is the weight of a term the corpus never saw: rare, so telling.
-func (m *Model) unknownIDF() float32 { return float32(math.Log(float64(m.n+1)) + 1) }
-
-// Vector turns text into a Vec. Terms the model does not know are dropped for the dot product
-// (nothing else can share them) but still count in the norm.
-func (m *Model) Vector(text string) Vec {
-	w, c := termCounts(text)
-	var v Vec
-	fams := []struct {
-		prefix string
-		terms  map[string]float64
-		share  float64
-	}{{"w:", w, m.WordWeight}, {"c:", c, 1 - m.WordWeight}}
-	if len(w) == 0 {
-		fams[1].share = 1
-	}
-	if len(c) == 0 {
-		fams[0].share = 1
-	}
-	for _, f := range fams {
-		if len(f.terms) == 0 || f.share == 0 {
-			continue
-		}
-		start := len(v.ids)
-		var norm float64
-		for t, tf := range f.terms {
-			weight := float32(1 + math.Log(tf))
-			id, ok := m.terms[f.prefix+t]
-			if ok {
-				weight *= m.idf[id]
-			} else {
-				weight *= m.unknownIDF()
-				id = -1
-			}
-			norm += float64(weight * weight)
-			v.ids = append(v.ids, id)
-			v.w = append(v.w, weight)
-		}
-		scale := float32(math.Sqrt(f.share) / math.Sqrt(norm))
-		for i := start; i < len(v.ids); i++ {
-			v.w[i] *= scale
-		}
-	}
-	// Drop unknown terms and sort by id for merging dot products.
-	k := 0
-	for i := range v.ids {
-		if v.ids[i] >= 0 {
-			v.ids[k], v.w[k] = v.ids[i], v.w[i]
-			k++
-		}
-	}
-	v.ids, v.w = v.ids[:k], v.w[:k]
-	sort.Sort(byID(v))
-	return v
-}
-
-type byID Vec
-
-func (b byID) Len() int           { return len(b.ids) }
-func (b byID) Less(i, j int) bool { return b.ids[i] < b.ids[j] }
-func (b byID) Swap(i, j int) {
-	b.ids[i], b.ids[j] = b.ids[j], b.ids[i]
-	b.w[i], b.w[j] = b.w[j], b.w[i]
-}
-
-// Dot is the blended cosine of two Vecs of one model, in [0, 1].
-func Dot(a, b Vec) float64 {
-	var s float32
-	i, j := 0, 0
-	for i < len(a.ids) && j < len(b.ids) {
-		switch {
-		case a.ids[i] == b.ids[j]:
-			s += a.w[i] * b.w[j]
-			i++
-			j++
-		case a.ids[i] < b.ids[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(s)
-}
-
-// Similarity scores two texts in [0, 1] under m.
-func (m *Model) Similarity(a, b string) float64 { return Dot(m.Vector(a), m.Vector(b)) }
 
 // RequestText is a request as suggestions see it: its title and the voices already linked to it.
 type RequestText struct {
@@ -148,22 +15,37 @@ type RequestText struct {
 	Examples []string `json:"examples"`
 }
 
-// Suggestion is a request a voice may belong to.
+// Suggestion is a request a voice may belong to. Score is the cosine to the request's centroid;
+// StrengthOf puts it in words.
 type Suggestion struct {
 	RequestID string  `json:"request_id"`
 	Score     float64 `json:"score"`
 }
 
 // Suggester finds the requests a voice most likely belongs to. A request is the centroid of its
-// title and the voices already linked to it, so it improves as CS links more. (Blending in the
+// title and the voices already linked to it, so it improves as CS links more: Learn adds a linked
+// voice to its request's centroid in place, without rebuilding the others. (Blending in the
 // nearest linked voice was tried and scored lower: see the scoring benchmarks.) An inverted index
-// over the centroids makes a query cost only the postings of its own terms. Safe for concurrent
-// use once built.
+// over the centroids, walked rarest term first, makes a query cost only the postings of its own
+// telling terms. Safe for concurrent use: Suggest and Learn may run at once.
 type Suggester struct {
-	model    *Model
+	model *Model
+
+	mu       sync.RWMutex
 	ids      []string
-	postings map[int32][]posting
-	scratch  sync.Pool // *[]float32, one score per request
+	pos      map[string]int32
+	reqs     []centroid
+	postings [][]posting // by term id, each sorted by request
+	maxW     []float32   // by term id: no posting of it weighs more
+	scratch  sync.Pool   // *scratch
+	budget   int         // walkBudget; tests lift it to compare with the complete walk
+}
+
+// centroid is a request's sum of example vectors, kept to its heaviest terms.
+type centroid struct {
+	sum      Vec // unnormalised, sorted by id
+	n        int // texts summed: the title and the examples
+	postings Vec // the normalised centroid, as indexed
 }
 
 // centroidTerms bounds a request's centroid to its heaviest terms: the tail adds little to a
@@ -175,35 +57,56 @@ type posting struct {
 	w   float32
 }
 
-// NewSuggester indexes requests. corpus adds texts (all ingested voices, say) to learn term
-// weights from; the requests' own texts are always included.
+// NewSuggester indexes requests, on every core. corpus adds texts (all ingested voices, say) to
+// learn term weights from; the requests' own texts are always included.
 func NewSuggester(reqs []RequestText, corpus []string) *Suggester {
-	all := append([]string(nil), corpus...)
+	all := slices.Clip(corpus)
 	for _, r := range reqs {
 		all = append(all, r.Title)
 		all = append(all, r.Examples...)
 	}
 	m := NewModel(all)
-	s := &Suggester{model: m, postings: map[int32][]posting{}}
-	for i, r := range reqs {
-		sum := map[int32]float32{}
-		for _, t := range append([]string{r.Title}, r.Examples...) {
-			v := m.Vector(t)
-			for k, id := range v.ids {
-				sum[id] += v.w[k]
+	s := &Suggester{model: m, budget: walkBudget, pos: make(map[string]int32, len(reqs)), reqs: make([]centroid, len(reqs)),
+		postings: make([][]posting, m.Terms()), maxW: make([]float32, m.Terms())}
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(reqs)/64))
+	var wg sync.WaitGroup
+	for p := range workers {
+		wg.Go(func() {
+			for i := p; i < len(reqs); i += workers {
+				s.reqs[i] = m.centroidOf(reqs[i])
 			}
+		})
+	}
+	wg.Wait()
+	s.ids = make([]string, len(reqs))
+	for i, r := range reqs {
+		s.ids[i] = r.ID
+		s.pos[r.ID] = int32(i)
+		for k, id := range s.reqs[i].postings.ids {
+			w := s.reqs[i].postings.w[k]
+			s.postings[id] = append(s.postings[id], posting{int32(i), w})
+			s.maxW[id] = max(s.maxW[id], w)
 		}
-		centroid := normalized(sum, centroidTerms)
-		for k, id := range centroid.ids {
-			s.postings[id] = append(s.postings[id], posting{int32(i), centroid.w[k]})
-		}
-		s.ids = append(s.ids, r.ID)
 	}
 	return s
 }
 
-// normalized keeps the limit heaviest terms of sum and scales them to unit length.
-func normalized(sum map[int32]float32, limit int) Vec {
+// centroidOf sums a request's title and examples.
+func (m *Model) centroidOf(r RequestText) centroid {
+	sum := map[int32]float32{}
+	for _, t := range append([]string{r.Title}, r.Examples...) {
+		v := m.Vector(t)
+		for k, id := range v.ids {
+			sum[id] += v.w[k]
+		}
+	}
+	c := centroid{sum: heaviest(sum, centroidTerms), n: 1 + len(r.Examples)}
+	c.postings = unit(c.sum)
+	return c
+}
+
+// heaviest keeps the limit heaviest terms of sum, sorted by id.
+func heaviest(sum map[int32]float32, limit int) Vec {
 	var v Vec
 	for id, w := range sum {
 		v.ids = append(v.ids, id)
@@ -213,18 +116,33 @@ func normalized(sum map[int32]float32, limit int) Vec {
 		sort.Sort(byWeight(v))
 		v.ids, v.w = v.ids[:limit], v.w[:limit]
 	}
+	sort.Sort(byID(v))
+	return v
+}
+
+// unit is v scaled to unit length.
+func unit(v Vec) Vec {
 	var norm float64
 	for _, w := range v.w {
 		norm += float64(w * w)
 	}
+	out := Vec{ids: v.ids, w: make([]float32, len(v.w))}
 	if norm > 0 {
 		scale := float32(1 / math.Sqrt(norm))
-		for i := range v.w {
-			v.w[i] *= scale
+		for i, w := range v.w {
+			out.w[i] = w * scale
 		}
 	}
-	sort.Sort(byID(v))
-	return v
+	return out
+}
+
+type byID Vec
+
+func (b byID) Len() int           { return len(b.ids) }
+func (b byID) Less(i, j int) bool { return b.ids[i] < b.ids[j] }
+func (b byID) Swap(i, j int) {
+	b.ids[i], b.ids[j] = b.ids[j], b.ids[i]
+	b.w[i], b.w[j] = b.w[j], b.w[i]
 }
 
 type byWeight Vec
@@ -242,51 +160,19 @@ func (b byWeight) Swap(i, j int) {
 func (s *Suggester) Model() *Model { return s.model }
 
 // Len is the number of requests indexed.
-func (s *Suggester) Len() int { return len(s.ids) }
+func (s *Suggester) Len() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.ids)
+}
 
-// Suggest returns the k requests most similar to text, best first, with scores in [0, 1].
-func (s *Suggester) Suggest(text string, k int) []Suggestion {
-	q := s.model.Vector(text)
-	buf, _ := s.scratch.Get().(*[]float32)
-	if buf == nil || len(*buf) != len(s.ids) {
-		b := make([]float32, len(s.ids))
-		buf = &b
-	}
-	acc := *buf
-	var touched []int32
-	for i, id := range q.ids {
-		for _, p := range s.postings[id] {
-			if acc[p.req] == 0 {
-				touched = append(touched, p.req)
-			}
-			acc[p.req] += q.w[i] * p.w
-		}
-	}
-	type cand struct {
-		req   int32
-		score float32
-	}
-	top := make([]cand, 0, k+1)
-	for _, r := range touched {
-		sc := acc[r]
-		acc[r] = 0
-		if len(top) == k && !(sc > top[k-1].score || sc == top[k-1].score && r < top[k-1].req) {
-			continue
-		}
-		i := sort.Search(len(top), func(i int) bool {
-			return sc > top[i].score || sc == top[i].score && r < top[i].req
-		})
-		top = append(top, cand{})
-		copy(top[i+1:], top[i:])
-		top[i] = cand{r, sc}
-		if len(top) > k {
-			top = top[:k]
-		}
-	}
-	s.scratch.Put(buf)
-	out := make([]Suggestion, len(top))
-	for i, c := range top {
-		out[i] = Suggestion{RequestID: s.ids[c.req], Score: math.Round(float64(c.score)*10000) / 10000}
-	}
-	return out
+// Has reports whether the request is indexed.
+func (s *Suggester) Has(requestID string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.pos[requestID]
+	return ok
 }

@@ -91,3 +91,37 @@ func BenchmarkSuggest20k(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "index-MiB")
 }
+
+// TestNilSuggesterSuggestsNothing: with no request nothing is built, and callers may still ask.
+func TestNilSuggesterSuggestsNothing(t *testing.T) {
+	var s *Suggester
+	if got := s.Suggest("CSV", 3); len(got) != 0 || s.Len() != 0 {
+		t.Fatalf("nil suggester: %v, %d", got, s.Len())
+	}
+}
+
+// TestLearn: a linked voice becomes an example of its request in place, a request first seen
+// through a link is added, and suggestions may run while it learns.
+func TestLearn(t *testing.T) {
+	corpus := []string{"画面を黒くしてほしい", "夜に画面がまぶしい", "invoice PDF download", "請求書のPDF"}
+	s := NewSuggester(fixture, corpus)
+	if got := s.Suggest("夜に画面がまぶしい", 1); len(got) > 0 && got[0].RequestID == "dark" && got[0].Score >= NoMatchScore {
+		t.Fatalf("before the link: %+v", got)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			s.Suggest("夜に画面がまぶしい", 3)
+		}
+	}()
+	s.Learn("dark", "", "夜に画面がまぶしいので黒くしてほしい")
+	s.Learn("pdf", "請求書のPDF", "invoice PDF download")
+	<-done
+	if got := s.Suggest("夜に画面がまぶしい", 1); len(got) == 0 || got[0].RequestID != "dark" {
+		t.Errorf("after the link: %+v, want dark", got)
+	}
+	if got := s.Suggest("請求書のPDFをダウンロード", 1); len(got) == 0 || got[0].RequestID != "pdf" || s.Len() != len(fixture)+1 {
+		t.Errorf("a request first seen through a link: %+v (%d requests)", got, s.Len())
+	}
+}

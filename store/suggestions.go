@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -54,17 +55,41 @@ type VoiceText struct {
 	Text string
 }
 
-// UnsuggestedVoices returns up to limit new voices not looked at for suggestions yet.
-func (s *DB) UnsuggestedVoices(ctx context.Context, limit int) ([]VoiceText, error) {
+// UnsuggestedVoices returns up to limit new, unlinked voices received since since that were not
+// looked at for suggestions yet, newest first (the ones CS is about to read).
+func (s *DB) UnsuggestedVoices(ctx context.Context, since time.Time, limit int) ([]VoiceText, error) {
 	var rows []VoiceText
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT f.id, f.title || ' ' || f.body AS text FROM feedback f
-		WHERE f.status = 'new' AND f.request_id IS NULL AND f.suggested_at IS NULL
-		ORDER BY f.id LIMIT $1`, limit)
+		WHERE f.status = 'new' AND f.request_id IS NULL AND f.suggested_at IS NULL AND f.received_at >= $1
+		ORDER BY f.received_at DESC, f.id LIMIT $2`, since, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unsuggested voices: %w", err)
 	}
 	return rows, nil
+}
+
+// UnsuggestedAmong returns those of ids that are new, unlinked and not looked at for suggestions
+// yet: the voices a page about to show them should suggest for first.
+func (s *DB) UnsuggestedAmong(ctx context.Context, ids []int64) ([]VoiceText, error) {
+	var rows []VoiceText
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT f.id, f.title || ' ' || f.body AS text FROM feedback f
+		WHERE f.id = ANY($1) AND f.status = 'new' AND f.request_id IS NULL AND f.suggested_at IS NULL
+		ORDER BY f.id`, int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: unsuggested voices: %w", err)
+	}
+	return rows, nil
+}
+
+// HasOpenRequests reports whether any request can be suggested (one not merged into another).
+func (s *DB) HasOpenRequests(ctx context.Context) (bool, error) {
+	var ok bool
+	if err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM requests WHERE merged_into IS NULL)`); err != nil {
+		return false, fmt.Errorf("store: any request: %w", err)
+	}
+	return ok, nil
 }
 
 // NewVoices returns up to limit voices still to triage (new, not linked), newest first.

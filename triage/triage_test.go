@@ -219,7 +219,7 @@ func TestSuggestionsClustersAndMerge(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
 	smallSheet(t, db)
-	n, err := triage.SuggestNew(ctx, db)
+	n, err := triage.SuggestNew(ctx, db, &triage.Live{}, time.Time{}, 0)
 	if err != nil || n != 3 {
 		t.Fatalf("suggested %d (%v), want the 3 new voices", n, err)
 	}
@@ -227,7 +227,7 @@ func TestSuggestionsClustersAndMerge(t *testing.T) {
 	if err != nil || len(reqs) == 0 || reqs[0].ID != 1 || scores[0] < 0.3 {
 		t.Fatalf("suggestions for the CSV voice = %+v %v %v", reqs, scores, err)
 	}
-	if n, _ := triage.SuggestNew(ctx, db); n != 0 {
+	if n, _ := triage.SuggestNew(ctx, db, &triage.Live{}, time.Time{}, 0); n != 0 {
 		t.Fatalf("a second pass suggested %d again", n)
 	}
 	clusters, err := triage.Clusters(ctx, db, 100, 0.2, 2)
@@ -270,13 +270,13 @@ func TestSuggestionsDoNotStallOnUnmatchedVoices(t *testing.T) {
 	if err := db.ImportDataset(ctx, ds); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := triage.SuggestNew(ctx, db); err != nil || n != 2101 {
+	if n, err := triage.SuggestNew(ctx, db, &triage.Live{}, time.Time{}, 0); err != nil || n != 2101 {
 		t.Fatalf("first pass: %d %v", n, err)
 	}
 	if got, _, err := db.Suggestions(ctx, 2101); err != nil || len(got) == 0 || got[0].ID != 1 {
 		t.Fatalf("the matching voice's suggestions: %v %v", got, err)
 	}
-	if n, err := triage.SuggestNew(ctx, db); err != nil || n != 0 {
+	if n, err := triage.SuggestNew(ctx, db, &triage.Live{}, time.Time{}, 0); err != nil || n != 0 {
 		t.Fatalf("second pass: %d %v", n, err)
 	}
 }

@@ -83,7 +83,7 @@ func newTriageCmd(e *env) *cobra.Command {
 		}),
 	}
 	clusters.Flags().IntVar(&limit, "limit", 5000, "how many of the newest voices to look at")
-	clusters.Flags().Float64Var(&threshold, "similarity", 0.35, "how alike voices must be to group")
+	clusters.Flags().Float64Var(&threshold, "similarity", triage.ClusterSimilarity, "how alike voices must be to group")
 	clusters.Flags().IntVar(&minSize, "min-size", 2, "the smallest group worth showing")
 	cmd.AddCommand(suggest, clusters)
 	return cmd

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -33,15 +35,16 @@ func readIDLines(path string, e *env, what string) ([]idLine, error) {
 }
 
 func newSuggestCmd(e *env) *cobra.Command {
-	var reqPath, fbPath string
+	var reqPath, fbPath, format string
 	var top int
 	cmd := &cobra.Command{
-		Use:   "suggest --requests R.jsonl --feedback F.jsonl [--top N]",
+		Use:   "suggest --requests R.jsonl --feedback F.jsonl [--top N] [--format jsonl|text]",
 		Short: "Suggest the request each voice belongs to, offline",
 		Long: `Suggest, for each voice, the requests it most likely belongs to — offline, no database.
 Request lines {"id","title","examples":[…]}, feedback lines {"id","text"}; output lines
-{"id","suggestions":[{"request_id","score"}…]}, best first. Term weights are learned from all the
-texts given.`,
+{"id","suggestions":[{"request_id","score","strength"}…]}, best first, where strength is strong,
+possible, weak or none (no good match: the voice may ask for a new request). --format text
+writes one line a voice in words instead. Term weights are learned from all the texts given.`,
 		Args:              cobra.NoArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
@@ -64,16 +67,20 @@ texts given.`,
 				corpus[i] = v.Text
 			}
 			s := scoring.NewSuggester(reqs, corpus)
+			if format == "text" {
+				return e.suggestText(s, reqs, voices, top)
+			}
 			enc, flush := jsonLineWriter(e.stdout)
 			defer func() { err = flushed(err, flush) }()
 			type out struct {
 				RequestID json.RawMessage `json:"request_id"`
 				Score     float64         `json:"score"`
+				Strength  string          `json:"strength"`
 			}
 			for _, v := range voices {
 				list := []out{}
 				for _, sg := range s.Suggest(v.Text, top) {
-					list = append(list, out{rawID[sg.RequestID], sg.Score})
+					list = append(list, out{rawID[sg.RequestID], sg.Score, scoring.StrengthOf(sg.Score)})
 				}
 				if err := enc.Encode(map[string]any{"id": v.ID, "suggestions": list}); err != nil {
 					return err
@@ -85,9 +92,41 @@ texts given.`,
 	cmd.Flags().StringVar(&reqPath, "requests", "", "requests, JSON Lines (required)")
 	cmd.Flags().StringVar(&fbPath, "feedback", "", "voices, JSON Lines (required)")
 	cmd.Flags().IntVar(&top, "top", 3, "how many suggestions per voice")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl (for programs) or text (for people, in the language of LANG)")
 	cmd.MarkFlagRequired("requests")
 	cmd.MarkFlagRequired("feedback")
 	return cmd
+}
+
+// suggestText writes each voice's suggestions in words: the requests worth a look with their
+// strength, or no good match when even the best is under scoring.NoMatchScore.
+func (e *env) suggestText(s *scoring.Suggester, reqs []scoring.RequestText, voices []idLine, top int) error {
+	p := e.say()
+	titles := map[string]string{}
+	for _, r := range reqs {
+		titles[r.ID] = r.Title
+	}
+	w := bufio.NewWriter(e.stdout)
+	for _, v := range voices {
+		id := strings.Trim(string(v.ID), `"`)
+		list := s.Suggest(v.Text, top)
+		switch {
+		case len(list) == 0:
+			fmt.Fprintln(w, p.T("cli.suggest.nothing", "ID", id))
+		case scoring.StrengthOf(list[0].Score) == scoring.NoMatch:
+			fmt.Fprintln(w, p.T("cli.suggest.none", "ID", id, "Request", strings.Trim(list[0].RequestID, `"`),
+				"Title", titles[list[0].RequestID], "Score", fmt.Sprintf("%.2f", list[0].Score)))
+		default:
+			for _, sg := range list {
+				if scoring.StrengthOf(sg.Score) == scoring.NoMatch {
+					break
+				}
+				fmt.Fprintln(w, p.T("cli.suggest.line", "ID", id, "Request", strings.Trim(sg.RequestID, `"`), "Title", titles[sg.RequestID],
+					"Strength", p.Label("strength", scoring.StrengthOf(sg.Score)), "Score", fmt.Sprintf("%.2f", sg.Score)))
+			}
+		}
+	}
+	return w.Flush()
 }
 
 func newSimilarityCmd(e *env) *cobra.Command {

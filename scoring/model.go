@@ -1,0 +1,154 @@
+package scoring
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Model weighs terms by how rare they are in a corpus (inverse document frequency). Build it
+// from the customer's own texts — requests, their linked voices, everything ingested — so that
+// what is common in this product's feedback counts for little. It is read-only once built.
+type Model struct {
+	// words and chars map each family's terms to ids; two maps, so a lookup needs no prefixed key.
+	words, chars map[string]int32
+	idf          []float32
+	n            int
+	// WordWeight is the share of the word family in a similarity (the rest is characters).
+	WordWeight float64
+}
+
+// NewModel counts document frequencies over corpus, on every core.
+func NewModel(corpus []string) *Model {
+	type counts struct{ w, c map[string]int32 }
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(corpus)/512))
+	parts := make([]counts, workers)
+	var wg sync.WaitGroup
+	for p := range parts {
+		parts[p] = counts{map[string]int32{}, map[string]int32{}}
+		wg.Go(func() {
+			for i := p; i < len(corpus); i += workers {
+				w, c := termCounts(corpus[i])
+				for t := range w {
+					parts[p].w[t]++
+				}
+				for t := range c {
+					parts[p].c[t]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	m := &Model{words: map[string]int32{}, chars: map[string]int32{}, WordWeight: 0.5, n: len(corpus)}
+	var df []int32
+	merge := func(into map[string]int32, from map[string]int32) {
+		for t, d := range from {
+			id, ok := into[t]
+			if !ok {
+				id = int32(len(df))
+				into[t] = id
+				df = append(df, 0)
+			}
+			df[id] += d
+		}
+	}
+	for _, p := range parts {
+		merge(m.words, p.w)
+		merge(m.chars, p.c)
+	}
+	m.idf = make([]float32, len(df))
+	for i, d := range df {
+		m.idf[i] = float32(math.Log(float64(m.n+1)/float64(d+1)) + 1)
+	}
+	return m
+}
+
+// Terms is the number of distinct terms the model knows.
+func (m *Model) Terms() int { return len(m.idf) }
+
+// Vec is a text as weighted term ids, L2-normalised within each family and scaled by the
+// family's weight, so that the dot product of two Vecs is the blended cosine.
+type Vec struct {
+	ids []int32
+	w   []float32
+}
+
+// unknownIDF is the weight of a term the corpus never saw: rare, so telling.
+func (m *Model) unknownIDF() float32 { return float32(math.Log(float64(m.n+1)) + 1) }
+
+// Vector turns text into a Vec. Terms the model does not know are dropped for the dot product
+// (nothing else can share them) but still count in the norm.
+func (m *Model) Vector(text string) Vec {
+	w, c := termCounts(text)
+	wShare, cShare := m.WordWeight, 1-m.WordWeight
+	if len(w) == 0 {
+		cShare = 1
+	}
+	if len(c) == 0 {
+		wShare = 1
+	}
+	var v Vec
+	n := len(w) + len(c)
+	v.ids, v.w = make([]int32, 0, n), make([]float32, 0, n)
+	m.family(&v, w, m.words, wShare)
+	m.family(&v, c, m.chars, cShare)
+	// Sort by id for merging dot products.
+	idx := make([]int, len(v.ids))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return int(v.ids[a]) - int(v.ids[b]) })
+	ids, ws := make([]int32, len(idx)), make([]float32, len(idx))
+	for k, i := range idx {
+		ids[k], ws[k] = v.ids[i], v.w[i]
+	}
+	return Vec{ids, ws}
+}
+
+// family appends one family's known terms to v, weighted and scaled to share.
+func (m *Model) family(v *Vec, terms map[string]float64, ids map[string]int32, share float64) {
+	if len(terms) == 0 || share == 0 {
+		return
+	}
+	start := len(v.ids)
+	var norm float64
+	unknown := m.unknownIDF()
+	for t, tf := range terms {
+		weight := float32(1 + math.Log(tf))
+		if id, ok := ids[t]; ok {
+			weight *= m.idf[id]
+			v.ids = append(v.ids, id)
+			v.w = append(v.w, weight)
+		} else {
+			weight *= unknown
+		}
+		norm += float64(weight * weight)
+	}
+	scale := float32(math.Sqrt(share) / math.Sqrt(norm))
+	for i := start; i < len(v.ids); i++ {
+		v.w[i] *= scale
+	}
+}
+
+// Dot is the blended cosine of two Vecs of one model, in [0, 1].
+func Dot(a, b Vec) float64 {
+	var s float32
+	i, j := 0, 0
+	for i < len(a.ids) && j < len(b.ids) {
+		switch {
+		case a.ids[i] == b.ids[j]:
+			s += a.w[i] * b.w[j]
+			i++
+			j++
+		case a.ids[i] < b.ids[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(s)
+}
+
+// Similarity scores two texts in [0, 1] under m.
+func (m *Model) Similarity(a, b string) float64 { return Dot(m.Vector(a), m.Vector(b)) }
