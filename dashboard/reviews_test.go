@@ -274,7 +274,7 @@ func TestReplyTemplatesAndAnsweredElsewhere(t *testing.T) {
 		t.Fatalf("ReplyChecked = %v, %v", changed, err)
 	}
 	body := s.page(t, &cs, "?lang=ja&state=elsewhere")
-	if !strings.Contains(body, "他所で返信済み") || !strings.Contains(body, "Thanks for the feedback! — the team") || !strings.Contains(body, "Old one") {
+	if !strings.Contains(body, "Koe 以外で返信済み") || !strings.Contains(body, "Thanks for the feedback! — the team") || !strings.Contains(body, "Old one") {
 		t.Errorf("the answered-elsewhere review:\n%s", body)
 	}
 }
@@ -304,14 +304,14 @@ func TestReviewBeingRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := signIn(t, s.db, "cs@koe.example", feedback.RoleCS)
-	for _, tc := range []struct{ lang, state, said, when string }{
-		{"ja", "送信中（再試行待ち）", "ストアが一時的に返信を受け付けませんでした", "2030-01-02 12:04 JST に再送します。"},
-		{"en", "Sending — retrying", "The store could not take the reply yet:", "Koe tries again at"},
+	for _, tc := range []struct{ lang, state, said, when, app string }{
+		{"ja", "送信中（再試行待ち）", "ストアが一時的に返信を受け付けませんでした", "2030-01-02 12:04 JST に再送します。", "Koe モバイル（play）"},
+		{"en", "Sending — retrying", "The store could not take the reply yet:", "Koe tries again at 2030-01-02 12:04 JST.", "Koe モバイル (play)"},
 	} {
 		body := s.page(t, &cs, "?lang="+tc.lang)
 		card := body[strings.Index(body, `id="review-`+strconv.FormatInt(s.play, 10)+`"`):]
 		card = card[:strings.Index(card, "</article>")]
-		for _, want := range []string{tc.state, tc.said, "Quota exceeded for quota metric", tc.when, "山田様、次の版で改善します。", "Koe モバイル（play）"} {
+		for _, want := range []string{tc.state, tc.said, "Quota exceeded for quota metric", tc.when, "山田様、次の版で改善します。", tc.app} {
 			if !strings.Contains(card, want) {
 				t.Errorf("%s: the retried review lacks %q:\n%s", tc.lang, want, card)
 			}
