@@ -26,18 +26,19 @@ func ReadRaw(ctx context.Context, db *store.DB, log *slog.Logger, ids []int64, l
 	if err != nil {
 		return 0, 0, err
 	}
+	// Most records show no reply: they are recorded as read together; each one that does is
+	// weighed on its own, against the reply Koe holds.
+	var none []store.ReviewRaw
 	for _, r := range list {
-		text := ""
 		cur, err := stores.ReplyInRaw(r.Kind, r.Raw)
-		switch {
-		case err != nil:
-			if log != nil {
-				log.Warn("review replies: raw record", "feedback_id", r.ID, "kind", r.Kind, "err", err)
-			}
-		case cur != nil:
-			text = cur.Text
+		if err != nil && log != nil {
+			log.Warn("review replies: raw record", "feedback_id", r.ID, "kind", r.Kind, "err", err)
 		}
-		changed, err := db.RawRead(ctx, r.ID, text, r.Stored)
+		if err != nil || cur == nil || cur.Text == "" {
+			none = append(none, r)
+			continue
+		}
+		changed, err := db.RawRead(ctx, r.ID, cur.Text, r.Stored)
 		if err != nil {
 			return read, found, err
 		}
@@ -46,5 +47,8 @@ func ReadRaw(ctx context.Context, db *store.DB, log *slog.Logger, ids []int64, l
 			found++
 		}
 	}
-	return read, found, nil
+	if err := db.RawsRead(ctx, none); err != nil {
+		return read, found, err
+	}
+	return read + len(none), found, nil
 }

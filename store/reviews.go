@@ -448,22 +448,41 @@ type ReviewRaw struct {
 // given, whose raw record was written since it was last read (RawRead), newest first; among ids
 // only, when ids is not nil.
 func (s *DB) ReviewRawsToRead(ctx context.Context, kinds []string, ids []int64, limit int) ([]ReviewRaw, error) {
-	var idArg any
+	// A page's reviews start from their ids (primary key look-ups), not a walk of every review.
+	from, args := `feedback f`, []any{pq.Array(kinds), limit}
 	if ids != nil {
-		idArg = pq.Array(ids)
+		from, args = `unnest($3::bigint[]) AS p(id) JOIN feedback f ON f.id = p.id`, append(args, pq.Array(ids))
 	}
-	var out []ReviewRaw
-	err := s.db.SelectContext(ctx, &out, `SELECT f.id, src.kind, f.raw::text AS raw, f.updated_at
-		FROM feedback f JOIN sources src ON src.name = f.source_name LEFT JOIN review_replies r ON r.feedback_id = f.id
+	q := `SELECT f.id, src.kind, f.raw::text AS raw, f.updated_at
+		FROM ` + from + ` JOIN sources src ON src.name = f.source_name LEFT JOIN review_replies r ON r.feedback_id = f.id
 		WHERE f.source_kind = 'review' AND f.status <> 'spam' AND f.raw IS NOT NULL AND src.kind = ANY($1)
 		AND COALESCE(r.state, 'unanswered') IN ('unanswered', 'draft', 'failed')
-		AND (r.raw_read_at IS NULL OR r.raw_read_at < f.updated_at)
-		AND ($2::bigint[] IS NULL OR f.id = ANY($2::bigint[]))
-		ORDER BY f.received_at DESC, f.id DESC LIMIT $3`, pq.Array(kinds), idArg, limit)
+		AND (r.raw_read_at IS NULL OR r.raw_read_at < f.updated_at)`
+	var out []ReviewRaw
+	err := s.db.SelectContext(ctx, &out, q+` ORDER BY f.received_at DESC, f.id DESC LIMIT $2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: review raws to read: %w", err)
 	}
 	return out, nil
+}
+
+// RawsRead records that the raw records of the reviews given show no developer reply (RawRead
+// with no text, for many reviews in one statement).
+func (s *DB) RawsRead(ctx context.Context, read []ReviewRaw) error {
+	if len(read) == 0 {
+		return nil
+	}
+	ids, stored := make([]int64, len(read)), make([]time.Time, len(read))
+	for i, r := range read {
+		ids[i], stored[i] = r.ID, r.Stored
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO review_replies (feedback_id, state, raw_read_at)
+		SELECT f.id, 'unanswered', x.stored FROM unnest($1::bigint[], $2::timestamptz[]) AS x(id, stored) JOIN feedback f ON f.id = x.id AND f.source_kind = 'review'
+		ON CONFLICT (feedback_id) DO UPDATE SET raw_read_at = GREATEST(review_replies.raw_read_at, EXCLUDED.raw_read_at)`, pq.Array(ids), pq.Array(stored))
+	if err != nil {
+		return fmt.Errorf("store: raws read: %w", err)
+	}
+	return nil
 }
 
 // RawRead records what review id's raw record, written at stored, shows: storeText is the
