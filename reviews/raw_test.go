@@ -263,3 +263,45 @@ func TestReadRawAppStoreConnect(t *testing.T) {
 		t.Fatalf("Apple's example review = %+v", rv.Reply)
 	}
 }
+
+// TestWorkerReadsRawBetweenSends: the reply worker, with nothing to send, reads the raw records
+// ingest wrote and marks a review answered in the Play Console within its idle wait — no hourly
+// check, no page load.
+func TestWorkerReadsRawBetweenSends(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	play := &playServer{dev: map[string]string{"gp:2": "Play Console から返信しました"}}
+	srv := httptest.NewServer(play)
+	defer srv.Close()
+	if _, err := db.AddSource(ctx, "googleplay", "google_play", sources.Settings{Kind: "googleplay", Name: "google_play", Package: "jp.koe.demo"}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	src := &googleplay.Source{PackageName: "jp.koe.demo", SourceName: "google_play",
+		Options: []option.ClientOption{option.WithEndpoint(srv.URL + "/"), option.WithoutAuthentication(), option.WithHTTPClient(srv.Client())}}
+	if _, problems, err := sourcetest.Run(t, db, src); err != nil || len(problems) > 0 {
+		t.Fatalf("ingest: %v %v", err, problems)
+	}
+	id := reviewIDs(t, db)["gp:2"]
+	w := &reviews.Worker{Store: db, Repliers: repliersFor(newDouble(), "google_play"), Idle: 10 * time.Millisecond, CheckBatch: 2}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.Run(run); close(done) }()
+	defer func() { stop(); <-done }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rv, err := db.Review(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rv.Reply.State == store.ReplyElsewhere && rv.Reply.StoreText == "Play Console から返信しました" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s the worker has not marked it: %+v", rv.Reply)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if read, _ := readRaw(t, db); read != 0 {
+		t.Errorf("the worker left %d records unread", read)
+	}
+}
