@@ -42,8 +42,9 @@ func (s *Server) saveReplyTemplate(c *gin.Context) {
 
 // deleteReplyTemplate removes a template; replies started from it keep their words.
 func (s *Server) deleteReplyTemplate(c *gin.Context) {
+	u, _ := currentUser(c)
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err := s.store.DeleteReplyTemplate(c.Request.Context(), id); err != nil {
+	if err := s.store.DeleteReplyTemplate(c.Request.Context(), id, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}

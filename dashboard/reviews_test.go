@@ -173,7 +173,7 @@ func TestReviewsQueueReplies(t *testing.T) {
 		t.Fatalf("after mark: %+v", got)
 	}
 	body = s.page(t, &cs, "?lang=en")
-	if !strings.Contains(body, "Being sent to the store") || !strings.Contains(body, "Marked answered: cs@koe.example") {
+	if !strings.Contains(body, "Being sent to the store") || !strings.Contains(body, "Marked answered by cs@koe.example") {
 		t.Errorf("the queue does not show the sent and marked replies")
 	}
 	if rec := postForm(s.h, "/app/reviews/nope", &cs, url.Values{"do": {"save"}}); rec.Code != http.StatusNotFound {
@@ -246,12 +246,84 @@ func TestReplyTemplatesAndAnsweredElsewhere(t *testing.T) {
 	if list, _ := s.db.ReplyTemplates(ctx); len(list) != 0 {
 		t.Errorf("after delete: %v", list)
 	}
+	// Who added, changed and deleted it is in the audit log, named in words.
+	lines, err := s.db.AuditLog(ctx, "reply_template", 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, l := range lines {
+		if l.Actor != "cs@koe.example" || strconv.FormatInt(l.EntityID, 10) != id {
+			t.Errorf("audit line %+v", l)
+		}
+		actions = append(actions, l.Action)
+	}
+	if got, want := strings.Join(actions, " "), "review_template_delete review_template_edit review_template_add"; got != want {
+		t.Errorf("audit actions = %q, want %q", got, want)
+	}
+	if !strings.Contains(lines[1].Before, "Thank you, {reviewer}!") || !strings.Contains(lines[1].After, "Thanks a lot, {reviewer}!") {
+		t.Errorf("the edit's audit line keeps %s → %s", lines[1].Before, lines[1].After)
+	}
+	admin := signIn(t, s.db, "admin@koe.example", feedback.RoleAdmin)
+	if body := do(s.h, http.MethodGet, "/app/audit?lang=ja&entity=reply_template", &admin, false).Body.String(); !strings.Contains(body, "返信テンプレートを変更") ||
+		!strings.Contains(body, "返信テンプレートを削除") || strings.Contains(body, "review_template_") {
+		t.Errorf("the audit page names the template changes in words:\n%s", body)
+	}
 	// A reply written in the store's console shows as answered elsewhere, with its words.
 	if changed, err := s.db.ReplyChecked(ctx, s.old, "Thanks for the feedback! — the team"); err != nil || !changed {
 		t.Fatalf("ReplyChecked = %v, %v", changed, err)
 	}
 	body := s.page(t, &cs, "?lang=ja&state=elsewhere")
-	if !strings.Contains(body, "他所で返信済み") || !strings.Contains(body, "Thanks for the feedback! — the team") || !strings.Contains(body, "Old one") {
+	if !strings.Contains(body, "Koe 以外で返信済み") || !strings.Contains(body, "Thanks for the feedback! — the team") || !strings.Contains(body, "Old one") {
 		t.Errorf("the answered-elsewhere review:\n%s", body)
+	}
+}
+
+// TestReviewBeingRetried: a reply the store answered with a 429 shows "sending — retrying", the
+// store's words and when Koe tries again, in both languages, with the words being sent; the
+// app's name of its source is on the queue and in the template.
+func TestReviewBeingRetried(t *testing.T) {
+	s := seedReviews(t)
+	ctx := context.Background()
+	if _, err := s.db.AddSource(ctx, "googleplay", "play", map[string]string{"kind": "googleplay", "name": "play", "package": "jp.koe.demo",
+		"app_name": "Koe モバイル"}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueueReply(ctx, s.play, "山田様、次の版で改善します。", "cs@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	row, err := s.db.ClaimOutboxFor(ctx, store.TargetStore, time.Minute)
+	if err != nil || row == nil {
+		t.Fatalf("claim: %v", err)
+	}
+	next := time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
+	if err := s.db.RetryLater(ctx, row.ID, next, "googleapi: Error 429: Quota exceeded for quota metric 'Queries', rateLimitExceeded"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.SaveReplyTemplate(ctx, store.ReplyTemplate{Name: "お礼", Language: "en", Band: store.BandHigh, Body: "Thanks, {reviewer}! — {app}"}, "cs@koe.example"); err != nil {
+		t.Fatal(err)
+	}
+	cs := signIn(t, s.db, "cs@koe.example", feedback.RoleCS)
+	for _, tc := range []struct{ lang, state, said, when, app string }{
+		{"ja", "送信中（再試行待ち）", "ストアが一時的に返信を受け付けませんでした", "2030-01-02 12:04 JST に再送します。", "Koe モバイル（play）"},
+		{"en", "Sending — retrying", "The store could not take the reply yet:", "Koe tries again at 2030-01-02 12:04 JST.", "Koe モバイル (play)"},
+	} {
+		body := s.page(t, &cs, "?lang="+tc.lang)
+		card := body[strings.Index(body, `id="review-`+strconv.FormatInt(s.play, 10)+`"`):]
+		card = card[:strings.Index(card, "</article>")]
+		for _, want := range []string{tc.state, tc.said, "Quota exceeded for quota metric", tc.when, "山田様、次の版で改善します。", tc.app} {
+			if !strings.Contains(card, want) {
+				t.Errorf("%s: the retried review lacks %q:\n%s", tc.lang, want, card)
+			}
+		}
+		if strings.Contains(card, "<textarea") {
+			t.Errorf("%s: a reply being sent is not editable", tc.lang)
+		}
+	}
+	// The old Play review starts from the template with its source's app name; G2 (no app name)
+	// from the company's.
+	body := s.page(t, &cs, "?lang=en")
+	if !strings.Contains(body, "Thanks, Old! — Koe モバイル") {
+		t.Errorf("the Play review's editor does not name the source's app")
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // CheckElsewhere asks the stores what reply they show on up to CheckBatch reviews not asked
 // about for Recheck, of the sources named (every source with reviews when nil), and marks the
-// ones answered in the store's own console. Sites without a reply API are skipped. It returns
+// ones answered in the store's own console; before asking, it reads the raw records written
+// since they were last read (ReadRaw), which need no call. Sites without a reply API are skipped. It returns
 // how many reviews it found answered elsewhere; one review's failure does not stop the others.
 //
 // It only reads w's settings, so it may run beside Run.
@@ -27,10 +28,14 @@ func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, err
 	if recheck == 0 {
 		recheck = 24 * time.Hour
 	}
+	// The raw records first: what ingest already saw needs no call to the store.
+	_, found, err := ReadRaw(ctx, w.Store, log, nil, batch)
+	if err != nil {
+		return 0, err
+	}
 	if sources == nil {
-		var err error
 		if sources, err = w.Store.ReviewSources(ctx); err != nil {
-			return 0, err
+			return found, err
 		}
 	}
 	repliers := map[string]replies.Replier{}
@@ -48,13 +53,13 @@ func (w *Worker) CheckElsewhere(ctx context.Context, sources []string) (int, err
 		names = append(names, name)
 	}
 	if len(names) == 0 {
-		return 0, nil
+		return found, nil
 	}
 	list, err := w.Store.ReviewsToCheck(ctx, names, time.Now().Add(-recheck), batch)
 	if err != nil {
-		return 0, err
+		return found, err
 	}
-	found, failed := 0, 0
+	failed := 0
 	var last error
 	for _, rv := range list {
 		cur, err := repliers[rv.SourceName].Current(ctx, rv.SourceID)

@@ -26,7 +26,8 @@ type Repliers func(source string) (replies.Replier, error)
 type Service struct {
 	Store    *store.DB
 	Repliers Repliers
-	// App fills the {app} placeholder of templates.
+	// App fills the {app} placeholder of templates for a review whose source names no app
+	// (the source's app_name setting): the company's name.
 	App string
 }
 
@@ -95,9 +96,18 @@ func (s *Service) Start(rv store.Review, templates []store.ReplyTemplate) string
 		return rv.Reply.Draft
 	}
 	if t := BestTemplate(templates, rv.Language, store.RatingBand(rv.Rating)); t != nil {
-		return Fill(t.Body, rv.AuthorName, s.App)
+		return Fill(t.Body, rv.AuthorName, s.AppName(rv))
 	}
 	return ""
+}
+
+// AppName is the app rv is about, for the {app} placeholder: its source's app_name setting,
+// else App.
+func (s *Service) AppName(rv store.Review) string {
+	if rv.AppName != "" {
+		return rv.AppName
+	}
+	return s.App
 }
 
 // BestTemplate is the template for a review in lang and band: one of that band, else one for any

@@ -61,10 +61,23 @@ func (w *Worker) defaults() {
 	}
 }
 
-// Run posts replies until ctx ends.
+// Run posts replies until ctx ends. Between replies it reads the raw records ingest runs have
+// written since (ReadRaw, CheckBatch at a time), so a review already answered in the store's
+// console is marked so within Idle of its ingest, not at the next hourly check.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	worker.Run(ctx, w.Idle, w.Log, "review replies", w.SendOne)
+	worker.Run(ctx, w.Idle, w.Log, "review replies", func(ctx context.Context) (bool, error) {
+		if sent, err := w.SendOne(ctx); sent || err != nil {
+			return sent, err
+		}
+		read, found, err := ReadRaw(ctx, w.Store, w.Log, nil, w.CheckBatch)
+		if found > 0 {
+			w.Log.Info("reviews answered elsewhere, seen in their raw records", "reviews", found)
+		}
+		// A full batch says there may be more; anything less waits Idle, so a record that
+		// keeps coming back never spins the loop.
+		return read == w.CheckBatch, err
+	})
 }
 
 // Drain posts everything due now and returns how many it handled.

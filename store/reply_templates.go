@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/koehq/koe/feedback"
 )
 
@@ -68,29 +70,54 @@ func (s *DB) SaveReplyTemplate(ctx context.Context, t ReplyTemplate, actor strin
 		return 0, feedback.Errorf(feedback.EINVALID, "Rating band %q: use any, low, mid or high.", t.Band)
 	}
 	var id int64
-	var err error
-	if t.ID == 0 {
-		err = s.db.GetContext(ctx, &id, `INSERT INTO reply_templates (name, language, band, body, updated_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			t.Name, t.Language, t.Band, t.Body, actor)
-	} else {
-		err = s.db.GetContext(ctx, &id, `UPDATE reply_templates SET name = $2, language = $3, band = $4, body = $5, updated_by = $6, updated_at = now()
-			WHERE id = $1 RETURNING id`, t.ID, t.Name, t.Language, t.Band, t.Body, actor)
-	}
+	err := s.inTx(ctx, "save reply template", func(tx *sqlx.Tx) error {
+		if t.ID == 0 {
+			if err := tx.GetContext(ctx, &id, `INSERT INTO reply_templates (name, language, band, body, updated_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+				t.Name, t.Language, t.Band, t.Body, actor); err != nil {
+				return err
+			}
+			return audit(ctx, tx, actor, "reply_template", id, "review_template_add", nil, templateAudit(t))
+		}
+		var before ReplyTemplate
+		if err := tx.GetContext(ctx, &before, `SELECT id, name, language, band, body, updated_by, updated_at FROM reply_templates
+			WHERE id = $1 FOR UPDATE`, t.ID); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &id, `UPDATE reply_templates SET name = $2, language = $3, band = $4, body = $5, updated_by = $6, updated_at = now()
+			WHERE id = $1 RETURNING id`, t.ID, t.Name, t.Language, t.Band, t.Body, actor); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "reply_template", id, "review_template_edit", templateAudit(before), templateAudit(t))
+	})
 	switch {
 	case isUniqueViolation(err):
 		return 0, feedback.Errorf(feedback.ECONFLICT, "A template named %q exists for that language and band already.", t.Name)
 	case isNoRows(err):
 		return 0, feedback.Errorf(feedback.ENOTFOUND, "No reply template %d.", t.ID)
 	case err != nil:
-		return 0, fmt.Errorf("store: save reply template: %w", err)
+		return 0, err
 	}
 	return id, nil
 }
 
-// DeleteReplyTemplate removes the template with id.
-func (s *DB) DeleteReplyTemplate(ctx context.Context, id int64) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM reply_templates WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("store: delete reply template: %w", err)
-	}
-	return nil
+// DeleteReplyTemplate removes the template with id, as actor; replies started from it keep their
+// words. A template already gone is not an error.
+func (s *DB) DeleteReplyTemplate(ctx context.Context, id int64, actor string) error {
+	return s.inTx(ctx, "delete reply template", func(tx *sqlx.Tx) error {
+		var before ReplyTemplate
+		err := tx.GetContext(ctx, &before, `DELETE FROM reply_templates WHERE id = $1
+			RETURNING id, name, language, band, body, updated_by, updated_at`, id)
+		if isNoRows(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "reply_template", id, "review_template_delete", templateAudit(before), nil)
+	})
+}
+
+// templateAudit is what the audit log keeps of a template.
+func templateAudit(t ReplyTemplate) map[string]any {
+	return map[string]any{"name": t.Name, "language": t.Language, "band": t.Band, "body": t.Body}
 }

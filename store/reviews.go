@@ -55,13 +55,19 @@ type Reply struct {
 	StoreError string
 	StoreText  string
 	CheckedAt  *time.Time
+	// RetryError and RetryAt say, while the reply is sending, what the store answered to the
+	// last try (a 429, a 5xx) and when the next try is; "" and nil before the first try.
+	RetryError string
+	RetryAt    *time.Time
 }
 
 // Review is a review (a voice of kind review) with its reply.
 type Review struct {
-	ID          int64
-	SourceName  string
-	SourceID    string
+	ID         int64
+	SourceName string
+	SourceID   string
+	// AppName is the app the review is about: the source's app_name setting ("" when unset).
+	AppName     string
 	URL         string
 	AuthorName  string
 	Title       string
@@ -90,6 +96,7 @@ type reviewRow struct {
 	ID          int64           `db:"id"`
 	SourceName  string          `db:"source_name"`
 	SourceID    string          `db:"source_id"`
+	AppName     string          `db:"app_name"`
 	URL         string          `db:"url"`
 	AuthorName  string          `db:"author_name"`
 	Title       string          `db:"title"`
@@ -109,13 +116,15 @@ type reviewRow struct {
 	StoreError  string          `db:"store_error"`
 	StoreText   string          `db:"store_text"`
 	CheckedAt   sql.NullTime    `db:"checked_at"`
+	RetryError  string          `db:"retry_error"`
+	RetryAt     sql.NullTime    `db:"retry_at"`
 }
 
 func (r reviewRow) toModel() Review {
-	v := Review{ID: r.ID, SourceName: r.SourceName, SourceID: r.SourceID, URL: r.URL, AuthorName: r.AuthorName, Title: r.Title,
+	v := Review{ID: r.ID, SourceName: r.SourceName, SourceID: r.SourceID, AppName: r.AppName, URL: r.URL, AuthorName: r.AuthorName, Title: r.Title,
 		Body: r.Body, Language: r.Language, ReceivedAt: r.ReceivedAt, AccountName: r.AccountName,
 		Reply: Reply{State: ReplyState(r.State), Draft: r.Draft, WrittenBy: r.WrittenBy, SentBy: r.SentBy, Attempt: r.Attempt,
-			StoreError: r.StoreError, StoreText: r.StoreText}}
+			StoreError: r.StoreError, StoreText: r.StoreText, RetryError: r.RetryError}}
 	if r.Rating.Valid {
 		v.Rating = &r.Rating.Float64
 	}
@@ -123,6 +132,9 @@ func (r reviewRow) toModel() Review {
 		v.AccountID = &r.AccountID.Int64
 	}
 	v.Reply.WrittenAt, v.Reply.SentAt, v.Reply.CheckedAt = nullTime(r.WrittenAt), nullTime(r.SentAt), nullTime(r.CheckedAt)
+	if r.RetryError != "" {
+		v.Reply.RetryAt = nullTime(r.RetryAt)
+	}
 	return v
 }
 
@@ -136,8 +148,11 @@ func nullTime(t sql.NullTime) *time.Time {
 const reviewSelect = `SELECT f.id, f.source_name, f.source_id, f.url, f.author_name, f.title, f.body, f.language, f.rating, f.received_at,
 	f.account_id, COALESCE(a.name, '') AS account_name, COALESCE(r.state, 'unanswered') AS state, COALESCE(r.draft, '') AS draft,
 	COALESCE(r.written_by, '') AS written_by, r.written_at, COALESCE(r.sent_by, '') AS sent_by, r.sent_at, COALESCE(r.attempt, 0) AS attempt,
-	COALESCE(r.store_error, '') AS store_error, COALESCE(r.store_text, '') AS store_text, r.checked_at
+	COALESCE(r.store_error, '') AS store_error, COALESCE(r.store_text, '') AS store_text, r.checked_at,
+	COALESCE(src.config->>'app_name', '') AS app_name, COALESCE(o.last_error, '') AS retry_error, o.next_attempt_at AS retry_at
 	FROM feedback f LEFT JOIN accounts a ON a.id = f.account_id LEFT JOIN review_replies r ON r.feedback_id = f.id
+	LEFT JOIN sources src ON src.name = f.source_name
+	LEFT JOIN outbox o ON r.state = 'sending' AND o.dedupe_key = 'review_reply:' || f.id || ':' || r.attempt AND o.status IN ('pending', 'sending')
 	WHERE f.source_kind = 'review' AND f.status <> 'spam'`
 
 // openStates is the SQL of ReplyState.Open for the review f: no reply row in a closed state. Put
@@ -415,19 +430,89 @@ func (s *DB) ReviewsToCheck(ctx context.Context, sources []string, before time.T
 // ("" for none). A reply Koe did not send turns a waiting (or sent, then replaced) review into
 // answered elsewhere; it reports whether it did.
 func (s *DB) ReplyChecked(ctx context.Context, id int64, storeText string) (bool, error) {
+	return s.replySeen(ctx, "reply checked", id, storeText, true, `checked_at = now()`)
+}
+
+// ReviewRaw is a review's raw record as its source stored it, for reading the developer reply it
+// shows.
+type ReviewRaw struct {
+	ID int64 `db:"id"`
+	// Kind is the kind of the review's source (googleplay, appstore …).
+	Kind string `db:"kind"`
+	Raw  []byte `db:"raw"`
+	// Stored is when the record was last written (the voice's updated_at); RawRead keeps it.
+	Stored time.Time `db:"updated_at"`
+}
+
+// ReviewRawsToRead are up to limit reviews that wait for an answer, of sources of the kinds
+// given, whose raw record was written since it was last read (RawRead), newest first; among ids
+// only, when ids is not nil.
+func (s *DB) ReviewRawsToRead(ctx context.Context, kinds []string, ids []int64, limit int) ([]ReviewRaw, error) {
+	// A page's reviews start from their ids (primary key look-ups), not a walk of every review.
+	from, args := `feedback f`, []any{pq.Array(kinds), limit}
+	if ids != nil {
+		from, args = `unnest($3::bigint[]) AS p(id) JOIN feedback f ON f.id = p.id`, append(args, pq.Array(ids))
+	}
+	q := `SELECT f.id, src.kind, f.raw::text AS raw, f.updated_at
+		FROM ` + from + ` JOIN sources src ON src.name = f.source_name LEFT JOIN review_replies r ON r.feedback_id = f.id
+		WHERE f.source_kind = 'review' AND f.status <> 'spam' AND f.raw IS NOT NULL AND src.kind = ANY($1)
+		AND COALESCE(r.state, 'unanswered') IN ('unanswered', 'draft', 'failed')
+		AND (r.raw_read_at IS NULL OR r.raw_read_at < f.updated_at)`
+	var out []ReviewRaw
+	err := s.db.SelectContext(ctx, &out, q+` ORDER BY f.received_at DESC, f.id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: review raws to read: %w", err)
+	}
+	return out, nil
+}
+
+// RawsRead records that the raw records of the reviews given show no developer reply (RawRead
+// with no text, for many reviews in one statement).
+func (s *DB) RawsRead(ctx context.Context, read []ReviewRaw) error {
+	if len(read) == 0 {
+		return nil
+	}
+	ids, stored := make([]int64, len(read)), make([]time.Time, len(read))
+	for i, r := range read {
+		ids[i], stored[i] = r.ID, r.Stored
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO review_replies (feedback_id, state, raw_read_at)
+		SELECT f.id, 'unanswered', x.stored FROM unnest($1::bigint[], $2::timestamptz[]) AS x(id, stored) JOIN feedback f ON f.id = x.id AND f.source_kind = 'review'
+		ON CONFLICT (feedback_id) DO UPDATE SET raw_read_at = GREATEST(review_replies.raw_read_at, EXCLUDED.raw_read_at)`, pq.Array(ids), pq.Array(stored))
+	if err != nil {
+		return fmt.Errorf("store: raws read: %w", err)
+	}
+	return nil
+}
+
+// RawRead records what review id's raw record, written at stored, shows: storeText is the
+// developer reply in it ("" for none). A reply Koe did not send turns a waiting review into
+// answered elsewhere; it reports whether it did. A sent review is left alone: its record may
+// have been read before Koe's reply reached the store, and the hourly check asks the store.
+func (s *DB) RawRead(ctx context.Context, id int64, storeText string, stored time.Time) (bool, error) {
+	return s.replySeen(ctx, "raw read", id, storeText, false, `raw_read_at = GREATEST(raw_read_at, $2)`, stored)
+}
+
+// replySeen records that storeText is the developer reply the store shows on review id (seen by
+// asking the store, or in its raw record), setting the columns of set ($2… are extra). It turns
+// a waiting review into answered elsewhere when the reply is not Koe's; a sent one too when
+// replaced is true and the store shows other words than Koe sent.
+func (s *DB) replySeen(ctx context.Context, what string, id int64, storeText string, replaced bool, set string, extra ...any) (bool, error) {
 	changed := false
-	err := s.inTx(ctx, "reply checked", func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, what, func(tx *sqlx.Tx) error {
 		before, err := lockReply(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		elsewhere := storeText != "" && (before.State.Open() || before.State == ReplySent && !sameReply(before.StoreText, storeText))
+		args := append([]any{id}, extra...)
+		elsewhere := storeText != "" && !koesReply(before, storeText) && (before.State.Open() || replaced && before.State == ReplySent)
 		if !elsewhere {
-			_, err := tx.ExecContext(ctx, `UPDATE review_replies SET checked_at = now() WHERE feedback_id = $1`, id)
+			_, err := tx.ExecContext(ctx, `UPDATE review_replies SET `+set+` WHERE feedback_id = $1`, args...)
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = 'elsewhere', store_text = $2, checked_at = now(), updated_at = now()
-			WHERE feedback_id = $1`, id, storeText); err != nil {
+		args = append(args, storeText)
+		if _, err := tx.ExecContext(ctx, `UPDATE review_replies SET state = 'elsewhere', store_text = $`+strconv.Itoa(len(args))+`, `+set+`,
+			updated_at = now() WHERE feedback_id = $1`, args...); err != nil {
 			return err
 		}
 		changed = true
@@ -435,6 +520,16 @@ func (s *DB) ReplyChecked(ctx context.Context, id int64, storeText string) (bool
 			map[string]any{"state": ReplyElsewhere, "text": storeText})
 	})
 	return changed, err
+}
+
+// koesReply says whether the store's reply storeText is one Koe sent: the last reply it recorded
+// at the store (a person may be drafting a new one since), or the words of a send whose answer
+// was lost (failed, yet it arrived).
+func koesReply(before Reply, storeText string) bool {
+	if before.StoreText != "" && sameReply(before.StoreText, storeText) {
+		return true
+	}
+	return before.Attempt > 0 && before.State == ReplyFailed && sameReply(before.Draft, storeText)
 }
 
 // sameReply compares a reply as sent with the store's copy, which may trim or re-wrap it.

@@ -59,6 +59,7 @@ the key file's path is stored.`,
 	}
 	addSettingsFlags(cmd, &st)
 	addConnectKeyFlags(cmd, &st)
+	cmd.Flags().StringVar(&st.AppName, "app-name", "", "the app its reviews are about, as replies name it ({app} in reply templates; default KOE_COMPANY_NAME)")
 	cmd.Flags().DurationVar(&interval, "interval", 15*time.Minute, "how often koe serve runs it")
 	cmd.MarkFlagRequired("name")
 	return cmd

@@ -62,6 +62,9 @@ type Settings struct {
 	Package   string `json:"package,omitempty"`
 	Email     string `json:"email,omitempty"`
 	Since     string `json:"since,omitempty"`
+	// AppName is the app a review source's reviews are about, as replies name it (the {app} of
+	// reply templates); the company's name when empty.
+	AppName string `json:"app_name,omitempty"`
 	// TokenEnv names the environment variable holding the API token (default per kind).
 	TokenEnv string `json:"token_env,omitempty"`
 	// Credentials is a Google service-account file (googleplay, gmail); default
