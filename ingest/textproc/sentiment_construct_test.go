@@ -62,6 +62,13 @@ var constructionCases = []struct {
 	{"b2b", "サポートに問い合わせても返信がない。", Negative},
 	{"b2b", "年間契約を更新したいと思っています。", Positive},
 	{"b2b", "勝手に設定が書き換わる。", Negative},
+	{"b2b", "問い合わせたらたらい回しにされた。", Negative},
+	{"b2b", "一日に何度も強制終了する。", Negative},
+	{"b2b", "手軽に始められるのが良い。", Positive},
+	{"b2b", "資料づくりが時短できた。", Positive},
+	{"b2b", "初めてでも迷わず設定できた。", Positive},
+	{"b2b", "問い合わせたきり音沙汰なし。", Negative},
+	{"negation", "今のところ不満なし。", Positive},
 }
 
 func TestSentimentConstructions(t *testing.T) {
@@ -97,7 +104,7 @@ func TestConstructionCasesAreNotFromTheSets(t *testing.T) {
 }
 
 // TestSentimentJapaneseHeldOut holds the rules' accuracy on the held-out Japanese set, written
-// before the constructions were added and never tuned on: 0.592 before, 0.817 after.
+// before the constructions were added and never tuned on: 0.592 before, 0.825 after.
 func TestSentimentJapaneseHeldOut(t *testing.T) {
 	set := readLabelled(t, filepath.Join("testdata", "ja_sentiment_heldout.tsv"))
 	if got, want := len(set), 120; got != want {
@@ -120,7 +127,8 @@ func TestSentimentJapaneseHeldOut(t *testing.T) {
 }
 
 // TestSentimentJapaneseProbe logs the rules' accuracy on the probe set, written after the
-// constructions and never tuned on (0.625 at the bridge merge, 0.725 with the constructions),
+// constructions and never tuned on (0.625 at the bridge merge, 0.725 with the constructions, 0.750 with the words added
+// after it was written, from a list made before it),
 // and holds it from falling below where it was first measured.
 func TestSentimentJapaneseProbe(t *testing.T) {
 	set := readLabelled(t, filepath.Join("testdata", "ja_sentiment_probe.tsv"))
