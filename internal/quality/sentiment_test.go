@@ -9,7 +9,7 @@ var jaSets = filepath.Join("..", "..", "ingest", "textproc", "testdata")
 
 // TestSentimentJapaneseFigures: the figures koe eval prints for the Japanese sets Koe ships,
 // held to what they were when the rules learned the constructions (rules 0.963 on the tuned set,
-// 0.842 held out; with the model 0.966 10-fold and 0.958 held out).
+// 0.850 held out; with the model 0.966 10-fold and 0.958 held out).
 func TestSentimentJapaneseFigures(t *testing.T) {
 	tuned, held := filepath.Join(jaSets, "ja_sentiment.tsv"), filepath.Join(jaSets, "ja_sentiment_heldout.tsv")
 	for _, c := range []struct {
