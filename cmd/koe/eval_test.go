@@ -39,7 +39,9 @@ func TestEvalFigures(t *testing.T) {
 	write("uci_amazon_cells_labelled.txt", "Great phone, I love it.\t1\nTerrible battery, it broke.\t0\n")
 	write("uci_yelp_labelled.txt", "The food was wonderful.\t1\nThe service was awful.\t0\n")
 	write("ja.tsv", "とても良かったです。\t1\n最悪でした。\t0\n")
-	out, errOut, code := koe(t, nil, "eval", "--data", dir, "--ja-sentiment", filepath.Join(dir, "ja.tsv"))
+	write("ja_heldout.tsv", "快適とは程遠い。\t0\n一度も落ちたことがない。\t1\n")
+	out, errOut, code := koe(t, nil, "eval", "--data", dir, "--ja-sentiment", filepath.Join(dir, "ja.tsv"),
+		"--ja-heldout", filepath.Join(dir, "ja_heldout.tsv"))
 	if code != 0 {
 		t.Fatalf("code %d, stderr %q", code, errOut)
 	}
@@ -52,6 +54,11 @@ func TestEvalFigures(t *testing.T) {
 		"Sentiment of English reviews (UCI, Amazon): accuracy 1.0000 over 2 sentences",
 		"Sentiment of English reviews (UCI, Yelp): accuracy ",
 		"Sentiment of Japanese reviews: accuracy ",
+		"Sentiment of English reviews (UCI, Yelp), rules + model learned from Amazon: accuracy ",
+		"Sentiment of English reviews (UCI, Amazon), rules + model learned from Yelp: accuracy ",
+		"Sentiment of Japanese reviews (held-out set, not tuned on): accuracy 1.0000 over 2 sentences",
+		"Sentiment of Japanese reviews, rules + model learned from the other nine tenths (10-fold): accuracy 1.0000 over 2 sentences",
+		"Sentiment of Japanese reviews (held-out set), rules + model learned from the whole tuned set: accuracy ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -2,6 +2,7 @@ package textproc
 
 import (
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -228,9 +229,11 @@ type jaTerm struct {
 
 var jaByFirst = func() map[rune][]jaTerm {
 	m := map[rune][]jaTerm{}
-	for text, score := range jaLexicon {
-		r, _ := utf8.DecodeRuneInString(text)
-		m[r] = append(m[r], jaTerm{text, score})
+	for _, lex := range []map[string]float64{jaLexicon, jaMore} {
+		for text, score := range lex {
+			r, _ := utf8.DecodeRuneInString(text)
+			m[r] = append(m[r], jaTerm{text, score})
+		}
 	}
 	for r := range m {
 		sort.Slice(m[r], func(i, j int) bool { return len(m[r][i].text) > len(m[r][j].text) })
@@ -241,7 +244,7 @@ var jaByFirst = func() map[rune][]jaTerm {
 var (
 	jaIntensifiers = map[string]float64{"とても": 1.5, "すごく": 1.5, "非常に": 1.6, "大変": 1.4, "本当に": 1.4,
 		"かなり": 1.3, "めちゃくちゃ": 1.6, "もっと": 1.0, "全く": 1.3, "一番": 1.3, "超": 1.4}
-	jaContrast = []string{"けど", "けれど", "しかし", "ただ、", "ですが", "だが", "が、", "。でも", "でも、"}
+	jaContrast = []string{"けど", "けれど", "しかし", "ただ、", "ですが", "だが", "が、", "ものの", "。でも", "でも、"}
 	// jaWishes are the words that, after a condition (〜と, 〜ば, 〜たら), ask for something.
 	jaWishes = []string{"嬉し", "うれし", "助か", "いい", "良", "よい", "ありがた"}
 )
@@ -251,7 +254,13 @@ var (
 // (〜なくはない) leaves it weak, and a term in a condition before a wish (速いと嬉しい) is a request,
 // mildly negative. An intensifier just before strengthens a term; after a contrast
 // (けど, が、, でも) a term weighs 1.5, before it 0.5.
-// Wishes (the condition's wish, ほしい) are returned apart from the opinions.
+// Wishes (the condition's wish, ほしい) are returned apart from the opinions. Constructions
+// further than a term's conjugation turn it round (jaConstruction: 良いとは言えない, 落ちたことが
+// ない, 解約する理由が見つからない, 不安が消えた), ストレスしかない is not a negation, 〜すぎる keeps the
+// term's sign stronger, and praise after 前のほうが / 他社の方が is for the other product
+// (jaPrefersOther). On testdata/ja_sentiment.tsv these took the rules from 0.714 to 0.963 (their
+// misses were read to write them); on ja_sentiment_heldout.tsv, never read for it, from 0.592 to
+// 0.850; on ja_sentiment_probe.tsv, written after them, 0.625 to 0.775.
 func japaneseScore(text string) (opinion, wish float64) {
 	contrastAt := -1
 	for _, c := range jaContrast {
@@ -272,6 +281,17 @@ func japaneseScore(text string) (opinion, wish float64) {
 		end := i + len(t.text)
 		tail := jaTail(text[end:])
 		v := t.score * jaNegation(tail, t.score)
+		next := end // where the scan goes on
+		if f, skip, ok := jaConstruction(text[end:], t.score); ok {
+			v = t.score * f
+			next = end + skip
+		} else if t.score > 0 && jaPrefersOther(text[:i]) {
+			v = -0.8 * t.score // 前のほうが使いやすかった: praise for what it replaced
+		}
+		if strings.HasPrefix(tail, "すぎ") {
+			v *= 1.3 // 便利すぎる, 遅すぎる: the term's own sign, stronger
+			next = max(next, end+len(tail))
+		}
 		isWish := strings.HasSuffix(t.text, "ほしい")
 		switch {
 		case t.score > 0 && jaIsWish(t.text) && jaConditional(text[:i]):
@@ -297,7 +317,7 @@ func japaneseScore(text string) (opinion, wish float64) {
 		} else {
 			opinion += v
 		}
-		i = end
+		i = next
 	}
 	return opinion, wish
 }
@@ -331,6 +351,9 @@ func jaTail(s string) string {
 // negative word is faint praise (悪くない), more so with は (悪くはない); a double negation
 // (使えなくはない) keeps the sign, weakly.
 func jaNegation(tail string, score float64) float64 {
+	if strings.HasPrefix(tail, "しか") || strings.HasPrefix(tail, "でしか") || strings.HasPrefix(tail, "ばかり") {
+		return 1.3 // ストレスしかない: nothing but, not a negation
+	}
 	for _, d := range []string{"なくはな", "なくもな", "ないことはな", "ないこともな"} {
 		if strings.Contains(tail, d) {
 			return 0.4
@@ -338,7 +361,7 @@ func jaNegation(tail string, score float64) float64 {
 	}
 	mild := strings.Contains(tail, "くはな")
 	negated := mild
-	for _, n := range []string{"ない", "なかっ", "なく", "ません", "ず"} {
+	for _, n := range []string{"ない", "なかっ", "なく", "ません", "ず", "なし"} {
 		if k := strings.Index(tail, n); k >= 0 && utf8.RuneCountInString(tail[:k]) <= 5 {
 			negated = true
 			break
@@ -417,6 +440,20 @@ type gate struct {
 	// features it knows reach this: a lean made of many faint features (a long factual report)
 	// is not an opinion.
 	density float64
+	// sureJa: the log odds from which the model's word is taken over the rules' opinion in a
+	// Japanese text; 0 is modelSure, as for any text.
+	sureJa float64
+	// sureJaPer: in a Japanese text the model overrules the rules only with log odds of at least
+	// this times the rules' sum, so a strong reading of a construction is not outvoted by n-grams.
+	sureJaPer float64
+}
+
+// sure is the log odds from which the model overrules the rules' opinion sum on text.
+func (g gate) sure(text string, sum float64) float64 {
+	if (g.sureJa > 0 || g.sureJaPer > 0) && Language(text) == "ja" {
+		return max(g.sureJa, modelSure, g.sureJaPer*math.Abs(sum))
+	}
+	return modelSure
 }
 
 // Clearly polar features, for gate.evidence.
@@ -448,11 +485,17 @@ const (
 //	  … and density 0.3                       0.758  0.794  0.823  0.940        0.769      -0.006
 //	  … and density 0.5                       0.749  0.767  0.804  0.953        0.791      -0.033
 //
+// sureJaPer 8 was added when the rules learned Japanese constructions (ja 0.714 → 0.963): the
+// model, sure of n-grams it learned from 290 sentences, outvoted readings such as 解約する理由が
+// 見つからない. Japanese set 10-fold combined, and held-out scored by a model learned from the whole
+// set, by sureJaPer: 0 — 0.895 / 0.958; 4 — 0.910 / 0.950; 8 — 0.966 / 0.958; 12 — 0.975 / 0.950;
+// never — 0.960 / 0.925. 8 is the largest that loses nothing on the held-out set.
+//
 // Any band costs UCI more than it gains (UCI sentences the rules miss need the model's lean). The
 // neutral set's factual reports ("社内のプロキシ経由でアクセスしています") stay mostly labelled: 2 of 22
 // neutral; density 0.2 makes it 9 of 22 and still meets every goal, with less margin (UCI 0.803)
 // — the setting to take if reports matter more than the margin.
-var neutralGate = gate{requestSure: math.Inf(1), requestOpinion: 0.7}
+var neutralGate = gate{requestSure: math.Inf(1), requestOpinion: 0.7, sureJaPer: 8}
 
 func (g gate) sentiment(m *Model, text string) (float64, string) {
 	opinion, wish := ruleParts(text)
@@ -468,7 +511,7 @@ func (g gate) sentiment(m *Model, text string) (float64, string) {
 		if math.Abs(lo) < g.requestSure {
 			return g.requestRules(opinion) // the wish is the request, not a feeling
 		}
-	} else if sum := opinion + wish; sum != 0 && math.Abs(lo) < modelSure {
+	} else if sum := opinion + wish; sum != 0 && math.Abs(lo) < g.sure(text, sum) {
 		return labelled(sum)
 	}
 	rules := func() (float64, string) { // the rules' word when the model abstains
@@ -497,7 +540,7 @@ func (g gate) sentiment(m *Model, text string) (float64, string) {
 var (
 	// jaRequestMarks are the endings and phrases of Japanese questions, requests and wishes.
 	jaRequestMarks = []string{"てほしい", "でほしい", "て欲しい", "ください", "下さい", "たいです", "たいと思", "たいのです",
-		"たいのですが", "教えて", "お願いします", "お願いでき", "お願いいたします", "いただけますか", "いただけませんか",
+		"たいのですが", "お願いします", "お願いでき", "お願いいたします", "いただけますか", "いただけませんか",
 		"いただけると", "いただきたい", "頂けますか", "もらえますか", "もらえませんか", "もらえると", "ますか", "ですか",
 		"でしょうか", "ませんか", "可能か", "と嬉し", "とうれし", "と助か", "とありがた", "といい", "と良い", "ば嬉し",
 		"ば助か", "たら嬉し", "たら助か"}
@@ -527,7 +570,7 @@ func Request(text string) bool {
 	if strings.HasSuffix(trimmed, "?") || strings.HasSuffix(trimmed, "か") {
 		return true
 	}
-	if strings.HasSuffix(trimmed, "たい") {
+	if strings.HasSuffix(trimmed, "たい") && !jaPraiseWish(text) {
 		wish := true
 		for _, w := range jaNotWishes {
 			if strings.HasSuffix(trimmed, w) {
@@ -538,8 +581,11 @@ func Request(text string) bool {
 			return true
 		}
 	}
+	if strings.HasSuffix(trimmed, "教えて") {
+		return true // 使い方を教えて; 理由も教えてもらえなかった is a complaint
+	}
 	for _, m := range jaRequestMarks {
-		if strings.Contains(text, m) {
+		if strings.Contains(text, m) && !(strings.HasPrefix(m, "たい") && jaPraiseWish(text)) {
 			return true
 		}
 	}
@@ -575,4 +621,89 @@ func (g gate) requestRules(opinion float64) (float64, string) {
 		return 0, Neutral
 	}
 	return score, l
+}
+
+// Japanese constructions that turn a term around from further than its own conjugation, each
+// matched on what follows the term:
+//   - a dismissal: 良いとは言えない, 快適とは程遠い, 直感的とは言いがたい — the praise is denied;
+//   - a thing that never happened: 落ちたことがない, 使いにくいと感じたことは一度もない;
+//   - a reason not found: 解約する理由が見つからない, 乗り換える理由が見当たらない;
+//   - a sense not felt: メリットを感じられない, 効果は実感できなかった;
+//   - a trouble that went away (a negative term only): 不安はすぐに消えた, 手間が減った, ミスがなくなった;
+//   - a wish for what was missing (a positive term only): 丁寧に説明してほしかった.
+var (
+	jaDismissal     = regexp.MustCompile(`^[ぁ-ゖ]{0,4}(とは(到底|決して|とても|お世辞にも)?(言え|いえ|言い(がた|難|づら)|程遠|ほど遠|思えな|呼べな)|わけ(では|じゃ)(な|ありません))`)
+	jaNeverHappened = regexp.MustCompile(`^[^。、!?！？]{0,12}?(こと)(は|が|も)(今まで|これまで|まだ|一度も|全く|まったく|ほとんど|特に)?(ない|なかっ|ありません|ございません|一度も(ない|ありません))`)
+	jaNoReason      = regexp.MustCompile(`^[^。、!?！？]{0,8}?(理由|必要|要素|気配|様子|兆し|見込み)(が|は|も)(特に|全く|まったく|何も|一向に)?(見つから|見つかり|見当たら|見当たり|ない|ありません|思いつかな|思い浮かばな)`)
+	jaNotFelt       = regexp.MustCompile(`^[はがをもの]?(あまり|全く|まったく|特に|一切|少しも|ほとんど|いまいち|イマイチ)?(感じ|実感|得られ|見られ|見え)[ぁ-ゖ]{0,5}(ない|なかっ|ません|ず)`)
+	jaWishedFor     = regexp.MustCompile(`^[^。、!?！？]{0,10}?[てで](ほし|欲し)かった`)
+	jaWentAway      = regexp.MustCompile(`^[ぁ-ゖ]{0,3}?(は|が|も)?(すぐに|すっかり|完全に|一気に|大幅に|かなり|ほぼ|ほとんど|全く|まったく|劇的に)?(消え|なくな|無くな|減っ|減り|減ら|激減|半減|解消|ゼロに)`)
+)
+
+// jaConstruction is the factor one of the constructions above applies to a term of score, and how
+// many bytes of rest (what follows the term) it took up; ok is false when none is there.
+func jaConstruction(rest string, score float64) (factor float64, skip int, ok bool) {
+	turn := func(m []int) (float64, int, bool) { return -0.8, m[1], true } // either way round
+	if m := jaDismissal.FindStringIndex(rest); m != nil {
+		if score < 0 {
+			return -0.3, m[1], true // 悪いとは言えない: faint praise
+		}
+		return -0.8, m[1], true
+	}
+	if m := jaNeverHappened.FindStringIndex(rest); m != nil {
+		return turn(m)
+	}
+	if m := jaNoReason.FindStringIndex(rest); m != nil {
+		return turn(m)
+	}
+	if m := jaNotFelt.FindStringIndex(rest); m != nil {
+		return -0.7, m[1], true
+	}
+	if score > 0 && jaWishedFor.MatchString(rest) {
+		return -0.5, 0, true // 丁寧に説明してほしかった: what was wished for was missing
+	}
+	if score < 0 {
+		if m := jaWentAway.FindStringIndex(rest); m != nil {
+			return -0.8, m[1], true
+		}
+	}
+	return 0, 0, false
+}
+
+// jaOthers name what a product is compared with: its past, or another one.
+var jaOthers = []string{"前の", "以前", "昔", "旧", "他の", "他社", "別の", "ほかの", "元の", "前バージョン"}
+
+// jaPrefersOther tells whether the sentence before a term prefers something else: 前のほうが, 他社の方が.
+func jaPrefersOther(before string) bool {
+	if k := strings.LastIndexAny(before, "。!?！？"); k >= 0 {
+		before = before[k:]
+	}
+	h := strings.LastIndex(before, "ほうが")
+	if h < 0 {
+		h = strings.LastIndex(before, "方が")
+	}
+	if h < 0 {
+		return false
+	}
+	for _, o := range jaOthers {
+		if strings.Contains(before[:h], o) {
+			return true
+		}
+	}
+	return false
+}
+
+// jaPraiseWishes are the verbs whose wish (〜したい) is praise, not a request: to go on using,
+// to recommend, to renew.
+var jaPraiseWishes = []string{"おすすめし", "お勧めし", "オススメし", "勧めたい", "使い続け", "契約を更新し", "また契約し",
+	"また利用し", "また使い", "リピートし", "紹介し"}
+
+// jaPraiseWish tells whether text wishes one of jaPraiseWishes (使い続けたいと思います).
+func jaPraiseWish(text string) bool {
+	for _, w := range jaPraiseWishes {
+		if k := strings.Index(text, w); k >= 0 && strings.Contains(text[k:], "たい") {
+			return true
+		}
+	}
+	return false
 }
