@@ -21,8 +21,9 @@ type Correlation struct {
 	PerItem  time.Duration
 }
 
-// JSTS scores each pair of jsts_valid.jsonl with scoring's similarity (term weights learned from
-// all its sentences) and correlates the scores with the human labels.
+// JSTS scores each pair of jsts_valid.jsonl with scoring's pair similarity (term weights and
+// contexts learned from all its sentences, as `koe similarity` learns them from its file) and
+// correlates the scores with the human labels. PerItem includes learning from the corpus.
 func JSTS(dataDir string) (Correlation, error) {
 	path := filepath.Join(dataDir, "jsts_valid.jsonl")
 	f, err := os.Open(path)
@@ -48,9 +49,9 @@ func JSTS(dataDir string) (Correlation, error) {
 	if err := sc.Err(); err != nil {
 		return Correlation{}, fmt.Errorf("quality: %s: %w", path, err)
 	}
-	m := scoring.NewModel(append(append([]string(nil), as...), bs...))
-	got := make([]float64, len(as))
 	start := time.Now()
+	m := scoring.NewPairModel(append(append([]string(nil), as...), bs...))
+	got := make([]float64, len(as))
 	for i := range as {
 		got[i] = m.Similarity(as[i], bs[i])
 	}

@@ -1,0 +1,42 @@
+package scoring
+
+import (
+	"os"
+	"testing"
+)
+
+func TestCtxGrid(t *testing.T) {
+	if os.Getenv("KOE_FIT") == "" {
+		t.Skip()
+	}
+	as, bs, gold := loadJSTS(t)
+	corpus := append(append([]string(nil), as...), bs...)
+	ta, tb := make([]*pairTerms, len(as)), make([]*pairTerms, len(as))
+	for i := range as {
+		ta[i], tb[i] = pairTermsOf(as[i]), pairTermsOf(bs[i])
+	}
+	for _, mc := range []float64{1, 2, 3, 5} {
+		ctxMinCount = mc
+		m := NewPairModel(corpus)
+		for _, self := range []float64{0.5, 1, 2, 4} {
+			ctxSelf = self
+			f := make([][]float64, len(as))
+			for i := range as {
+				f[i] = m.pairFeatures(ta[i], tb[i])
+			}
+			for _, a := range []float64{0.5, 1, 2} {
+				var me, mo, ge, gol, mix []float64
+				for i := range as {
+					x := f[i][0] + 0.5*f[i][1] + a*f[i][9]
+					mix = append(mix, x)
+					if i%2 == 0 {
+						me, ge = append(me, x), append(ge, gold[i])
+					} else {
+						mo, gol = append(mo, x), append(gol, gold[i])
+					}
+				}
+				t.Logf("RES min=%.0f self=%.1f a=%.1f even %.4f odd %.4f all %.4f", mc, self, a, spearmanOf(me, ge), spearmanOf(mo, gol), spearmanOf(mix, gold))
+			}
+		}
+	}
+}
