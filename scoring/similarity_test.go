@@ -1,9 +1,26 @@
 package scoring
 
 import (
+	"math"
 	"testing"
 	"time"
 )
+
+// TestSimilarityIsTheBlend keeps the short cut in Similarity equal to the weighted features.
+func TestSimilarityIsTheBlend(t *testing.T) {
+	texts := []string{"公園で男性がフリスビーを投げています。", "公園で男の人がフリスビーを投げている。", "象が鼻を高く上げています。"}
+	m := NewPairModel(texts)
+	for _, p := range [][2]int{{0, 1}, {0, 2}, {1, 2}} {
+		f := m.pairFeatures(pairTermsOf(texts[p[0]]), pairTermsOf(texts[p[1]]))
+		want := pairWeights[len(f)]
+		for i, x := range f {
+			want += pairWeights[i] * x
+		}
+		if got := m.Similarity(texts[p[0]], texts[p[1]]); math.Abs(got-want) > 1e-9 {
+			t.Fatalf("pair %v: Similarity %v, blend %v", p, got, want)
+		}
+	}
+}
 
 func TestPairSimilarityOrders(t *testing.T) {
 	corpus := []string{
