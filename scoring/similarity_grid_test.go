@@ -16,28 +16,32 @@ func TestCtxGrid(t *testing.T) {
 		ta[i], tb[i] = pairTermsOf(as[i]), pairTermsOf(bs[i])
 	}
 	defer func(top int, mc, self float64) { ctxTop, ctxMinCount, ctxSelf = top, mc, self }(ctxTop, ctxMinCount, ctxSelf)
-	for _, top := range []int{20, 50, 100, 1000} {
-		for _, mc := range []float64{2, 3} {
-			ctxMinCount, ctxTop = mc, top
-			m := NewPairModel(corpus)
-			for _, self := range []float64{0.25, 0.5, 1} {
-				ctxSelf = self
-				f := make([][]float64, len(as))
-				for i := range as {
-					f[i] = m.pairFeatures(ta[i], tb[i])
-				}
-				for _, a := range []float64{0.5, 1, 2} {
-					var me, mo, ge, gol, mix []float64
+	defer func(a float64) { ctxAlpha = a }(ctxAlpha)
+	for _, alpha := range []float64{0.75} {
+		ctxAlpha = alpha
+		for _, top := range []int{50} {
+			for _, mc := range []float64{2} {
+				ctxMinCount, ctxTop = mc, top
+				m := NewPairModel(corpus)
+				for _, self := range []float64{0.1} {
+					ctxSelf = self
+					f := make([][]float64, len(as))
 					for i := range as {
-						x := f[i][0] + 0.5*f[i][1] + a*f[i][9]
-						mix = append(mix, x)
-						if i%2 == 0 {
-							me, ge = append(me, x), append(ge, gold[i])
-						} else {
-							mo, gol = append(mo, x), append(gol, gold[i])
-						}
+						f[i] = m.pairFeatures(ta[i], tb[i])
 					}
-					t.Logf("RES top=%d min=%.0f self=%.1f a=%.1f even %.4f odd %.4f all %.4f", top, mc, self, a, spearmanOf(me, ge), spearmanOf(mo, gol), spearmanOf(mix, gold))
+					for _, a := range []float64{2} {
+						var me, mo, ge, gol, mix []float64
+						for i := range as {
+							x := f[i][0] + 0.5*f[i][1] + a*f[i][9]
+							mix = append(mix, x)
+							if i%2 == 0 {
+								me, ge = append(me, x), append(ge, gold[i])
+							} else {
+								mo, gol = append(mo, x), append(gol, gold[i])
+							}
+						}
+						t.Logf("RES alpha=%.2f top=%d min=%.0f self=%.1f a=%.1f even %.4f odd %.4f all %.4f", alpha, top, mc, self, a, spearmanOf(me, ge), spearmanOf(mo, gol), spearmanOf(mix, gold))
+					}
 				}
 			}
 		}

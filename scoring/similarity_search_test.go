@@ -38,7 +38,7 @@ func TestSearchWeights(t *testing.T) {
 	}
 	search := func(fit []int, cols []int) []float64 {
 		w := make([]float64, len(feats[0]))
-		w[0], w[1], w[9] = 1, 0.5, 1
+		w[0], w[1], w[9] = 1, 0.5, 2
 		best := score(w, fit)
 		for round := 0; round < 4; round++ {
 			for _, c := range cols {
