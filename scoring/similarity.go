@@ -12,24 +12,25 @@ import (
 	"github.com/koehq/koe/internal/bilingual"
 )
 
-// PairModel scores how alike two short texts are by blending several signals, each a cosine or
-// an overlap between the two texts: single characters, character pairs, the characters that
-// carry content (kanji, katakana, Latin letters and digits — not the hiragana of particles and
-// endings), dictionary words, their English glosses, the longest common subsequence, and
-// mismatches of numbers and negation. Term weights (IDF) are learned from the corpus it is built
-// from, the weights of the blend were fitted on half of JGLUE JSTS and checked on the other half
-// (see pairWeights). It is read-only once built.
+// PairModel scores how alike two short texts are (`koe similarity`) by blending TF-IDF cosines of
+// single characters and of character pairs with a distributional cosine: each text as the sum of
+// its characters' and dictionary words' contexts, learned from the corpus the model is built from
+// (two words for one thing, ゾウ and 象, meet through the words both keep company with). The other signals
+// pairFeatures computes (content characters, dictionary words, glosses, common subsequence,
+// length ratio, number and negation mismatches) were tried and weigh nothing (see pairWeights).
+// It is read-only once built.
 type PairModel struct {
 	df map[string]int32
 	n  int
 	// ctx is, per character and dictionary word, the terms it shares sentences with more often
-	// than chance (positive PMI, L2-normalised): ゾウ meets 象 through 鼻 and 大群.
+	// than chance (positive PMI, L2-normalised).
 	ctx    [][]ctxEntry // by context term id, sorted by weight
 	ctxIDs map[string]int32
 	ctxIDF []float64
 }
 
-// NewPairModel counts document frequencies over corpus.
+// NewPairModel counts document frequencies and which terms share sentences over corpus: the
+// texts being compared and whatever else of the customer's is at hand.
 func NewPairModel(corpus []string) *PairModel {
 	m := &PairModel{df: map[string]int32{}, n: len(corpus), ctxIDs: map[string]int32{}}
 	var co []map[int32]int32 // per context term, the sentences shared with each other term

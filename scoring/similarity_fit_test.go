@@ -122,6 +122,8 @@ func apply(w []float64, row []float64, cols []int) float64 {
 	return s
 }
 
+// TestFitPairWeights prints each signal's Spearman on JSTS valid, then ridge blends fitted on one
+// half of the pairs and scored on the other (KOE_FIT=1; the data stays out of unit tests).
 func TestFitPairWeights(t *testing.T) {
 	if os.Getenv("KOE_FIT") == "" {
 		t.Skip("KOE_FIT=1 to fit")
