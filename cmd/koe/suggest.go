@@ -134,8 +134,8 @@ func newSimilarityCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "similarity --pairs P.jsonl",
 		Short: `Score how alike two texts are: {"id","a","b"} lines in, {"id","score"} out`,
-		Long: `Score the similarity of text pairs in [0, 1], Japanese or English, offline. Term weights are
-learned from all the texts in the file.`,
+		Long: `Score the similarity of text pairs in [0, 1], Japanese or English, offline. Term weights, and
+which words keep company with which, are learned from all the texts in the file.`,
 		Args:              cobra.NoArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
@@ -147,7 +147,7 @@ learned from all the texts in the file.`,
 			for _, p := range pairs {
 				corpus = append(corpus, p.A, p.B)
 			}
-			m := scoring.NewModel(corpus)
+			m := scoring.NewPairModel(corpus)
 			enc, flush := jsonLineWriter(e.stdout)
 			defer func() { err = flushed(err, flush) }()
 			for _, p := range pairs {
