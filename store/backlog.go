@@ -27,61 +27,91 @@ func (s *DB) VoiceLinks(ctx context.Context, f feedback.BacklogFilter, rates fee
 // account and tag, so that ranking can run while the rows arrive. An MRR band is one of the
 // account's MRR converted with rates (an account whose currency has no rate is in no band); the
 // plan matches whatever its case.
+//
+// Links come from the summaries migration 00025 keeps (backlog_links, held in memory and read
+// again only where they changed), except under a filter with an end date (To): the newest voice
+// before a date is not in the summaries, so that filter reads every voice (eachVoiceLinkScan).
 func (s *DB) EachVoiceLink(ctx context.Context, f feedback.BacklogFilter, rates feedback.Rates, fn func(feedback.VoiceLink)) error {
-	var conds []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, fmt.Sprintf(cond, len(args)))
-	}
-	if f.From != nil {
-		add("f.received_at >= $%d", *f.From)
-	}
 	if f.To != nil {
-		add("f.received_at < $%d", *f.To)
+		return s.eachVoiceLinkScan(ctx, f, rates, fn)
 	}
-	if f.Tag != feedback.TagNone {
-		add("f.tag = $%d", string(f.Tag))
-	}
-	if f.SourceKind != "" {
-		add("f.source_kind = $%d", string(f.SourceKind))
-	}
-	if f.Language != "" {
-		add("f.language = $%d", f.Language)
-	}
+	return s.eachSummaryLink(ctx, f, rates, fn)
+}
+
+// conds gathers SQL conditions with their values as numbered parameters.
+type conds struct {
+	list []string
+	args []any
+}
+
+func (c *conds) add(cond string, v any) {
+	c.args = append(c.args, v)
+	c.list = append(c.list, fmt.Sprintf(cond, len(c.args)))
+}
+
+// accountConds adds the filter's conditions on the account (as a), and says whether there were any.
+func accountConds(c *conds, f feedback.BacklogFilter, rates feedback.Rates) (bool, error) {
+	n := len(c.list)
 	if f.Plan != "" {
-		add("lower(a.plan) = lower($%d)", f.Plan)
+		c.add("lower(a.plan) = lower($%d)", f.Plan)
 	}
 	if f.Lifecycle != "" {
-		add("a.lifecycle = $%d", string(f.Lifecycle))
+		c.add("a.lifecycle = $%d", string(f.Lifecycle))
 	}
 	if f.MRRBand != "" {
 		b, ok := feedback.MRRBands[f.MRRBand]
 		if !ok {
-			return feedback.Errorf(feedback.EINVALID, "Unknown MRR band %q.", f.MRRBand)
+			return false, feedback.Errorf(feedback.EINVALID, "Unknown MRR band %q.", f.MRRBand)
 		}
 		curs, factors := rates.Factors()
-		args = append(args, pq.StringArray(curs), pq.Float64Array(factors))
-		mrr := fmt.Sprintf("a.mrr_minor * (SELECT r.f FROM unnest($%d::text[], $%d::float8[]) AS r(c, f) WHERE r.c = a.currency)", len(args)-1, len(args))
-		add(mrr+" >= $%d", float64(b[0])*rates.MinorPerMajor())
-		add(mrr+" < $%d", float64(b[1])*rates.MinorPerMajor())
+		c.args = append(c.args, pq.StringArray(curs), pq.Float64Array(factors))
+		mrr := fmt.Sprintf("a.mrr_minor * (SELECT r.f FROM unnest($%d::text[], $%d::float8[]) AS r(c, f) WHERE r.c = a.currency)", len(c.args)-1, len(c.args))
+		c.add(mrr+" >= $%d", float64(b[0])*rates.MinorPerMajor())
+		c.add(mrr+" < $%d", float64(b[1])*rates.MinorPerMajor())
 	}
 	if f.Employees != "" {
 		b, ok := feedback.EmployeeBands[f.Employees]
 		if !ok {
-			return feedback.Errorf(feedback.EINVALID, "Unknown employee band %q.", f.Employees)
+			return false, feedback.Errorf(feedback.EINVALID, "Unknown employee band %q.", f.Employees)
 		}
-		add("a.employees >= $%d", b[0])
-		add("a.employees < $%d", b[1])
+		c.add("a.employees >= $%d", b[0])
+		c.add("a.employees < $%d", b[1])
+	}
+	return len(c.list) > n, nil
+}
+
+// eachVoiceLinkScan is EachVoiceLink worked out from every voice: for filters with an end date,
+// and as the reference the summaries are checked against.
+func (s *DB) eachVoiceLinkScan(ctx context.Context, f feedback.BacklogFilter, rates feedback.Rates, fn func(feedback.VoiceLink)) error {
+	var c conds
+	if f.From != nil {
+		c.add("f.received_at >= $%d", *f.From)
+	}
+	if f.To != nil {
+		c.add("f.received_at < $%d", *f.To)
+	}
+	if f.Tag != feedback.TagNone {
+		c.add("f.tag = $%d", string(f.Tag))
+	}
+	if f.SourceKind != "" {
+		c.add("f.source_kind = $%d", string(f.SourceKind))
+	}
+	if f.Language != "" {
+		c.add("f.language = $%d", f.Language)
+	}
+	byAccount, err := accountConds(&c, f, rates)
+	if err != nil {
+		return err
 	}
 	where := ""
-	if len(conds) > 0 {
-		where = " AND " + strings.Join(conds, " AND ")
+	if len(c.list) > 0 {
+		where = " AND " + strings.Join(c.list, " AND ")
 	}
 	join := ""
-	if f.Plan != "" || f.Lifecycle != "" || f.MRRBand != "" || f.Employees != "" {
+	if byAccount {
 		join = " JOIN accounts a ON a.id = f.account_id"
 	}
+	args := c.args
 	// DISTINCT ON walks feedback_links_idx in order: no sort, no aggregate.
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT DISTINCT ON (f.request_id, f.account_id, f.tag)

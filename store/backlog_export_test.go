@@ -1,0 +1,20 @@
+package store
+
+import (
+	"context"
+
+	"github.com/koehq/koe/feedback"
+)
+
+// EachVoiceLinkScan is eachVoiceLinkScan (every link worked out from every voice), for tests
+// that check the summaries against it.
+func (s *DB) EachVoiceLinkScan(ctx context.Context, f feedback.BacklogFilter, rates feedback.Rates, fn func(feedback.VoiceLink)) error {
+	return s.eachVoiceLinkScan(ctx, f, rates, fn)
+}
+
+// ExecForTest runs a statement as any other program writing to the database would (psql,
+// another version of Koe), for tests that change data no store method changes that way.
+func (s *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
+	_, err := s.db.ExecContext(ctx, q, args...)
+	return err
+}
