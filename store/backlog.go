@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -138,68 +139,34 @@ func (s *DB) eachVoiceLinkScan(ctx context.Context, f feedback.BacklogFilter, ra
 }
 
 // RankedAccounts returns what ranking needs of the accounts with the given ids, or of every
-// account for nil ids: name, MRR, lifecycle and signals (scanned by hand: this runs over tens of
-// thousands of rows).
+// account for nil ids: name, MRR, plan, employees, lifecycle and signals, as of now. The map of
+// every account is shared (held in memory and read again only where accounts changed, see
+// linkCache): read it, never change it.
 func (s *DB) RankedAccounts(ctx context.Context, ids []int64) (map[int64]feedback.Account, error) {
-	q := `SELECT id, name, mrr_minor, currency, lifecycle, churn_risk, renewal_date,
-		cancel_at_period_end, expansion_minor, deal_minor FROM accounts`
-	var args []any
-	if ids != nil {
-		q += ` WHERE id = ANY($1)`
-		args = append(args, int64Array(ids))
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	d, err := s.backlogNow(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: accounts for ranking: %w", err)
 	}
-	defer rows.Close()
-	out := make(map[int64]feedback.Account)
-	for rows.Next() {
-		var a feedback.Account
-		var lc string
-		var risk sql.NullFloat64
-		var renewal sql.NullTime
-		var exp, deal sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.Name, &a.MRR.Minor, &a.MRR.Currency, &lc, &risk, &renewal, &a.CancelAtPeriodEnd, &exp, &deal); err != nil {
-			return nil, err
-		}
-		a.Lifecycle = feedback.Lifecycle(lc)
-		if risk.Valid {
-			a.ChurnRisk = &risk.Float64
-		}
-		if renewal.Valid {
-			a.RenewalDate = &renewal.Time
-		}
-		if exp.Valid {
-			a.Expansion = &exp.Int64
-		}
-		if deal.Valid {
-			a.Deal = &deal.Int64
-		}
-		out[a.ID] = a
+	if ids == nil {
+		return d.accounts, nil
 	}
-	return out, rows.Err()
+	out := make(map[int64]feedback.Account, len(ids))
+	for _, id := range ids {
+		if a, ok := d.accounts[id]; ok {
+			out[id] = a
+		}
+	}
+	return out, nil
 }
 
-// RankedRequests returns what ranking needs of every open request (id, title, status, age),
-// scanned by hand: it runs over tens of thousands of rows while a page waits.
+// RankedRequests returns what ranking needs of every unmerged request (id, title, status, age),
+// by id, as of now; the slice is the caller's.
 func (s *DB) RankedRequests(ctx context.Context) ([]feedback.Request, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, title, status, created_at FROM requests WHERE merged_into IS NULL ORDER BY id`)
+	d, err := s.backlogNow(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: requests for ranking: %w", err)
 	}
-	defer rows.Close()
-	var out []feedback.Request
-	for rows.Next() {
-		var r feedback.Request
-		var status string
-		if err := rows.Scan(&r.ID, &r.Title, &status, &r.CreatedAt); err != nil {
-			return nil, err
-		}
-		r.Status = feedback.RequestStatus(status)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return slices.Clone(d.requests), nil
 }
 
 // MergeRequest moves every voice and suggestion of request from into request into, marks from

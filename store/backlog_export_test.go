@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/koehq/koe/feedback"
 )
 
@@ -17,4 +19,12 @@ func (s *DB) EachVoiceLinkScan(ctx context.Context, f feedback.BacklogFilter, ra
 func (s *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
 	_, err := s.db.ExecContext(ctx, q, args...)
 	return err
+}
+
+// RankedFromScratch reads the accounts and requests a ranking needs straight from their tables,
+// for tests that check the ones held in memory against them.
+func (s *DB) RankedFromScratch(ctx context.Context) (map[int64]feedback.Account, []feedback.Request, error) {
+	var d backlogData
+	err := s.inSnapshot(ctx, "from scratch", func(tx *sqlx.Tx) error { return loadAll(ctx, tx, &d) })
+	return d.accounts, d.requests, err
 }

@@ -5,29 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/koehq/koe/feedback"
 )
-
-// linkCache holds backlog_links (migration 00025) in memory, so that a ranking reads no voice
-// and no summary row that has not changed since the last one. Each view first reads which
-// requests changed since the last read (backlog_link_requests) and only their rows: what any
-// replica committed before the view began is in it, and nothing is held for longer than the
-// database says. Its size follows the number of summaries (one per request × account × tag ×
-// source kind × language, about 32 bytes each), whatever the number of concurrent views: they
-// all read one immutable linkSet. The zero value is ready.
-type linkCache struct {
-	mu      sync.Mutex // one refresh at a time
-	horizon uint64     // the xmin of the last refresh's snapshot
-	set     atomic.Pointer[linkSet]
-}
 
 // linkSet is one moment's summaries, never changed once published (a refresh makes a new one
 // sharing the unchanged requests' slices).
@@ -46,55 +30,6 @@ type summaryLink struct {
 	mrr             int64
 	tag, kind, lang uint16
 	hasMRR          bool
-}
-
-// summaryLinks returns the summaries as of now: the ones in memory, with those of the requests
-// changed since the last refresh read again, in one snapshot.
-func (s *DB) summaryLinks(ctx context.Context) (*linkSet, error) {
-	c := &s.links
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var next *linkSet
-	var horizon uint64
-	err := s.inSnapshot(ctx, "backlog links", func(tx *sqlx.Tx) error {
-		var xmin string
-		if err := tx.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`).Scan(&xmin); err != nil {
-			return err
-		}
-		h, err := strconv.ParseUint(xmin, 10, 64)
-		if err != nil {
-			return err
-		}
-		horizon = h
-		old := c.set.Load()
-		if old == nil {
-			next, err = loadLinkSet(ctx, tx, nil, nil)
-			return err
-		}
-		// Transactions from the last snapshot's xmin on may have committed since: theirs are
-		// the requests to read again (some twice: rows are read whole, so that is harmless).
-		var changed []int64
-		if err := tx.SelectContext(ctx, &changed, `SELECT request_id FROM backlog_link_requests WHERE changed_by >= $1::text::xid8 ORDER BY request_id`,
-			strconv.FormatUint(c.horizon, 10)); err != nil {
-			return err
-		}
-		switch {
-		case len(changed) == 0:
-			next = old
-			return nil
-		case changed[0] == 0: // feedback was truncated
-			next, err = loadLinkSet(ctx, tx, nil, nil)
-			return err
-		}
-		next, err = loadLinkSet(ctx, tx, old, changed)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	c.horizon = horizon
-	c.set.Store(next)
-	return next, nil
 }
 
 // loadLinkSet reads the summaries of the requests changed (all of them when old is nil) into
@@ -178,26 +113,24 @@ func (ls *linkSet) lookup(v string) (uint16, bool) {
 // summary the filter lets through (From keeps those at or after it: the newest voice since From
 // is the newest voice, when that is since From).
 func (s *DB) eachSummaryLink(ctx context.Context, f feedback.BacklogFilter, rates feedback.Rates, fn func(feedback.VoiceLink)) error {
-	var c conds
-	byAccount, err := accountConds(&c, f, rates)
+	pass, err := accountFilter(f, rates)
 	if err != nil {
 		return err
 	}
-	var accounts map[int64]bool
-	if byAccount {
-		var ids []int64
-		if err := s.db.SelectContext(ctx, &ids, `SELECT a.id FROM accounts a WHERE `+strings.Join(c.list, " AND "), c.args...); err != nil {
-			return fmt.Errorf("store: voice links: accounts: %w", err)
-		}
-		accounts = make(map[int64]bool, len(ids))
-		for _, id := range ids {
-			accounts[id] = true
-		}
-	}
-	set, err := s.summaryLinks(ctx)
+	d, err := s.backlogNow(ctx)
 	if err != nil {
 		return fmt.Errorf("store: voice links: %w", err)
 	}
+	var accounts map[int64]bool
+	if pass != nil {
+		accounts = map[int64]bool{}
+		for id, a := range d.accounts {
+			if pass(&a) {
+				accounts[id] = true
+			}
+		}
+	}
+	set := d.links
 	// A value no summary has lets nothing through.
 	match := func(v string) (code uint16, any bool, ok bool) {
 		if v == "" {
@@ -241,4 +174,53 @@ func (s *DB) eachSummaryLink(ctx context.Context, f feedback.BacklogFilter, rate
 		}
 	}
 	return nil
+}
+
+// accountFilter is accountConds in Go, over the accounts in memory (nil: the filter asks nothing
+// of the account). The MRR band is the same float arithmetic as the SQL's.
+func accountFilter(f feedback.BacklogFilter, rates feedback.Rates) (func(*feedback.Account) bool, error) {
+	var tests []func(*feedback.Account) bool
+	if f.Plan != "" {
+		plan := strings.ToLower(f.Plan)
+		tests = append(tests, func(a *feedback.Account) bool { return strings.ToLower(a.Plan) == plan })
+	}
+	if f.Lifecycle != "" {
+		tests = append(tests, func(a *feedback.Account) bool { return a.Lifecycle == f.Lifecycle })
+	}
+	if f.MRRBand != "" {
+		b, ok := feedback.MRRBands[f.MRRBand]
+		if !ok {
+			return nil, feedback.Errorf(feedback.EINVALID, "Unknown MRR band %q.", f.MRRBand)
+		}
+		lo, hi := float64(b[0])*rates.MinorPerMajor(), float64(b[1])*rates.MinorPerMajor()
+		curs, factors := rates.Factors()
+		tests = append(tests, func(a *feedback.Account) bool {
+			i := slices.Index(curs, a.MRR.Currency)
+			if i < 0 {
+				return false
+			}
+			m := float64(a.MRR.Minor) * factors[i]
+			return m >= lo && m < hi
+		})
+	}
+	if f.Employees != "" {
+		b, ok := feedback.EmployeeBands[f.Employees]
+		if !ok {
+			return nil, feedback.Errorf(feedback.EINVALID, "Unknown employee band %q.", f.Employees)
+		}
+		tests = append(tests, func(a *feedback.Account) bool {
+			return a.Employees != nil && int64(*a.Employees) >= b[0] && int64(*a.Employees) < b[1]
+		})
+	}
+	if tests == nil {
+		return nil, nil
+	}
+	return func(a *feedback.Account) bool {
+		for _, t := range tests {
+			if !t(a) {
+				return false
+			}
+		}
+		return true
+	}, nil
 }

@@ -103,7 +103,7 @@ func (w *linkWorld) change() string {
 			w.t.Fatalf("%s: %v", q, err)
 		}
 	}
-	switch k := r.IntN(16); k {
+	switch r.IntN(19) {
 	case 0:
 		_ = w.a.LinkFeedback(ctx, v, req, u) // refused for a deleted voice: no change
 		return fmt.Sprintf("link %d to %d", v, req)
@@ -161,6 +161,17 @@ func (w *linkWorld) change() string {
 	case 14: // several statements, one transaction, one request
 		exec(fmt.Sprintf(`BEGIN; UPDATE feedback SET request_id = (SELECT id FROM requests WHERE id = %d) WHERE id = %d; UPDATE feedback SET status = 'ignored' WHERE id = %d; COMMIT`, req, v, 1+r.Int64N(w.voices)))
 		return fmt.Sprintf("transaction on %d", req)
+	case 15:
+		exec(`UPDATE requests SET status = $2, title = $3 WHERE id = $1`, req, []string{"planned", "shipped", "declined", "under_review"}[r.IntN(4)], fmt.Sprintf("R%d'", r.IntN(100)))
+		return fmt.Sprintf("request %d status", req)
+	case 16:
+		w.accounts++
+		exec(`INSERT INTO accounts (id, external_id, name, name_key, mrr_minor, currency, plan) VALUES ($1, $1::bigint::text, 'new', 'new', $2, 'EUR', 'Business')`, w.accounts, r.IntN(1_000_000))
+		return fmt.Sprintf("new account %d", w.accounts)
+	case 17:
+		w.requests++
+		exec(`INSERT INTO requests (id, title) VALUES ($1, 'new')`, w.requests)
+		return fmt.Sprintf("new request %d", w.requests)
 	default:
 		exec(`UPDATE feedback SET insight = 'noted' WHERE id = $1`, v) // changes nothing that ranks
 		return fmt.Sprintf("note %d", v)
@@ -220,13 +231,25 @@ func (w *linkWorld) check(step int, what string) {
 		{Employees: "250-999", From: &from, Language: "en"},
 		{Language: "fr"},
 	}
-	accounts, err := w.a.RankedAccounts(ctx, nil)
+	accounts, reqs, err := w.a.RankedFromScratch(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reqs, err := w.a.RankedRequests(ctx)
-	if err != nil {
-		t.Fatal(err)
+	for i, db := range []*store.DB{w.a, w.b} {
+		got, err := db.RankedAccounts(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, accounts) {
+			t.Fatalf("step %d (%s), process %d: accounts in memory\n got %v\nwant %v", step, what, i, got, accounts)
+		}
+		gotReqs, err := db.RankedRequests(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(gotReqs, reqs) {
+			t.Fatalf("step %d (%s), process %d: requests in memory\n got %v\nwant %v", step, what, i, gotReqs, reqs)
+		}
 	}
 	now := w.clock
 	for _, f := range filters {
@@ -236,7 +259,9 @@ func (w *linkWorld) check(step int, what string) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("step %d (%s), process %d, filter %+v:\n got %v\nwant %v", step, what, i, f, got, want)
 			}
-			rankGot := scoring.RankRequests(reqs, got, accounts, rates, scoring.DefaultWeights, now)
+			gotAccounts, _ := db.RankedAccounts(ctx, nil)
+			gotReqs, _ := db.RankedRequests(ctx)
+			rankGot := scoring.RankRequests(gotReqs, got, gotAccounts, rates, scoring.DefaultWeights, now)
 			rankWant := scoring.RankRequests(reqs, want, accounts, rates, scoring.DefaultWeights, now)
 			scoring.Release(rankGot)
 			scoring.Release(rankWant)

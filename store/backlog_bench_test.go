@@ -1,0 +1,70 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/benchdata"
+	"github.com/koehq/koe/internal/storetest"
+	"github.com/koehq/koe/store"
+)
+
+// BenchmarkVoiceLinks: where a ranking's reading goes, over 1,000,000 voices (50,000 accounts,
+// 20,000 requests): the links from the summaries (unchanged, and after a voice was tagged), from
+// every voice (the scan the summaries replaced), and the accounts and requests read beside them.
+func BenchmarkVoiceLinks(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b)
+	start := time.Now()
+	if err := db.ImportDataset(ctx, benchdata.Big(1_000_000, 50_000, 20_000)); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("loaded 1,000,000 voices (and their summaries) in %s", time.Since(start).Round(time.Second))
+	if err := db.Vacuum(ctx); err != nil {
+		b.Fatal(err)
+	}
+	rates := feedback.Rates{Base: "JPY"}
+	count := func(each func(context.Context, feedback.BacklogFilter, feedback.Rates, func(feedback.VoiceLink)) error, f feedback.BacklogFilter) int {
+		n := 0
+		if err := each(ctx, f, rates, func(feedback.VoiceLink) { n++ }); err != nil {
+			b.Fatal(err)
+		}
+		return n
+	}
+	b.Logf("%d links from the summaries, %d from every voice", count(db.EachVoiceLink, feedback.BacklogFilter{}), count(db.EachVoiceLinkScan, feedback.BacklogFilter{}))
+	n := 0
+	for _, c := range []struct {
+		name string
+		run  func()
+	}{
+		{"summaries", func() { count(db.EachVoiceLink, feedback.BacklogFilter{}) }},
+		{"summaries-after-change", func() {
+			n++
+			tag := []feedback.Tag{feedback.TagChurnRisk, feedback.TagUsability}[n%2]
+			if err := db.TagFeedback(ctx, 1, tag, store.Triager{Actor: "bench"}); err != nil {
+				b.Fatal(err)
+			}
+			count(db.EachVoiceLink, feedback.BacklogFilter{})
+		}},
+		{"summaries-filtered", func() { count(db.EachVoiceLink, feedback.BacklogFilter{Tag: feedback.TagChurnRisk, Plan: "business"}) }},
+		{"scan", func() { count(db.EachVoiceLinkScan, feedback.BacklogFilter{}) }},
+		{"accounts", func() {
+			if _, err := db.RankedAccounts(ctx, nil); err != nil {
+				b.Fatal(err)
+			}
+		}},
+		{"requests", func() {
+			if _, err := db.RankedRequests(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				c.run()
+			}
+		})
+	}
+}
