@@ -201,7 +201,7 @@ func RankRequests(reqs []feedback.Request, links []Link, accounts map[int64]feed
 // Ranker ranks links as they stream in, grouped by request and account (as the database reads
 // them), so that ranking overlaps with reading. Not safe for concurrent use.
 type Ranker struct {
-	accts map[int64]*ranked
+	accts accountIndex
 	index map[int64]int
 	out   []Ranked
 	w     Weights
@@ -209,6 +209,7 @@ type Ranker struct {
 	cur   candidate // the strongest part of the current (request, account) group
 	key   [2]int64
 	open  bool
+	arena partArena
 }
 
 // ranked is an account as ranking reads it: with the factor that takes its currency's minor
@@ -219,16 +220,83 @@ type ranked struct {
 	converted bool
 }
 
+// accountIndex finds an account by id without a map lookup per link when ids are dense (as
+// database ids are): Add runs once per link, hundreds of thousands of times a ranking.
+type accountIndex struct {
+	list  []ranked
+	dense []int32 // by id: position in list + 1, 0 for none
+	byID  map[int64]int32
+}
+
+func newAccountIndex(accounts map[int64]feedback.Account, rates feedback.Rates) accountIndex {
+	x := accountIndex{list: make([]ranked, 0, len(accounts))}
+	var top int64
+	for id := range accounts {
+		top = max(top, id)
+	}
+	if top < int64(4*len(accounts)+1024) {
+		x.dense = make([]int32, top+1)
+	} else {
+		x.byID = make(map[int64]int32, len(accounts))
+	}
+	for id, a := range accounts {
+		r := ranked{Account: a}
+		r.factor, r.converted = rates.Factor(a.MRR.Currency)
+		x.list = append(x.list, r)
+		if x.dense != nil && id >= 0 {
+			x.dense[id] = int32(len(x.list))
+		} else if x.byID != nil {
+			x.byID[id] = int32(len(x.list))
+		}
+	}
+	return x
+}
+
+func (x *accountIndex) get(id int64) (*ranked, bool) {
+	var i int32
+	if x.dense != nil {
+		if id < 0 || id >= int64(len(x.dense)) {
+			return nil, false
+		}
+		i = x.dense[id]
+	} else {
+		i = x.byID[id]
+	}
+	if i == 0 {
+		return nil, false
+	}
+	return &x.list[i-1], true
+}
+
+// partArena hands out the candidate parts of requests from shared blocks, so that ranking does
+// not grow a slice per request: a request's parts come together when links come by request.
+type partArena struct {
+	block []candidate
+	last  int // the index of the request whose parts end the block, -1 for none
+}
+
+const arenaBlock = 16 << 10
+
+// add appends c to the parts of request k.
+func (a *partArena) add(rk *Ranked, k int, c candidate) {
+	n := len(rk.parts)
+	switch {
+	case n > 0 && a.last != k: // its parts are elsewhere: grow them on their own
+		rk.parts = append(rk.parts, c)
+		return
+	case len(a.block) == cap(a.block): // a new block, with the request's parts so far moved in
+		a.block = make([]candidate, 0, max(arenaBlock, 2*(n+1)))
+		a.block = append(a.block, rk.parts...)
+	}
+	a.block = append(a.block, c)
+	a.last = k
+	rk.parts = a.block[len(a.block)-n-1 : len(a.block) : len(a.block)]
+}
+
 // NewRanker starts a ranking of reqs, in rates.Base.
 func NewRanker(reqs []feedback.Request, accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) *Ranker {
-	r := &Ranker{accts: make(map[int64]*ranked, len(accounts)), index: make(map[int64]int, len(reqs)),
-		out: make([]Ranked, len(reqs)), w: w, now: now}
-	// Pointers: an Account is a large struct, and Add runs once per link.
-	for id := range accounts {
-		a := &ranked{Account: accounts[id]}
-		a.factor, a.converted = rates.Factor(a.MRR.Currency)
-		r.accts[id] = a
-	}
+	r := &Ranker{accts: newAccountIndex(accounts, rates), index: make(map[int64]int, len(reqs)),
+		out: make([]Ranked, len(reqs)), w: w, now: now, arena: partArena{last: -1}}
 	for i, q := range reqs {
 		r.index[q.ID] = i
 		r.out[i] = Ranked{RequestID: q.ID, Title: q.Title, Status: q.Status, createdAt: q.CreatedAt}
@@ -243,7 +311,7 @@ func (r *Ranker) Add(l Link) {
 		r.flush()
 	}
 	r.key = key
-	a, ok := r.accts[l.AccountID]
+	a, ok := r.accts.get(l.AccountID)
 	if !ok {
 		return
 	}
@@ -286,7 +354,7 @@ func (r *Ranker) flush() {
 		return
 	}
 	rk := &r.out[k]
-	rk.parts = append(rk.parts, best)
+	r.arena.add(rk, k, best)
 	rk.mrrTotal += float64(best.mrr) * best.factor
 	switch best.component {
 	case Churn:
