@@ -212,12 +212,29 @@ type Ranker struct {
 	arena partArena
 }
 
-// ranked is an account as ranking reads it: with the factor that takes its currency's minor
-// units to the base currency's, when it has a rate.
+// ranked is what ranking reads of an account for every link, kept small (a few cache lines for
+// thousands of accounts, read in no order): its money, its churn probability (which depends on
+// the account and the clock only) and the factor that takes its currency's minor units to the
+// base currency's, when it has a rate. Explain reads the whole account.
 type ranked struct {
-	feedback.Account
-	factor    float64
-	converted bool
+	id, mrr, expansion, deal     int64
+	factor, pChurn               float64
+	currency                     string
+	hasExpansion, hasDeal        bool
+	prospect, churned, converted bool
+}
+
+func newRanked(a *feedback.Account, rates feedback.Rates, w Weights, now time.Time) ranked {
+	r := ranked{id: a.ID, mrr: a.MRR.Minor, currency: a.MRR.Currency, pChurn: churnProb(a, w, now),
+		prospect: a.Lifecycle == feedback.Prospect, churned: a.Lifecycle == feedback.Churned}
+	r.factor, r.converted = rates.Factor(a.MRR.Currency)
+	if a.Expansion != nil {
+		r.expansion, r.hasExpansion = *a.Expansion, true
+	}
+	if a.Deal != nil {
+		r.deal, r.hasDeal = *a.Deal, true
+	}
+	return r
 }
 
 // accountIndex finds an account by id without a map lookup per link when ids are dense (as
@@ -228,7 +245,7 @@ type accountIndex struct {
 	byID  map[int64]int32
 }
 
-func newAccountIndex(accounts map[int64]feedback.Account, rates feedback.Rates) accountIndex {
+func newAccountIndex(accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) accountIndex {
 	x := accountIndex{list: make([]ranked, 0, len(accounts))}
 	var top int64
 	for id := range accounts {
@@ -240,9 +257,7 @@ func newAccountIndex(accounts map[int64]feedback.Account, rates feedback.Rates) 
 		x.byID = make(map[int64]int32, len(accounts))
 	}
 	for id, a := range accounts {
-		r := ranked{Account: a}
-		r.factor, r.converted = rates.Factor(a.MRR.Currency)
-		x.list = append(x.list, r)
+		x.list = append(x.list, newRanked(&a, rates, w, now))
 		if x.dense != nil && id >= 0 {
 			x.dense[id] = int32(len(x.list))
 		} else if x.byID != nil {
@@ -295,7 +310,7 @@ func (a *partArena) add(rk *Ranked, k int, c candidate) {
 
 // NewRanker starts a ranking of reqs, in rates.Base.
 func NewRanker(reqs []feedback.Request, accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) *Ranker {
-	r := &Ranker{accts: newAccountIndex(accounts, rates), index: make(map[int64]int, len(reqs)),
+	r := &Ranker{accts: newAccountIndex(accounts, rates, w, now), index: make(map[int64]int, len(reqs)),
 		out: make([]Ranked, len(reqs)), w: w, now: now, arena: partArena{last: -1}}
 	for i, q := range reqs {
 		r.index[q.ID] = i
@@ -316,14 +331,15 @@ func (r *Ranker) Add(l Link) {
 		return
 	}
 	if !a.converted {
-		if a.Lifecycle != feedback.Churned || r.w.WinBack {
+		if !a.churned || r.w.WinBack {
 			r.unconverted(l.RequestID, a)
 		}
 		return
 	}
-	c, ok := value(&l, a, r.w, r.now)
-	if ok && (!r.open || c.amount > r.cur.amount || c.amount == r.cur.amount && c.component < r.cur.component) {
-		r.cur, r.open = c, true
+	component, amount, mrr, ok := value(&l, a, r.w, r.now)
+	if ok && (!r.open || amount > r.cur.amount || amount == r.cur.amount && component < r.cur.component) {
+		r.cur = candidate{link: l, component: component, amount: amount, mrr: mrr, factor: a.factor}
+		r.open = true
 	}
 }
 
@@ -335,14 +351,14 @@ func (r *Ranker) unconverted(request int64, a *ranked) {
 	}
 	rk := &r.out[k]
 	for i := range rk.Unconverted {
-		if u := &rk.Unconverted[i]; u.Currency == a.MRR.Currency {
-			if !slices.Contains(u.Accounts, a.ID) {
-				u.Accounts = append(u.Accounts, a.ID)
+		if u := &rk.Unconverted[i]; u.Currency == a.currency {
+			if !slices.Contains(u.Accounts, a.id) {
+				u.Accounts = append(u.Accounts, a.id)
 			}
 			return
 		}
 	}
-	rk.Unconverted = append(rk.Unconverted, Unconverted{Currency: a.MRR.Currency, Accounts: []int64{a.ID}})
+	rk.Unconverted = append(rk.Unconverted, Unconverted{Currency: a.currency, Accounts: []int64{a.id}})
 }
 
 // flush books the finished group's strongest part on its request.
@@ -480,38 +496,41 @@ type candidate struct {
 	factor    float64
 }
 
-// value is one account's candidate share for one link, in numbers, in the base currency.
-func value(l *Link, ra *ranked, w Weights, now time.Time) (candidate, bool) {
-	a := &ra.Account
-	if a.Lifecycle == feedback.Churned && !w.WinBack {
-		return candidate{}, false
+// value is one account's share for one link, in numbers: its component, its amount in the base
+// currency and the MRR (in the account's currency) it starts from; ok is false for a churned
+// account when win-back is off.
+func value(l *Link, a *ranked, w Weights, now time.Time) (component string, amount float64, mrr int64, ok bool) {
+	if a.churned && !w.WinBack {
+		return "", 0, 0, false
 	}
-	mrr := a.MRR.Minor
-	if (!w.CurrentMRR || a.Lifecycle == feedback.Churned) && l.HasMRR {
+	mrr = a.mrr
+	if (!w.CurrentMRR || a.churned) && l.HasMRR {
 		mrr = l.MRRAtReceipt // a churned account pays nothing today: win-back is what it paid
 	}
-	c := candidate{link: *l, mrr: mrr, factor: ra.factor}
 	var monthly float64
 	switch {
-	case a.Lifecycle == feedback.Prospect:
-		c.component = Pipeline
-		monthly = float64(deal(*a, mrr)) * w.WinProbability
+	case a.prospect:
+		component = Pipeline
+		d := mrr
+		if a.hasDeal {
+			d = a.deal
+		}
+		monthly = float64(d) * w.WinProbability
 	case l.Tag == feedback.TagChurnRisk:
-		c.component = Churn
-		monthly = float64(mrr) * churnProb(a, w, now)
+		component = Churn
+		monthly = float64(mrr) * a.pChurn
 	case l.Tag == feedback.TagExpansion:
-		c.component = Expansion
-		if a.Expansion != nil {
-			monthly = float64(*a.Expansion)
+		component = Expansion
+		if a.hasExpansion {
+			monthly = float64(a.expansion)
 		} else {
 			monthly = float64(mrr) * w.ExpansionUplift
 		}
 	default:
-		c.component = Other
+		component = Other
 		monthly = float64(mrr) * softWeight(l.Tag, w)
 	}
-	c.amount = round(monthly * ra.factor * 12 * decay(l.LastAt, w, now))
-	return c, true
+	return component, round(monthly * a.factor * 12 * decay(l.LastAt, w, now)), mrr, true
 }
 
 // churnProb is churnProbability without the words, for the hot loop.

@@ -34,6 +34,24 @@ func BenchmarkVoiceLinks(b *testing.B) {
 		return n
 	}
 	b.Logf("%d links from the summaries, %d from every voice", count(db.EachVoiceLink, feedback.BacklogFilter{}), count(db.EachVoiceLinkScan, feedback.BacklogFilter{}))
+	// Where the rest of the time goes: a tag changed (the trigger works out one request ×
+	// account again), the refresh's question, and the migration's backfill.
+	for _, q := range []string{
+		`UPDATE feedback SET tag = 'expansion' WHERE id = 2`,
+		`SELECT request_id FROM backlog_link_requests WHERE changed_by >= pg_snapshot_xmin(pg_current_snapshot())`,
+		`SELECT tbl, id FROM backlog_row_changes WHERE changed_by >= pg_snapshot_xmin(pg_current_snapshot())`,
+		`SELECT DISTINCT ON (f.request_id, f.account_id, COALESCE(f.tag, ''), f.source_kind, f.language)
+		       f.request_id, f.account_id, COALESCE(f.tag, ''), f.source_kind, f.language, f.received_at, f.mrr_at_receipt_minor
+		FROM feedback f
+		WHERE f.request_id IS NOT NULL AND f.account_id IS NOT NULL AND f.status NOT IN ('ignored', 'spam')
+		ORDER BY f.request_id, f.account_id, COALESCE(f.tag, ''), f.source_kind, f.language, f.received_at DESC, f.id DESC`,
+	} {
+		plan, err := db.ExplainForTest(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s\n%s", q, plan)
+	}
 	n := 0
 	for _, c := range []struct {
 		name string

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -27,4 +28,19 @@ func (s *DB) RankedFromScratch(ctx context.Context) (map[int64]feedback.Account,
 	var d backlogData
 	err := s.inSnapshot(ctx, "from scratch", func(tx *sqlx.Tx) error { return loadAll(ctx, tx, &d) })
 	return d.accounts, d.requests, err
+}
+
+// ExplainForTest returns EXPLAIN (ANALYZE, BUFFERS) of q: it runs q, in a transaction rolled
+// back afterwards.
+func (s *DB) ExplainForTest(ctx context.Context, q string, args ...any) (string, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	var lines []string
+	if err := tx.SelectContext(ctx, &lines, "EXPLAIN (ANALYZE, BUFFERS) "+q, args...); err != nil {
+		return "", err
+	}
+	return strings.Join(lines, "\n"), nil
 }

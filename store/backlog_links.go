@@ -181,8 +181,8 @@ func (s *DB) eachSummaryLink(ctx context.Context, f feedback.BacklogFilter, rate
 func accountFilter(f feedback.BacklogFilter, rates feedback.Rates) (func(*feedback.Account) bool, error) {
 	var tests []func(*feedback.Account) bool
 	if f.Plan != "" {
-		plan := strings.ToLower(f.Plan)
-		tests = append(tests, func(a *feedback.Account) bool { return strings.ToLower(a.Plan) == plan })
+		// As lower(plan) = lower($1), without a string made per account.
+		tests = append(tests, func(a *feedback.Account) bool { return strings.EqualFold(a.Plan, f.Plan) })
 	}
 	if f.Lifecycle != "" {
 		tests = append(tests, func(a *feedback.Account) bool { return a.Lifecycle == f.Lifecycle })
