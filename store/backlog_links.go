@@ -55,33 +55,34 @@ func loadLinkSet(ctx context.Context, tx *sqlx.Tx, old *linkSet, changed []int64
 		return nil, err
 	}
 	defer rows.Close()
+	// One array for all the rows read, each request's rows a slice of it.
 	var (
-		req, prev       int64 = 0, -1
+		all             []summaryLink
+		req, acct       int64
 		tag, kind, lang []byte
 		at              time.Time
 		mrr             sql.NullInt64
-		cur             []summaryLink
+		starts          []int64 // request, first row, in turn
 	)
 	for rows.Next() {
-		var l summaryLink
-		if err := rows.Scan(&req, &l.account, &tag, &kind, &lang, &at, &mrr); err != nil {
+		if err := rows.Scan(&req, &acct, &tag, &kind, &lang, &at, &mrr); err != nil {
 			return nil, err
 		}
-		if req != prev && cur != nil {
-			next.links[prev] = cur
-			cur = nil
+		if n := len(starts); n == 0 || starts[n-2] != req {
+			starts = append(starts, req, int64(len(all)))
 		}
-		prev = req
-		l.tag, l.kind, l.lang = next.code(tag), next.code(kind), next.code(lang)
-		l.lastAt = at.UnixMicro()
-		l.mrr, l.hasMRR = mrr.Int64, mrr.Valid
-		cur = append(cur, l)
+		all = append(all, summaryLink{account: acct, lastAt: at.UnixMicro(), mrr: mrr.Int64, hasMRR: mrr.Valid,
+			tag: next.code(tag), kind: next.code(kind), lang: next.code(lang)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if cur != nil {
-		next.links[prev] = slices.Clip(cur)
+	for i := 0; i < len(starts); i += 2 {
+		end := int64(len(all))
+		if i+2 < len(starts) {
+			end = starts[i+3]
+		}
+		next.links[starts[i]] = all[starts[i+1]:end:end]
 	}
 	next.ids = make([]int64, 0, len(next.links))
 	for id := range next.links {
@@ -121,14 +122,9 @@ func (s *DB) eachSummaryLink(ctx context.Context, f feedback.BacklogFilter, rate
 	if err != nil {
 		return fmt.Errorf("store: voice links: %w", err)
 	}
-	var accounts map[int64]bool
+	passes := func(int64) bool { return true }
 	if pass != nil {
-		accounts = map[int64]bool{}
-		for id, a := range d.accounts {
-			if pass(&a) {
-				accounts[id] = true
-			}
-		}
+		passes = passingAccounts(d.accounts, pass)
 	}
 	set := d.links
 	// A value no summary has lets nothing through.
@@ -165,7 +161,7 @@ func (s *DB) eachSummaryLink(ctx context.Context, f feedback.BacklogFilter, rate
 			}
 			l := &ls[i]
 			i = j
-			if best < 0 || !anyTag && l.tag != tag || accounts != nil && !accounts[l.account] {
+			if best < 0 || !anyTag && l.tag != tag || !passes(l.account) {
 				continue
 			}
 			b := &ls[best]
@@ -174,6 +170,31 @@ func (s *DB) eachSummaryLink(ctx context.Context, f feedback.BacklogFilter, rate
 		}
 	}
 	return nil
+}
+
+// passingAccounts says which accounts pass: by id in a slice when ids are dense (as database ids
+// are), else in a map; the filter runs once per account, the answer once per link.
+func passingAccounts(accounts map[int64]feedback.Account, pass func(*feedback.Account) bool) func(int64) bool {
+	var top int64
+	for id := range accounts {
+		top = max(top, id)
+	}
+	var a feedback.Account // one copy for every account: a pointer to the loop's would escape
+	if top < int64(4*len(accounts)+1024) {
+		dense := make([]bool, top+1)
+		for id := range accounts {
+			a = accounts[id]
+			dense[id] = id >= 0 && pass(&a)
+		}
+		return func(id int64) bool { return id >= 0 && id < int64(len(dense)) && dense[id] }
+	}
+	sparse := make(map[int64]bool)
+	for id := range accounts {
+		if a = accounts[id]; pass(&a) {
+			sparse[id] = true
+		}
+	}
+	return func(id int64) bool { return sparse[id] }
 }
 
 // accountFilter is accountConds in Go, over the accounts in memory (nil: the filter asks nothing
