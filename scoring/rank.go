@@ -336,9 +336,10 @@ func (r *Ranker) Add(l Link) {
 		}
 		return
 	}
-	component, amount, mrr, ok := value(&l, a, r.w, r.now)
-	if ok && (!r.open || amount > r.cur.amount || amount == r.cur.amount && component < r.cur.component) {
-		r.cur = candidate{link: l, component: component, amount: amount, mrr: mrr, factor: a.factor}
+	comp, amount, mrr, ok := value(&l, a, r.w, r.now)
+	if ok && (!r.open || amount > r.cur.amount || amount == r.cur.amount && comp < r.cur.comp) {
+		r.cur = candidate{account: l.AccountID, lastAt: l.LastAt.UnixNano(), tag: tagCode(l.Tag), comp: comp,
+			amount: amount, mrr: mrr, factor: a.factor}
 		r.open = true
 	}
 }
@@ -365,14 +366,14 @@ func (r *Ranker) unconverted(request int64, a *ranked) {
 func (r *Ranker) flush() {
 	best := r.cur
 	r.open = false
-	k, ok := r.index[best.link.RequestID]
+	k, ok := r.index[r.key[0]]
 	if !ok {
 		return
 	}
 	rk := &r.out[k]
 	r.arena.add(rk, k, best)
 	rk.mrrTotal += float64(best.mrr) * best.factor
-	switch best.component {
+	switch components[best.comp] {
 	case Churn:
 		rk.Churn += best.amount
 	case Expansion:
@@ -429,7 +430,7 @@ func Explain(rs []Ranked, accounts map[int64]feedback.Account, rates feedback.Ra
 		rk := &rs[i]
 		rk.Breakdown = make([]Part, 0, len(rk.parts))
 		for _, c := range rk.parts {
-			rk.Breakdown = append(rk.Breakdown, part(c, accounts[c.link.AccountID], rates, w, now))
+			rk.Breakdown = append(rk.Breakdown, part(c, accounts[c.account], rates, w, now))
 		}
 		slices.SortFunc(rk.Breakdown, func(a, b Part) int {
 			if a.Amount != b.Amount {
@@ -442,15 +443,16 @@ func Explain(rs []Ranked, accounts map[int64]feedback.Account, rates feedback.Ra
 
 // part is the working of one account's candidate.
 func part(c candidate, a feedback.Account, rates feedback.Rates, w Weights, now time.Time) Part {
+	tag, last := candidateTags[c.tag], time.Unix(0, c.lastAt).UTC()
 	cur := a.MRR.Currency
 	p := Part{AccountID: a.ID, Account: a.Name, MRR: feedback.Money{Minor: c.mrr, Currency: cur}, MRRBase: round(float64(c.mrr) * c.factor),
-		Tag: string(c.link.Tag), Component: c.component, WinBack: a.Lifecycle == feedback.Churned,
-		Decay: decay(c.link.LastAt, w, now), LastAt: c.link.LastAt, Amount: c.amount}
+		Tag: string(tag), Component: components[c.comp], WinBack: a.Lifecycle == feedback.Churned,
+		Decay: decay(last, w, now), LastAt: last, Amount: c.amount}
 	if r, ok := rates.Lookup(cur); ok && cur != rates.Base {
 		p.Rate = &r
 	}
 	basis := c.mrr
-	switch c.component {
+	switch components[c.comp] {
 	case Pipeline:
 		p.Reason, basis, p.Probability = ReasonPipeline, deal(a, c.mrr), w.WinProbability
 	case Churn:
@@ -462,8 +464,8 @@ func part(c candidate, a feedback.Account, rates feedback.Rates, w Weights, now 
 			p.Reason, p.Probability = ReasonExpansion, w.ExpansionUplift
 		}
 	default:
-		p.Probability = softWeight(c.link.Tag, w)
-		switch c.link.Tag {
+		p.Probability = softWeight(tag, w)
+		switch tag {
 		case feedback.TagUsability:
 			p.Reason = ReasonUsability
 		case feedback.TagInternalEfficiency:
@@ -486,22 +488,52 @@ func Release(rs []Ranked) {
 
 func round(x float64) float64 { return math.Round(x*100) / 100 }
 
-// candidate is one link's value before the strongest per account is chosen; mrr is in the
-// account's currency, amount in the base currency (factor converts).
+// candidate is one account's strongest part on a request before the sum: mrr is in the
+// account's currency, amount in the base currency (factor converts). It holds no pointer: a
+// ranking keeps hundreds of thousands of them, which the collector then need not scan.
 type candidate struct {
-	link      Link
-	component string
-	amount    float64
-	mrr       int64
-	factor    float64
+	account int64
+	lastAt  int64 // the newest voice, unix nanoseconds
+	amount  float64
+	mrr     int64
+	factor  float64
+	tag     uint8 // in candidateTags
+	comp    uint8 // in components
 }
 
-// value is one account's share for one link, in numbers: its component, its amount in the base
+// components are the components by code, in the order of their names (a tie goes to the first).
+var components = [...]string{Churn, Expansion, Other, Pipeline}
+
+const (
+	compChurn uint8 = iota
+	compExpansion
+	compOther
+	compPipeline
+)
+
+// candidateTags are the tags by code.
+var candidateTags = [...]feedback.Tag{feedback.TagNone, feedback.TagChurnRisk, feedback.TagExpansion, feedback.TagUsability, feedback.TagInternalEfficiency}
+
+func tagCode(t feedback.Tag) uint8 {
+	switch t {
+	case feedback.TagChurnRisk:
+		return 1
+	case feedback.TagExpansion:
+		return 2
+	case feedback.TagUsability:
+		return 3
+	case feedback.TagInternalEfficiency:
+		return 4
+	}
+	return 0
+}
+
+// value is one account's share for one link, in numbers: its component (code), its amount in the base
 // currency and the MRR (in the account's currency) it starts from; ok is false for a churned
 // account when win-back is off.
-func value(l *Link, a *ranked, w Weights, now time.Time) (component string, amount float64, mrr int64, ok bool) {
+func value(l *Link, a *ranked, w Weights, now time.Time) (comp uint8, amount float64, mrr int64, ok bool) {
 	if a.churned && !w.WinBack {
-		return "", 0, 0, false
+		return 0, 0, 0, false
 	}
 	mrr = a.mrr
 	if (!w.CurrentMRR || a.churned) && l.HasMRR {
@@ -510,27 +542,27 @@ func value(l *Link, a *ranked, w Weights, now time.Time) (component string, amou
 	var monthly float64
 	switch {
 	case a.prospect:
-		component = Pipeline
+		comp = compPipeline
 		d := mrr
 		if a.hasDeal {
 			d = a.deal
 		}
 		monthly = float64(d) * w.WinProbability
 	case l.Tag == feedback.TagChurnRisk:
-		component = Churn
+		comp = compChurn
 		monthly = float64(mrr) * a.pChurn
 	case l.Tag == feedback.TagExpansion:
-		component = Expansion
+		comp = compExpansion
 		if a.hasExpansion {
 			monthly = float64(a.expansion)
 		} else {
 			monthly = float64(mrr) * w.ExpansionUplift
 		}
 	default:
-		component = Other
+		comp = compOther
 		monthly = float64(mrr) * softWeight(l.Tag, w)
 	}
-	return component, round(monthly * a.factor * 12 * decay(l.LastAt, w, now)), mrr, true
+	return comp, round(monthly * a.factor * 12 * decay(l.LastAt, w, now)), mrr, true
 }
 
 // churnProb is churnProbability without the words, for the hot loop.
