@@ -325,3 +325,32 @@ func TestSummariesUnderConcurrentChanges(t *testing.T) {
 	wg.Wait()
 	w.check(1, "concurrent changes")
 }
+
+// TestPlansOnceWhateverTheirCase: the plan filter's choices, each plan once whatever its case,
+// in alphabetical order, without the empty plan.
+func TestPlansOnceWhateverTheirCase(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	var ds feedback.Dataset
+	for i, plan := range []string{"Business", "BUSINESS", "enterprise", "", "Starter", "business"} {
+		id := int64(i + 1)
+		ds.Accounts = append(ds.Accounts, feedback.Account{ID: id, Source: "test", ExternalID: fmt.Sprint(id), Name: fmt.Sprintf("A%d", id),
+			NameKey: fmt.Sprintf("a%d", id), MRR: feedback.Money{Currency: "JPY"}, Plan: plan, Lifecycle: feedback.Customer})
+	}
+	if err := db.ImportDataset(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Plans(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"business", "enterprise", "starter"}
+	if len(got) != len(want) {
+		t.Fatalf("plans = %q, want one of each of %q", got, want)
+	}
+	for i := range got {
+		if !strings.EqualFold(got[i], want[i]) {
+			t.Fatalf("plans = %q, want one of each of %q in that order", got, want)
+		}
+	}
+}
