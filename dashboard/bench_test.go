@@ -6,14 +6,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
+	"runtime/metrics"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/koehq/koe/api"
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/demo"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/intake"
 	"github.com/koehq/koe/internal/benchdata"
 	"github.com/koehq/koe/internal/storetest"
 	"github.com/koehq/koe/store"
@@ -37,7 +42,11 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := dashboard.New(db, opts(dashboard.Options{}))
+	token, _, err := db.CreateAPIToken(ctx, "bench", "read", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := dashboard.New(db, opts(dashboard.Options{API: api.New(db, &intake.Service{DB: db}, api.Options{})}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -50,7 +59,7 @@ func BenchmarkPages(b *testing.B) {
 		n++
 		tag := []feedback.Tag{feedback.TagChurnRisk, feedback.TagUsability}[n%2]
 		if err := db.TagFeedback(ctx, 1, tag, store.Triager{Actor: "cs@koe.example"}); err != nil {
-			b.Fatal(err)
+			b.Error(err) // also called from the changing API benchmark's own goroutine
 		}
 	}
 	for _, page := range []struct {
@@ -98,6 +107,111 @@ func BenchmarkPages(b *testing.B) {
 			b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
 		})
 	}
+	// 32 clients ask the API for the first 30 of the backlog at once (the measurement),
+	// with the data unchanged, and with a voice tagged every 200 ms (every answer after a change
+	// waits for a new ranking, which those asking at once share).
+	for _, c := range []struct {
+		name  string
+		every time.Duration
+	}{{"api-backlog-32", 0}, {"api-backlog-32-changing", 200 * time.Millisecond}} {
+		b.Run(c.name, func(b *testing.B) {
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			if c.every > 0 {
+				wg.Go(func() {
+					for t := time.NewTicker(c.every); ; {
+						select {
+						case <-stop:
+							t.Stop()
+							return
+						case <-t.C:
+							change()
+						}
+					}
+				})
+			}
+			peak := heapPeak(stop, &wg)
+			concurrent(b, client, 32, func() *http.Request {
+				req, _ := http.NewRequest(http.MethodGet, web.URL+"/api/v1/backlog?limit=30", nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				return req
+			})
+			close(stop)
+			wg.Wait()
+			b.ReportMetric(float64(*peak)/(1<<20), "peak-heap-MB")
+			// What stays once the rankings in flight are done: the kept rankings and whatever the
+			// store holds in memory.
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "kept-heap-MB")
+		})
+	}
+}
+
+// concurrent sends b.N requests from each of n clients at once and reports requests a second,
+// p50 and p99.
+func concurrent(b *testing.B, client *http.Client, n int, req func() *http.Request) {
+	var (
+		mu   sync.Mutex
+		took []time.Duration
+		left atomic.Int64
+		wg   sync.WaitGroup
+	)
+	left.Store(int64(b.N * n))
+	b.ResetTimer()
+	start := time.Now()
+	for range n {
+		wg.Go(func() {
+			var mine []time.Duration
+			for left.Add(-1) >= 0 {
+				t0 := time.Now()
+				resp, err := client.Do(req())
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Errorf("%d", resp.StatusCode)
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			took = append(took, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if len(took) == 0 {
+		return
+	}
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	b.ReportMetric(float64(len(took))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// heapPeak samples the heap in use every 10 ms until stop closes; read the peak after wg.Wait.
+func heapPeak(stop chan struct{}, wg *sync.WaitGroup) *uint64 {
+	var peak uint64
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	wg.Go(func() {
+		for t := time.NewTicker(10 * time.Millisecond); ; {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-stop:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return &peak
 }
 
 // BenchmarkRoadmap loads the public pages over HTTP on loopback with the demo data, from 16

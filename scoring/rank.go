@@ -201,7 +201,7 @@ func RankRequests(reqs []feedback.Request, links []Link, accounts map[int64]feed
 // Ranker ranks links as they stream in, grouped by request and account (as the database reads
 // them), so that ranking overlaps with reading. Not safe for concurrent use.
 type Ranker struct {
-	accts map[int64]*ranked
+	accts accountIndex
 	index map[int64]int
 	out   []Ranked
 	w     Weights
@@ -209,26 +209,109 @@ type Ranker struct {
 	cur   candidate // the strongest part of the current (request, account) group
 	key   [2]int64
 	open  bool
+	arena partArena
 }
 
-// ranked is an account as ranking reads it: with the factor that takes its currency's minor
-// units to the base currency's, when it has a rate.
+// ranked is what ranking reads of an account for every link, kept small (a few cache lines for
+// thousands of accounts, read in no order): its money, its churn probability (which depends on
+// the account and the clock only) and the factor that takes its currency's minor units to the
+// base currency's, when it has a rate. Explain reads the whole account.
 type ranked struct {
-	feedback.Account
-	factor    float64
-	converted bool
+	id, mrr, expansion, deal     int64
+	factor, pChurn               float64
+	currency                     string
+	hasExpansion, hasDeal        bool
+	prospect, churned, converted bool
+}
+
+func newRanked(a *feedback.Account, rates feedback.Rates, w Weights, now time.Time) ranked {
+	r := ranked{id: a.ID, mrr: a.MRR.Minor, currency: a.MRR.Currency, pChurn: churnProb(a, w, now),
+		prospect: a.Lifecycle == feedback.Prospect, churned: a.Lifecycle == feedback.Churned}
+	r.factor, r.converted = rates.Factor(a.MRR.Currency)
+	if a.Expansion != nil {
+		r.expansion, r.hasExpansion = *a.Expansion, true
+	}
+	if a.Deal != nil {
+		r.deal, r.hasDeal = *a.Deal, true
+	}
+	return r
+}
+
+// accountIndex finds an account by id without a map lookup per link when ids are dense (as
+// database ids are): Add runs once per link, hundreds of thousands of times a ranking.
+type accountIndex struct {
+	list  []ranked
+	dense []int32 // by id: position in list + 1, 0 for none
+	byID  map[int64]int32
+}
+
+func newAccountIndex(accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) accountIndex {
+	x := accountIndex{list: make([]ranked, 0, len(accounts))}
+	var top int64
+	for id := range accounts {
+		top = max(top, id)
+	}
+	if top < int64(4*len(accounts)+1024) {
+		x.dense = make([]int32, top+1)
+	} else {
+		x.byID = make(map[int64]int32, len(accounts))
+	}
+	for id, a := range accounts {
+		x.list = append(x.list, newRanked(&a, rates, w, now))
+		if x.dense != nil && id >= 0 {
+			x.dense[id] = int32(len(x.list))
+		} else if x.byID != nil {
+			x.byID[id] = int32(len(x.list))
+		}
+	}
+	return x
+}
+
+func (x *accountIndex) get(id int64) (*ranked, bool) {
+	var i int32
+	if x.dense != nil {
+		if id < 0 || id >= int64(len(x.dense)) {
+			return nil, false
+		}
+		i = x.dense[id]
+	} else {
+		i = x.byID[id]
+	}
+	if i == 0 {
+		return nil, false
+	}
+	return &x.list[i-1], true
+}
+
+// partArena hands out the candidate parts of requests from shared blocks, so that ranking does
+// not grow a slice per request: a request's parts come together when links come by request.
+type partArena struct {
+	block []candidate
+	last  int // the index of the request whose parts end the block, -1 for none
+}
+
+const arenaBlock = 16 << 10
+
+// add appends c to the parts of request k.
+func (a *partArena) add(rk *Ranked, k int, c candidate) {
+	n := len(rk.parts)
+	switch {
+	case n > 0 && a.last != k: // its parts are elsewhere: grow them on their own
+		rk.parts = append(rk.parts, c)
+		return
+	case len(a.block) == cap(a.block): // a new block, with the request's parts so far moved in
+		a.block = make([]candidate, 0, max(arenaBlock, 2*(n+1)))
+		a.block = append(a.block, rk.parts...)
+	}
+	a.block = append(a.block, c)
+	a.last = k
+	rk.parts = a.block[len(a.block)-n-1 : len(a.block) : len(a.block)]
 }
 
 // NewRanker starts a ranking of reqs, in rates.Base.
 func NewRanker(reqs []feedback.Request, accounts map[int64]feedback.Account, rates feedback.Rates, w Weights, now time.Time) *Ranker {
-	r := &Ranker{accts: make(map[int64]*ranked, len(accounts)), index: make(map[int64]int, len(reqs)),
-		out: make([]Ranked, len(reqs)), w: w, now: now}
-	// Pointers: an Account is a large struct, and Add runs once per link.
-	for id := range accounts {
-		a := &ranked{Account: accounts[id]}
-		a.factor, a.converted = rates.Factor(a.MRR.Currency)
-		r.accts[id] = a
-	}
+	r := &Ranker{accts: newAccountIndex(accounts, rates, w, now), index: make(map[int64]int, len(reqs)),
+		out: make([]Ranked, len(reqs)), w: w, now: now, arena: partArena{last: -1}}
 	for i, q := range reqs {
 		r.index[q.ID] = i
 		r.out[i] = Ranked{RequestID: q.ID, Title: q.Title, Status: q.Status, createdAt: q.CreatedAt}
@@ -243,19 +326,21 @@ func (r *Ranker) Add(l Link) {
 		r.flush()
 	}
 	r.key = key
-	a, ok := r.accts[l.AccountID]
+	a, ok := r.accts.get(l.AccountID)
 	if !ok {
 		return
 	}
 	if !a.converted {
-		if a.Lifecycle != feedback.Churned || r.w.WinBack {
+		if !a.churned || r.w.WinBack {
 			r.unconverted(l.RequestID, a)
 		}
 		return
 	}
-	c, ok := value(&l, a, r.w, r.now)
-	if ok && (!r.open || c.amount > r.cur.amount || c.amount == r.cur.amount && c.component < r.cur.component) {
-		r.cur, r.open = c, true
+	comp, amount, mrr, ok := value(&l, a, r.w, r.now)
+	if ok && (!r.open || amount > r.cur.amount || amount == r.cur.amount && comp < r.cur.comp) {
+		r.cur = candidate{account: l.AccountID, lastAt: l.LastAt.UnixNano(), tag: tagCode(l.Tag), comp: comp,
+			amount: amount, mrr: mrr, factor: a.factor}
+		r.open = true
 	}
 }
 
@@ -267,28 +352,28 @@ func (r *Ranker) unconverted(request int64, a *ranked) {
 	}
 	rk := &r.out[k]
 	for i := range rk.Unconverted {
-		if u := &rk.Unconverted[i]; u.Currency == a.MRR.Currency {
-			if !slices.Contains(u.Accounts, a.ID) {
-				u.Accounts = append(u.Accounts, a.ID)
+		if u := &rk.Unconverted[i]; u.Currency == a.currency {
+			if !slices.Contains(u.Accounts, a.id) {
+				u.Accounts = append(u.Accounts, a.id)
 			}
 			return
 		}
 	}
-	rk.Unconverted = append(rk.Unconverted, Unconverted{Currency: a.MRR.Currency, Accounts: []int64{a.ID}})
+	rk.Unconverted = append(rk.Unconverted, Unconverted{Currency: a.currency, Accounts: []int64{a.id}})
 }
 
 // flush books the finished group's strongest part on its request.
 func (r *Ranker) flush() {
 	best := r.cur
 	r.open = false
-	k, ok := r.index[best.link.RequestID]
+	k, ok := r.index[r.key[0]]
 	if !ok {
 		return
 	}
 	rk := &r.out[k]
-	rk.parts = append(rk.parts, best)
+	r.arena.add(rk, k, best)
 	rk.mrrTotal += float64(best.mrr) * best.factor
-	switch best.component {
+	switch components[best.comp] {
 	case Churn:
 		rk.Churn += best.amount
 	case Expansion:
@@ -345,7 +430,7 @@ func Explain(rs []Ranked, accounts map[int64]feedback.Account, rates feedback.Ra
 		rk := &rs[i]
 		rk.Breakdown = make([]Part, 0, len(rk.parts))
 		for _, c := range rk.parts {
-			rk.Breakdown = append(rk.Breakdown, part(c, accounts[c.link.AccountID], rates, w, now))
+			rk.Breakdown = append(rk.Breakdown, part(c, accounts[c.account], rates, w, now))
 		}
 		slices.SortFunc(rk.Breakdown, func(a, b Part) int {
 			if a.Amount != b.Amount {
@@ -358,15 +443,16 @@ func Explain(rs []Ranked, accounts map[int64]feedback.Account, rates feedback.Ra
 
 // part is the working of one account's candidate.
 func part(c candidate, a feedback.Account, rates feedback.Rates, w Weights, now time.Time) Part {
+	tag, last := candidateTags[c.tag], time.Unix(0, c.lastAt).UTC()
 	cur := a.MRR.Currency
 	p := Part{AccountID: a.ID, Account: a.Name, MRR: feedback.Money{Minor: c.mrr, Currency: cur}, MRRBase: round(float64(c.mrr) * c.factor),
-		Tag: string(c.link.Tag), Component: c.component, WinBack: a.Lifecycle == feedback.Churned,
-		Decay: decay(c.link.LastAt, w, now), LastAt: c.link.LastAt, Amount: c.amount}
+		Tag: string(tag), Component: components[c.comp], WinBack: a.Lifecycle == feedback.Churned,
+		Decay: decay(last, w, now), LastAt: last, Amount: c.amount}
 	if r, ok := rates.Lookup(cur); ok && cur != rates.Base {
 		p.Rate = &r
 	}
 	basis := c.mrr
-	switch c.component {
+	switch components[c.comp] {
 	case Pipeline:
 		p.Reason, basis, p.Probability = ReasonPipeline, deal(a, c.mrr), w.WinProbability
 	case Churn:
@@ -378,8 +464,8 @@ func part(c candidate, a feedback.Account, rates feedback.Rates, w Weights, now 
 			p.Reason, p.Probability = ReasonExpansion, w.ExpansionUplift
 		}
 	default:
-		p.Probability = softWeight(c.link.Tag, w)
-		switch c.link.Tag {
+		p.Probability = softWeight(tag, w)
+		switch tag {
 		case feedback.TagUsability:
 			p.Reason = ReasonUsability
 		case feedback.TagInternalEfficiency:
@@ -402,48 +488,81 @@ func Release(rs []Ranked) {
 
 func round(x float64) float64 { return math.Round(x*100) / 100 }
 
-// candidate is one link's value before the strongest per account is chosen; mrr is in the
-// account's currency, amount in the base currency (factor converts).
+// candidate is one account's strongest part on a request before the sum: mrr is in the
+// account's currency, amount in the base currency (factor converts). It holds no pointer: a
+// ranking keeps hundreds of thousands of them, which the collector then need not scan.
 type candidate struct {
-	link      Link
-	component string
-	amount    float64
-	mrr       int64
-	factor    float64
+	account int64
+	lastAt  int64 // the newest voice, unix nanoseconds
+	amount  float64
+	mrr     int64
+	factor  float64
+	tag     uint8 // in candidateTags
+	comp    uint8 // in components
 }
 
-// value is one account's candidate share for one link, in numbers, in the base currency.
-func value(l *Link, ra *ranked, w Weights, now time.Time) (candidate, bool) {
-	a := &ra.Account
-	if a.Lifecycle == feedback.Churned && !w.WinBack {
-		return candidate{}, false
+// components are the components by code, in the order of their names (a tie goes to the first).
+var components = [...]string{Churn, Expansion, Other, Pipeline}
+
+const (
+	compChurn uint8 = iota
+	compExpansion
+	compOther
+	compPipeline
+)
+
+// candidateTags are the tags by code.
+var candidateTags = [...]feedback.Tag{feedback.TagNone, feedback.TagChurnRisk, feedback.TagExpansion, feedback.TagUsability, feedback.TagInternalEfficiency}
+
+func tagCode(t feedback.Tag) uint8 {
+	switch t {
+	case feedback.TagChurnRisk:
+		return 1
+	case feedback.TagExpansion:
+		return 2
+	case feedback.TagUsability:
+		return 3
+	case feedback.TagInternalEfficiency:
+		return 4
 	}
-	mrr := a.MRR.Minor
-	if (!w.CurrentMRR || a.Lifecycle == feedback.Churned) && l.HasMRR {
+	return 0
+}
+
+// value is one account's share for one link, in numbers: its component (code), its amount in the base
+// currency and the MRR (in the account's currency) it starts from; ok is false for a churned
+// account when win-back is off.
+func value(l *Link, a *ranked, w Weights, now time.Time) (comp uint8, amount float64, mrr int64, ok bool) {
+	if a.churned && !w.WinBack {
+		return 0, 0, 0, false
+	}
+	mrr = a.mrr
+	if (!w.CurrentMRR || a.churned) && l.HasMRR {
 		mrr = l.MRRAtReceipt // a churned account pays nothing today: win-back is what it paid
 	}
-	c := candidate{link: *l, mrr: mrr, factor: ra.factor}
 	var monthly float64
 	switch {
-	case a.Lifecycle == feedback.Prospect:
-		c.component = Pipeline
-		monthly = float64(deal(*a, mrr)) * w.WinProbability
+	case a.prospect:
+		comp = compPipeline
+		d := mrr
+		if a.hasDeal {
+			d = a.deal
+		}
+		monthly = float64(d) * w.WinProbability
 	case l.Tag == feedback.TagChurnRisk:
-		c.component = Churn
-		monthly = float64(mrr) * churnProb(a, w, now)
+		comp = compChurn
+		monthly = float64(mrr) * a.pChurn
 	case l.Tag == feedback.TagExpansion:
-		c.component = Expansion
-		if a.Expansion != nil {
-			monthly = float64(*a.Expansion)
+		comp = compExpansion
+		if a.hasExpansion {
+			monthly = float64(a.expansion)
 		} else {
 			monthly = float64(mrr) * w.ExpansionUplift
 		}
 	default:
-		c.component = Other
+		comp = compOther
 		monthly = float64(mrr) * softWeight(l.Tag, w)
 	}
-	c.amount = round(monthly * ra.factor * 12 * decay(l.LastAt, w, now))
-	return c, true
+	return comp, round(monthly * a.factor * 12 * decay(l.LastAt, w, now)), mrr, true
 }
 
 // churnProb is churnProbability without the words, for the hot loop.

@@ -25,6 +25,8 @@ import (
 type DB struct {
 	db  *sqlx.DB
 	log *slog.Logger
+	// links is what ranking needs of the voices, kept in memory (backlog_links.go).
+	links linkCache
 }
 
 // Open connects to the PostgreSQL at dsn and checks it answers. Its errors are one line a person
