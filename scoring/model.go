@@ -93,17 +93,20 @@ func (m *Model) Vector(text string) Vec {
 	v.ids, v.w = make([]int32, 0, n), make([]float32, 0, n)
 	m.family(&v, w, m.words, wShare)
 	m.family(&v, c, m.chars, cShare)
-	// Sort by id for merging dot products.
-	idx := make([]int, len(v.ids))
-	for i := range idx {
-		idx[i] = i
+	// Sort by id for merging dot products (ids are unique: both families share one numbering).
+	type term struct {
+		id int32
+		w  float32
 	}
-	slices.SortFunc(idx, func(a, b int) int { return int(v.ids[a]) - int(v.ids[b]) })
-	ids, ws := make([]int32, len(idx)), make([]float32, len(idx))
-	for k, i := range idx {
-		ids[k], ws[k] = v.ids[i], v.w[i]
+	sorted := make([]term, len(v.ids))
+	for i := range sorted {
+		sorted[i] = term{v.ids[i], v.w[i]}
 	}
-	return Vec{ids, ws}
+	slices.SortFunc(sorted, func(a, b term) int { return int(a.id) - int(b.id) })
+	for i, t := range sorted {
+		v.ids[i], v.w[i] = t.id, t.w
+	}
+	return v
 }
 
 // family appends one family's known terms to v, weighted and scaled to share.

@@ -111,7 +111,8 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 			for _, r := range touched {
 				acc[r] = 0
 			}
-			touched = keep
+			// Into the same buffer, so the next query does not grow it again.
+			touched = append(touched[:0], keep...)
 		}
 		for _, r := range touched {
 			acc[r] = max(float32(Dot(q, s.reqs[r].postings)), 1e-9)
