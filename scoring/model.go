@@ -134,19 +134,26 @@ func (m *Model) family(v *Vec, terms map[string]float64, ids map[string]int32, s
 	}
 }
 
-// Dot is the blended cosine of two Vecs of one model, in [0, 1].
+// Dot is the blended cosine of two Vecs of one model, in [0, 1]. It walks the shorter Vec and
+// skips through the longer (a query against a 256-term centroid): the skip is a loop the branch
+// predictor learns, where a three-way merge mispredicts at every step. The products are added in
+// the order of their ids either way.
 func Dot(a, b Vec) float64 {
+	if len(a.ids) > len(b.ids) {
+		a, b = b, a
+	}
 	var s float32
-	i, j := 0, 0
-	for i < len(a.ids) && j < len(b.ids) {
-		switch {
-		case a.ids[i] == b.ids[j]:
-			s += a.w[i] * b.w[j]
-			i++
+	bids, bw := b.ids, b.w
+	j := 0
+	for i, id := range a.ids {
+		for j < len(bids) && bids[j] < id {
 			j++
-		case a.ids[i] < b.ids[j]:
-			i++
-		default:
+		}
+		if j == len(bids) {
+			break
+		}
+		if bids[j] == id {
+			s += a.w[i] * bw[j]
 			j++
 		}
 	}
