@@ -107,6 +107,22 @@ func TestVoicePageSuggestsHistory(t *testing.T) {
 		strings.Contains(body, fmt.Sprintf(">%.2f<", scores[0])) {
 		t.Fatalf("voice page (best %.2f, %q): %d\n%s", scores[0], words, rec.Code, body)
 	}
+	// The sheet does the same for the rows it shows.
+	if _, _, err := db.SaveFeedback(ctx, store.FeedbackBatch{Items: []feedback.Item{{SourceKind: feedback.SourceChat, SourceName: "t", SourceID: "2",
+		ReceivedAt: old, Body: "Dark mode for the app, please", Status: feedback.StatusNew, Language: "en"}}}); err != nil {
+		t.Fatal(err)
+	}
+	dark, err := db.FeedbackBySource(ctx, feedback.SourceChat, "t", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reqs, _, _ := db.Suggestions(ctx, dark.ID); len(reqs) != 0 {
+		t.Fatalf("stored with suggestions already: %v", reqs)
+	}
+	rec = do(srv.Handler(), http.MethodGet, "/app/feedback?lang=en", &cs, false)
+	if reqs, _, _ := db.Suggestions(ctx, dark.ID); rec.Code != 200 || len(reqs) == 0 || reqs[0].ID != 2 || !strings.Contains(rec.Body.String(), "Dark mode") {
+		t.Fatalf("sheet: %d, suggestions %v\n%s", rec.Code, reqs, rec.Body.String())
+	}
 	// A failing suggester never fails the page.
 	failing := func(context.Context, []int64) (int, error) { return 0, fmt.Errorf("no suggester") }
 	srv, _ = dashboard.New(db, opts(dashboard.Options{SuggestVoices: failing}))
