@@ -15,6 +15,9 @@ import (
 
 	"github.com/koehq/koe/dashboard"
 	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/intake"
+	"github.com/koehq/koe/locale"
+	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/store"
 )
 
@@ -76,6 +79,9 @@ func TestInABrowser(t *testing.T) {
 			ReceivedAt: now.Add(-time.Duration(i) * time.Hour), Language: "ja", Status: feedback.StatusNew,
 			Body: "請求書のPDFを毎月まとめてダウンロードしたいです。経理の担当者が一件ずつ開いて保存していて、月末に半日かかっています。"})
 	}
+	// History an import left without suggestions: a year old, asking for the CSV export.
+	ds.Items = append(ds.Items, feedback.Item{ID: 41, SourceKind: feedback.SourceEmail, SourceName: "support", SourceID: "41",
+		ReceivedAt: now.AddDate(-1, 0, 0), Language: "en", Status: feedback.StatusNew, Body: "Could you add an export to CSV for our reports?"})
 	if err := db.ImportDataset(context.Background(), ds); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +100,7 @@ func TestInABrowser(t *testing.T) {
 	if _, err := db.AddWebhook(context.Background(), "http://127.0.0.1:9/hook", store.WebhookEvents, true, "demo@koe.example"); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0]}))
+	srv, err := dashboard.New(db, opts(dashboard.Options{CompanyName: "Acme", Demo: true, DemoUser: ds.Users[0], SuggestVoices: (&intake.Service{DB: db}).SuggestVoices}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,6 +331,22 @@ func TestInABrowser(t *testing.T) {
 	for _, p := range toRead {
 		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+p.path), shot(p.name)); err != nil {
 			t.Fatal(err)
+		}
+	}
+	// The unlinked voice's page: its suggestion, made as the page opens, in words.
+	for _, l := range []string{"ja", "en"} {
+		want := "CSV export"
+		var text string
+		if err := chromedp.Run(ctx, chromedp.Navigate(web.URL+"/app/feedback/41?lang="+l), chromedp.Text("main", &text, chromedp.ByQuery), shot("voice-suggested-"+l)); err != nil {
+			t.Fatal(err)
+		}
+		reqs, scores, err := db.Suggestions(context.Background(), 41)
+		if err != nil || len(reqs) == 0 {
+			t.Fatalf("voice 41 has no suggestion after its page: %v", err)
+		}
+		words := locale.For(l).T("strength." + scoring.StrengthOf(scores[0]))
+		if !strings.Contains(text, want) || !strings.Contains(text, words) {
+			t.Errorf("voice page (%s, best %.2f): want %q and %q in\n%s", l, scores[0], want, words, text)
 		}
 	}
 	// Accessible basics on every main page, in both languages.

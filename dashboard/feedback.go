@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -89,6 +90,19 @@ func (s *Server) feedbackPage(c *gin.Context) {
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	// History an import left unsuggested gets its suggestions when it is first shown.
+	var unsuggested []int64
+	for _, r := range rows {
+		if r.Item.RequestID == nil && r.SuggestedID == 0 && r.Item.Status == feedback.StatusNew {
+			unsuggested = append(unsuggested, r.Item.ID)
+		}
+	}
+	if s.suggestLazily(c.Request.Context(), unsuggested) > 0 {
+		if rows, more, err = s.store.FeedbackSheet(c.Request.Context(), f); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	u, _ := currentUser(c)
 	next := url.Values{}
@@ -279,4 +293,23 @@ func (s *Server) feedbackBulk(c *gin.Context) {
 		return
 	}
 	s.changed(c, ids...)
+}
+
+// lazySuggestTime bounds how long a page waits for suggestions it makes on the way.
+const lazySuggestTime = 3 * time.Second
+
+// suggestLazily stores suggestions for those of ids that have none yet (Options.SuggestVoices),
+// within lazySuggestTime, and returns how many it did. It never fails the page: an error is
+// logged and the page shows what is stored.
+func (s *Server) suggestLazily(ctx context.Context, ids []int64) int {
+	if s.opts.SuggestVoices == nil || len(ids) == 0 {
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(ctx, lazySuggestTime)
+	defer cancel()
+	n, err := s.opts.SuggestVoices(ctx, ids)
+	if err != nil {
+		s.log.Warn("dashboard: suggesting for voices shown", "voices", len(ids), "err", err)
+	}
+	return n
 }

@@ -74,6 +74,10 @@ type Options struct {
 	// TrustedProxies are the proxies (IPs or CIDRs) whose X-Forwarded-For names the client;
 	// with none, the client is the connection's address.
 	TrustedProxies []string
+	// SuggestVoices, when set, stores suggestions for those of the given voices that have none
+	// yet (history an import left unsuggested), before a page shows them (intake's
+	// Service.SuggestVoices); it returns how many it did.
+	SuggestVoices func(ctx context.Context, ids []int64) (int, error)
 	// API, when set, serves the REST API under /api/v1.
 	API interface{ Register(g gin.IRouter) }
 	// Metrics, when set, observes each answer and each ranking; MetricsHandler serves /metrics.

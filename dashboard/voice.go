@@ -49,9 +49,12 @@ func (s *Server) voicePage(c *gin.Context) {
 		if r, err := s.store.RequestByID(ctx, *it.RequestID); err == nil {
 			v.Request = &r
 		}
-	} else if v.Suggestions, v.Scores, err = s.store.Suggestions(ctx, id); err != nil {
-		s.fail(c, err)
-		return
+	} else {
+		s.suggestLazily(ctx, []int64{id})
+		if v.Suggestions, v.Scores, err = s.store.Suggestions(ctx, id); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	if v.History, err = s.store.History(ctx, "feedback", id); err != nil {
 		s.fail(c, err)

@@ -38,6 +38,11 @@ func TestCalibrationReport(t *testing.T) {
 		}
 		rows = append(rows, row{got[0].Score, got[0].RequestID == labels[i], !known[labels[i]]})
 	}
+	var banded []calibrationRow
+	for _, r := range rows {
+		banded = append(banded, calibrationRow{r.score, r.right, r.out})
+	}
+	logBands(t, "BANKING77", banded)
 	for _, by := range []string{"score"} {
 		v := func(r row) float64 { return r.score }
 		sort.Slice(rows, func(i, j int) bool { return v(rows[i]) < v(rows[j]) })

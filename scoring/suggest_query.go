@@ -39,7 +39,11 @@ type queryTerm struct {
 // whole centroid. Below the budget (an index of a few thousand requests, BANKING77's 77) the walk
 // is complete and exact; above it, a request that shares none of the query's rarer terms can be
 // missed: on 20,000 synthetic requests the top one was the complete walk's for 0.967 of the
-// voices and the top three for 0.857, at a fifth of the CPU (BenchmarkSuggestPruned).
+// voices and the top three for 0.857, at a fifth of the CPU (BenchmarkSuggestPruned) — before
+// the character trigrams of text.go. With them, the synthetic words (w123x) share trigrams with
+// thousands of requests, the budget is spent on a few of them, and agreement fell to 0.323 /
+// 0.030 (0.467 / 0.100 rescoring 100, 0.643 / 0.233 rescoring 300 at 4× the CPU); the complete
+// walk costs ~750 µs of CPU against ~175 µs. BANKING77 (77 requests) always walks completely.
 const (
 	walkBudget = 10000
 	rescored   = 24
@@ -96,22 +100,23 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 		t := terms[i]
 		walked += len(t.list)
 		for _, p := range t.list {
-			if acc[p.req] == 0 {
+			a := &acc[p.req] // one bounds check, one load, one store
+			if *a == 0 {
 				touched = append(touched, p.req)
 			}
-			acc[p.req] += t.w * p.w
-			best = max(best, acc[p.req])
+			*a += t.w * p.w
+			if *a > best {
+				best = *a
+			}
 		}
 	}
 	if i < len(terms) {
 		// The seen ones get the terms left: the best few, scored on their whole centroid.
 		m := max(rescored, k)
 		if len(touched) > m {
-			keep := topM(acc, touched, m)
-			for _, r := range touched {
-				acc[r] = 0
-			}
-			touched = keep
+			// topM clears acc as it reads it; the kept go into the same buffer, so the next
+			// query does not grow it again.
+			touched = append(touched[:0], topM(acc, touched, m)...)
 		}
 		for _, r := range touched {
 			acc[r] = max(float32(Dot(q, s.reqs[r].postings)), 1e-9)
@@ -148,20 +153,32 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 }
 
 // topM is the m touched requests of the highest scores (len(touched) > m), in no set order.
+// It sets every touched request's score in acc back to zero.
 func topM(acc []float32, touched []int32, m int) []int32 {
-	top := make([]int32, 0, m+1) // by score, highest first
+	type scored struct {
+		r  int32
+		sc float32
+	}
+	top := make([]scored, 0, m+1) // by score, highest first
+	floor := float32(0)           // the lowest kept score, once m are kept
 	for _, r := range touched {
 		sc := acc[r]
-		if len(top) == m && sc <= acc[top[m-1]] {
+		acc[r] = 0
+		if len(top) == m && sc <= floor {
 			continue
 		}
-		i := sort.Search(len(top), func(i int) bool { return sc > acc[top[i]] })
-		top = slices.Insert(top, i, r)
+		i := sort.Search(len(top), func(i int) bool { return sc > top[i].sc })
+		top = slices.Insert(top, i, scored{r, sc})
 		if len(top) > m {
 			top = top[:m]
 		}
+		floor = top[len(top)-1].sc
 	}
-	return top
+	out := make([]int32, len(top))
+	for i, t := range top {
+		out[i] = t.r
+	}
+	return out
 }
 
 // kth is the k-th highest score among the touched requests (len(touched) ≥ k).

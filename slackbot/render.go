@@ -10,6 +10,7 @@ import (
 
 	"github.com/koehq/koe/feedback"
 	"github.com/koehq/koe/locale"
+	"github.com/koehq/koe/scoring"
 	"github.com/koehq/koe/store"
 )
 
@@ -125,7 +126,7 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 		if r, err := st.RequestByID(ctx, *it.RequestID); err == nil {
 			state = append(state, p.T("slack.linked_request", "ID", r.ID, "Title", escape(r.Title)))
 		}
-	} else if reqs, scores, err := st.Suggestions(ctx, it.ID); err == nil && len(reqs) > 0 && scores[0] >= 0.2 {
+	} else if reqs, scores, err := st.Suggestions(ctx, it.ID); err == nil && len(reqs) > 0 && scores[0] >= scoring.NoMatchScore {
 		suggested = &reqs[0]
 		state = append(state, p.T("slack.suggested_request", "Title", escape(reqs[0].Title), "Score", fmt.Sprintf("%.2f", scores[0])))
 	} else {

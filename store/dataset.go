@@ -19,10 +19,11 @@ func (s *DB) ImportDataset(ctx context.Context, ds feedback.Dataset) error {
 }
 
 // ReplaceAll empties every table of Koe's data and writes ds instead, in one transaction: a
-// failure leaves the old data as it was.
+// failure leaves the old data as it was. The link log (request_examples) goes too: its voices and
+// requests are gone, and the new data's links are logged again as it is written.
 func (s *DB) ReplaceAll(ctx context.Context, ds feedback.Dataset) error {
 	return s.inTx(ctx, "replace", func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `TRUNCATE review_replies, reply_templates, webhook_deliveries, webhooks, idempotency_keys, api_tokens, sheet_rows, saved_views, sessions, customer_sessions, customers, sign_in_links, request_status_changes, request_public_texts, outbox, audit_log, feedback_suggestions, feedback, contacts, match_rules, account_mrr_history, requests, accounts, users, ingest_runs, sources RESTART IDENTITY`); err != nil {
+		if _, err := tx.ExecContext(ctx, `TRUNCATE review_replies, reply_templates, webhook_deliveries, webhooks, idempotency_keys, api_tokens, sheet_rows, saved_views, sessions, customer_sessions, customers, sign_in_links, request_status_changes, request_public_texts, outbox, audit_log, feedback_suggestions, request_examples, feedback, contacts, match_rules, account_mrr_history, requests, accounts, users, ingest_runs, sources RESTART IDENTITY`); err != nil {
 			return err
 		}
 		return importDataset(ctx, tx, ds)

@@ -163,8 +163,8 @@ func rank(ctx context.Context, st *store.DB, f feedback.BacklogFilter, rates fee
 }
 
 // NewRequestHint is the score under which a voice's best suggestion is too weak to trust: the
-// voice probably asks for something new.
-const NewRequestHint = 0.2
+// voice probably asks for something new (scoring.NoMatchScore, measured there).
+const NewRequestHint = scoring.NoMatchScore
 
 // Suggester builds a suggester over the open requests (titles and up to 50 recent linked voices
 // each), with term weights learned from a sample of all voices; nil when there is no request, in
@@ -255,13 +255,22 @@ func suggestAll(s *scoring.Suggester, voices []store.VoiceText) []store.Suggeste
 }
 
 // ClusterSimilarity is how alike two voices must be to group as a candidate request, by
-// default. Measured on BANKING77's test set (20,000 random pairs, TestClusterThresholdReport):
-// at 0.20 a third (0.348) of same-intent pairs group and 0.9 % of different-intent pairs do, the
-// best balance of the thresholds tried (F1 0.34 with 77 intents; 0.35, the old default, grouped
-// only 0.144 of same-intent pairs, F1 0.23 — which is how three ダークモード voices at 0.17–0.29
-// were left apart). On JSTS (Japanese) at 0.20, 0.938 of the pairs people scored 4–5 group and
-// 0.060 of those scored 0–1 do (0.795 and 0.021 at 0.35).
-const ClusterSimilarity = 0.20
+// default. Measured on BANKING77's test set (20,000 random pairs, TestClusterThresholdReport)
+// with the text features of scoring/text.go:
+//
+//	threshold   same-intent pairs grouped   different-intent pairs   precision (77 intents)   F1
+//	0.15        0.534                       0.0298                   0.191                    0.28
+//	0.20        0.399                       0.0130                   0.287                    0.33
+//	0.25        0.294                       0.0061                   0.387                    0.33
+//	0.30        0.219                       0.0036                   0.442                    0.29
+//	0.35        0.162                       0.0017                   0.553                    0.25
+//
+// JSTS (Japanese), pairs people scored 4–5 / 0–1 that group: 0.938 / 0.065 at 0.20, 0.925 /
+// 0.047 at 0.25, 0.890 / 0.029 at 0.30. 0.20 and 0.25 tie on F1; 0.25 groups half as many
+// different-intent pairs and fewer unrelated Japanese ones for 0.013 fewer same-meaning ones, and
+// is where scoring.NoMatchScore now starts. (Before the text features 0.20 was the best: 0.348 /
+// 0.009; 0.35, the first default, grouped only 0.144 of same-intent pairs.)
+const ClusterSimilarity = 0.25
 
 // Cluster is a group of new voices that match no request well and resemble each other: a
 // candidate new request.

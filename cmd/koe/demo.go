@@ -68,6 +68,7 @@ that database instead, and refuses to replace existing data unless --reset is gi
 			opts := dashboard.NewOptions(e.cfg, log)
 			opts.Demo, opts.DemoUser = true, ds.Users[0]
 			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api"), Currency: e.cfg.Currency})
+			opts.SuggestVoices = in.SuggestVoices
 			srv, err := dashboard.New(db.DB, opts)
 			if err != nil {
 				return err

@@ -55,6 +55,7 @@ embedded PostgreSQL if this process started it).`,
 			in := e.intake(db.DB, log)
 			in.Start(ctx)
 			opts.API = api.New(db.DB, in, api.Options{Log: log.With("handler", "api"), Currency: e.cfg.Currency})
+			opts.SuggestVoices = in.SuggestVoices
 			var mailer *notify.SMTP
 			if e.cfg.Mail.SMTPAddr != "" {
 				mailer = &notify.SMTP{Addr: e.cfg.Mail.SMTPAddr, Username: e.cfg.Mail.Username, Password: e.cfg.Mail.Password, From: e.cfg.Mail.From}
