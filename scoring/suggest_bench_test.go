@@ -98,9 +98,9 @@ func cpuTime() int64 {
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
-// BenchmarkSuggestPruned times one suggestion among 20,000 requests with the walk bounded
-// (walkBudget, rescored) and reports how often its top one and top three are those of the
-// complete walk.
+// BenchmarkSuggestPruned times one suggestion among 20,000 requests with the walk as bounded by
+// walkBudget and rescored (complete now: set walkBudget lower to weigh a bound again) and reports
+// how often its top one and top three are those of the complete walk.
 func BenchmarkSuggestPruned(b *testing.B) {
 	reqs, queries := syntheticRequests(20_000, 5, 300)
 	s := NewSuggester(reqs, nil)
