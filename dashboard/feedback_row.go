@@ -93,5 +93,11 @@ func (s *Server) feedbackRow(c *gin.Context) {
 // offered reports whether a suggestion is good enough to link with one key.
 func offered(score float64) bool { return score >= scoring.NoMatchScore }
 
+// calibrated puts the score of a suggestion of the request titled title for a voice in language
+// lang on the same-language scale offered and strength read (scoring.Calibrated).
+func calibrated(lang, title string, score float64) float64 {
+	return scoring.Calibrated(score, lang == "ja", scoring.Japanese(title))
+}
+
 // strength is the message id of how sure a suggestion is (strength.strong … strength.none).
 func strength(score float64) string { return "strength." + scoring.StrengthOf(score) }

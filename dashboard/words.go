@@ -24,6 +24,9 @@ func wordFuncs(p locale.Printer) template.FuncMap {
 		"label": func(kind string, code any) string { return p.Label(kind, fmt.Sprint(code)) },
 		// strength is how sure a suggestion is, in words (ほぼ確実, possible match).
 		"strength": func(score float64) string { return p.T(strength(score)) },
+		// calibrated is a suggestion's score on the scale strength and offered read, for a voice
+		// in language lang and a request titled title (scoring.Calibrated).
+		"calibrated": calibrated,
 		// every is how often a source runs, in words (15分ごと, every hour).
 		"every": func(d time.Duration) string { return every(p, d) },
 		// languages and autonym make the language switch: each language named in itself.

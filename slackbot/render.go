@@ -126,7 +126,8 @@ func (c Config) render(ctx context.Context, st *store.DB, row *store.OutboxRow) 
 		if r, err := st.RequestByID(ctx, *it.RequestID); err == nil {
 			state = append(state, p.T("slack.linked_request", "ID", r.ID, "Title", escape(r.Title)))
 		}
-	} else if reqs, scores, err := st.Suggestions(ctx, it.ID); err == nil && len(reqs) > 0 && scores[0] >= scoring.NoMatchScore {
+	} else if reqs, scores, err := st.Suggestions(ctx, it.ID); err == nil && len(reqs) > 0 &&
+		scoring.Calibrated(scores[0], it.Language == "ja", scoring.Japanese(reqs[0].Title)) >= scoring.NoMatchScore {
 		suggested = &reqs[0]
 		state = append(state, p.T("slack.suggested_request", "Title", escape(reqs[0].Title), "Score", fmt.Sprintf("%.2f", scores[0])))
 	} else {

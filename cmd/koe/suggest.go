@@ -77,10 +77,14 @@ writes one line a voice in words instead. Term weights are learned from all the 
 				Score     float64         `json:"score"`
 				Strength  string          `json:"strength"`
 			}
+			titles := map[string]string{}
+			for _, r := range reqs {
+				titles[r.ID] = r.Title
+			}
 			for _, v := range voices {
 				list := []out{}
 				for _, sg := range s.Suggest(v.Text, top) {
-					list = append(list, out{rawID[sg.RequestID], sg.Score, scoring.StrengthOf(sg.Score)})
+					list = append(list, out{rawID[sg.RequestID], sg.Score, strengthOf(sg, v.Text, titles)})
 				}
 				if err := enc.Encode(map[string]any{"id": v.ID, "suggestions": list}); err != nil {
 					return err
@@ -113,16 +117,16 @@ func (e *env) suggestText(s *scoring.Suggester, reqs []scoring.RequestText, voic
 		switch {
 		case len(list) == 0:
 			fmt.Fprintln(w, p.T("cli.suggest.nothing", "ID", id))
-		case scoring.StrengthOf(list[0].Score) == scoring.NoMatch:
+		case strengthOf(list[0], v.Text, titles) == scoring.NoMatch:
 			fmt.Fprintln(w, p.T("cli.suggest.none", "ID", id, "Request", strings.Trim(list[0].RequestID, `"`),
 				"Title", titles[list[0].RequestID], "Score", fmt.Sprintf("%.2f", list[0].Score)))
 		default:
 			for _, sg := range list {
-				if scoring.StrengthOf(sg.Score) == scoring.NoMatch {
+				if strengthOf(sg, v.Text, titles) == scoring.NoMatch {
 					break
 				}
 				fmt.Fprintln(w, p.T("cli.suggest.line", "ID", id, "Request", strings.Trim(sg.RequestID, `"`), "Title", titles[sg.RequestID],
-					"Strength", p.Label("strength", scoring.StrengthOf(sg.Score)), "Score", fmt.Sprintf("%.2f", sg.Score)))
+					"Strength", p.Label("strength", strengthOf(sg, v.Text, titles)), "Score", fmt.Sprintf("%.2f", sg.Score)))
 			}
 		}
 	}
@@ -164,3 +168,9 @@ which words keep company with which, are learned from all the texts in the file.
 }
 
 func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
+
+// strengthOf is how sure a suggestion of the request titled titles[sg.RequestID] is for a voice
+// saying text, on the same-language scale (scoring.Calibrated).
+func strengthOf(sg scoring.Suggestion, text string, titles map[string]string) string {
+	return scoring.StrengthOf(scoring.Calibrated(sg.Score, scoring.Japanese(text), scoring.Japanese(titles[sg.RequestID])))
+}
