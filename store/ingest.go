@@ -71,9 +71,32 @@ func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCoun
 	}); err != nil {
 		return c, nil, err
 	}
+	// A voice stored already with the same words is a duplicate: it leaves the stage here, by its
+	// key, so the INSERT below neither computes its search text and pieces, looks up its MRR, nor
+	// fires the feedback triggers for it; a batch of duplicates (a rerun) writes no feedback row
+	// and does not mark the backlog changed.
+	unchanged := sameWords
 	onConflict := replaceWords
 	if b.Threads {
-		onConflict = appendWords
+		unchanged, onConflict = sameMessages, appendWords
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM stage_feedback s USING feedback f
+		WHERE f.source_kind = s.source_kind AND f.source_name = s.source_name AND f.source_id = s.source_id AND `+unchanged)
+	if err != nil {
+		return c, nil, err
+	}
+	dup, err := res.RowsAffected()
+	if err != nil {
+		return c, nil, err
+	}
+	if int(dup) == len(b.Items) {
+		c.Duplicate = len(b.Items)
+		if b.Cursor != nil {
+			if err := saveCursor(ctx, tx, *b.Cursor); err != nil {
+				return c, nil, err
+			}
+		}
+		return c, nil, nil
 	}
 	rows, err := tx.QueryContext(ctx, `
 		INSERT INTO feedback AS f (source_kind, source_name, source_id, received_at, author_name, author_email,
@@ -124,6 +147,13 @@ func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCoun
 	}
 	return c, added, nil
 }
+
+// sameWords is true of a stored voice f that a staged one s would not change (replaceWords).
+const sameWords = `(f.title, f.body, f.context, f.rating) IS NOT DISTINCT FROM (s.title, s.body, s.context, s.rating)`
+
+// sameMessages is true of a stored conversation f that holds every message of a staged one s
+// (appendWords).
+const sameMessages = `COALESCE(f.raw->'message_ids', '[]'::jsonb) @> COALESCE(s.raw->'message_ids', '[]'::jsonb)`
 
 // replaceWords: an edited voice takes the source's latest words; triage work stays.
 const replaceWords = `ON CONFLICT (source_kind, source_name, source_id) DO UPDATE
