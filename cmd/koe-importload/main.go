@@ -137,7 +137,7 @@ func run(voices, requests, accounts, statements int, fast bool) error {
 			pgs = fmt.Sprintf("%.1f", pg.Seconds())
 		}
 		fmt.Printf("%-10s %8.1f %8.1f %8s %8.2f %9.0f  %s\n", name, wall.Seconds(), goCPU.Seconds(), pgs,
-			(goCPU + pg).Seconds()/wall.Seconds(), float64(voices)/wall.Seconds(), c.Summary("jsonl"))
+			(goCPU+pg).Seconds()/wall.Seconds(), float64(voices)/wall.Seconds(), c.Summary("jsonl"))
 		if statements > 0 {
 			st, err := db.StatementStats(ctx, statements)
 			if err != nil {
