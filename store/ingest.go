@@ -80,8 +80,10 @@ func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCoun
 	if b.Threads {
 		unchanged, onConflict = sameMessages, appendWords
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM stage_feedback s USING feedback f
-		WHERE f.source_kind = s.source_kind AND f.source_name = s.source_name AND f.source_id = s.source_id AND `+unchanged)
+	// A scalar subquery, so that each staged voice is one probe of the unique key: as a join, the
+	// planner (no statistics on the stage) hashed the whole feedback table for every batch.
+	res, err := tx.ExecContext(ctx, `DELETE FROM stage_feedback s WHERE (SELECT `+unchanged+` FROM feedback f
+		WHERE f.source_kind = s.source_kind AND f.source_name = s.source_name AND f.source_id = s.source_id)`)
 	if err != nil {
 		return c, nil, err
 	}
