@@ -33,8 +33,9 @@ var stageFeedbackColumns = []string{"source_kind", "source_name", "source_id", "
 	"sentiment", "url", "raw"}
 
 // SaveFeedback writes a batch with COPY into a staging table and one INSERT … ON CONFLICT: a voice
-// already there (same source kind, name and id) is a duplicate, or, if the source changed its
-// words, updated without touching triage work. A new voice gets the MRR its account had when it
+// already there (same source kind, name and id) with the same words is a duplicate, taken off the
+// stage before the INSERT so that it costs one index probe; one whose source changed its words is
+// updated without touching triage work. A new voice gets the MRR its account had when it
 // was received. Items must have distinct source ids. It returns the voices the batch added, with
 // their ids, in the batch's order. To queue messages about them in the same transaction, use
 // Tx.SaveFeedback and Tx.Enqueue.
