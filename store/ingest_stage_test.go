@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/koehq/koe/feedback"
+	"github.com/koehq/koe/internal/pgtest"
+)
+
+func openInternal(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), pgtest.URL(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func voice(id, body string) feedback.Item {
+	return feedback.Item{SourceKind: feedback.SourceChat, SourceName: "stage", SourceID: id, Body: body,
+		ReceivedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Language: "ja"}
+}
+
+func backlogChanges(t *testing.T, db *DB) int64 {
+	t.Helper()
+	var n int64
+	if err := db.db.Get(&n, `SELECT sum(n) FROM backlog_changes`); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A batch mixing voices stored already (same words), edited ones and new ones counts each
+// rightly and returns only the new ones; a batch of nothing but duplicates writes no voice, does
+// not mark the backlog changed, and still saves its cursor.
+func TestSaveFeedbackSkipsUnchangedDuplicates(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	c, added, err := db.SaveFeedback(ctx, FeedbackBatch{Items: []feedback.Item{voice("a", "CSVで出力したい"), voice("b", "SSO please"), voice("c", "ダークモード")}})
+	if err != nil || c.New != 3 || len(added) != 3 || added[0].ID == 0 {
+		t.Fatalf("first batch: %+v %v %v", c, added, err)
+	}
+	aID := added[0].ID
+	rated := voice("c", "ダークモード")
+	five := 5.0
+	rated.Rating = &five // a new star rating is an edit
+	c, added, err = db.SaveFeedback(ctx, FeedbackBatch{Items: []feedback.Item{voice("a", "CSVで出力したい"), voice("b", "SSO please, soon"), voice("d", "new one"), rated}})
+	if err != nil || c.New != 1 || c.Updated != 2 || c.Duplicate != 1 {
+		t.Fatalf("mixed batch: %+v %v", c, err)
+	}
+	if len(added) != 1 || added[0].SourceID != "d" || added[0].ID == 0 || added[0].ID == aID {
+		t.Fatalf("mixed batch added %+v", added)
+	}
+	var body string
+	if err := db.db.Get(&body, `SELECT body FROM feedback WHERE source_id = 'b'`); err != nil || body != "SSO please, soon" {
+		t.Fatalf("b = %q %v", body, err)
+	}
+	before := backlogChanges(t, db)
+	cur := &SourceCursor{Kind: "jsonl", Name: "stage", Cursor: "after-d"}
+	c, added, err = db.SaveFeedback(ctx, FeedbackBatch{Items: []feedback.Item{voice("a", "CSVで出力したい"), voice("d", "new one")}, Cursor: cur})
+	if err != nil || c.Duplicate != 2 || c.New+c.Updated != 0 || len(added) != 0 {
+		t.Fatalf("duplicate batch: %+v %v %v", c, added, err)
+	}
+	if got, err := db.Cursor(ctx, "stage"); err != nil || got != "after-d" {
+		t.Fatalf("cursor = %q %v", got, err)
+	}
+	if after := backlogChanges(t, db); after != before {
+		t.Errorf("a batch of duplicates marked the backlog changed (%d → %d)", before, after)
+	}
+	var n int
+	if err := db.db.Get(&n, `SELECT count(*) FROM feedback`); err != nil || n != 4 {
+		t.Fatalf("%d voices stored, want 4 (%v)", n, err)
+	}
+}
+
+// A conversation whose messages are all stored is a duplicate; one with a new message adds it.
+func TestSaveFeedbackThreadsSkipKnownMessages(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	mail := func(ids ...string) feedback.Item {
+		it := voice("t1", "first")
+		var msgs []map[string]string
+		for _, id := range ids {
+			msgs = append(msgs, map[string]string{"id": id, "words": "words of " + id})
+		}
+		it.Raw, _ = json.Marshal(map[string]any{"message_ids": ids, "messages": msgs})
+		return it
+	}
+	save := func(it feedback.Item) IngestCounts {
+		c, _, err := db.SaveFeedback(ctx, FeedbackBatch{Items: []feedback.Item{it}, Threads: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := save(mail("m1")); c.New != 1 {
+		t.Fatalf("first = %+v", c)
+	}
+	if c := save(mail("m1")); c.Duplicate != 1 {
+		t.Fatalf("again = %+v", c)
+	}
+	if c := save(mail("m2")); c.Updated != 1 {
+		t.Fatalf("next message = %+v", c)
+	}
+	var body string
+	if err := db.db.Get(&body, `SELECT body FROM feedback WHERE source_id = 't1'`); err != nil || body != "first\n\nwords of m2" {
+		t.Fatalf("body = %q %v", body, err)
+	}
+}
+
+// koe_bigrams (migration 00080) cuts the same pieces as the subquery it replaced, and
+// koe_search_key (00081) folds exactly as the translate it replaced, so the stored search text
+// and the index built before stay right.
+func TestSearchFunctionsMatchTheirFirstForm(t *testing.T) {
+	db := openInternal(t)
+	texts := []string{"", "a", "ab", "aa", "abc", "ＣＳＶで出力", "ｶﾀｶﾅ", "カタカナとひらがなヴヵヶ", "Hello\nWorld\r\n!",
+		"😀👍🏽 emoji", "a\uffffb", "a,b{c}\"d\"", "が\u3099か", "English only, no kana", "ー・〜", "\t \t"}
+	for _, s := range texts {
+		var got, want pq.StringArray
+		if err := db.db.QueryRow(`SELECT koe_bigrams(koe_search_key('', $1)), koe_bigrams_each(koe_search_key('', $1))`, s).Scan(
+			&got, &want); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		got = slices.Compact(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("koe_bigrams(%q) = %q, want %q", s, got, want)
+		}
+		var key, first string
+		if err := db.db.QueryRow(`SELECT koe_search_key('T', $1), translate(lower(normalize(coalesce('T', '') || ' ' || coalesce($1, ''), NFKC) COLLATE "C"),
+        'ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶ',
+        'ぁあぃいぅうぇえぉおかがきぎくぐけげこごさざしじすずせぜそぞただちぢっつづてでとどなにぬねのはばぱひびぴふぶぷへべぺほぼぽまみむめもゃやゅゆょよらりるれろゎわゐゑをんゔゕゖ')`, s).Scan(&key, &first); err != nil {
+			t.Fatal(err)
+		}
+		if key != first {
+			t.Errorf("koe_search_key(%q) = %q, want %q", s, key, first)
+		}
+	}
+}
