@@ -2,7 +2,7 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: demo test lint bench eval load build postgres
+.PHONY: demo test lint bench eval load importload build postgres
 
 demo: postgres
 	$(GO) run -ldflags "-X main.version=$(VERSION)" ./cmd/koe demo
