@@ -40,7 +40,7 @@ func TestCalibrationReport(t *testing.T) {
 	}
 	var banded []calibrationRow
 	for _, r := range rows {
-		banded = append(banded, calibrationRow{r.score, r.right, r.out})
+		banded = append(banded, calibrationRow(r))
 	}
 	logBands(t, "BANKING77", banded)
 	for _, by := range []string{"score"} {

@@ -197,12 +197,3 @@ func kth(acc []float32, touched []int32, k int) float32 {
 	}
 	return top[k-1]
 }
-
-func bitsLen(n int) int {
-	b := 1
-	for n > 1 {
-		n >>= 1
-		b++
-	}
-	return b
-}
