@@ -277,14 +277,39 @@ func (a *API) listAccounts(c *gin.Context) {
 	list(c, accts, func(x feedback.Account) int64 { return x.ID }, p.Limit)
 }
 
+// partsShown is how many accounts of a request /backlog writes out by default, strongest first
+// (as the backlog page does); ?parts= asks for up to partsMax. With thousands of accounts behind
+// the top requests, every part would make an answer of megabytes; the totals (accounts,
+// mrr_total) stay whole and parts_more says how many were left out.
+const (
+	partsShown = 20
+	partsMax   = 1000
+)
+
+// backlogRow is a ranked request with its strongest parts only.
+type backlogRow struct {
+	scoring.Ranked
+	Breakdown []scoring.Part `json:"breakdown"` // shadows Ranked's
+	PartsMore int            `json:"parts_more"`
+}
+
 // backlog is the ranked backlog with the filters of `koe rank` (open requests unless ?status=
-// says otherwise); ?limit= requests (50), each with its breakdown; warnings name the currencies
-// without a rate whose accounts were left out.
+// says otherwise); ?limit= requests (50), each with its strongest ?parts= accounts (20);
+// warnings name the currencies without a rate whose accounts were left out.
 func (a *API) backlog(c *gin.Context) {
 	p, err := page(c)
 	if err != nil {
 		a.fail(c, err)
 		return
+	}
+	parts := partsShown
+	if v := c.Query("parts"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > partsMax {
+			a.fail(c, feedback.Errorf(feedback.EINVALID, "parts %q: use a number from 0 to %d.", v, partsMax))
+			return
+		}
+		parts = n
 	}
 	f, err := feedback.ParseBacklogFilter(c.Query, func(k string) string { return k })
 	if err != nil {
@@ -319,16 +344,18 @@ func (a *API) backlog(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	ranked := b.Requests
-	if ranked == nil {
-		ranked = []scoring.Ranked{}
+	ranked := b.Requests[:min(len(b.Requests), p.Limit)]
+	rows := make([]backlogRow, len(ranked))
+	for i, r := range ranked {
+		n := min(len(r.Breakdown), parts)
+		rows[i] = backlogRow{Ranked: r, Breakdown: append([]scoring.Part{}, r.Breakdown[:n]...), PartsMore: len(r.Breakdown) - n}
 	}
 	warnings := []gin.H{}
 	for _, m := range b.Missing {
 		warnings = append(warnings, gin.H{"code": "missing_rate", "currency": m.Currency, "accounts": len(m.Accounts),
 			"fix": "koe rates set " + m.Currency + "=RATE"})
 	}
-	c.JSON(http.StatusOK, gin.H{"data": ranked[:min(len(ranked), p.Limit)], "weights": w, "total": len(ranked),
+	c.JSON(http.StatusOK, gin.H{"data": rows, "weights": w, "total": len(b.Requests),
 		"currency": b.Rates.Base, "warnings": warnings})
 }
 

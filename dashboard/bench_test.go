@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -150,16 +151,19 @@ func BenchmarkPages(b *testing.B) {
 }
 
 // concurrent sends b.N requests from each of n clients at once and reports requests a second,
-// p50 and p99.
+// p50 and p99, the process's CPU time per request (user+system: the machine may be shared, so
+// wall figures alone mislead) and the bytes of an answer.
 func concurrent(b *testing.B, client *http.Client, n int, req func() *http.Request) {
 	var (
 		mu   sync.Mutex
 		took []time.Duration
 		left atomic.Int64
 		wg   sync.WaitGroup
+		size atomic.Int64
 	)
 	left.Store(int64(b.N * n))
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	start := time.Now()
 	for range n {
 		wg.Go(func() {
@@ -171,7 +175,8 @@ func concurrent(b *testing.B, client *http.Client, n int, req func() *http.Reque
 					b.Error(err)
 					return
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
+				got, _ := io.Copy(io.Discard, resp.Body)
+				size.Store(got)
 				resp.Body.Close()
 				if resp.StatusCode != 200 {
 					b.Errorf("%d", resp.StatusCode)
@@ -186,6 +191,7 @@ func concurrent(b *testing.B, client *http.Client, n int, req func() *http.Reque
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	if len(took) == 0 {
 		return
 	}
@@ -193,6 +199,18 @@ func concurrent(b *testing.B, client *http.Client, n int, req func() *http.Reque
 	b.ReportMetric(float64(len(took))/elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(took)), "cpu-ms/req")
+	b.ReportMetric(float64(size.Load()), "bytes/answer")
+}
+
+// cpuTime is the CPU time this process has used (user and system); PostgreSQL's own processes
+// are not in it.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // heapPeak samples the heap in use every 10 ms until stop closes; read the peak after wg.Wait.
