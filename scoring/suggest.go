@@ -101,7 +101,7 @@ func (m *Model) centroidOf(r RequestText) centroid {
 		}
 	}
 	c := centroid{sum: heaviest(sum, centroidTerms), n: 1 + len(r.Examples)}
-	c.postings = unit(c.sum)
+	c.postings = flatten(c.sum)
 	return c
 }
 
@@ -120,17 +120,29 @@ func heaviest(sum map[int32]float32, limit int) Vec {
 	return v
 }
 
-// unit is v scaled to unit length.
-func unit(v Vec) Vec {
-	var norm float64
-	for _, w := range v.w {
-		norm += float64(w * w)
-	}
+// centroidPower flattens a centroid before it is indexed: each term's summed weight is raised
+// to it, so a term every example repeats counts more than a term one example has, but not five
+// times more, and the words a request's texts share do not drown the rest of what they say (a
+// sublinear weight of a term's frequency, as BM25 and 1+log tf give within one text). On
+// BANKING77, top-1/top-3 0.691/0.864 → 0.696/0.872 under the protocol, and better too with the
+// 6th–10th, 11th–15th or 16th–20th texts as examples (match_variants_test.go); 0.6–0.8 score
+// about alike, 0.5 and 1.5 lower.
+var centroidPower = 0.75
+
+// flatten is the centroid sum as indexed: its weights raised to centroidPower, scaled to unit
+// length.
+func flatten(v Vec) Vec {
 	out := Vec{ids: v.ids, w: make([]float32, len(v.w))}
+	var norm float64
+	for i, w := range v.w {
+		f := float32(math.Pow(float64(w), centroidPower))
+		out.w[i] = f
+		norm += float64(f * f)
+	}
 	if norm > 0 {
 		scale := float32(1 / math.Sqrt(norm))
-		for i, w := range v.w {
-			out.w[i] = w * scale
+		for i := range out.w {
+			out.w[i] *= scale
 		}
 	}
 	return out
