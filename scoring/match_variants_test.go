@@ -10,9 +10,10 @@ import (
 )
 
 // The request-matching figures of `koe eval`, and variants of the BANKING77 protocol that guard
-// against tuning to its one choice of examples: the same requests with the 6th–10th or the
-// 11th–15th training texts of each category as examples instead of the 1st–5th. A change to the
-// matcher should help on all of them, not only on the official one. KOE_MATCH_EVAL=1 runs it:
+// against tuning to its one choice of examples: the same requests with the 6th–10th, 11th–15th …
+// 31st–35th training texts of each category as examples instead of the 1st–5th, and with 10 and
+// 20 examples. A change to the matcher should help on all of them, not only on the official one.
+// KOE_MATCH_EVAL=1 runs it:
 //
 //	KOE_MATCH_EVAL=1 go test -run TestMatchVariants -v ./scoring
 
@@ -90,10 +91,16 @@ func TestMatchVariants(t *testing.T) {
 	if os.Getenv("KOE_MATCH_EVAL") == "" {
 		t.Skip("KOE_MATCH_EVAL not set")
 	}
-	for _, from := range []int{0, 5, 10, 15} {
+	for _, from := range sweepFrom {
 		reqs, texts, labels := banking77From(t, from, 5)
 		t1, t3 := matchFigures(reqs, texts, labels)
 		t.Logf("banking77 examples %2d-%2d: top-1 %.4f top-3 %.4f", from+1, from+5, t1, t3)
+	}
+	// A request CS has linked more voices to.
+	for _, n := range []int{10, 20} {
+		reqs, texts, labels := banking77From(t, 0, n)
+		t1, t3 := matchFigures(reqs, texts, labels)
+		t.Logf("banking77 examples  1-%d: top-1 %.4f top-3 %.4f", n, t1, t3)
 	}
 	reqs, texts, labels := banking77From(t, 0, 5)
 	for _, name := range []string{"banking77_ja.tsv", "banking77_ja_heldout.tsv"} {
@@ -134,7 +141,11 @@ func TestMatchVariants(t *testing.T) {
 	t.Logf("en voices, ja requests           : top-1 %.4f top-3 %.4f", t1, t3)
 }
 
-// matchSweep logs the four BANKING77 variants' figures for each value of a knob, when
+// sweepFrom are the protocol's variants: the first training text of each category taken as an
+// example (0 is the protocol itself).
+var sweepFrom = []int{0, 5, 10, 15, 20, 25, 30}
+
+// matchSweep logs the BANKING77 variants' figures for each value of a knob, when
 // KOE_MATCH_SWEEP names it, and leaves the knob as it found it.
 func matchSweep(t *testing.T, name string, knob *float64, values ...float64) {
 	t.Helper()
@@ -144,7 +155,7 @@ func matchSweep(t *testing.T, name string, knob *float64, values ...float64) {
 	defer func(v float64) { *knob = v }(*knob)
 	var sets [][3][]string
 	var reqss [][]RequestText
-	for _, from := range []int{0, 5, 10, 15} {
+	for _, from := range sweepFrom {
 		reqs, texts, labels := banking77From(t, from, 5)
 		reqss = append(reqss, reqs)
 		sets = append(sets, [3][]string{texts, labels})
@@ -155,7 +166,7 @@ func matchSweep(t *testing.T, name string, knob *float64, values ...float64) {
 		var m1, m3 float64
 		for i := range sets {
 			t1, t3 := matchFigures(reqss[i], sets[i][0], sets[i][1])
-			m1, m3 = m1+t1/4, m3+t3/4
+			m1, m3 = m1+t1/float64(len(sets)), m3+t3/float64(len(sets))
 			line += " " + strconv.FormatFloat(t1, 'f', 4, 64) + "/" + strconv.FormatFloat(t3, 'f', 4, 64)
 		}
 		t.Logf("%s=%g:%s  mean %.4f/%.4f", name, v, line, m1, m3)
