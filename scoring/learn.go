@@ -22,14 +22,14 @@ func (s *Suggester) Learn(requestID, title, text string) {
 		s.reqs = append(s.reqs, centroid{})
 		if title != "" {
 			s.reqs[r].add(t)
-			s.reqs[r].postings = flatten(s.reqs[r].sum)
+			s.reqs[r].postings = flatten(s.reqs[r].sum, s.reqs[r].n)
 		}
 	} else {
 		s.unindex(r)
 	}
 	c := &s.reqs[r]
 	c.add(v)
-	c.postings = flatten(c.sum)
+	c.postings = flatten(c.sum, c.n)
 	s.index(r)
 }
 

@@ -11,8 +11,8 @@ import (
 
 // The request-matching figures of `koe eval`, and variants of the BANKING77 protocol that guard
 // against tuning to its one choice of examples: the same requests with the 6th–10th, 11th–15th …
-// 31st–35th training texts of each category as examples instead of the 1st–5th, and with 10 and
-// 20 examples. A change to the matcher should help on all of them, not only on the official one.
+// 31st–35th training texts of each category as examples instead of the 1st–5th, and with 10, 20
+// and 40 examples. A change to the matcher should help on all of them, not only on the official one.
 // KOE_MATCH_EVAL=1 runs it:
 //
 //	KOE_MATCH_EVAL=1 go test -run TestMatchVariants -v ./scoring
@@ -97,7 +97,7 @@ func TestMatchVariants(t *testing.T) {
 		t.Logf("banking77 examples %2d-%2d: top-1 %.4f top-3 %.4f", from+1, from+5, t1, t3)
 	}
 	// A request CS has linked more voices to.
-	for _, n := range []int{10, 20} {
+	for _, n := range []int{10, 20, 40} {
 		reqs, texts, labels := banking77From(t, 0, n)
 		t1, t3 := matchFigures(reqs, texts, labels)
 		t.Logf("banking77 examples  1-%d: top-1 %.4f top-3 %.4f", n, t1, t3)
@@ -173,6 +173,10 @@ func matchSweep(t *testing.T, name string, knob *float64, values ...float64) {
 	}
 }
 
+func TestSweepCentroidAgreement(t *testing.T) {
+	matchSweep(t, "centroid-agreement", &centroidAgreement, 3, 3.5, 4, 4.5, 5, 1e9)
+}
+
 func TestSweepCentroidPower(t *testing.T) {
-	matchSweep(t, "centroid-power", &centroidPower, 0.5, 0.6, 0.75, 0.9, 1, 1.5)
+	matchSweep(t, "centroid-power", &centroidPower, 0.5, 0.6, 0.75, 0.9, 1)
 }

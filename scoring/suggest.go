@@ -23,7 +23,7 @@ type Suggestion struct {
 }
 
 // Suggester finds the requests a voice most likely belongs to. A request is the centroid of its
-// title and the voices already linked to it, flattened (centroidPower), so it improves as CS
+// title and the voices already linked to it, flattened (centroidAgreement), so it improves as CS
 // links more: Learn adds a linked voice to its request's centroid in place, without rebuilding
 // the others. (Blending in the nearest linked voice was tried and scored lower: see the scoring
 // benchmarks; with the flattened centroid too, 0.9 × centroid + 0.1 × nearest voice scored top-1
@@ -103,7 +103,7 @@ func (m *Model) centroidOf(r RequestText) centroid {
 		}
 	}
 	c := centroid{sum: heaviest(sum, centroidTerms), n: 1 + len(r.Examples)}
-	c.postings = flatten(c.sum)
+	c.postings = flatten(c.sum, c.n)
 	return c
 }
 
@@ -122,27 +122,40 @@ func heaviest(sum map[int32]float32, limit int) Vec {
 	return v
 }
 
-// centroidPower flattens a centroid before it is indexed: each term's summed weight is raised
-// to it, so a term every example repeats counts more than a term one example has, but not five
-// times more, and the words a request's texts share do not drown the rest of what they say (a
-// sublinear weight of a term's frequency, as BM25 and 1+log tf give within one text). On
-// BANKING77 (match_variants_test.go), top-1/top-3 under the protocol 0.691/0.864 → 0.696/0.872;
-// with the 6th–10th … 31st–35th texts as examples instead, every one of the six better too (mean
-// top-1 0.677 → 0.685); the Japanese voices 0.539/0.721 → 0.545/0.753 (held out 0.442/0.701 →
-// 0.468/0.714). It helps more as CS links more voices: with 10 examples 0.730/0.895 → 0.748/0.904,
-// with 20 0.764/0.909 → 0.791/0.928 (where 0.5 would do better still, 0.799/0.931; at 5 examples
-// 0.6–0.8 score about alike, 0.5 and 1.5 lower). The scores come out a little lower at the top and
-// right more often at each threshold of calibrate.go: ≥ 0.40 offers 817 voices of a request
-// (887 before), right 0.908 (0.900), and 0.127 of the voices of no request (0.147).
-var centroidPower = 0.75
+// centroidAgreement and centroidPower flatten a centroid before it is indexed. The plain sum of
+// n texts makes a term that all of them have weigh n times one that a single text has; the
+// flattened sum, raised to the power log(centroidAgreement)/log(n), makes it centroidAgreement
+// times (with the texts' weights alike) whatever n, and the power is at most centroidPower: a
+// sublinear weight of how many texts share a term, as BM25 and 1+log tf give within one text, so
+// the words a request's texts share do not drown the rest of what they say.
+//
+// On BANKING77 (match_variants_test.go), top-1/top-3 under the protocol 0.691/0.864 → 0.696/0.872;
+// with the 6th–10th … 31st–35th texts as examples instead, mean top-1 0.677 → 0.685, every one
+// better; Japanese voices → English requests 0.539/0.721 → 0.545/0.753 (held out 0.442/0.701 →
+// 0.468/0.714), English voices → Japanese requests 0.342/0.582 → 0.354/0.591. It helps more as CS
+// links more voices: with 10 examples 0.730/0.895 → 0.745/0.905, with 20 0.764/0.909 →
+// 0.800/0.931, with 40 0.793/0.928 → 0.837/0.949. The best fixed power falls from about 0.75 at
+// 5 examples to 0.5 at 20 and 0.3–0.4 at 80, as log 4/log n does (0.75 throughout: 0.791/0.928 at
+// 20, 0.824/0.942 at 40); with 3 examples 0.75 does better than log 4/log 4 = 1 (0.640/0.836
+// against 0.637/0.834), hence the cap, which also flattens a request of one text (titles alone:
+// 0.482/0.673 → 0.497/0.680). Powers 0.6–0.8 and agreements 3.5–4.5 score about alike.
+// The scores come out a little lower at the top and right more often at each threshold of
+// calibrate.go (TestCalibrationReport): ≥ 0.40 offers 817 voices of a request (887 before), right
+// 0.908 (0.900), and 0.127 of the voices of no request (0.147); ≥ 0.30 1473 (1529), right 0.859
+// (0.841), 0.312 (0.343).
+var centroidAgreement, centroidPower = 4.0, 0.75
 
-// flatten is the centroid sum as indexed: its weights raised to centroidPower, scaled to unit
-// length.
-func flatten(v Vec) Vec {
+// flatten is a centroid's sum of n texts as indexed: its weights flattened (centroidAgreement,
+// centroidPower), scaled to unit length.
+func flatten(v Vec, n int) Vec {
 	out := Vec{ids: v.ids, w: make([]float32, len(v.w))}
+	power := centroidPower
+	if n > 1 {
+		power = min(power, math.Log(centroidAgreement)/math.Log(float64(n)))
+	}
 	var norm float64
 	for i, w := range v.w {
-		f := float32(math.Pow(float64(w), centroidPower))
+		f := float32(math.Pow(float64(w), power))
 		out.w[i] = f
 		norm += float64(f * f)
 	}
