@@ -44,3 +44,21 @@ func TestBridgeOffSharesNothing(t *testing.T) {
 		t.Errorf("got %v, want no suggestion", got)
 	}
 }
+
+// A katakana loanword the dictionary lacks meets the English word it was borrowed from.
+func TestSuggestAcrossLanguagesLoanwords(t *testing.T) {
+	en := []RequestText{
+		{ID: "notify", Title: "Notification settings", Examples: []string{"I get no notification when a task is assigned"}},
+		{ID: "perm", Title: "Permission for guests", Examples: []string{"Guests cannot see the board"}},
+		{ID: "export", Title: "Export to CSV", Examples: []string{"The export button does nothing"}},
+	}
+	for _, c := range []struct{ voice, want string }{
+		{"タスクを割り当てられてもノーティフィケーションが来ません", "notify"},
+		{"ゲストのパーミッションを変えたい", "perm"},
+	} {
+		got := NewSuggester(en, nil).Suggest(c.voice, 1)
+		if len(got) == 0 || got[0].RequestID != c.want {
+			t.Errorf("%q: got %v, want %s first", c.voice, got, c.want)
+		}
+	}
+}
