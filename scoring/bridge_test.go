@@ -1,6 +1,9 @@
 package scoring
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // A voice and a request in different languages meet through the lexicon's glosses, both ways.
 func TestSuggestAcrossLanguages(t *testing.T) {
@@ -59,6 +62,18 @@ func TestSuggestAcrossLanguagesLoanwords(t *testing.T) {
 		got := NewSuggester(en, nil).Suggest(c.voice, 1)
 		if len(got) == 0 || got[0].RequestID != c.want {
 			t.Errorf("%q: got %v, want %s first", c.voice, got, c.want)
+		}
+	}
+}
+
+// A gloss meets the forms English writes it in: 請求 (charge) meets charged, 盗む (steal) stolen.
+func TestInflections(t *testing.T) {
+	for _, c := range []struct{ gloss, text string }{
+		{"charge", "charged"}, {"charge", "charging"}, {"steal", "stolen"}, {"lose", "losing"},
+		{"pay", "paid"}, {"send", "sent"}, {"arrive", "arrived"},
+	} {
+		if f := stem(c.text); f != stem(c.gloss) && !slices.Contains(inflections(c.gloss), f) {
+			t.Errorf("inflections(%q) = %v, lack %q (%s)", c.gloss, inflections(c.gloss), f, c.text)
 		}
 	}
 }
