@@ -77,3 +77,17 @@ func TestInflections(t *testing.T) {
 		}
 	}
 }
+
+// Two dictionary words written together make the word pair English writes for the compound.
+func TestCompoundPairs(t *testing.T) {
+	for _, c := range []struct{ text, pair string }{
+		{"為替レートを教えて", "exchange_rate"}, {"送金手数料はいくら", "transfer_fee"},
+	} {
+		if w, _ := termCounts(c.text); w[c.pair] == 0 {
+			t.Errorf("%s: no %s in %v", c.text, c.pair, w)
+		}
+	}
+	if w, _ := termCounts("カードを止める"); w["card_stop"] != 0 {
+		t.Errorf("カードを止める: a pair across a particle: %v", w)
+	}
+}

@@ -195,10 +195,21 @@ var lemmaTerms = true
 var synonyms = true
 
 // addGlosses counts the English glosses of the dictionary words in text (NFKC, lower case, kana
-// unfolded) as word terms, with the word pairs inside a gloss (暗証番号 → personal_identification).
+// unfolded) as word terms, with the word pairs inside a gloss (暗証番号 → personal_identification)
+// and across a compound (compoundPairs).
 func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
 	cache := weightedGlossCache(lex)
-	lex.Words(text, func(_ string, id int, glosses []string) {
+	pos, prevLast := 0, "" // where the last word ended, and its first gloss's last word
+	lex.Words(text, func(word string, id int, glosses []string) {
+		if compoundPairs {
+			at := strings.Index(text[pos:], word)
+			first, last := glossEnds(glosses)
+			if at == 0 && prevLast != "" && first != "" {
+				words[prevLast+"_"+first]++
+			}
+			pos += max(at, 0) + len(word)
+			prevLast = last
+		}
 		terms := cache[id].Load()
 		if terms == nil {
 			t := weightedGlossTerms(glosses)
@@ -212,6 +223,34 @@ func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
 			words[t.term] += t.count
 		}
 	})
+}
+
+// compoundPairs counts two dictionary words written together (為替レート, 送金手数料, 現金引き出し)
+// as the word pair of their first glosses, in the same order: a Japanese compound of nouns reads
+// like an English one (exchange_rate, transfer_fee, cash_withdrawal), which English texts have as
+// a word pair. Words apart (カードの到着, カードを止める) make no pair: after a particle the order
+// is English's as often as not. Japanese voices → English requests top-1 0.584 → 0.617, top-3
+// 0.779 → 0.799 (held-out 0.519 either way; second held-out 0.539 → 0.532, top-3 0.805 →
+// 0.812); English voices → Japanese requests top-1 0.399 → 0.393, top-3 0.649 → 0.654; the pair
+// across の as well: 0.617 and 0.389. BANKING77 and JSTS unchanged.
+var compoundPairs = true
+
+// glossEnds are the stems of the first and last content words of a word's first gloss.
+func glossEnds(glosses []string) (first, last string) {
+	if len(glosses) == 0 {
+		return "", ""
+	}
+	g, _, _ := strings.Cut(glosses[0], "=")
+	for _, w := range strings.Fields(g) {
+		if stopwords[w] {
+			continue
+		}
+		if first == "" {
+			first = stem(w)
+		}
+		last = stem(w)
+	}
+	return first, last
 }
 
 // glossTerm is a word term a gloss adds and the count it adds.
