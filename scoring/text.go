@@ -201,28 +201,34 @@ func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
 	cache := weightedGlossCache(lex)
 	pos, prevLast := 0, "" // where the last word ended, and its first gloss's last word
 	lex.Words(text, func(word string, id int, glosses []string) {
-		if compoundPairs {
-			at := strings.Index(text[pos:], word)
-			first, last := glossEnds(glosses)
-			if at == 0 && prevLast != "" && first != "" {
-				words[prevLast+"_"+first]++
-			}
-			pos += max(at, 0) + len(word)
-			prevLast = last
-		}
-		terms := cache[id].Load()
-		if terms == nil {
-			t := weightedGlossTerms(glosses)
+		e := cache[id].Load()
+		if e == nil {
+			e = &glossEntry{terms: weightedGlossTerms(glosses)}
 			if lemmaTerms {
-				t = append(t, glossTerm{"#" + strconv.Itoa(id), 1})
+				e.terms = append(e.terms, glossTerm{"#" + strconv.Itoa(id), 1})
 			}
-			terms = &t
-			cache[id].Store(terms)
+			e.first, e.last = glossEnds(glosses)
+			cache[id].Store(e)
 		}
-		for _, t := range *terms {
+		for _, t := range e.terms {
 			words[t.term] += t.count
 		}
+		if compoundPairs {
+			at := strings.Index(text[pos:], word)
+			if at == 0 && prevLast != "" && e.first != "" {
+				words[prevLast+"_"+e.first]++
+			}
+			pos += max(at, 0) + len(word)
+			prevLast = e.last
+		}
 	})
+}
+
+// glossEntry is what addGlosses derives from a gloss list, once: its weighted terms, and the
+// first and last word of its first gloss for compoundPairs.
+type glossEntry struct {
+	terms       []glossTerm
+	first, last string
 }
 
 // compoundPairs counts two dictionary words written together (為替レート, 送金手数料, 現金引き出し)
@@ -263,7 +269,7 @@ var (
 	glossCacheOnce sync.Once
 	glossCacheOf   *bilingual.Lexicon
 	glossCacheData []atomic.Pointer[[]string]
-	weightedData   []atomic.Pointer[[]glossTerm]
+	weightedData   []atomic.Pointer[glossEntry]
 )
 
 // glossCache holds, per gloss list of the lexicon, the word terms it adds, derived on first use.
@@ -271,7 +277,7 @@ func glossCache(lex *bilingual.Lexicon) []atomic.Pointer[[]string] {
 	glossCacheOnce.Do(func() {
 		glossCacheOf = lex
 		glossCacheData = make([]atomic.Pointer[[]string], lex.Len())
-		weightedData = make([]atomic.Pointer[[]glossTerm], lex.Len())
+		weightedData = make([]atomic.Pointer[glossEntry], lex.Len())
 	})
 	if lex != glossCacheOf {
 		panic("scoring: one lexicon per process")
@@ -279,8 +285,8 @@ func glossCache(lex *bilingual.Lexicon) []atomic.Pointer[[]string] {
 	return glossCacheData
 }
 
-// weightedGlossCache holds, per gloss list of the lexicon, the weighted terms addGlosses adds.
-func weightedGlossCache(lex *bilingual.Lexicon) []atomic.Pointer[[]glossTerm] {
+// weightedGlossCache holds, per gloss list of the lexicon, what addGlosses derives from it.
+func weightedGlossCache(lex *bilingual.Lexicon) []atomic.Pointer[glossEntry] {
 	glossCache(lex)
 	return weightedData
 }
