@@ -19,7 +19,7 @@ func TestCalibrationJapaneseReport(t *testing.T) {
 	}
 	reqs, texts, _, unlabeled := banking77(t)
 	var ja, jaLabels []string
-	for _, name := range []string{"banking77_ja.tsv", "banking77_ja_heldout.tsv"} {
+	for _, name := range []string{"banking77_ja.tsv", "banking77_ja_heldout.tsv", "banking77_ja_heldout2.tsv"} {
 		f, err := os.Open(filepath.Join("..", "internal", "quality", "testdata", name))
 		if err != nil {
 			t.Fatal(err)

@@ -52,6 +52,7 @@ func runEval(e *env, dataDir, jaSentiment, jaHeldOut string) error {
 			{"cli.eval.banking77", quality.Banking77},
 			{"cli.eval.ja_voices", quality.CrossJapanese},
 			{"cli.eval.ja_voices_heldout", quality.CrossJapaneseHeldOut},
+			{"cli.eval.ja_voices_heldout2", quality.CrossJapaneseHeldOut2},
 			{"cli.eval.en_voices", quality.CrossEnglish},
 		}
 		for _, m := range matches {

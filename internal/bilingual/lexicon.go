@@ -32,6 +32,11 @@ type Lexicon struct {
 	glosses [][]string
 	lengths map[rune]uint16    // first rune → bit n set when a key of n runes starts with it
 	pairs   map[[2]rune]uint16 // first two runes → bit n set when a key of n ≥ 2 runes starts with them
+
+	loans     map[string][]int32 // consonants of an English gloss word → its own gloss lists
+	loanSpelt []string           // the English word of gloss list loanBase+i, respelt
+	loanBase  int32
+	loanMemo  sync.Map // katakana run → []piece, how katakanaRun segmented it
 }
 
 var (
@@ -48,6 +53,9 @@ func Default() *Lexicon {
 		}
 		if supplement {
 			lex.supplement(supportTSV)
+		}
+		if loanwords {
+			lex.buildLoanwords()
 		}
 		defaultLex = lex
 	})
@@ -154,8 +162,17 @@ const particles = "をがはのにでともへやか"
 // first. A verb or adjective is found
 // through its stem, so 届いていません meets 届く. Runes no key starts with are skipped.
 func (l *Lexicon) Words(text string, fn func(word string, id int, glosses []string)) {
+	tried := 0 // the end of the last run of katakana read for loanwords
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if l.loans != nil && i >= tried && isKatakana(r) && r != 'ー' {
+			n, read := l.katakana(text, i, fn)
+			tried = i + n
+			if read {
+				i += n
+				continue
+			}
+		}
 		n, idx := l.match(text, i, r)
 		if n == 0 {
 			i += size

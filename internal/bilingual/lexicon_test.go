@@ -79,3 +79,65 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// Loanwords the dictionary lacks are read back into English from the glosses' own words; words
+// it has, and compounds of its words, keep the dictionary's reading.
+func TestLoanwords(t *testing.T) {
+	for _, c := range []struct{ text, word, gloss string }{
+		{"トランザクションが失敗しました", "トランザクション", "transaction"},
+		{"ノーティフィケーションが来ない", "ノーティフィケーション", "notification"},
+		{"パーミッションを変更したい", "パーミッション", "permission"},
+		{"データのマイグレーション", "マイグレーション", "migration"},
+		{"アナリティクスが見られない", "アナリティクス", "analytics"},
+		{"バリデーションエラー", "バリデーション", "validation"},
+		{"アメリカから送金", "アメリカ", "america"},
+		{"モーターボート", "ボート", "boat"}, // motor boat, not motivator
+		{"カードが届かない", "カード", "card"},
+	} {
+		got := found(c.text)
+		if !hasGloss(got[c.word], c.gloss) {
+			t.Errorf("%s: %s → %v, want %q (found %v)", c.text, c.word, got[c.word], c.gloss, got)
+		}
+	}
+	// A loanword is not read amid runes no word covers: メックス in アメックス is not mercosur.
+	for w := range found("アメックス") {
+		if strings.Contains(w, "メックス") {
+			t.Errorf("アメックス: found %s", w)
+		}
+	}
+}
+
+func TestSounds(t *testing.T) {
+	for _, c := range []struct{ en, ja string }{
+		{"transaction", "トランザクション"}, {"dashboard", "ダッシュボード"}, {"permission", "パーミッション"},
+		{"contactless", "コンタクトレス"}, {"debit", "デビット"}, {"page", "ページ"}, {"chat", "チャット"},
+	} {
+		ja, _ := kanaSounds(c.ja)
+		if consonants(englishSounds(c.en)) != consonants(ja) {
+			t.Errorf("%s %q, %s %q: consonants differ", c.en, englishSounds(c.en), c.ja, ja)
+		}
+	}
+}
+
+// BenchmarkLoanwords is what indexing the glosses' words adds to the first load.
+func BenchmarkLoanwords(b *testing.B) {
+	lex, err := parse(lexiconZst)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len(lex.glosses)
+	b.ReportAllocs()
+	for b.Loop() {
+		lex.glosses, lex.loanSpelt = lex.glosses[:n], nil
+		lex.buildLoanwords()
+	}
+}
+
+func BenchmarkWordsKatakana(b *testing.B) {
+	text := "ダッシュボードのノーティフィケーションが来ず、トランザクションも見られません。"
+	lex := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		lex.Words(text, func(string, int, []string) {})
+	}
+}

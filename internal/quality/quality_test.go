@@ -26,6 +26,7 @@ func BenchmarkMatch(b *testing.B) {
 		{"banking77", Banking77},
 		{"ja-voices", CrossJapanese},
 		{"ja-voices-heldout", CrossJapaneseHeldOut},
+		{"ja-voices-heldout2", CrossJapaneseHeldOut2},
 		{"en-voices", CrossEnglish},
 	} {
 		b.Run(c.name, func(b *testing.B) {
