@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -18,7 +19,7 @@ import (
 // (two words for one thing, ゾウ and 象, meet through the words both keep company with). The other signals
 // pairFeatures computes (content characters, dictionary words, glosses, common subsequence,
 // length ratio, number and negation mismatches) were tried and weigh nothing (see pairWeights).
-// It is read-only once built.
+// It is read-only once built and safe for concurrent use.
 type PairModel struct {
 	df map[string]int32
 	n  int
@@ -27,6 +28,7 @@ type PairModel struct {
 	ctx    [][]ctxEntry // by context term id, sorted by weight
 	ctxIDs map[string]int32
 	ctxIDF []float64
+	dense  *sync.Pool // of *denseBuf, for contextCosine
 }
 
 // NewPairModel counts document frequencies and which terms share sentences over corpus: the
@@ -70,6 +72,9 @@ func NewPairModel(corpus []string) *PairModel {
 		df[id] = float64(m.df[k])
 	}
 	m.ctx = make([][]ctxEntry, len(co))
+	m.dense = &sync.Pool{New: func() any {
+		return &denseBuf{a: make([]float64, len(co)), b: make([]float64, len(co))}
+	}}
 	n := float64(len(corpus))
 	// Context distribution smoothing (df^α over its sum) keeps rare companions from getting
 	// the largest PMI by chance.
@@ -139,23 +144,37 @@ func (t *pairTerms) ctxTerms() []string {
 // contextCosine is the cosine of two texts' distributional vectors: each the IDF-weighted sum of
 // its terms' contexts (and, lightly, of the terms themselves).
 func (m *PairModel) contextCosine(a, b *pairTerms) float64 {
-	va := make([]float64, len(m.ctx))
-	ta := m.context(a, va, nil)
-	var na float64
-	for _, id := range ta {
+	buf := m.dense.Get().(*denseBuf)
+	defer m.dense.Put(buf)
+	va, vb := buf.a, buf.b
+	buf.ta = m.context(a, va, buf.ta[:0])
+	buf.tb = m.context(b, vb, buf.tb[:0])
+	var d, na, nb float64
+	for _, id := range buf.ta {
 		na += va[id] * va[id]
+		d += va[id] * vb[id]
 	}
-	vb := make([]float64, len(m.ctx))
-	tb := m.context(b, vb, nil)
-	var d, nb float64
-	for _, id := range tb {
+	for _, id := range buf.tb {
 		nb += vb[id] * vb[id]
-		d += vb[id] * va[id]
+	}
+	for _, id := range buf.ta {
+		va[id] = 0
+	}
+	for _, id := range buf.tb {
+		vb[id] = 0
 	}
 	if na == 0 || nb == 0 {
 		return 0
 	}
 	return d / math.Sqrt(na*nb)
+}
+
+// denseBuf holds two zeroed dense vectors by context id, and the ids a pair touched, so that
+// contextCosine allocates nothing once warm; each call zeroes what it touched before putting it
+// back.
+type denseBuf struct {
+	a, b   []float64
+	ta, tb []int32
 }
 
 // context adds t's distributional vector into the dense v and returns the ids it touched.
@@ -192,9 +211,18 @@ func (t *pairTerms) fams() []map[string]float64 {
 	return []map[string]float64{t.uni, t.bi, t.content, t.lemma, t.gloss}
 }
 
-func pairTermsOf(text string) *pairTerms {
-	t := &pairTerms{uni: map[string]float64{}, bi: map[string]float64{}, content: map[string]float64{},
-		lemma: map[string]float64{}, gloss: map[string]float64{}, nums: map[string]bool{}}
+// pairTermsOf is every family of text's terms, for learning and for the fit tests.
+func pairTermsOf(text string) *pairTerms { return termsOf(text, true) }
+
+// blendTermsOf is only the families Similarity weighs (characters, character pairs, dictionary
+// words): the others cost as much as the rest of a pair.
+func blendTermsOf(text string) *pairTerms { return termsOf(text, false) }
+
+func termsOf(text string, all bool) *pairTerms {
+	t := &pairTerms{uni: map[string]float64{}, bi: map[string]float64{}, lemma: map[string]float64{}}
+	if all {
+		t.content, t.gloss, t.nums = map[string]float64{}, map[string]float64{}, map[string]bool{}
+	}
 	nf := strings.ToLower(norm.NFKC.String(text))
 	folded := foldKana(nf)
 	var prev rune
@@ -205,10 +233,23 @@ func pairTermsOf(text string) *pairTerms {
 			num = num[:0]
 		}
 	}
+	japanese := false
 	for _, r := range folded {
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '々') {
 			prev = 0
-			flushNum()
+			if all {
+				flushNum()
+			}
+			continue
+		}
+		japanese = japanese || isCJK(r)
+		s := string(r)
+		t.uni["u"+s]++
+		if prev != 0 {
+			t.bi["b"+string(prev)+s]++
+		}
+		prev = r
+		if !all {
 			continue
 		}
 		if unicode.IsDigit(r) {
@@ -217,15 +258,17 @@ func pairTermsOf(text string) *pairTerms {
 			flushNum()
 		}
 		t.runes = append(t.runes, r)
-		s := string(r)
-		t.uni["u"+s]++
 		if !unicode.Is(unicode.Hiragana, r) {
 			t.content["c"+s]++
 		}
-		if prev != 0 {
-			t.bi["b"+string(prev)+s]++
+	}
+	if !all {
+		if japanese {
+			bilingual.Default().Words(nf, func(_ string, id int, _ []string) {
+				t.lemma["l"+strconv.Itoa(id)]++
+			})
 		}
-		prev = r
+		return t
 	}
 	flushNum()
 	for _, r := range nf {
@@ -371,7 +414,7 @@ var pairWeights = []float64{1 / 3.5, 0.5 / 3.5, 0, 0, 0, 0, 0, 0, 0, 2 / 3.5, 0}
 
 // Similarity scores two texts in [0, 1]. Only the signals that weigh are computed.
 func (m *PairModel) Similarity(a, b string) float64 {
-	ta, tb := pairTermsOf(a), pairTermsOf(b)
+	ta, tb := blendTermsOf(a), blendTermsOf(b)
 	s := pairWeights[len(pairWeights)-1] +
 		pairWeights[0]*m.cosine(ta.uni, tb.uni) +
 		pairWeights[1]*m.cosine(ta.bi, tb.bi) +
