@@ -4,7 +4,6 @@ package scoring
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 )
 
@@ -171,24 +170,6 @@ func (v sparseVec) dot(u []float64) float64 {
 	return s
 }
 
-func dotDense(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-func normalize(u []float64) {
-	n := math.Sqrt(dotDense(u, u))
-	if n == 0 {
-		return
-	}
-	for i := range u {
-		u[i] /= n
-	}
-}
-
 // ctxCosineRemoved is the cosine of two texts' distributional vectors with their components
 // along dirs removed.
 func (m *PairModel) ctxCosineRemoved(a, b *pairTerms, dirs [][]float64) float64 {
@@ -220,102 +201,6 @@ func (m *PairModel) ctxCosineRemoved(a, b *pairTerms, dirs [][]float64) float64 
 		nb -= pb[k] * pb[k]
 	}
 	if na <= 0 || nb <= 0 {
-		return 0
-	}
-	return d / math.Sqrt(na*nb)
-}
-
-// lsa gives each context term a k-dimensional vector: its context row (plus ctxSelf of
-// itself) projected on the top-k right singular subspace of the PPMI matrix, found by subspace
-// iteration from a fixed seed. Cosines are unchanged by a rotation inside the subspace, so no
-// further decomposition is needed.
-func (m *PairModel) lsa(k, iters int) [][]float64 {
-	n := len(m.ctx)
-	if k > n {
-		k = n
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	q := make([][]float64, k) // k columns of length n
-	for j := range q {
-		q[j] = make([]float64, n)
-		for i := range q[j] {
-			q[j][i] = r.NormFloat64()
-		}
-	}
-	orthonormalize(q)
-	mq := make([]float64, n)
-	for it := 0; it < iters; it++ {
-		for j := range q {
-			for a := range m.ctx { // (M q)[a]
-				s := 0.0
-				for _, e := range m.ctx[a] {
-					s += e.w * q[j][e.id]
-				}
-				mq[a] = s
-			}
-			z := make([]float64, n) // Mᵀ (M q)
-			for a, row := range m.ctx {
-				for _, e := range row {
-					z[e.id] += e.w * mq[a]
-				}
-			}
-			q[j] = z
-		}
-		orthonormalize(q)
-	}
-	emb := make([][]float64, n)
-	for a, row := range m.ctx {
-		v := make([]float64, k)
-		for j := range q {
-			s := ctxSelf * q[j][a]
-			for _, e := range row {
-				s += e.w * q[j][e.id]
-			}
-			v[j] = s
-		}
-		emb[a] = v
-	}
-	return emb
-}
-
-// orthonormalize runs modified Gram–Schmidt over the columns q.
-func orthonormalize(q [][]float64) {
-	for j := range q {
-		for i := 0; i < j; i++ {
-			c := dotDense(q[i], q[j])
-			for t := range q[j] {
-				q[j][t] -= c * q[i][t]
-			}
-		}
-		normalize(q[j])
-	}
-}
-
-// lsaCosine is the cosine of two texts' IDF-weighted sums of their terms' lsa vectors.
-func (m *PairModel) lsaCosine(emb [][]float64, a, b *pairTerms) float64 {
-	sum := func(t *pairTerms) []float64 {
-		var v []float64
-		for _, key := range t.ctxTerms() {
-			id, ok := m.ctxIDs[key]
-			if !ok {
-				continue
-			}
-			if v == nil {
-				v = make([]float64, len(emb[id]))
-			}
-			w := m.ctxIDF[id]
-			for j, x := range emb[id] {
-				v[j] += w * x
-			}
-		}
-		return v
-	}
-	va, vb := sum(a), sum(b)
-	if va == nil || vb == nil {
-		return 0
-	}
-	d, na, nb := dotDense(va, vb), dotDense(va, va), dotDense(vb, vb)
-	if na == 0 || nb == 0 {
 		return 0
 	}
 	return d / math.Sqrt(na*nb)

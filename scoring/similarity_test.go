@@ -17,6 +17,7 @@ func TestSimilarityIsTheBlend(t *testing.T) {
 		for i, x := range f {
 			want += pairWeights[i] * x
 		}
+		want = unitScore(want)
 		if got := m.Similarity(texts[p[0]], texts[p[1]]); math.Abs(got-want) > 1e-9 {
 			t.Fatalf("pair %v: Similarity %v, blend %v", p, got, want)
 		}
