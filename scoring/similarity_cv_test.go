@@ -108,9 +108,9 @@ func isHiraganaKey(k string) bool {
 // Before gloss concepts and LSA (commit b99d708): characters + ½ pairs + 2 × context 0.7500
 // in-sample, 0.7487 cross-validated, and no signal added to it moved the cross-validated figure
 // by more than +0.003. With the gloss concepts as context terms, the same blend 0.7508; adding
-// trigrams 0.7531; reducing the context to 100 LSA dimensions 0.7561; both 0.7577–0.7582; with
-// the logs of characters, pairs and LSA context (the shipped pairBlend) 0.7627–0.7630, 0.7641
-// in-sample, each fold up 0.008–0.018 on the old blend. Still no help: soft alignment of terms,
+// trigrams 0.7531; reducing the context to 100 LSA dimensions (terms themselves kept beside)
+// 0.7552; both 0.7574; with the logs of characters, pairs and LSA context (the shipped
+// pairBlend) 0.7608, 0.7641 in-sample, each fold up 0.005–0.014 on the old blend. Still no help: soft alignment of terms,
 // common-direction removal, the worst aligned term and unmatched IDF mass, number and negation
 // mismatches, what-differs IDF mass, n-grams without hiragana, σ^½ or σ^0 LSA, least squares
 // on the gold scores instead of Spearman search, and everything at once (overfit).

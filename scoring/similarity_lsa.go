@@ -62,7 +62,7 @@ func (m *PairModel) lsa(k, iters int) [][]float64 {
 	for a, row := range m.ctx {
 		v := make([]float64, k)
 		for j := range q {
-			s := ctxSelf * q[j][a]
+			s := 0.0
 			for _, e := range row {
 				s += e.w * q[j][e.id]
 			}
@@ -86,24 +86,35 @@ func orthonormalize(q [][]float64) {
 	}
 }
 
-// lsaCosine is the cosine of two texts' IDF-weighted sums of their terms' lsa vectors.
+// lsaCosine is the cosine of two texts' vectors: the IDF-weighted sums of their terms' lsa
+// vectors, beside (as orthogonal to them) each term itself at ctxSelf, so that two texts
+// sharing a term the corpus gives no context to still meet, as they did before the reduction.
 func (m *PairModel) lsaCosine(a, b *pairTerms) float64 {
 	if len(m.emb) == 0 {
 		return 0
 	}
 	k := len(m.emb[0])
 	va, vb := make([]float64, k), make([]float64, k)
-	m.lsaSum(a, va)
-	m.lsaSum(b, vb)
-	na, nb := dotDense(va, va), dotDense(vb, vb)
+	sa := m.lsaSum(a, va)
+	sb := m.lsaSum(b, vb)
+	na, nb, d := dotDense(va, va), dotDense(vb, vb), dotDense(va, vb)
+	for id, x := range sa {
+		na += x * x
+		d += x * sb[id]
+	}
+	for _, x := range sb {
+		nb += x * x
+	}
 	if na == 0 || nb == 0 {
 		return 0
 	}
-	return dotDense(va, vb) / math.Sqrt(na*nb)
+	return d / math.Sqrt(na*nb)
 }
 
-// lsaSum adds t's terms' lsa vectors, IDF-weighted, into v.
-func (m *PairModel) lsaSum(t *pairTerms, v []float64) {
+// lsaSum adds t's terms' lsa vectors, IDF-weighted, into v, and returns the terms themselves,
+// IDF × ctxSelf, by context id.
+func (m *PairModel) lsaSum(t *pairTerms, v []float64) map[int32]float64 {
+	self := map[int32]float64{}
 	for _, key := range t.ctxTerms() {
 		id, ok := m.ctxIDs[key]
 		if !ok {
@@ -113,7 +124,9 @@ func (m *PairModel) lsaSum(t *pairTerms, v []float64) {
 		for j, x := range m.emb[id] {
 			v[j] += w * x
 		}
+		self[id] += w * ctxSelf
 	}
+	return self
 }
 
 func dotDense(a, b []float64) float64 {
