@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -16,6 +17,7 @@ func TestSimilarityIsTheBlend(t *testing.T) {
 		for i, x := range f {
 			want += pairWeights[i] * x
 		}
+		want = unitScore(want)
 		if got := m.Similarity(texts[p[0]], texts[p[1]]); math.Abs(got-want) > 1e-9 {
 			t.Fatalf("pair %v: Similarity %v, blend %v", p, got, want)
 		}
@@ -59,5 +61,19 @@ func BenchmarkPairSimilarity(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		k := i % len(as)
 		m.Similarity(as[k], bs[k])
+	}
+}
+
+// TestBlendTermsAreTheirFamilies keeps Similarity's lean terms equal to those families of the
+// full ones.
+func TestBlendTermsAreTheirFamilies(t *testing.T) {
+	for _, s := range []string{"公園で男性がフリスビーを投げています。", "ゾウの大群が水辺にいます", "The export to CSV fails.",
+		"カードが届いていません 2枚", "ｶｰﾄﾞ　二人", "", "!!!", "mixed 日本語 text ・ー々"} {
+		full, lean := pairTermsOf(s), blendTermsOf(s)
+		for i, pair := range [][2]map[string]float64{{full.uni, lean.uni}, {full.bi, lean.bi}, {full.lemma, lean.lemma}} {
+			if !reflect.DeepEqual(pair[0], pair[1]) {
+				t.Fatalf("%q family %d: full %v, lean %v", s, i, pair[0], pair[1])
+			}
+		}
 	}
 }
