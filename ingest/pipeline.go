@@ -107,7 +107,8 @@ type Pipeline struct {
 	Problem func(Problem)
 	// Rules, when set, turns the voices a batch adds into messages for the outbox, written in
 	// the batch's transaction (the Slack bot's rules): a voice is stored with its messages or
-	// not at all, and a rerun, adding nothing, queues nothing.
+	// not at all, and a rerun, adding nothing, queues nothing. It is called from one goroutine at
+	// a time.
 	Rules func(added []feedback.Item) []store.OutboxMessage
 	// Index, when set, matches voices to accounts instead of one built from the store for this
 	// run (a caller with many small runs, like the API, keeps one and refreshes it).
@@ -120,7 +121,8 @@ type Pipeline struct {
 	// reading: its stars say how it feels. It is called from one goroutine at a time.
 	Sentiment func(text string) (float64, string)
 
-	mu sync.Mutex // guards the counts while the reader and the writer run together
+	mu      sync.Mutex // guards the counts while the reader and the writers run together
+	rulesMu sync.Mutex // Rules is called from one writer at a time
 }
 
 // ErrAllFailed is the error of a run that read records and could store none of them: each was
@@ -178,35 +180,34 @@ func (p *Pipeline) pullAll(ctx context.Context, src Source, ix *accounts.Index, 
 type prepared struct {
 	items  []feedback.Item
 	triage []Record
-	// problems are reported when the batch is written, on the writer's goroutine, as progress
-	// is: the two callbacks never run at once.
+	// problems are reported when the batch is handed to be written, on the writers' goroutine,
+	// as progress is: the two callbacks never run at once.
 	problems []Problem
 	cursor   string
 	done     int64
 	total    int64
 }
 
+// writers is how many batches are written at once: PostgreSQL's work on a batch (the INSERT and
+// its indexes) is most of an import's, and runs on one core per connection.
+const writers = 2
+
 // pull reads the source and writes what it reads. Cleaning and enriching a batch (CPU in this
-// process) overlaps with writing the one before (work in PostgreSQL); batches are written in the
-// order read, so a cursor never passes a batch that was not stored.
+// process) overlaps with writing the ones before (work in PostgreSQL), up to writers batches at
+// once. Each batch is one transaction. A batch whose order matters waits for those before it and
+// is written alone (exclusive): one that carries a cursor (so a cursor never passes a batch that
+// was not stored), triage work, or messages of a conversation, and one holding a voice of a batch
+// still being written (the later words win). Callbacks run on one goroutine, in the order read.
 func (p *Pipeline) pull(ctx context.Context, src Source, ix *accounts.Index, cursor string, c *Counts) error {
-	ctx, cancel := context.WithCancel(ctx)
+	readCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	queue := make(chan prepared, 1)
 	written := make(chan error, 1)
 	go func() {
-		for b := range queue {
-			if err := p.save(ctx, src, b, c); err != nil {
-				written <- err
-				cancel()
-				for range queue { // let the reader finish without blocking
-				}
-				return
-			}
-		}
-		written <- nil
+		// Writes in flight finish even after another failed: what they commit is counted.
+		written <- p.writeAll(ctx, src, queue, c, cancel)
 	}()
-	pullErr := src.Pull(ctx, cursor, func(b Batch) error {
+	pullErr := src.Pull(readCtx, cursor, func(b Batch) error {
 		var local Counts
 		pb := p.prepareBatch(src, ix, b, &local)
 		p.mu.Lock()
@@ -219,8 +220,8 @@ func (p *Pipeline) pull(ctx context.Context, src Source, ix *accounts.Index, cur
 		select {
 		case queue <- pb:
 			return nil
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-readCtx.Done():
+			return readCtx.Err()
 		}
 	})
 	close(queue)
@@ -228,6 +229,107 @@ func (p *Pipeline) pull(ctx context.Context, src Source, ix *accounts.Index, cur
 		return err
 	}
 	return pullErr
+}
+
+// flight is a batch being written.
+type flight struct {
+	b      prepared
+	ids    map[string]bool
+	done   chan struct{}
+	counts store.IngestCounts
+	err    error
+}
+
+// writeAll writes the batches of queue, reports them in order, and returns the first error (in
+// the order read), calling stop when one fails; the batches after it are read off and dropped.
+func (p *Pipeline) writeAll(ctx context.Context, src Source, queue <-chan prepared, c *Counts, stop func()) error {
+	t, threads := src.(Threaded)
+	threads = threads && t.Threads()
+	var inflight []*flight
+	var firstErr error
+	finish := func() {
+		f := inflight[0]
+		inflight = inflight[1:]
+		<-f.done
+		if f.err == nil && firstErr == nil && len(f.b.triage) > 0 {
+			f.err = p.importTriage(ctx, src, f.b.triage) // alone: triage work makes a batch exclusive
+		}
+		// What a batch stored is counted, even when its triage work then failed.
+		p.mu.Lock()
+		c.New += f.counts.New
+		c.Updated += f.counts.Updated
+		c.Duplicate += f.counts.Duplicate
+		if f.err == nil {
+			c.Done, c.Total = f.b.done, f.b.total
+		}
+		snapshot := *c
+		p.mu.Unlock()
+		if f.err != nil {
+			if firstErr == nil {
+				firstErr = f.err
+				stop()
+			}
+			return
+		}
+		if p.Progress != nil {
+			p.Progress(snapshot)
+		}
+	}
+	for b := range queue {
+		if firstErr != nil {
+			continue
+		}
+		exclusive := threads || b.cursor != "" || len(b.triage) > 0
+		for len(inflight) > 0 && (exclusive || len(inflight) >= writers || overlaps(inflight, b.items)) {
+			finish()
+		}
+		if firstErr != nil {
+			continue
+		}
+		if p.Problem != nil {
+			for _, pr := range b.problems {
+				p.Problem(pr)
+			}
+		}
+		f := &flight{b: b, done: make(chan struct{})}
+		if !exclusive {
+			f.ids = make(map[string]bool, len(b.items))
+			for _, it := range b.items {
+				f.ids[it.SourceID] = true
+			}
+		}
+		batch := store.FeedbackBatch{Items: b.items, Threads: threads}
+		if b.cursor != "" {
+			batch.Cursor = &store.SourceCursor{Kind: p.SourceType, Name: src.Name(), Cursor: b.cursor}
+		}
+		inflight = append(inflight, f)
+		go func() {
+			defer close(f.done)
+			f.counts, f.err = p.write(ctx, batch)
+		}()
+		if exclusive {
+			finish()
+		}
+	}
+	for len(inflight) > 0 {
+		finish()
+	}
+	return firstErr
+}
+
+// overlaps reports whether a voice of items is in a batch in flight.
+func overlaps(inflight []*flight, items []feedback.Item) bool {
+	for _, f := range inflight {
+		if f.ids == nil {
+			return true
+		}
+		for _, it := range items {
+			if f.ids[it.SourceID] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // prepareBatch cleans and enriches a batch, counting into c what it read, skipped and refused.
@@ -275,42 +377,6 @@ func (p *Pipeline) prepareBatch(src Source, ix *accounts.Index, b Batch, c *Coun
 	return pb
 }
 
-// save writes a prepared batch with its cursor and the triage work it carries.
-func (p *Pipeline) save(ctx context.Context, src Source, b prepared, c *Counts) error {
-	if p.Problem != nil {
-		for _, pr := range b.problems {
-			p.Problem(pr)
-		}
-	}
-	batch := store.FeedbackBatch{Items: b.items}
-	if t, ok := src.(Threaded); ok && t.Threads() {
-		batch.Threads = true
-	}
-	if b.cursor != "" {
-		batch.Cursor = &store.SourceCursor{Kind: p.SourceType, Name: src.Name(), Cursor: b.cursor}
-	}
-	counts, err := p.write(ctx, batch)
-	if err != nil {
-		return err
-	}
-	p.mu.Lock()
-	c.New += counts.New
-	c.Updated += counts.Updated
-	c.Duplicate += counts.Duplicate
-	c.Done, c.Total = b.done, b.total
-	snapshot := *c
-	p.mu.Unlock()
-	if len(b.triage) > 0 {
-		if err := p.importTriage(ctx, src, b.triage); err != nil {
-			return err
-		}
-	}
-	if p.Progress != nil {
-		p.Progress(snapshot)
-	}
-	return nil
-}
-
 // write stores a batch and, in the same transaction, the outbox messages the rules make of the
 // voices it added.
 func (p *Pipeline) write(ctx context.Context, b store.FeedbackBatch) (store.IngestCounts, error) {
@@ -324,7 +390,10 @@ func (p *Pipeline) write(ctx context.Context, b store.FeedbackBatch) (store.Inge
 		return store.IngestCounts{}, err
 	}
 	if p.Rules != nil && len(added) > 0 {
-		if err := tx.Enqueue(ctx, p.Rules(added)); err != nil {
+		p.rulesMu.Lock() // batches are written two at a time; the rules are called one at a time
+		msgs := p.Rules(added)
+		p.rulesMu.Unlock()
+		if err := tx.Enqueue(ctx, msgs); err != nil {
 			return store.IngestCounts{}, err
 		}
 	}

@@ -97,7 +97,7 @@ func (s *DB) ImportAll(ctx context.Context, next func() (BackupRow, bool, error)
 			if err != nil {
 				return err
 			}
-			// Generated columns (feedback.search_text) are computed again, never written.
+			// Generated columns are computed again, never written.
 			var cols []string
 			if err := tx.SelectContext(ctx, &cols, `SELECT quote_ident(column_name) FROM information_schema.columns
 				WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`, table); err != nil {
@@ -131,6 +131,11 @@ func (s *DB) ImportAll(ctx context.Context, next func() (BackupRow, bool, error)
 			counts[r.Table]++
 		}
 		if err := flush(); err != nil {
+			return err
+		}
+		// A backup from before the search text was stored (migration 00031) has none: fold the
+		// words here, as the trigger that is off during the restore would (00090).
+		if _, err := tx.ExecContext(ctx, `UPDATE feedback SET search_text = koe_search_key(title, body) WHERE search_text IS NULL`); err != nil {
 			return err
 		}
 		for _, t := range backupTables {

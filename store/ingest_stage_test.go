@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -143,5 +144,75 @@ func TestSearchFunctionsMatchTheirFirstForm(t *testing.T) {
 		if key != first {
 			t.Errorf("koe_search_key(%q) = %q, want %q", s, key, first)
 		}
+	}
+}
+
+// The ingest folds a voice's search text in Go (migration 00090); every way a voice's words get
+// stored — a new voice, an edit, a later message of a thread, the dataset loader, an UPDATE by
+// hand — leaves the text the database's fold gives, so the sheet's search finds the same voices.
+func TestSearchTextFoldedInGoAsTheDatabaseFolds(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	texts := []string{"a", "ab", "ＣＳＶで出力したい", "ｶﾀｶﾅ ﾊﾞｯｸｱｯﾌﾟ", "カタカナとひらがなヴヵヶ", "Hello\nWorld\r\n!", "😀👍🏽 emoji",
+		"a\uffffb", "が\u3099か", "English Only, NO kana", "ー・〜", "\t \t", "Éclair ÀÉÎ ß ﬁ ① ㍻ ㌔", "Ⅻ ½ ™ ｡｢｣",
+		"請求書ＰＤＦ", "ﾛｸﾞｲﾝが遅い", "Ａｂｃ１２３", "한국어 텍스트", "\u00a0nbsp\u3000ideographic"}
+	var items []feedback.Item
+	for i, s := range texts {
+		it := voice(fmt.Sprint("k", i), s)
+		it.Title = texts[len(texts)-1-i]
+		items = append(items, it)
+	}
+	if _, _, err := db.SaveFeedback(ctx, FeedbackBatch{Items: items}); err != nil {
+		t.Fatal(err)
+	}
+	mismatches := func(when string) {
+		t.Helper()
+		var bad []string
+		if err := db.db.Select(&bad, `SELECT source_id || ': ' || coalesce(search_text, 'NULL') || ' ≠ ' || koe_search_key(title, body)
+			FROM feedback WHERE search_text IS DISTINCT FROM koe_search_key(title, body) ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) > 0 {
+			t.Errorf("%s: search text not as the database folds it: %q", when, bad)
+		}
+	}
+	mismatches("ingested")
+	for _, s := range texts {
+		if got, want := searchText("T", s), SearchKey("T "+s); got != want {
+			t.Errorf("searchText(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// An edit from the source carries its own fold; a later message of a thread is folded by
+	// the database.
+	edited := voice("k2", "ＰＤＦで出力したい")
+	if c, _, err := db.SaveFeedback(ctx, FeedbackBatch{Items: []feedback.Item{edited}}); err != nil || c.Updated != 1 {
+		t.Fatalf("edit: %+v %v", c, err)
+	}
+	mail := voice("t1", "ﾒｰﾙ")
+	mail.Raw = json.RawMessage(`{"message_ids": ["m1"], "messages": [{"id": "m1", "words": "ﾒｰﾙ"}]}`)
+	if _, _, err := db.SaveFeedback(ctx, FeedbackBatch{Items: []feedback.Item{mail}, Threads: true}); err != nil {
+		t.Fatal(err)
+	}
+	mail.Raw = json.RawMessage(`{"message_ids": ["m2"], "messages": [{"id": "m2", "words": "ﾌｧｲﾙを添付"}]}`)
+	if c, _, err := db.SaveFeedback(ctx, FeedbackBatch{Items: []feedback.Item{mail}, Threads: true}); err != nil || c.Updated != 1 {
+		t.Fatalf("thread: %+v %v", c, err)
+	}
+	mismatches("edited")
+	var thread string
+	if err := db.db.Get(&thread, `SELECT search_text FROM feedback WHERE source_id = 't1'`); err != nil || thread != " めーる\n\nふぁいるを添付" {
+		t.Fatalf("thread search text = %q %v", thread, err)
+	}
+	// Writers that leave the search text to the database.
+	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{{ID: 1000, SourceKind: feedback.SourceChat, SourceName: "ds",
+		SourceID: "ds1", ReceivedAt: time.Now(), Body: "ｶﾀｶﾅ ＣＳＶ", Status: feedback.StatusNew}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.Exec(`UPDATE feedback SET title = 'ＴＩＴＬＥ', body = body || ' ﾃｽﾄ' WHERE source_id = 'ds1'`); err != nil {
+		t.Fatal(err)
+	}
+	mismatches("loaded and updated by hand")
+	var n int
+	if err := db.db.Get(&n, `SELECT count(*) FROM feedback WHERE search_text IS NULL`); err != nil || n != 0 {
+		t.Fatalf("%d voices without search text %v", n, err)
 	}
 }

@@ -45,3 +45,8 @@ func bigrams(key string) []string {
 	}
 	return out
 }
+
+// searchText is a voice's search text, folded as koe_search_key(title, body) folds it: the ingest
+// stores it with the voice, so that PostgreSQL does not fold the words of every imported voice
+// again (migration 00090); other writers leave it to the database.
+func searchText(title, body string) string { return SearchKey(title + " " + body) }

@@ -190,18 +190,28 @@ func (s *DB) rescoreBatch(ctx context.Context, all bool, after int64, score func
 		if !all {
 			after = max(after, through)
 		}
-		var batch []UnratedVoice
-		if err := tx.SelectContext(ctx, &batch, `SELECT id, title || E'\n' || body AS text FROM feedback
-			WHERE id > $1 AND rating IS NULL ORDER BY id LIMIT $2`, after, sentimentBatch); err != nil {
+		// The next voices by id, rated ones too (skipped here): with rating IS NULL in the
+		// query, a table with no statistics yet (right after a big import) was read whole for
+		// every batch, the planner taking the condition to leave a few rows.
+		var window []struct {
+			UnratedVoice
+			Rated bool `db:"rated"`
+		}
+		if err := tx.SelectContext(ctx, &window, `SELECT id, rating IS NOT NULL AS rated,
+			CASE WHEN rating IS NULL THEN title || E'\n' || body ELSE '' END AS text
+			FROM feedback WHERE id > $1 ORDER BY id LIMIT $2`, after, sentimentBatch); err != nil {
 			return err
 		}
-		if len(batch) == 0 {
+		if len(window) == 0 {
 			return nil
 		}
-		ids, scores := make([]int64, len(batch)), make([]float64, len(batch))
-		for i, v := range batch {
-			ids[i], scores[i] = v.ID, score(v)
+		ids, scores := make([]int64, 0, len(window)), make([]float64, 0, len(window))
+		for _, v := range window {
+			if !v.Rated {
+				ids, scores = append(ids, v.ID), append(scores, score(v.UnratedVoice))
+			}
 		}
+		last = window[len(window)-1].ID
 		res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
 			FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
 			WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
@@ -209,7 +219,7 @@ func (s *DB) rescoreBatch(ctx context.Context, all bool, after int64, score func
 			return err
 		}
 		n, _ := res.RowsAffected()
-		changed, last = int(n), batch[len(batch)-1].ID
+		changed = int(n)
 		_, err = tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
 		return err
 	})

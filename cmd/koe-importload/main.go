@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,9 +36,23 @@ func main() {
 	accounts := flag.Int("accounts", 2_000, "accounts in the database")
 	statements := flag.Int("statements", 0, "print this many statements PostgreSQL spent the most time on (pg_stat_statements)")
 	fast := flag.Bool("fast", false, "run the private cluster with fsync and synchronous commit off (as the tests do)")
+	cpuProfile := flag.String("cpuprofile", "", "write this process's CPU profile of the two runs to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "koe-importload:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*voices, *requests, *accounts, *statements, *fast); err != nil {
 		fmt.Fprintln(os.Stderr, "koe-importload:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
