@@ -31,6 +31,7 @@ func (s *Suggester) Learn(requestID, title, text string) {
 	c.add(v)
 	c.postings = flatten(c.sum, c.n)
 	s.index(r)
+	s.rehub(r)
 }
 
 // add sums v into the centroid, keeping its heaviest terms.

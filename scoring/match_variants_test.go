@@ -180,3 +180,7 @@ func TestSweepCentroidAgreement(t *testing.T) {
 func TestSweepCentroidPower(t *testing.T) {
 	matchSweep(t, "centroid-power", &centroidPower, 0.5, 0.6, 0.75, 0.9, 1)
 }
+
+func TestSweepHubWeight(t *testing.T) {
+	matchSweep(t, "hub-weight", &hubWeight, 0, 0.15, 0.2, 0.25, 0.3, 0.35)
+}

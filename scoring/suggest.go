@@ -41,6 +41,7 @@ type Suggester struct {
 	maxW     []float32   // by term id: no posting of it weighs more
 	scratch  sync.Pool   // *scratch
 	budget   int         // walkBudget; tests lift it to compare with the complete walk
+	hub      hubness     // the hubness correction (hubWeight)
 }
 
 // centroid is a request's sum of example vectors, kept to its heaviest terms.
@@ -90,6 +91,7 @@ func NewSuggester(reqs []RequestText, corpus []string) *Suggester {
 			s.maxW[id] = max(s.maxW[id], w)
 		}
 	}
+	s.buildHubness(m.sampleCorpus(corpus))
 	return s
 }
 
@@ -207,4 +209,222 @@ func (s *Suggester) Has(requestID string) bool {
 	defer s.mu.RUnlock()
 	_, ok := s.pos[requestID]
 	return ok
+}
+
+// hubWeight, hubSample and hubNeighbours correct for hubness, as CSLS does in cross-lingual
+// retrieval (Conneau et al., 2018): a request whose centroid is near many voices (a broad one,
+// or one of common words) is near every new voice too, and takes the first place from the one it
+// belongs to. A request's hubness is the mean cosine of its centroid to its hubNeighbours
+// nearest voices among up to hubSample of the corpus (evenly spaced); a suggestion's score is
+// the cosine less hubWeight times the request's hubness above the mean hubness of all requests.
+// Subtracting the mean leaves the ranking as it is and keeps scores about where the plain
+// cosine had them, for calibrate.go. With no corpus, nothing is corrected.
+var (
+	hubWeight     = 0.25
+	hubSample     = 1024
+	hubNeighbours = 24
+)
+
+// hubness is what the suggester keeps for the correction: the corpus sample and, per request,
+// hubWeight times its hubness.
+type hubness struct {
+	sample []Vec
+	pen    []float32 // by request
+	sum    float64   // of pen
+	least  float32   // no penalty is less (nor was: Learn only lowers it)
+}
+
+// sampleCorpus picks up to hubSample texts of corpus, evenly spaced, as Vecs.
+func (m *Model) sampleCorpus(corpus []string) []Vec {
+	if len(corpus) == 0 || hubWeight == 0 {
+		return nil
+	}
+	n := min(len(corpus), hubSample)
+	out := make([]Vec, n)
+	for i := range out {
+		out[i] = m.Vector(corpus[i*len(corpus)/n])
+	}
+	return out
+}
+
+// buildHubness computes every request's hubness through the index: each sampled voice's
+// cosines to all requests at once, on every core, each worker keeping its own nearest voices
+// per request, merged at the end.
+func (s *Suggester) buildHubness(sample []Vec) {
+	n := len(s.reqs)
+	s.hub = hubness{sample: sample, pen: make([]float32, n)}
+	if len(sample) == 0 || n == 0 {
+		return
+	}
+	k := min(hubNeighbours, len(sample))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(sample)/32))
+	tops := make([]nearest, workers)
+	var wg sync.WaitGroup
+	for p := range workers {
+		tops[p] = newNearest(n, k)
+		wg.Go(func() {
+			acc := make([]float32, n)
+			var touched []int32
+			for i := p; i < len(sample); i += workers {
+				q := sample[i]
+				for j, id := range q.ids {
+					for _, ps := range s.postings[id] {
+						if acc[ps.req] == 0 {
+							touched = append(touched, ps.req)
+						}
+						acc[ps.req] += q.w[j] * ps.w
+					}
+				}
+				for _, r := range touched {
+					tops[p].add(r, acc[r])
+					acc[r] = 0
+				}
+				touched = touched[:0]
+			}
+		})
+	}
+	wg.Wait()
+	for p := 1; p < workers; p++ {
+		tops[0].merge(tops[p])
+	}
+	s.hub.least = float32(math.Inf(1))
+	for r := range n {
+		s.hub.pen[r] = tops[0].penalty(int32(r))
+		s.hub.sum += float64(s.hub.pen[r])
+		s.hub.least = min(s.hub.least, s.hub.pen[r])
+	}
+}
+
+// rehub recomputes request r's hubness after its centroid changed (Learn). Call with s.mu held
+// for writing.
+func (s *Suggester) rehub(r int32) {
+	for int(r) >= len(s.hub.pen) {
+		s.hub.pen = append(s.hub.pen, 0)
+	}
+	if len(s.hub.sample) == 0 {
+		return
+	}
+	top := newNearest(1, min(hubNeighbours, len(s.hub.sample)))
+	for _, v := range s.hub.sample {
+		top.add(0, float32(Dot(v, s.reqs[r].postings)))
+	}
+	s.hub.sum -= float64(s.hub.pen[r])
+	s.hub.pen[r] = top.penalty(0)
+	s.hub.sum += float64(s.hub.pen[r])
+	s.hub.least = min(s.hub.least, s.hub.pen[r])
+}
+
+// corrected is request r's cosine to a voice less its hubness above the mean, in [0, 1]. Call
+// with s.mu held.
+func (s *Suggester) corrected(r int32, cos float32) float32 {
+	if len(s.hub.sample) == 0 {
+		return cos
+	}
+	return min(max(cos-s.hub.pen[r]+float32(s.hub.sum/float64(len(s.hub.pen))), 0), 1)
+}
+
+// hubExtra is how many more requests than asked for suggestCorrected takes from the walk.
+const hubExtra = 8
+
+// suggestCorrected is the k requests of the highest corrected scores among those that share a
+// term with q. It reranks the walk's top k+hubExtra by their corrected scores, exactly: a
+// request the walk ranked lower has a cosine at most the last one's, so a corrected score at
+// most that plus the largest lift (the mean penalty less the least); while the k-th corrected
+// score is under that, it asks the walk for twice as many. Call with s.mu held for reading.
+func (s *Suggester) suggestCorrected(q Vec, k int) []Suggestion {
+	if len(s.hub.sample) == 0 || k <= 0 {
+		return s.suggest(q, k)
+	}
+	lift := float32(s.hub.sum/float64(len(s.hub.pen))) - s.hub.least
+	type cand struct {
+		req   int32
+		score float32
+	}
+	var cands []cand
+	for want := k + hubExtra; ; want *= 2 {
+		raw := s.suggest(q, want)
+		cands = cands[:0]
+		for _, g := range raw {
+			r := s.pos[g.RequestID]
+			cands = append(cands, cand{r, s.corrected(r, float32(Dot(q, s.reqs[r].postings)))})
+		}
+		slices.SortFunc(cands, func(a, b cand) int {
+			switch {
+			case a.score > b.score:
+				return -1
+			case a.score < b.score:
+				return 1
+			}
+			return int(a.req - b.req)
+		})
+		if len(raw) < want || want >= len(s.ids) ||
+			cands[k-1].score >= float32(raw[len(raw)-1].Score)+1e-4+lift {
+			break
+		}
+	}
+	out := make([]Suggestion, min(k, len(cands)))
+	for i := range out {
+		out[i] = Suggestion{RequestID: s.ids[cands[i].req], Score: math.Round(float64(cands[i].score)*10000) / 10000}
+	}
+	return out
+}
+
+// nearest keeps, per request, the k highest cosines seen: a min-heap of k in one flat slice.
+type nearest struct {
+	k   int
+	cos []float32 // request r's heap at [r*k, r*k+len[r])
+	len []int32
+}
+
+func newNearest(n, k int) nearest {
+	return nearest{k: k, cos: make([]float32, n*k), len: make([]int32, n)}
+}
+
+func (t *nearest) add(r int32, c float32) {
+	h := t.cos[int(r)*t.k : int(r+1)*t.k]
+	n := int(t.len[r])
+	if n < t.k {
+		h[n] = c
+		for i := n; i > 0 && h[(i-1)/2] > h[i]; i = (i - 1) / 2 {
+			h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+		}
+		t.len[r]++
+		return
+	}
+	if c <= h[0] {
+		return
+	}
+	h[0] = c
+	for i := 0; ; {
+		m := i
+		if l := 2*i + 1; l < t.k && h[l] < h[m] {
+			m = l
+		}
+		if rr := 2*i + 2; rr < t.k && h[rr] < h[m] {
+			m = rr
+		}
+		if m == i {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+func (t *nearest) merge(o nearest) {
+	for r := range o.len {
+		for _, c := range o.cos[r*o.k : r*o.k+int(o.len[r])] {
+			t.add(int32(r), c)
+		}
+	}
+}
+
+// penalty is hubWeight times the mean of request r's k highest cosines (a voice it never met
+// counts as 0).
+func (t *nearest) penalty(r int32) float32 {
+	var sum float64
+	for _, c := range t.cos[int(r)*t.k : int(r)*t.k+int(t.len[r])] {
+		sum += float64(c)
+	}
+	return float32(hubWeight * sum / float64(t.k))
 }

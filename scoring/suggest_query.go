@@ -15,7 +15,7 @@ func (s *Suggester) Suggest(text string, k int) []Suggestion {
 	q := s.model.Vector(text)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.suggest(q, k)
+	return s.suggestCorrected(q, k) // the walk's top, corrected for hubness (suggest.go, hubWeight)
 }
 
 // scratch is one query's working memory, reused across queries: a score per request (all zero

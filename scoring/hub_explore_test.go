@@ -1,0 +1,138 @@
+package scoring
+
+import (
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+)
+
+type exploreSet struct {
+	name   string
+	reqs   []RequestText
+	texts  []string
+	labels []string
+}
+
+func TestExploreHub(t *testing.T) {
+	if os.Getenv("KOE_HUB_EXPLORE") == "" {
+		t.Skip()
+	}
+	var sets []exploreSet
+	for _, from := range sweepFrom {
+		reqs, texts, labels := banking77From(t, from, 5)
+		sets = append(sets, exploreSet{"from" + string(rune('0'+from/5)), reqs, texts, labels})
+	}
+	type variant struct {
+		name  string
+		score func(s *Suggester, hub map[string][]float64, q Vec, r int) float64
+	}
+	var variants []variant
+	variants = append(variants, variant{"base", func(s *Suggester, _ map[string][]float64, q Vec, r int) float64 {
+		return Dot(q, s.reqs[r].postings)
+	}})
+	for _, key := range []string{"p1", "p2", "p4"} {
+		for _, lam := range []float64{0.15, 0.25, 0.35} {
+			key, lam := key, lam
+			variants = append(variants, variant{key + "-" + ftoa(lam), func(s *Suggester, hub map[string][]float64, q Vec, r int) float64 {
+				return Dot(q, s.reqs[r].postings) - lam*hub[key][r]
+			}})
+			variants = append(variants, variant{"z" + key + "-" + ftoa(lam), func(s *Suggester, hub map[string][]float64, q Vec, r int) float64 {
+				return (Dot(q, s.reqs[r].postings) - lam*hub[key][r]) / hub["sd"][r]
+			}})
+		}
+	}
+	for _, alpha := range []float64{0.5, 1, 2} {
+		alpha := alpha
+		variants = append(variants, variant{"znorm-" + ftoa(alpha), func(s *Suggester, hub map[string][]float64, q Vec, r int) float64 {
+			return (Dot(q, s.reqs[r].postings) - alpha*hub["mu"][r]) / hub["sd"][r]
+		}})
+	}
+	for _, beta := range []float64{0.5, 1} {
+		beta := beta
+		variants = append(variants, variant{"sdpow-" + ftoa(beta), func(s *Suggester, hub map[string][]float64, q Vec, r int) float64 {
+			return Dot(q, s.reqs[r].postings) / math.Pow(hub["sd"][r], beta)
+		}})
+	}
+	stride, _ := strconv.Atoi(os.Getenv("KOE_HUB_STRIDE"))
+	stride = max(stride, 1)
+	results := make([][]float64, len(variants))
+	for _, set := range sets {
+		s := NewSuggester(set.reqs, set.texts)
+		hub := map[string][]float64{}
+		n := len(s.reqs)
+		corpus := make([]Vec, len(set.texts))
+		for i, tx := range set.texts {
+			corpus[i] = s.model.Vector(tx)
+		}
+		topMean := func(xs []float64, k int) float64 {
+			ys := append([]float64(nil), xs...)
+			sort.Sort(sort.Reverse(sort.Float64Slice(ys)))
+			k = min(k, len(ys))
+			var m float64
+			for _, y := range ys[:k] {
+				m += y
+			}
+			return m / float64(k)
+		}
+		for _, k := range []string{"p1", "p2", "p4", "mu", "sd"} {
+			hub[k] = make([]float64, n)
+		}
+		for r := 0; r < n; r++ {
+			var xs []float64
+			var mu, sd float64
+			for i, v := range corpus {
+				if i%stride != 0 {
+					continue
+				}
+				xs = append(xs, Dot(v, s.reqs[r].postings))
+				mu += xs[len(xs)-1]
+			}
+			mu /= float64(len(xs))
+			for _, x := range xs {
+				sd += (x - mu) * (x - mu)
+			}
+			sd = sqrt(sd / float64(len(xs)))
+			hub["mu"][r], hub["sd"][r] = mu, sd
+			hub["p1"][r] = topMean(xs, max(1, len(xs)/100))
+			hub["p2"][r] = topMean(xs, max(1, len(xs)/50))
+			hub["p4"][r] = topMean(xs, max(1, len(xs)/25))
+		}
+		for vi, v := range variants {
+			var t1, t3 int
+			for i, q := range corpus {
+				type sc struct {
+					r int
+					x float64
+				}
+				all := make([]sc, n)
+				for r := range n {
+					all[r] = sc{r, v.score(s, hub, q, r)}
+				}
+				sort.Slice(all, func(a, b int) bool { return all[a].x > all[b].x || all[a].x == all[b].x && all[a].r < all[b].r })
+				for k := 0; k < 3; k++ {
+					if s.ids[all[k].r] == set.labels[i] {
+						if k == 0 {
+							t1++
+						}
+						t3++
+					}
+				}
+			}
+			results[vi] = append(results[vi], float64(t1)/float64(len(corpus)), float64(t3)/float64(len(corpus)))
+		}
+	}
+	for vi, v := range variants {
+		line := ""
+		var m1, m3 float64
+		for j := 0; j < len(results[vi]); j += 2 {
+			line += " " + ftoa(results[vi][j]) + "/" + ftoa(results[vi][j+1])
+			m1 += results[vi][j] / float64(len(sets))
+			m3 += results[vi][j+1] / float64(len(sets))
+		}
+		t.Logf("%-14s%s mean %s/%s", v.name, line, ftoa(m1), ftoa(m3))
+	}
+}
+
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
