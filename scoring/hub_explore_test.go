@@ -8,6 +8,7 @@ import (
 	"testing"
 )
 
+// exploreSet is one of the BANKING77 variants of match_variants_test.go.
 type exploreSet struct {
 	name   string
 	reqs   []RequestText
@@ -15,6 +16,13 @@ type exploreSet struct {
 	labels []string
 }
 
+// TestExploreHub scores the BANKING77 5-example variants by brute force (every request's
+// centroid against every voice) under corrections of a request's score for its hubness or spread,
+// measured from the voices (sampled every KOE_HUB_STRIDE-th): pN-λ subtracts λ × the mean of its
+// top N% cosines to the voices (what the suggester does), zpN-λ divides that by the cosines'
+// standard deviation, znorm-α is (cosine − α × their mean) / their standard deviation, sdpow-β
+// divides by the standard deviation to the power β. The neighbours among the other requests'
+// centroids (CSLS over requests) scored lower and were taken out. KOE_HUB_EXPLORE=1 runs it.
 func TestExploreHub(t *testing.T) {
 	if os.Getenv("KOE_HUB_EXPLORE") == "" {
 		t.Skip()
@@ -136,3 +144,14 @@ func TestExploreHub(t *testing.T) {
 }
 
 func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+
+// TestSweepHubSample logs the BANKING77 variants' figures for sizes of the hubness sample and
+// numbers of neighbours (KOE_MATCH_SWEEP=hub-sample).
+func TestSweepHubSample(t *testing.T) {
+	defer func(n, k int) { hubSample, hubNeighbours = n, k }(hubSample, hubNeighbours)
+	for _, nk := range [][2]int{{256, 6}, {256, 12}, {512, 12}, {512, 24}, {1024, 12}, {1024, 24}, {1024, 48}, {4096, 24}, {4096, 96}} {
+		hubSample, hubNeighbours = nk[0], nk[1]
+		f := 0.0
+		t.Run(strconv.Itoa(nk[0])+"-"+strconv.Itoa(nk[1]), func(t *testing.T) { matchSweep(t, "hub-sample", &f, 0) })
+	}
+}
