@@ -41,3 +41,30 @@ func BenchmarkSuggestHubness(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSuggestHubnessBanking77 is BenchmarkSuggestBanking77Throughput with the voices as the
+// corpus, as koe eval has it, the correction off and on.
+func BenchmarkSuggestHubnessBanking77(b *testing.B) {
+	defer func(w float64) { hubWeight = w }(hubWeight)
+	reqs, texts, _, _ := banking77(b)
+	for _, w := range []float64{0, hubWeight} {
+		hubWeight = w
+		s := NewSuggester(reqs, texts)
+		name := "on"
+		if w == 0 {
+			name = "off"
+		}
+		b.Run("hub="+name, func(b *testing.B) {
+			start, cpu0 := time.Now(), cpuTime()
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					s.Suggest(texts[i%len(texts)], 3)
+					i++
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "suggestions/s")
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e3, "cpu-µs/op")
+		})
+	}
+}

@@ -222,11 +222,12 @@ func (s *Suggester) Has(requestID string) bool {
 // cosine had them, for calibrate.go. With no corpus, nothing is corrected.
 //
 // On BANKING77 (match_variants_test.go), top-1/top-3 under the protocol 0.6955/0.8724 →
-// 0.7101/0.8760; with the 6th–10th … 31st–35th texts as examples instead, mean top-1 0.6852 →
-// 0.6941, every one better (top-3 mean 0.8560 → 0.8592; 16th–20th 0.8575 → 0.8539 the one
+// 0.7097/0.8763; with the 6th–10th … 31st–35th texts as examples instead, mean top-1 0.6852 →
+// 0.6941, every one better (top-3 mean 0.8560 → 0.8593; 16th–20th 0.8575 → 0.8542 the one
 // lower); with 10, 20, 40 examples 0.7445/0.8000/0.8367 → 0.7575/0.8039/0.8464; Japanese voices →
-// English requests 0.5455 → 0.5649 (held out 0.4675 either way, top-3 0.7143 → 0.7403);
-// English voices → Japanese requests 0.3541 → 0.4163. Over all seven 5-example sets, mean
+// English requests 0.5909/0.8182 → 0.6623/0.8312 (held out 0.5065/0.7662 → 0.5195/0.7792, second
+// held out 0.5455/0.8052 → 0.5649/0.8117); English voices → Japanese requests 0.4101/0.6524 →
+// 0.4785/0.6989. Over all seven 5-example sets, mean
 // top-1 0.6867 → 0.6963; weights 0.15–0.35 score about alike (0.6932–0.6971), and so do 6–96
 // neighbours of 256–3,080 voices, with about 2–5% of the sample as neighbours
 // (TestSweepHubSample). Measured on the same mean and no better (hub_explore_test.go):
@@ -234,11 +235,14 @@ func (s *Suggester) Has(requestID string) bool {
 // z-score per request over the sample (0.6940), dividing by the spread of its cosines (0.6978
 // over the whole 3,080 voices, 0.6940 over a sixth: the penalty does as well from fewer). It costs a complete walk of the index per sampled
 // voice at build (0.55 s of CPU among 20,000 requests), ~0.65 ms of CPU per Learn (under the
-// write lock), and ~5–10% of the CPU of a suggestion (BenchmarkSuggestHubness).
+// write lock), and CPU a suggestion: among 20,000 synthetic requests ~5–10% (BenchmarkSuggestHubness), among
+// BANKING77's 77 ~55 → ~67 µs (BenchmarkSuggestHubnessBanking77).
 //
 // The calibration (TestCalibrationReport) shifts a little and for the better: ≥ 0.40 offers 806
 // voices of a request (817), right 0.914 (0.908), and 0.100 of the voices of no request (0.127);
-// ≥ 0.30 1502 (1473), right 0.862 (0.859), 0.288 (0.312).
+// ≥ 0.30 1503 (1473), right 0.861 (0.859), 0.288 (0.312). Cross-language scores
+// (TestCalibrationJapaneseReport) come out a little lower: 0.08 and over, 58 voices of a request
+// (70), right 0.74 (0.69), and 0.13 of the voices of none (0.12).
 var (
 	hubWeight     = 0.25
 	hubSample     = 512
@@ -344,12 +348,14 @@ func (s *Suggester) corrected(r int32, cos float32) float32 {
 }
 
 // hubExtra is how many more requests than asked for suggestCorrected takes from the walk: with
-// 16, a suggestion of 3 among 20,000 synthetic requests takes 1.00 walks on average (4: 1.32,
-// 8: 1.02; BANKING77 1.00, 1.28, 1.05).
-const hubExtra = 16
+// 8, a suggestion of 3 among 20,000 synthetic requests takes 1.02 walks on average (4: 1.32, 16:
+// 1.00; BANKING77 1.05, 1.28, 1.00), and among BANKING77's 77 requests 67 µs of CPU (16: 75).
+const hubExtra = 8
 
 // suggestCorrected is the k requests of the highest corrected scores among those that share a
-// term with q. It reranks the walk's top k+hubExtra by their corrected scores, exactly: a
+// term with q. It reranks the walk's top k+hubExtra by their corrected scores (from the cosines
+// as the walk rounds them, to 4 places: computing them again costs BANKING77 ~12% more CPU and
+// changes one voice in 3,080), and no request the walk ranked lower can do better: a
 // request the walk ranked lower has a cosine at most the last one's, so a corrected score at
 // most that plus the largest lift (the mean penalty less the least); while the k-th corrected
 // score is under that, it asks the walk for twice as many. Call with s.mu held for reading.
@@ -368,7 +374,7 @@ func (s *Suggester) suggestCorrected(q Vec, k int) []Suggestion {
 		cands = cands[:0]
 		for _, g := range raw {
 			r := s.pos[g.RequestID]
-			cands = append(cands, cand{r, s.corrected(r, float32(Dot(q, s.reqs[r].postings)))})
+			cands = append(cands, cand{r, s.corrected(r, float32(g.Score))}) // the cosine, to 4 places
 		}
 		slices.SortFunc(cands, func(a, b cand) int {
 			switch {
