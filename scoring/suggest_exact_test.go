@@ -1,0 +1,123 @@
+package scoring
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"testing"
+)
+
+// bruteSuggest is the exact top k by brute force: the dot product of q with every request's
+// normalised centroid, best first, ties to the earlier request; requests sharing no term are left
+// out, as Suggest leaves them out.
+func bruteSuggest(s *Suggester, q Vec, k int) []Suggestion {
+	type cand struct {
+		req   int
+		score float64
+	}
+	var all []cand
+	for r := range s.reqs {
+		if sc := Dot(q, s.reqs[r].postings); sc > 0 {
+			all = append(all, cand{r, sc})
+		}
+	}
+	slices.SortFunc(all, func(a, b cand) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return a.req - b.req
+	})
+	out := []Suggestion{}
+	for _, c := range all[:min(k, len(all))] {
+		out = append(out, Suggestion{RequestID: s.ids[c.req], Score: math.Round(c.score*10000) / 10000})
+	}
+	return out
+}
+
+// sameSuggestions compares two top ks: the same requests in the same order with the same scores
+// to 4 decimals. Two requests whose scores differ by float32 rounding alone (the walk adds a
+// score's products in another order than Dot) may trade places, and a score may round to the
+// other side of a fourth decimal; both are told apart from a real difference by eps.
+func sameSuggestions(got, want []Suggestion) bool {
+	const eps = 2e-4
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if math.Abs(got[i].Score-want[i].Score) > eps {
+			return false
+		}
+		if got[i].RequestID != want[i].RequestID {
+			// only a tie (to rounding) may swap places
+			j := slices.IndexFunc(want, func(w Suggestion) bool { return w.RequestID == got[i].RequestID })
+			if j < 0 || math.Abs(want[j].Score-got[i].Score) > eps {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkExact asks Suggest for each query's top k and compares it with bruteSuggest.
+func checkExact(t *testing.T, s *Suggester, queries []string, ks ...int) {
+	t.Helper()
+	bad, exactFail := 0, 0
+	for _, q := range queries {
+		all := bruteSuggest(s, s.model.Vector(q), slices.Max(ks))
+		for _, k := range ks {
+			got, want := s.Suggest(q, k), all[:min(k, len(all))]
+			if !slices.Equal(got, want) {
+				exactFail++
+			}
+			if !sameSuggestions(got, want) {
+				if bad < 5 {
+					t.Errorf("Suggest(%q, %d)\n got %v\nwant %v", q, k, got, want)
+				}
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d top ks differ from the brute-force ones", bad, len(queries)*len(ks))
+	}
+	t.Logf("%d queries × k in %v: %d differ beyond a rounding tie, %d differ at all", len(queries), ks, bad, exactFail)
+}
+
+// TestSuggestExactSynthetic: the walk's top k is the brute-force one among synthetic requests
+// (the benchmark's) in index sizes where it stops early and where it does not.
+func TestSuggestExactSynthetic(t *testing.T) {
+	for _, n := range []int{300, 3000, 10_000} {
+		queries := 200
+		if testing.Short() || n == 10_000 {
+			queries = 60
+		}
+		reqs, qs := syntheticRequests(n, 5, queries)
+		s := NewSuggester(reqs, nil)
+		checkExact(t, s, qs, 1, 3, 10)
+	}
+}
+
+// TestSuggestExactBanking77: the same among BANKING77's 77 requests, for its test messages, and
+// after linking some of them (Learn changes centroids in place).
+func TestSuggestExactBanking77(t *testing.T) {
+	reqs, texts, labels, _ := banking77(t)
+	s := NewSuggester(reqs, nil)
+	n := min(len(texts), 800)
+	checkExact(t, s, texts[:n], 1, 3, 5)
+	for i := 0; i < n; i += 7 {
+		s.Learn(labels[i], "", texts[i])
+	}
+	checkExact(t, s, texts[:n], 1, 3)
+}
+
+// TestSuggestExactFixture: mixed Japanese and English on the small fixture.
+func TestSuggestExactFixture(t *testing.T) {
+	s := NewSuggester(fixture, nil)
+	var qs []string
+	for _, r := range fixture {
+		qs = append(qs, r.Title)
+		qs = append(qs, r.Examples...)
+	}
+	qs = append(qs, "ＣＳＶでレポートを出力できるようにしてください", "全く関係のない天気の話", "", "!!!")
+	checkExact(t, s, qs, 1, 3, 10)
+}
