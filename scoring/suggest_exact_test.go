@@ -92,6 +92,8 @@ func TestSuggestExactSynthetic(t *testing.T) {
 			queries = 60
 		}
 		reqs, qs := syntheticRequests(n, 5, queries)
+		// Queries of common terms only: every list is long, none short enough to pool.
+		qs = append(qs, "出力", "出", "表示速度", "w1x", "w0x w1x w2x", "設定 w3x")
 		s := NewSuggester(reqs, nil)
 		checkExact(t, s, qs, 1, 3, 10)
 	}

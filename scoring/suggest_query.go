@@ -36,6 +36,7 @@ type queryTerm struct {
 	w     float32
 	list  []posting
 	bound float32
+	cost  float32 // postings per unit of bound
 }
 
 // cand is a request and a score of it: partial while the walk adds terms, then exact.
@@ -90,16 +91,16 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 	terms := sc.terms[:0]
 	for i, id := range q.ids {
 		if int(id) < len(s.postings) && len(s.postings[id]) > 0 && q.w[i] > 0 {
-			terms = append(terms, queryTerm{q.w[i], s.postings[id], q.w[i] * s.maxW[id]})
+			b := q.w[i] * s.maxW[id]
+			terms = append(terms, queryTerm{q.w[i], s.postings[id], b, float32(len(s.postings[id])) / b})
 		}
 	}
-	// Cheapest per unit of bound first: len(a)/bound(a) < len(b)/bound(b).
+	// Cheapest per unit of bound first.
 	slices.SortFunc(terms, func(a, b queryTerm) int {
-		x, y := float64(len(a.list))*float64(b.bound), float64(len(b.list))*float64(a.bound)
 		switch {
-		case x < y:
+		case a.cost < b.cost:
 			return -1
-		case x > y:
+		case a.cost > b.cost:
 			return 1
 		}
 		return len(a.list) - len(b.list)
@@ -107,15 +108,20 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 	rest := suffixBounds(sc.rest, terms)
 
 	// θ is a floor under the final k-th best score: the k-th best exact score of a few requests,
-	// those of the best scores so far among the requests of the first terms' postings (the pool),
-	// refreshed once the walk is under way whenever it may let the walk stop.
+	// those of the best scores so far among the requests of the first terms' postings (the pool).
 	var theta float32
 	pool := sc.pool[:0]
 	sc.dots = sc.dots[:0]
-	walked := 0
+	walked, refreshed := 0, 0
 	e := 0
 	for ; e < len(terms); e++ {
-		if walked >= n/4 && len(pool) > 0 && (theta == 0 || rest[e] < 2*theta) {
+		// Refreshed as the postings walked double, and at each term once the stop is near.
+		if walked >= max(n/4, minRefresh) && walked > refreshed && (walked >= 2*refreshed || rest[e] < theta*1.1) {
+			refreshed = walked
+			if len(pool) == 0 {
+				// Every list so far was too long to pool: the best so far, from a scan.
+				pool = bestOf(acc, 64, pool, sc)
+			}
 			theta = max(theta, s.floor(q, acc, pool, k, sc))
 		}
 		if theta > 0 && rest[e]+slack < theta {
@@ -184,7 +190,7 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 	// The few left, scored exactly as Dot scores them, the best k kept.
 	top := sc.top[:0]
 	for _, c := range cands {
-		top = pushTop(top, k, cand{c.req, float32(Dot(q, s.reqs[c.req].postings))})
+		top = pushTop(top, k, cand{c.req, s.exact(q, c.req, sc)})
 	}
 	sc.terms, sc.rest, sc.cands, sc.top = terms[:0], rest[:0], cands[:0], top[:0]
 	out := make([]Suggestion, 0, len(top))
@@ -216,7 +222,7 @@ func probeCost(acc []float32, need float32, terms int) int {
 
 // probePostings is what looking a request up in a term's postings costs, in postings walked: a
 // galloping search mispredicts where a walk streams.
-const probePostings = 16
+var probePostings = 64
 
 // suffixBounds sets rest[i] to the sum of the bounds of terms[i:] (rest[len(terms)] = 0).
 func suffixBounds(buf []float32, terms []queryTerm) []float32 {
@@ -228,8 +234,31 @@ func suffixBounds(buf []float32, terms []queryTerm) []float32 {
 	return rest
 }
 
+// bestOf appends to pool the requests of the m best scores in acc.
+func bestOf(acc []float32, m int, pool []int32, sc *scratch) []int32 {
+	top := sc.top[:0]
+	var low float32
+	for r, a := range acc {
+		if a > low || a > 0 && len(top) < m {
+			top = pushTop(top, m, cand{int32(r), a})
+			if len(top) == m {
+				low = top[m-1].score
+			}
+		}
+	}
+	for _, c := range top {
+		pool = append(pool, c.req)
+	}
+	sc.top = top[:0]
+	return pool
+}
+
+// minRefresh is the fewest postings walked before θ is first refreshed: a refresh costs a few
+// Dots, each worth some thousand postings, so a short walk is simply walked to its end.
+const minRefresh = 2048
+
 // poolSize bounds the requests whose scores so far are read to refresh θ.
-const poolSize = 512
+const poolSize = 256
 
 // floor is the k-th best exact score among the k+2 best scores so far in acc of the requests in
 // pool: no more than the final k-th best score, since a score so far is no more than the exact
@@ -253,24 +282,30 @@ func (s *Suggester) floor(q Vec, acc []float32, pool []int32, k int, sc *scratch
 	return f
 }
 
-// exactFloor is the k-th best exact score of the requests of cands (0 if fewer than k). The
-// exact scores are kept in sc.dots for the rest of the query: the best requests change little
-// from one refresh of θ to the next.
+// exactFloor is the k-th best exact score of the requests of cands (0 if fewer than k).
 func (s *Suggester) exactFloor(q Vec, cands []cand, k int, sc *scratch) float32 {
 	exact := sc.exact[:0]
 	for _, c := range cands {
-		i := slices.IndexFunc(sc.dots, func(d cand) bool { return d.req == c.req })
-		if i < 0 {
-			sc.dots = append(sc.dots, cand{c.req, float32(Dot(q, s.reqs[c.req].postings))})
-			i = len(sc.dots) - 1
-		}
-		exact = pushTop(exact, k, sc.dots[i])
+		exact = pushTop(exact, k, cand{c.req, s.exact(q, c.req, sc)})
 	}
 	sc.exact = exact[:0]
 	if len(exact) < k {
 		return 0
 	}
 	return exact[k-1].score
+}
+
+// exact is request r's score as Dot has it, kept in sc.dots for the rest of the query: the best
+// requests change little from one refresh of θ to the next, and they are the ones scored last.
+func (s *Suggester) exact(q Vec, r int32, sc *scratch) float32 {
+	for _, d := range sc.dots {
+		if d.req == r {
+			return d.score
+		}
+	}
+	d := float32(Dot(q, s.reqs[r].postings))
+	sc.dots = append(sc.dots, cand{r, d})
+	return d
 }
 
 // pushTop inserts c into top (best first: higher score, then earlier request) and keeps k.
