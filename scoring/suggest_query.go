@@ -221,8 +221,9 @@ func probeCost(acc []float32, need float32, terms int) int {
 }
 
 // probePostings is what looking a request up in a term's postings costs, in postings walked: a
-// galloping search mispredicts where a walk streams.
-var probePostings = 64
+// galloping search mispredicts and misses the cache where a walk streams. (Among 10,000 requests,
+// 4, 8, 16 made queries slower; 32 to 256 were alike.)
+const probePostings = 64
 
 // suffixBounds sets rest[i] to the sum of the bounds of terms[i:] (rest[len(terms)] = 0).
 func suffixBounds(buf []float32, terms []queryTerm) []float32 {
