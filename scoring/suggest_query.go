@@ -122,7 +122,7 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 				// Every list so far was too long to pool: the best so far, from a scan.
 				pool = bestOf(acc, 64, pool, sc)
 			}
-			theta = max(theta, s.floor(q, acc, pool, k, sc))
+			theta = max(theta, s.floor(q, acc, pool, k, rest[e], sc))
 		}
 		if theta > 0 && rest[e]+slack < theta {
 			break // the terms left are non-essential
@@ -200,8 +200,8 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 }
 
 // probeCost estimates, in postings walked, looking up terms terms for the requests whose score
-// in acc reaches need: their number, from a sample of acc, times a galloping search (~4 postings'
-// time) per term.
+// in acc reaches need: their number, from a sample of acc, times a galloping search
+// (probePostings) per term.
 func probeCost(acc []float32, need float32, terms int) int {
 	const samples = 128
 	step := max(1, len(acc)/samples)
@@ -272,10 +272,11 @@ const minRefresh = 2048
 // poolSize bounds the requests whose scores so far are read to refresh θ.
 const poolSize = 256
 
-// floor is the k-th best exact score among the k+2 best scores so far in acc of the requests in
-// pool: no more than the final k-th best score, since a score so far is no more than the exact
-// one. It is 0 while fewer than k of them score.
-func (s *Suggester) floor(q Vec, acc []float32, pool []int32, k int, sc *scratch) float32 {
+// floor is a floor under the final k-th best score from the k+2 best scores so far in acc of the
+// requests in pool: while the bounds left (rest) are well above it, their k-th best score so far
+// (a score so far is no more than the exact one, but for rounding: slack); near the stop, where it
+// matters, the k-th best of their exact scores. It is 0 while fewer than k of them score.
+func (s *Suggester) floor(q Vec, acc []float32, pool []int32, k int, rest float32, sc *scratch) float32 {
 	m := k + 2
 	top := sc.top[:0]
 	var low float32
@@ -289,7 +290,14 @@ func (s *Suggester) floor(q Vec, acc []float32, pool []int32, k int, sc *scratch
 			low = top[m-1].score
 		}
 	}
-	f := s.exactFloor(q, top, k, sc)
+	var f float32
+	switch {
+	case len(top) < k:
+	case rest > 1.5*top[k-1].score:
+		f = max(0, top[k-1].score-slack)
+	default:
+		f = s.exactFloor(q, top, k, sc)
+	}
 	sc.top = top[:0]
 	return f
 }
