@@ -29,8 +29,8 @@ type Suggestion struct {
 // the others. (Blending in the nearest linked voice was tried and scored lower: see the scoring
 // benchmarks; with the flattened centroid too, 0.9 × centroid + 0.1 × nearest voice scored top-1
 // 0.689 against 0.696, and no higher on the 6th–20th texts as examples.) An inverted index
-// over the centroids, walked rarest term first, makes a query cost only the postings of its own
-// telling terms. Safe for concurrent use: Suggest and Learn may run at once.
+// over the centroids, walked cheapest term first with an exact stop by score bounds (MaxScore,
+// suggest_query.go), makes a query cost only part of the postings of its terms. Safe for concurrent use: Suggest and Learn may run at once.
 type Suggester struct {
 	model *Model
 
@@ -41,7 +41,6 @@ type Suggester struct {
 	postings [][]posting // by term id, each sorted by request
 	maxW     []float32   // by term id: no posting of it weighs more
 	scratch  sync.Pool   // *scratch
-	budget   int         // walkBudget; tests lift it to compare with the complete walk
 	hub      hubness     // the hubness correction (hubWeight)
 }
 
@@ -70,7 +69,7 @@ func NewSuggester(reqs []RequestText, corpus []string) *Suggester {
 		all = append(all, r.Examples...)
 	}
 	m := NewModel(all)
-	s := &Suggester{model: m, budget: walkBudget, pos: make(map[string]int32, len(reqs)), reqs: make([]centroid, len(reqs)),
+	s := &Suggester{model: m, pos: make(map[string]int32, len(reqs)), reqs: make([]centroid, len(reqs)),
 		postings: make([][]posting, m.Terms()), maxW: make([]float32, m.Terms())}
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(reqs)/64))
 	var wg sync.WaitGroup

@@ -45,10 +45,6 @@ type cand struct {
 	score float32
 }
 
-// walkBudget is no longer a bound: the walk below is exact and stops by bounds alone. (It bounded
-// an older walk that, past it, rescored only its best 24 candidates on their whole centroid.)
-const walkBudget = 1 << 30
-
 // slack covers float32 rounding when a score added up term by term is compared with a bound:
 // sums of a few hundred products of weights ≤ 1 differ from Dot's order by far less.
 const slack = 1e-5
