@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"bytes"
 	"math"
 	"runtime"
 	"slices"
@@ -79,59 +80,160 @@ func (m *Model) unknownIDF() float32 { return float32(math.Log(float64(m.n+1)) +
 
 // Vector turns text into a Vec. Terms the model does not know are dropped for the dot product
 // (nothing else can share them) but still count in the norm.
+//
+// It looks terms up as scanTerms finds them, keys built in reused memory, and counts the known
+// ones by sorting their ids: no map or string per term (termCounts' maps, weighed in their order,
+// gave the same weights bit for bit, see vector_pin_test.go, at four times the cost).
 func (m *Model) Vector(text string) Vec {
-	w, c := termCounts(text)
+	sc := getTermScratch()
+	s := &sc.vec
+	s.reset(m)
+	scanTerms(text, sc, s)
 	wShare, cShare := m.WordWeight, 1-m.WordWeight
-	if len(w) == 0 {
+	if !s.anyWords {
 		cShare = 1
 	}
-	if len(c) == 0 {
+	if !s.anyChars {
 		wShare = 1
 	}
-	var v Vec
-	n := len(w) + len(c)
-	v.ids, v.w = make([]int32, 0, n), make([]float32, 0, n)
-	m.family(&v, w, m.words, wShare)
-	m.family(&v, c, m.chars, cShare)
-	// Sort by id for merging dot products (ids are unique: both families share one numbering).
-	type term struct {
-		id int32
-		w  float32
+	words := m.family(s.words, func(idf float32) float64 { return s.unknownNorm(s.unknownWords, idf) }, s.anyWords, wShare, true)
+	chars := m.family(s.chars, func(idf float32) float64 { return s.unknownNorm(s.unknownChars, idf) }, s.anyChars, cShare, false)
+	// Merge the two families by id (ids are unique: both families share one numbering).
+	n := len(words) + len(chars)
+	v := Vec{ids: make([]int32, n), w: make([]float32, n)}
+	i, j := 0, 0
+	for k := range n {
+		if j == len(chars) || i < len(words) && words[i].id < chars[j].id {
+			v.ids[k], v.w[k] = words[i].id, float32(words[i].c)
+			i++
+		} else {
+			v.ids[k], v.w[k] = chars[j].id, float32(chars[j].c)
+			j++
+		}
 	}
-	sorted := make([]term, len(v.ids))
-	for i := range sorted {
-		sorted[i] = term{v.ids[i], v.w[i]}
-	}
-	slices.SortFunc(sorted, func(a, b term) int { return int(a.id) - int(b.id) })
-	for i, t := range sorted {
-		v.ids[i], v.w[i] = t.id, t.w
-	}
+	s.m = nil
+	putTermScratch(sc)
 	return v
 }
 
-// family appends one family's known terms to v, weighted and scaled to share.
-func (m *Model) family(v *Vec, terms map[string]float64, ids map[string]int32, share float64) {
-	if len(terms) == 0 || share == 0 {
-		return
+// idCount is a known term and its count, then its weight.
+type idCount struct {
+	id int32
+	c  float64
+}
+
+// vecSink looks up the terms of one text in a model as they come.
+type vecSink struct {
+	m                          *Model
+	words, chars               []idCount // known terms, in the order found
+	unknown                    []byte    // the unknown terms' keys, one after another
+	unknownWords, unknownChars []unknownTerm
+	anyWords, anyChars         bool
+}
+
+// unknownTerm is a term the model does not know: its key, in vecSink.unknown, and its count.
+type unknownTerm struct {
+	from, to int32
+	c        float64
+}
+
+func (s *vecSink) reset(m *Model) {
+	s.m, s.words, s.chars, s.anyWords, s.anyChars = m, s.words[:0], s.chars[:0], false, false
+	s.unknown, s.unknownWords, s.unknownChars = s.unknown[:0], s.unknownWords[:0], s.unknownChars[:0]
+}
+
+func (s *vecSink) addUnknown(to []unknownTerm, t []byte, ts string, count float64) []unknownTerm {
+	from := len(s.unknown)
+	s.unknown = append(append(s.unknown, t...), ts...)
+	return append(to, unknownTerm{int32(from), int32(len(s.unknown)), count})
+}
+
+func (s *vecSink) word(t []byte, count float64) {
+	s.anyWords = true
+	if id, ok := s.m.words[string(t)]; ok {
+		s.words = append(s.words, idCount{id, count})
+	} else {
+		s.unknownWords = s.addUnknown(s.unknownWords, t, "", count)
 	}
-	start := len(v.ids)
+}
+
+func (s *vecSink) wordString(t string, count float64) {
+	s.anyWords = true
+	if id, ok := s.m.words[t]; ok {
+		s.words = append(s.words, idCount{id, count})
+	} else {
+		s.unknownWords = s.addUnknown(s.unknownWords, nil, t, count)
+	}
+}
+
+func (s *vecSink) char(t []byte) {
+	s.anyChars = true
+	if id, ok := s.m.chars[string(t)]; ok {
+		s.chars = append(s.chars, idCount{id, 1})
+	} else {
+		s.unknownChars = s.addUnknown(s.unknownChars, t, "", 1)
+	}
+}
+
+func (s *vecSink) charString(t string) {
+	s.anyChars = true
+	if id, ok := s.m.chars[t]; ok {
+		s.chars = append(s.chars, idCount{id, 1})
+	} else {
+		s.unknownChars = s.addUnknown(s.unknownChars, nil, t, 1)
+	}
+}
+
+// unknownNorm is the squared norm the unknown terms add: sorted by key (stably: a term's counts
+// add up in the order found), one weight per distinct term.
+func (s *vecSink) unknownNorm(terms []unknownTerm, idf float32) float64 {
+	key := func(t unknownTerm) []byte { return s.unknown[t.from:t.to] }
+	slices.SortStableFunc(terms, func(a, b unknownTerm) int { return bytes.Compare(key(a), key(b)) })
 	var norm float64
-	unknown := m.unknownIDF()
-	for t, tf := range terms {
-		weight := float32(1 + math.Log(tf))
-		if id, ok := ids[t]; ok {
-			weight *= m.idf[id]
-			v.ids = append(v.ids, id)
-			v.w = append(v.w, weight)
-		} else {
-			weight *= unknown
+	for i := 0; i < len(terms); {
+		k, tf := key(terms[i]), 0.0
+		for ; i < len(terms) && bytes.Equal(key(terms[i]), k); i++ {
+			tf += terms[i].c
 		}
+		weight := float32(1 + math.Log(tf))
+		weight *= idf
 		norm += float64(weight * weight)
 	}
-	scale := float32(math.Sqrt(share) / math.Sqrt(norm))
-	for i := start; i < len(v.ids); i++ {
-		v.w[i] *= scale
+	return norm
+}
+
+// family weighs one family's known terms (found in that order, an id once per occurrence) in
+// place, scaled to share, and returns them one per id, sorted, each with its weight (as float32)
+// in c. A term's counts add up in the order found, as termCounts adds them (a gloss counts
+// fractions). stable says whether that order matters (it does not for counts of 1).
+func (m *Model) family(known []idCount, unknownNorm func(idf float32) float64, any bool, share float64, stable bool) []idCount {
+	if !any || share == 0 {
+		return nil
 	}
+	cmp := func(a, b idCount) int { return int(a.id) - int(b.id) }
+	if stable {
+		slices.SortStableFunc(known, cmp)
+	} else {
+		slices.SortFunc(known, cmp)
+	}
+	var norm float64
+	out := known[:0]
+	for i := 0; i < len(known); {
+		id, tf := known[i].id, 0.0
+		for ; i < len(known) && known[i].id == id; i++ {
+			tf += known[i].c
+		}
+		weight := float32(1 + math.Log(tf))
+		weight *= m.idf[id]
+		out = append(out, idCount{id, float64(weight)})
+		norm += float64(weight * weight)
+	}
+	norm += unknownNorm(m.unknownIDF())
+	scale := float32(math.Sqrt(share) / math.Sqrt(norm))
+	for i := range out {
+		out[i].c = float64(float32(out[i].c) * scale)
+	}
+	return out
 }
 
 // Dot is the blended cosine of two Vecs of one model, in [0, 1]. It walks the shorter Vec and

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -43,22 +44,34 @@ func isCJK(r rune) bool {
 
 // stem strips common English endings so that card/cards, charge/charged/charging meet.
 func stem(w string) string {
-	if len(w) <= 3 {
-		return w
+	n, y := stemCut(w)
+	if y {
+		return w[:n] + "y"
 	}
-	for _, suf := range []string{"ational", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "edly", "ed", "es", "ly", "s"} {
-		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
-			base := w[:len(w)-len(suf)]
+	return w[:n]
+}
+
+// stemSuffixes are the endings stem strips, the first that fits.
+var stemSuffixes = []string{"ational", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "edly", "ed", "es", "ly", "s"}
+
+// stemCut is stem without building the stem: it is w[:n], and a y after it when y.
+func stemCut[S ~string | ~[]byte](w S) (n int, y bool) {
+	if len(w) <= 3 {
+		return len(w), false
+	}
+	for _, suf := range stemSuffixes {
+		if len(w)-len(suf) >= 3 && string(w[len(w)-len(suf):]) == suf {
+			n := len(w) - len(suf)
 			switch {
 			case suf == "ies" || suf == "ied":
-				base += "y"
-			case undouble && (suf == "ing" || suf == "ed") && doubled(base):
-				base = base[:len(base)-1] // topping → top, transferred → transfer
+				return n, true
+			case undouble && (suf == "ing" || suf == "ed") && doubled(w[:n]):
+				n-- // topping → top, transferred → transfer
 			}
-			return base
+			return n, false
 		}
 	}
-	return w
+	return len(w), false
 }
 
 // undouble drops the consonant an ending doubled (topping → top).
@@ -66,7 +79,7 @@ var undouble = true
 
 // doubled tells a stem ending in a doubled consonant that English doubles before -ing/-ed
 // (topp, stopp, transferr), not one that is double in the word itself (fill, miss, buzz).
-func doubled(s string) bool {
+func doubled[S ~string | ~[]byte](s S) bool {
 	n := len(s)
 	if n < 3 || s[n-1] != s[n-2] {
 		return false
@@ -132,47 +145,181 @@ var cjkMin, cjkMax = 1, 2
 // termCounts extracts raw term counts.
 func termCounts(text string) (words, chars map[string]float64) {
 	words, chars = map[string]float64{}, map[string]float64{}
+	sc := getTermScratch()
+	scanTerms(text, sc, mapSink{words, chars})
+	putTermScratch(sc)
+	return words, chars
+}
+
+// termSink receives a text's terms in the order scanTerms finds them: word terms with a count,
+// character terms one at a time. A key given as []byte is only valid during the call.
+type termSink interface {
+	word(t []byte, count float64)
+	wordString(t string, count float64)
+	char(t []byte)
+	charString(t string)
+}
+
+// mapSink counts terms in two maps, as termCounts returns them.
+type mapSink struct{ words, chars map[string]float64 }
+
+func (s mapSink) word(t []byte, count float64)       { s.words[string(t)] += count }
+func (s mapSink) wordString(t string, count float64) { s.words[t] += count }
+func (s mapSink) char(t []byte)                      { s.chars[string(t)]++ }
+func (s mapSink) charString(t string)                { s.chars[t]++ }
+
+// span is a piece of a termScratch's text, or of the folded text.
+type span struct{ from, to int }
+
+// termScratch is the memory scanTerms reuses from one text to the next (see getTermScratch).
+type termScratch struct {
+	text        []byte // the words, then their stems
+	words, kept []span // words and the stems kept, in text
+	runs        []span // runs of Japanese script, in the folded text
+	key         []byte // the key being built
+	vec         vecSink
+}
+
+var termScratchPool = sync.Pool{New: func() any { return new(termScratch) }}
+
+func getTermScratch() *termScratch { return termScratchPool.Get().(*termScratch) }
+
+// putTermScratch returns sc to the pool, unless a huge text left it too big to keep.
+func putTermScratch(sc *termScratch) {
+	if cap(sc.text) > 1<<16 || cap(sc.words) > 1<<13 || cap(sc.vec.words) > 1<<14 || cap(sc.vec.chars) > 1<<14 ||
+		cap(sc.vec.unknown) > 1<<16 {
+		return
+	}
+	termScratchPool.Put(sc)
+}
+
+var notWord = []byte("not")
+
+// scanTerms finds text's terms and gives them to sink: the words (negations as "not", stemmed,
+// stopwords left out), their pairs, the glosses of its Japanese (when bridge is on) and "not"
+// for each Japanese negation, then the characters: trigrams of each word with its edges (stopwords
+// too) and the 1- and 2-grams of each run of Japanese script. Words are tokens' Latin words;
+// runs its runs of Japanese script.
+func scanTerms(text string, sc *termScratch, sink termSink) {
 	nf := strings.ToLower(norm.NFKC.String(text))
-	ws, cjk := tokens(foldKana(nf))
-	var kept []string
-	for _, w := range ws {
-		if negations[w] {
-			w = "not" // isn't working, doesn't work, won't work: one term
+	folded := foldKana(nf)
+	buf, words, runs := sc.text[:0], sc.words[:0], sc.runs[:0]
+	kind, start := 0, 0 // 1 word, 2 cjk; where the current token starts (in buf, or in folded)
+	flush := func(at int) {
+		switch {
+		case kind == 1 && len(buf) > start:
+			words = append(words, span{start, len(buf)})
+		case kind == 2:
+			runs = append(runs, span{start, at})
 		}
-		st := stem(w)
-		if !stopwords[w] {
-			words[st]++
-			kept = append(kept, st)
+		kind = 0
+	}
+	for i, r := range folded {
+		if r < utf8.RuneSelf {
+			switch {
+			case 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z':
+				if kind != 1 {
+					flush(i)
+					kind, start = 1, len(buf)
+				}
+				buf = append(buf, byte(r))
+			case r == '\'' && kind == 1:
+				// don't → dont
+			default:
+				flush(i)
+			}
+			continue
+		}
+		switch {
+		case isCJK(r):
+			if kind != 2 {
+				flush(i)
+				kind, start = 2, i
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if kind != 1 {
+				flush(i)
+				kind, start = 1, len(buf)
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			flush(i)
+		}
+	}
+	flush(len(folded))
+
+	kept, key := sc.kept[:0], sc.key[:0]
+	for _, sp := range words {
+		w := buf[sp.from:sp.to]
+		if negations[string(w)] {
+			w = notWord // isn't working, doesn't work, won't work: one term
+		}
+		if !stopwords[string(w)] {
+			n, y := stemCut(w)
+			from := len(buf)
+			buf = append(buf, w[:n]...)
+			if y {
+				buf = append(buf, 'y')
+			}
+			sink.word(buf[from:], 1)
+			kept = append(kept, span{from, len(buf)})
 		}
 		// Character trigrams of each word, with its edges, catch spelling variants and compounds.
 		// (Trigrams alone beat 3- to 5-grams on BANKING77: top-1 0.672 → 0.686, and cost less.)
-		padded := []rune("<" + w + ">")
-		for i := 0; i+3 <= len(padded); i++ {
-			chars[string(padded[i:i+3])]++
+		key = append(append(append(key[:0], '<'), w...), '>')
+		if utf8.RuneCount(key) == len(key) {
+			for i := 0; i+3 <= len(key); i++ {
+				sink.char(key[i : i+3])
+			}
+		} else {
+			// a, b, c are where the window's three runes start, d where it ends.
+			a := 0
+			_, sb := utf8.DecodeRune(key)
+			b := sb
+			_, sz := utf8.DecodeRune(key[b:])
+			c := b + sz
+			for c < len(key) {
+				_, sd := utf8.DecodeRune(key[c:])
+				d := c + sd
+				sink.char(key[a:d])
+				a, b, c = b, c, d
+			}
 		}
 	}
 	for i := 0; i+1 < len(kept); i++ {
-		words[kept[i]+"_"+kept[i+1]]++
+		key = append(append(append(key[:0], buf[kept[i].from:kept[i].to]...), '_'), buf[kept[i+1].from:kept[i+1].to]...)
+		sink.word(key, 1)
 	}
-	if len(cjk) > 0 && bridge {
-		addGlosses(words, nf, bilingual.Default())
+	if len(runs) > 0 && bridge {
+		key = addGlosses(sink, nf, bilingual.Default(), key)
 		// 使えません, 届かない: the negation English writes as "not" (an approximation: 少ない
 		// counts too).
 		for _, neg := range jaNegations {
 			if n := strings.Count(nf, neg); n > 0 {
-				words["not"] += float64(n)
+				sink.wordString("not", float64(n))
 			}
 		}
 	}
-	for _, run := range cjk {
-		rs := []rune(run)
+	for _, sp := range runs {
+		run := folded[sp.from:sp.to]
 		for n := cjkMin; n <= cjkMax; n++ {
-			for i := 0; i+n <= len(rs); i++ {
-				chars[string(rs[i:i+n])]++
+			// The window of n runes from i ends at j.
+			for i := 0; i < len(run); {
+				j, k := i, 0
+				for ; k < n && j < len(run); k++ {
+					_, size := utf8.DecodeRuneInString(run[j:])
+					j += size
+				}
+				if k < n {
+					break
+				}
+				sink.charString(run[i:j])
+				_, size := utf8.DecodeRuneInString(run[i:])
+				i += size
 			}
 		}
 	}
-	return words, chars
+	sc.text, sc.words, sc.kept, sc.runs, sc.key = buf, words, kept, runs, key
 }
 
 // bridge adds the English glosses of a Japanese text's dictionary words to its word terms, so a
@@ -196,8 +343,8 @@ var synonyms = true
 
 // addGlosses counts the English glosses of the dictionary words in text (NFKC, lower case, kana
 // unfolded) as word terms, with the word pairs inside a gloss (暗証番号 → personal_identification)
-// and across a compound (compoundPairs).
-func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
+// and across a compound (compoundPairs), to sink; key is memory to build keys in, returned for reuse.
+func addGlosses(sink termSink, text string, lex *bilingual.Lexicon, key []byte) []byte {
 	cache := weightedGlossCache(lex)
 	pos, prevLast := 0, "" // where the last word ended, and its first gloss's last word
 	lex.Words(text, func(word string, id int, glosses []string) {
@@ -211,17 +358,19 @@ func addGlosses(words map[string]float64, text string, lex *bilingual.Lexicon) {
 			cache[id].Store(e)
 		}
 		for _, t := range e.terms {
-			words[t.term] += t.count
+			sink.wordString(t.term, t.count)
 		}
 		if compoundPairs {
 			at := strings.Index(text[pos:], word)
 			if at == 0 && prevLast != "" && e.first != "" {
-				words[prevLast+"_"+e.first]++
+				key = append(append(append(key[:0], prevLast...), '_'), e.first...)
+				sink.word(key, 1)
 			}
 			pos += max(at, 0) + len(word)
 			prevLast = e.last
 		}
 	})
+	return key
 }
 
 // glossEntry is what addGlosses derives from a gloss list, once: its weighted terms, and the
