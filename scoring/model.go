@@ -96,8 +96,10 @@ func (m *Model) Vector(text string) Vec {
 	if !s.anyChars {
 		wShare = 1
 	}
-	words := m.family(s.words, func(idf float32) float64 { return s.unknownNorm(s.unknownWords, idf) }, s.anyWords, wShare, true)
-	chars := m.family(s.chars, func(idf float32) float64 { return s.unknownNorm(s.unknownChars, idf) }, s.anyChars, cShare, false)
+	var words, chars []idCount
+	words, s.keys = m.family(s.outWords[:0], s.words, s.keys, func(idf float32) float64 { return s.unknownNorm(s.unknownWords, idf) }, s.anyWords, wShare)
+	chars, s.keys = m.family(s.outChars[:0], s.chars, s.keys, func(idf float32) float64 { return s.unknownNorm(s.unknownChars, idf) }, s.anyChars, cShare)
+	s.outWords, s.outChars = words, chars
 	// Merge the two families by id (ids are unique: both families share one numbering).
 	n := len(words) + len(chars)
 	v := Vec{ids: make([]int32, n), w: make([]float32, n)}
@@ -126,6 +128,8 @@ type idCount struct {
 type vecSink struct {
 	m                          *Model
 	words, chars               []idCount // known terms, in the order found
+	keys                       []uint64  // for family
+	outWords, outChars         []idCount // for family
 	unknown                    []byte    // the unknown terms' keys, one after another
 	unknownWords, unknownChars []unknownTerm
 	anyWords, anyChars         bool
@@ -202,26 +206,24 @@ func (s *vecSink) unknownNorm(terms []unknownTerm, idf float32) float64 {
 	return norm
 }
 
-// family weighs one family's known terms (found in that order, an id once per occurrence) in
-// place, scaled to share, and returns them one per id, sorted, each with its weight (as float32)
+// family weighs one family's known terms (found in that order, an id once per occurrence),
+// scaled to share, and appends them to out one per id, sorted, each with its weight (as float32)
 // in c. A term's counts add up in the order found, as termCounts adds them (a gloss counts
-// fractions). stable says whether that order matters (it does not for counts of 1).
-func (m *Model) family(known []idCount, unknownNorm func(idf float32) float64, any bool, share float64, stable bool) []idCount {
+// fractions): known is sorted by id and place, packed in keys (memory to reuse, returned).
+func (m *Model) family(out, known []idCount, keys []uint64, unknownNorm func(idf float32) float64, any bool, share float64) ([]idCount, []uint64) {
 	if !any || share == 0 {
-		return nil
+		return out, keys
 	}
-	cmp := func(a, b idCount) int { return int(a.id) - int(b.id) }
-	if stable {
-		slices.SortStableFunc(known, cmp)
-	} else {
-		slices.SortFunc(known, cmp)
+	keys = keys[:0]
+	for i, t := range known {
+		keys = append(keys, uint64(uint32(t.id))<<32|uint64(i))
 	}
+	slices.Sort(keys)
 	var norm float64
-	out := known[:0]
-	for i := 0; i < len(known); {
-		id, tf := known[i].id, 0.0
-		for ; i < len(known) && known[i].id == id; i++ {
-			tf += known[i].c
+	for i := 0; i < len(keys); {
+		id, tf := int32(keys[i]>>32), 0.0
+		for ; i < len(keys) && int32(keys[i]>>32) == id; i++ {
+			tf += known[uint32(keys[i])].c
 		}
 		weight := float32(1 + math.Log(tf))
 		weight *= m.idf[id]
@@ -233,7 +235,7 @@ func (m *Model) family(known []idCount, unknownNorm func(idf float32) float64, a
 	for i := range out {
 		out[i].c = float64(float32(out[i].c) * scale)
 	}
-	return out
+	return out, keys
 }
 
 // Dot is the blended cosine of two Vecs of one model, in [0, 1]. It walks the shorter Vec and
