@@ -195,32 +195,46 @@ func (s *DB) rescoreBatch(ctx context.Context, all bool, after int64, score func
 		// every batch, the planner taking the condition to leave a few rows.
 		var window []struct {
 			UnratedVoice
-			Rated bool `db:"rated"`
+			Rated     bool     `db:"rated"`
+			Sentiment *float32 `db:"sentiment"`
 		}
-		if err := tx.SelectContext(ctx, &window, `SELECT id, rating IS NOT NULL AS rated,
+		if err := tx.SelectContext(ctx, &window, `SELECT id, rating IS NOT NULL AS rated, sentiment,
 			CASE WHEN rating IS NULL THEN title || E'\n' || body ELSE '' END AS text
 			FROM feedback WHERE id > $1 ORDER BY id LIMIT $2`, after, sentimentBatch); err != nil {
 			return err
 		}
 		if len(window) == 0 {
-			return nil
+			return nil // committed normally: its flush makes the batches before it durable
+		}
+		// The last transaction of a rescoring finds no voices and commits normally, flushing
+		// the WAL of every batch before it; a crash before that loses batches together with
+		// the scored_through they moved, so they are scored again. None waits for the disk.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
 		}
 		ids, scores := make([]int64, 0, len(window)), make([]float64, 0, len(window))
 		for _, v := range window {
-			if !v.Rated {
-				ids, scores = append(ids, v.ID), append(scores, score(v.UnratedVoice))
+			if v.Rated {
+				continue
+			}
+			// Only the voices whose stored score (a real) changes are sent to be updated.
+			sc := score(v.UnratedVoice)
+			if v.Sentiment == nil || *v.Sentiment != float32(sc) {
+				ids, scores = append(ids, v.ID), append(scores, sc)
 			}
 		}
 		last = window[len(window)-1].ID
-		res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
-			FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
-			WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
-		if err != nil {
-			return err
+		if len(ids) > 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
+				FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
+				WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			changed = int(n)
 		}
-		n, _ := res.RowsAffected()
-		changed = int(n)
-		_, err = tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
+		_, err := tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
 		return err
 	})
 	if err != nil {
