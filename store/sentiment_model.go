@@ -39,6 +39,10 @@ const reviewKey = `concat_ws(E'\x1f', source_kind, source_name, source_id)`
 // sentimentBatch is how many voices are read at a time.
 const sentimentBatch = 2000
 
+// rescoreChunk is how many voices of a batch are scored before their UPDATE is sent; the next
+// chunk is scored while it runs.
+const rescoreChunk = 250
+
 // SentimentVersion returns the stored model's version, which every change increases: a replica
 // asks it before scoring and reloads the model only when it moved.
 func (s *DB) SentimentVersion(ctx context.Context) (int64, error) {
@@ -212,28 +216,55 @@ func (s *DB) rescoreBatch(ctx context.Context, all bool, after int64, score func
 		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
-		ids, scores := make([]int64, 0, len(window)), make([]float64, 0, len(window))
-		for _, v := range window {
-			if v.Rated {
-				continue
+		// The window is scored a chunk at a time, and each chunk's UPDATE runs in PostgreSQL
+		// while the next chunk is scored here: scoring (this process) and writing (the server)
+		// overlap instead of taking turns. Only the voices whose stored score (a real) changes
+		// are sent.
+		var (
+			pending chan error // the UPDATE in flight, if any
+			n       int64      // rows it changed, read once pending has answered
+		)
+		wait := func() error {
+			if pending == nil {
+				return nil
 			}
-			// Only the voices whose stored score (a real) changes are sent to be updated.
-			sc := score(v.UnratedVoice)
-			if v.Sentiment == nil || *v.Sentiment != float32(sc) {
-				ids, scores = append(ids, v.ID), append(scores, sc)
-			}
+			err := <-pending
+			pending = nil
+			changed += int(n)
+			return err
 		}
-		last = window[len(window)-1].ID
-		if len(ids) > 0 {
-			res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
-				FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
-				WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
-			if err != nil {
+		for lo := 0; lo < len(window); lo += rescoreChunk {
+			ids, scores := make([]int64, 0, rescoreChunk), make([]float64, 0, rescoreChunk)
+			for _, v := range window[lo:min(lo+rescoreChunk, len(window))] {
+				if v.Rated {
+					continue
+				}
+				sc := score(v.UnratedVoice)
+				if v.Sentiment == nil || *v.Sentiment != float32(sc) {
+					ids, scores = append(ids, v.ID), append(scores, sc)
+				}
+			}
+			if err := wait(); err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			changed = int(n)
+			if len(ids) == 0 {
+				continue
+			}
+			pending = make(chan error, 1)
+			go func() {
+				res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
+					FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
+					WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
+				if err == nil {
+					n, _ = res.RowsAffected()
+				}
+				pending <- err
+			}()
 		}
+		if err := wait(); err != nil {
+			return err
+		}
+		last = window[len(window)-1].ID
 		_, err := tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
 		return err
 	})
