@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/koehq/koe/feedback"
@@ -101,5 +102,61 @@ func TestRescoreWritesOnlyChangedScores(t *testing.T) {
 	var s float64
 	if err := db.db.Get(&s, `SELECT sentiment FROM feedback WHERE source_id = 'moved'`); err != nil || float32(s) != float32(-0.4) {
 		t.Errorf("moved: sentiment %v (%v), want -0.4", s, err)
+	}
+}
+
+// A rescoring batch larger than a chunk, with a chunk of rated reviews only in the middle (no
+// UPDATE for it while the one before may still be running), stores every changed score and
+// counts each once.
+func TestRescoreInChunks(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	var items []feedback.Item
+	for i := range 3*rescoreChunk + 17 {
+		it := voice(fmt.Sprint(i), fmt.Sprintf("voice %d", i))
+		s := 0.1
+		it.Sentiment = &s
+		if i >= rescoreChunk && i < 2*rescoreChunk {
+			stars := 5.0
+			it.Rating = &stars
+		}
+		items = append(items, it)
+	}
+	if _, _, err := db.SaveFeedback(ctx, FeedbackBatch{Items: items}); err != nil {
+		t.Fatal(err)
+	}
+	want := func(id int64) float64 {
+		if id%3 == 0 {
+			return 0.1 // unchanged
+		}
+		return -0.2
+	}
+	n, err := db.RescoreSentiment(ctx, true, func(v UnratedVoice) float64 { return want(v.ID) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		ID        int64   `db:"id"`
+		Rated     bool    `db:"rated"`
+		Sentiment float64 `db:"sentiment"`
+	}
+	if err := db.db.Select(&rows, `SELECT id, rating IS NOT NULL AS rated, sentiment FROM feedback ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	changed := 0
+	for _, r := range rows {
+		w := 0.1
+		if !r.Rated {
+			w = want(r.ID)
+		}
+		if float32(r.Sentiment) != float32(w) {
+			t.Errorf("voice %d (rated %v): sentiment %v, want %v", r.ID, r.Rated, r.Sentiment, w)
+		}
+		if !r.Rated && w != 0.1 {
+			changed++
+		}
+	}
+	if n != changed || changed < 2*rescoreChunk/2 {
+		t.Errorf("changed %d, want %d", n, changed)
 	}
 }
