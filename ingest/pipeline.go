@@ -298,7 +298,8 @@ func (p *Pipeline) writeAll(ctx context.Context, src Source, queue <-chan prepar
 				f.ids[it.SourceID] = true
 			}
 		}
-		batch := store.FeedbackBatch{Items: b.items, Threads: threads}
+		// A run with a record commits it at the end (FinishRun), which makes the batches durable.
+		batch := store.FeedbackBatch{Items: b.items, Threads: threads, Flushed: !p.NoRunRecord}
 		if b.cursor != "" {
 			batch.Cursor = &store.SourceCursor{Kind: p.SourceType, Name: src.Name(), Cursor: b.cursor}
 		}

@@ -19,6 +19,13 @@ type FeedbackBatch struct {
 	// its words are added to the stored ones, unless every message it carries (raw.message_ids)
 	// is there already. Otherwise a stored voice takes the source's latest words.
 	Threads bool
+	// Flushed says a later commit of the run will be durable before the run reports success (the
+	// run record's, store.FinishRun): this batch's commit then does not wait for its WAL to reach
+	// the disk (synchronous_commit off for it alone). A server crash before that later commit
+	// may lose the batch with its cursor — both or neither, so the source is read again from
+	// there — but never corrupts anything; the later commit's flush makes every batch before it
+	// durable. Leave it unset when nothing commits after the batch (one voice posted to the API).
+	Flushed bool
 }
 
 // IngestCounts says what a batch did.
@@ -54,6 +61,11 @@ func (s *DB) SaveFeedback(ctx context.Context, b FeedbackBatch) (IngestCounts, [
 
 func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCounts, []feedback.Item, error) {
 	var c IngestCounts
+	if b.Flushed {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return c, nil, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS stage_feedback (
 		source_kind text, source_name text, source_id text, received_at timestamptz, author_name text,
 		author_email text, company_name text, account_id bigint, match_rule text, title text, body text,

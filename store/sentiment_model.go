@@ -39,6 +39,10 @@ const reviewKey = `concat_ws(E'\x1f', source_kind, source_name, source_id)`
 // sentimentBatch is how many voices are read at a time.
 const sentimentBatch = 2000
 
+// rescoreChunk is how many voices of a batch are scored before their UPDATE is sent; the next
+// chunk is scored while it runs.
+const rescoreChunk = 250
+
 // SentimentVersion returns the stored model's version, which every change increases: a replica
 // asks it before scoring and reloads the model only when it moved.
 func (s *DB) SentimentVersion(ctx context.Context) (int64, error) {
@@ -195,32 +199,73 @@ func (s *DB) rescoreBatch(ctx context.Context, all bool, after int64, score func
 		// every batch, the planner taking the condition to leave a few rows.
 		var window []struct {
 			UnratedVoice
-			Rated bool `db:"rated"`
+			Rated     bool     `db:"rated"`
+			Sentiment *float32 `db:"sentiment"`
 		}
-		if err := tx.SelectContext(ctx, &window, `SELECT id, rating IS NOT NULL AS rated,
+		if err := tx.SelectContext(ctx, &window, `SELECT id, rating IS NOT NULL AS rated, sentiment,
 			CASE WHEN rating IS NULL THEN title || E'\n' || body ELSE '' END AS text
 			FROM feedback WHERE id > $1 ORDER BY id LIMIT $2`, after, sentimentBatch); err != nil {
 			return err
 		}
 		if len(window) == 0 {
-			return nil
+			return nil // committed normally: its flush makes the batches before it durable
 		}
-		ids, scores := make([]int64, 0, len(window)), make([]float64, 0, len(window))
-		for _, v := range window {
-			if !v.Rated {
-				ids, scores = append(ids, v.ID), append(scores, score(v.UnratedVoice))
-			}
-		}
-		last = window[len(window)-1].ID
-		res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
-			FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
-			WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
-		if err != nil {
+		// The last transaction of a rescoring finds no voices and commits normally, flushing
+		// the WAL of every batch before it; a crash before that loses batches together with
+		// the scored_through they moved, so they are scored again. None waits for the disk.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
-		n, _ := res.RowsAffected()
-		changed = int(n)
-		_, err = tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
+		// The window is scored a chunk at a time, and each chunk's UPDATE runs in PostgreSQL
+		// while the next chunk is scored here: scoring (this process) and writing (the server)
+		// overlap instead of taking turns. Only the voices whose stored score (a real) changes
+		// are sent.
+		var (
+			pending chan error // the UPDATE in flight, if any
+			n       int64      // rows it changed, read once pending has answered
+		)
+		wait := func() error {
+			if pending == nil {
+				return nil
+			}
+			err := <-pending
+			pending = nil
+			changed += int(n)
+			return err
+		}
+		for lo := 0; lo < len(window); lo += rescoreChunk {
+			ids, scores := make([]int64, 0, rescoreChunk), make([]float64, 0, rescoreChunk)
+			for _, v := range window[lo:min(lo+rescoreChunk, len(window))] {
+				if v.Rated {
+					continue
+				}
+				sc := score(v.UnratedVoice)
+				if v.Sentiment == nil || *v.Sentiment != float32(sc) {
+					ids, scores = append(ids, v.ID), append(scores, sc)
+				}
+			}
+			if err := wait(); err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			pending = make(chan error, 1)
+			go func() {
+				res, err := tx.ExecContext(ctx, `UPDATE feedback f SET sentiment = u.s
+					FROM unnest($1::bigint[], $2::real[]) AS u(id, s)
+					WHERE f.id = u.id AND f.sentiment IS DISTINCT FROM u.s`, pq.Array(ids), pq.Array(scores))
+				if err == nil {
+					n, _ = res.RowsAffected()
+				}
+				pending <- err
+			}()
+		}
+		if err := wait(); err != nil {
+			return err
+		}
+		last = window[len(window)-1].ID
+		_, err := tx.ExecContext(ctx, `UPDATE sentiment_model SET scored_through = GREATEST(scored_through, $1)`, last)
 		return err
 	})
 	if err != nil {

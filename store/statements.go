@@ -48,3 +48,22 @@ func (s *DB) StatementStats(ctx context.Context, n int) ([]StatementStat, error)
 	}
 	return out, nil
 }
+
+// TableWrites is how many rows of a table were updated, how many of those updates were HOT (the
+// new version on the same page, no index touched) and the table's size in bytes, for measuring.
+type TableWrites struct {
+	Updated, HOT, Bytes int64
+}
+
+// FeedbackWrites returns TableWrites for feedback (the statistics collector's counts lag a
+// little: pg_stat_force_next_flush is asked first where the server has it).
+func (s *DB) FeedbackWrites(ctx context.Context) (TableWrites, error) {
+	var w TableWrites
+	_, _ = s.db.ExecContext(ctx, `SELECT pg_stat_force_next_flush()`)
+	err := s.db.QueryRowxContext(ctx, `SELECT n_tup_upd, n_tup_hot_upd, pg_table_size('feedback')
+		FROM pg_stat_user_tables WHERE relname = 'feedback'`).Scan(&w.Updated, &w.HOT, &w.Bytes)
+	if err != nil {
+		return w, fmt.Errorf("store: feedback writes: %w", err)
+	}
+	return w, nil
+}

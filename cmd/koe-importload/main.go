@@ -139,6 +139,7 @@ func run(voices, requests, accounts, statements int, fast bool) error {
 		}
 		src := &file.Source{Path: path, Format: "jsonl", SourceKind: feedback.SourceChat, SourceName: "load", Mapping: m, Location: time.UTC}
 		in := &intake.Service{DB: db, Rules: slackbot.NewConfig(cfg).Messages, Log: slog.New(slog.DiscardHandler)}
+		wBefore, _ := db.FeedbackWrites(ctx)
 		goBefore, pgBefore := selfCPU(), pgCPU(pgdata)
 		start := time.Now()
 		c, err := in.Ingest(ctx, src, intake.Run{SourceType: "jsonl"})
@@ -153,6 +154,10 @@ func run(voices, requests, accounts, statements int, fast bool) error {
 		}
 		fmt.Printf("%-10s %8.1f %8.1f %8s %8.2f %9.0f  %s\n", name, wall.Seconds(), goCPU.Seconds(), pgs,
 			(goCPU+pg).Seconds()/wall.Seconds(), float64(voices)/wall.Seconds(), c.Summary("jsonl"))
+		if w, err := db.FeedbackWrites(ctx); err == nil && w.Updated > wBefore.Updated {
+			upd, hot := w.Updated-wBefore.Updated, w.HOT-wBefore.HOT
+			fmt.Printf("  feedback: %d rows updated, %.0f%% HOT; table %.0f MB\n", upd, 100*float64(hot)/float64(upd), float64(w.Bytes)/(1<<20))
+		}
 		if statements > 0 {
 			st, err := db.StatementStats(ctx, statements)
 			if err != nil {
