@@ -234,8 +234,13 @@ func (s *Suggester) Has(requestID string) bool {
 // z-score per request over the sample (0.6940), dividing by the spread of its cosines (0.6978
 // over the whole 3,080 voices, 0.6940 over a sixth: the penalty does as well from fewer). It costs a complete walk of the index per sampled
 // voice at build (0.55 s of CPU among 20,000 requests), ~0.65 ms of CPU per Learn (under the
-// write lock), and CPU a suggestion: among 20,000 synthetic requests ~5–10% (BenchmarkSuggestHubness), among
-// BANKING77's 77 ~55 → ~67 µs (BenchmarkSuggestHubnessBanking77).
+// write lock), and about no CPU a suggestion: the walk ranks by the corrected score itself
+// (offsets, suggest_query.go), its bounds no weaker than the plain cosine's. (Reranking the walk's
+// top k+8 by the correction, and walking again for twice as many when a lower one could still
+// win, cost among 10,000 synthetic requests 168 → 251 cpu-µs a suggestion of 3, among 20,000 282
+// → 434, among BANKING77's 77 21 → 32; the walk by corrected score 204, 304 and 21, medians of 3
+// interleaved runs of BenchmarkSuggestHubness and BenchmarkSuggestHubnessBanking77 on a busy
+// machine: the correction off and on measure within its noise.)
 //
 // The calibration (TestCalibrationReport) shifts a little and for the better: ≥ 0.40 offers 806
 // voices of a request (817), right 0.914 (0.908), and 0.100 of the voices of no request (0.127);
