@@ -234,8 +234,13 @@ func (s *Suggester) Has(requestID string) bool {
 // z-score per request over the sample (0.6940), dividing by the spread of its cosines (0.6978
 // over the whole 3,080 voices, 0.6940 over a sixth: the penalty does as well from fewer). It costs a complete walk of the index per sampled
 // voice at build (0.55 s of CPU among 20,000 requests), ~0.65 ms of CPU per Learn (under the
-// write lock), and CPU a suggestion: among 20,000 synthetic requests ~5–10% (BenchmarkSuggestHubness), among
-// BANKING77's 77 ~55 → ~67 µs (BenchmarkSuggestHubnessBanking77).
+// write lock), and about no CPU a suggestion: the walk ranks by the corrected score itself
+// (offsets, suggest_query.go), its bounds no weaker than the plain cosine's. (Reranking the walk's
+// top k+8 by the correction, and walking again for twice as many when a lower one could still
+// win, cost among 10,000 synthetic requests 168 → 251 cpu-µs a suggestion of 3, among 20,000 282
+// → 434, among BANKING77's 77 21 → 32; the walk by corrected score 204, 304 and 21, medians of 3
+// interleaved runs of BenchmarkSuggestHubness and BenchmarkSuggestHubnessBanking77 on a busy
+// machine: the correction off and on measure within its noise.)
 //
 // The calibration (TestCalibrationReport) shifts a little and for the better: ≥ 0.40 offers 806
 // voices of a request (817), right 0.914 (0.908), and 0.100 of the voices of no request (0.127);
@@ -344,56 +349,6 @@ func (s *Suggester) corrected(r int32, cos float32) float32 {
 		return cos
 	}
 	return min(max(cos-s.hub.pen[r]+float32(s.hub.sum/float64(len(s.hub.pen))), 0), 1)
-}
-
-// hubExtra is how many more requests than asked for suggestCorrected takes from the walk: with
-// 8, a suggestion of 3 among 20,000 synthetic requests takes 1.02 walks on average (4: 1.32, 16:
-// 1.00; BANKING77 1.05, 1.28, 1.00), and among BANKING77's 77 requests 67 µs of CPU (16: 75).
-const hubExtra = 8
-
-// suggestCorrected is the k requests of the highest corrected scores among those that share a
-// term with q. It reranks the walk's top k+hubExtra by their corrected scores (from the cosines
-// as the walk rounds them, to 4 places: computing them again costs BANKING77 ~12% more CPU and
-// changes one voice in 3,080), and no request the walk ranked lower can do better: a
-// request the walk ranked lower has a cosine at most the last one's, so a corrected score at
-// most that plus the largest lift (the mean penalty less the least); while the k-th corrected
-// score is under that, it asks the walk for twice as many. Call with s.mu held for reading.
-func (s *Suggester) suggestCorrected(q Vec, k int) []Suggestion {
-	if len(s.hub.sample) == 0 || k <= 0 {
-		return s.suggest(q, k)
-	}
-	lift := float32(s.hub.sum/float64(len(s.hub.pen))) - s.hub.least
-	type cand struct {
-		req   int32
-		score float32
-	}
-	var cands []cand
-	for want := k + hubExtra; ; want *= 2 {
-		raw := s.suggest(q, want)
-		cands = cands[:0]
-		for _, g := range raw {
-			r := s.pos[g.RequestID]
-			cands = append(cands, cand{r, s.corrected(r, float32(g.Score))}) // the cosine, to 4 places
-		}
-		slices.SortFunc(cands, func(a, b cand) int {
-			switch {
-			case a.score > b.score:
-				return -1
-			case a.score < b.score:
-				return 1
-			}
-			return int(a.req - b.req)
-		})
-		if len(raw) < want || want >= len(s.ids) ||
-			cands[k-1].score >= float32(raw[len(raw)-1].Score)+1e-4+lift {
-			break
-		}
-	}
-	out := make([]Suggestion, min(k, len(cands)))
-	for i := range out {
-		out[i] = Suggestion{RequestID: s.ids[cands[i].req], Score: math.Round(float64(cands[i].score)*10000) / 10000}
-	}
-	return out
 }
 
 // nearest keeps, per request, the k highest cosines seen: a min-heap of k in one flat slice.

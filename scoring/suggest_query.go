@@ -15,7 +15,34 @@ func (s *Suggester) Suggest(text string, k int) []Suggestion {
 	q := s.model.Vector(text)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.suggestCorrected(q, k) // the walk's top, corrected for hubness (suggest.go, hubWeight)
+	return s.suggest(q, k)
+}
+
+// offsets is the hubness correction (suggest.go, hubWeight) as the walk ranks by it: request r's
+// score is its cosine (to 4 places, as before the walk ranked by it) plus mean − pen[r], clamped
+// to [0, 1] (Suggester.corrected). With pen nil nothing is corrected.
+type offsets struct {
+	pen   []float32 // by request
+	mean  float32   // of pen
+	most  float32   // no offset is higher: the mean less the least penalty (≥ 0)
+	slack float32   // slack, and with a correction the cosine's rounding to 4 places
+}
+
+// of is request r's offset.
+func (o *offsets) of(r int32) float32 {
+	if o.pen == nil {
+		return 0
+	}
+	return o.mean - o.pen[r]
+}
+
+// offsets is the walk's correction: none without a corpus sample. Call with s.mu held.
+func (s *Suggester) offsets() offsets {
+	if len(s.hub.sample) == 0 || len(s.hub.pen) == 0 {
+		return offsets{slack: slack}
+	}
+	mean := float32(s.hub.sum / float64(len(s.hub.pen)))
+	return offsets{pen: s.hub.pen, mean: mean, most: max(0, mean-s.hub.least), slack: slack + 0.5e-4}
 }
 
 // scratch is one query's working memory, reused across queries: a score per request (all zero
@@ -50,7 +77,9 @@ type cand struct {
 const slack = 1e-5
 
 // suggest is exact: its top k are those of scoring every request's centroid with Dot (ties to the
-// earlier request), at the cost of part of the postings. It is MaxScore, term at a time:
+// earlier request), corrected for hubness (offsets: each request's score so far, bound and Dot
+// plus its offset, a request not met yet bounded with the highest offset), at the cost of part of
+// the postings. It is MaxScore, term at a time:
 //
 //   - The query's terms are ordered by how many postings each costs per unit of score it can add
 //     (its bound: the query weight times the term's heaviest posting), cheapest first. The rare,
@@ -105,6 +134,7 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 		return len(a.list) - len(b.list)
 	})
 	rest := suffixBounds(sc.rest, terms)
+	off := s.offsets()
 
 	// θ is a floor under the final k-th best score: the k-th best exact score of a few requests,
 	// those of the best scores so far among the requests of the first terms' postings (the pool).
@@ -115,15 +145,15 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 	e := 0
 	for ; e < len(terms); e++ {
 		// Refreshed as the postings walked double, and at each term once the stop is near.
-		if walked >= max(n/4, minRefresh) && walked > refreshed && (walked >= 2*refreshed || rest[e] < theta*1.1) {
+		if walked >= max(n/4, minRefresh) && walked > refreshed && (walked >= 2*refreshed || rest[e]+off.most < theta*1.1) {
 			refreshed = walked
 			if len(pool) == 0 {
 				// Every list so far was too long to pool: the best so far, from a scan.
 				pool = bestOf(acc, 64, pool, sc)
 			}
-			theta = max(theta, s.floor(q, acc, pool, k, rest[e], sc))
+			theta = max(theta, s.floor(q, acc, pool, k, rest[e]+off.most, &off, sc))
 		}
-		if theta > 0 && rest[e]+slack < theta {
+		if theta > 0 && rest[e]+off.most+off.slack < theta {
 			break // the terms left are non-essential
 		}
 		t := terms[e]
@@ -143,20 +173,28 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 		for _, t := range terms[e:] {
 			left += len(t.list)
 		}
-		if probeCost(acc, theta-rest[e]-slack, len(terms)-e) < left {
+		if probeCost(acc, theta-rest[e]-off.most-off.slack, len(terms)-e) < left {
 			break
 		}
 		addPostings(acc, terms[e].list, terms[e].w)
 	}
 
-	// Candidates: the requests that may still reach θ on the terms left; acc is cleared. The same
-	// scan finds the best scores so far, for a last, higher θ.
+	// Candidates: the requests that may still reach θ on the terms left, with their scores so far
+	// plus their offsets; acc is cleared. The same scan finds the best of them, for a last, higher
+	// θ. (While θ is 0 every request that shares a term is one: a corrected score of 0 may tie.)
 	cands, best := sc.cands[:0], sc.top[:0]
-	need := theta - rest[e] - slack
+	need := theta - rest[e] - off.slack
+	lo := need - off.most
 	m := k + 2
 	low := float32(0)
 	for r, a := range acc {
-		if a > 0 && a >= need {
+		if a > 0 && a >= lo {
+			if off.pen != nil {
+				a += off.mean - off.pen[r]
+				if theta > 0 && a < need {
+					continue
+				}
+			}
 			cands = append(cands, cand{int32(r), a})
 			if a > low || len(best) < m {
 				best = pushTop(best, m, cand{int32(r), a})
@@ -167,31 +205,34 @@ func (s *Suggester) suggest(q Vec, k int) []Suggestion {
 		}
 	}
 	clear(acc)
-	theta = max(theta, s.exactFloor(q, best, k, sc))
-	need = theta - rest[e] - slack
-	kept := cands[:0]
-	for _, c := range cands {
-		if c.score >= need {
-			kept = append(kept, c)
+	theta = max(theta, s.exactFloor(q, best, k, &off, sc))
+	if theta > 0 {
+		need = theta - rest[e] - off.slack
+		kept := cands[:0]
+		for _, c := range cands {
+			if c.score >= need {
+				kept = append(kept, c)
+			}
 		}
+		cands = kept
 	}
-	cands = kept
 	sc.pool, sc.top = pool[:0], best[:0]
 	if e < len(terms) {
-		cands = finish(cands, terms[e:], theta)
+		cands = finish(cands, terms[e:], theta, off.slack)
 	}
 
-	// The few left, scored exactly as Dot scores them, the best k kept.
+	// The few left, scored exactly as Dot scores them and corrected, the best k kept.
 	top := sc.top[:0]
 	for _, c := range cands {
-		top = pushTop(top, k, cand{c.req, s.exact(q, c.req, sc)})
+		cos := s.exact(q, c.req, sc)
+		if cos <= 0 {
+			continue
+		}
+		top = pushTop(top, k, cand{c.req, s.final(cos, c.req, &off)})
 	}
 	sc.terms, sc.rest, sc.cands, sc.top = terms[:0], rest[:0], cands[:0], top[:0]
 	out := make([]Suggestion, 0, len(top))
 	for _, c := range top {
-		if c.score <= 0 {
-			continue
-		}
 		score := math.Round(float64(c.score)*10000) / 10000
 		out = append(out, Suggestion{RequestID: s.ids[c.req], Score: score})
 	}
@@ -276,13 +317,17 @@ const poolSize = 256
 // requests in pool: while the bounds left (rest) are well above it, their k-th best score so far
 // (a score so far is no more than the exact one, but for rounding: slack); near the stop, where it
 // matters, the k-th best of their exact scores. It is 0 while fewer than k of them score.
-func (s *Suggester) floor(q Vec, acc []float32, pool []int32, k int, rest float32, sc *scratch) float32 {
+func (s *Suggester) floor(q Vec, acc []float32, pool []int32, k int, rest float32, off *offsets, sc *scratch) float32 {
 	m := k + 2
 	top := sc.top[:0]
 	var low float32
 	for _, r := range pool {
 		a := acc[r]
-		if a <= 0 || len(top) == m && a < low || slices.ContainsFunc(top, func(c cand) bool { return c.req == r }) {
+		if a <= 0 {
+			continue
+		}
+		a += off.of(r)
+		if len(top) == m && a < low || slices.ContainsFunc(top, func(c cand) bool { return c.req == r }) {
 			continue
 		}
 		top = pushTop(top, m, cand{r, a})
@@ -294,25 +339,41 @@ func (s *Suggester) floor(q Vec, acc []float32, pool []int32, k int, rest float3
 	switch {
 	case len(top) < k:
 	case rest > 1.5*top[k-1].score:
-		f = max(0, top[k-1].score-slack)
+		f = max(0, top[k-1].score-off.slack)
+		if off.pen != nil {
+			f = min(f, 1)
+		}
 	default:
-		f = s.exactFloor(q, top, k, sc)
+		f = s.exactFloor(q, top, k, off, sc)
 	}
 	sc.top = top[:0]
 	return f
 }
 
-// exactFloor is the k-th best exact score of the requests of cands (0 if fewer than k).
-func (s *Suggester) exactFloor(q Vec, cands []cand, k int, sc *scratch) float32 {
+// exactFloor is the k-th best exact corrected score of the requests of cands, in [0, 1] (0 if
+// fewer than k).
+func (s *Suggester) exactFloor(q Vec, cands []cand, k int, off *offsets, sc *scratch) float32 {
 	exact := sc.exact[:0]
 	for _, c := range cands {
-		exact = pushTop(exact, k, cand{c.req, s.exact(q, c.req, sc)})
+		if cos := s.exact(q, c.req, sc); cos > 0 { // as the walk's top k has them
+			exact = pushTop(exact, k, cand{c.req, s.final(cos, c.req, off)})
+		}
 	}
 	sc.exact = exact[:0]
 	if len(exact) < k {
 		return 0
 	}
 	return exact[k-1].score
+}
+
+// final is request r's score from its cosine: corrected, from the cosine to 4 places, if off
+// corrects. (Correcting the unrounded cosine would tell a suggestion's score from today's by
+// 0.0001 as often as not, and reorder near-ties.)
+func (s *Suggester) final(cos float32, r int32, off *offsets) float32 {
+	if off.pen == nil {
+		return cos
+	}
+	return s.corrected(r, float32(math.Round(float64(cos)*10000)/10000))
 }
 
 // exact is request r's score as Dot has it, kept in sc.dots for the rest of the query: the best
@@ -347,7 +408,7 @@ func better(a, b cand) bool { return a.score > b.score || a.score == b.score && 
 // finish adds the non-essential terms to the candidates' scores, heaviest bound first, looking
 // each candidate up in the term's postings, and drops a candidate once its score and the bounds
 // left fall under theta. cands are in request order; what is left of them is returned.
-func finish(cands []cand, terms []queryTerm, theta float32) []cand {
+func finish(cands []cand, terms []queryTerm, theta, slack float32) []cand {
 	slices.SortFunc(terms, func(a, b queryTerm) int {
 		switch {
 		case a.bound > b.bound:
