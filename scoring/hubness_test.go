@@ -50,8 +50,8 @@ func TestHubnessBuiltThroughIndexMatchesDirect(t *testing.T) {
 }
 
 // Suggest's top k is the corrected scores' top k over every request that shares a term with the
-// voice. (Ten requests and k = 1: the walk gives its first 9 and then all 10, complete; with many
-// requests, the walk's own top k is not always the cosines' top k, hubness or not.)
+// voice. (The walk ranks by the corrected score itself, its offsets in its bounds; with many
+// requests TestSuggestExactSynthetic checks the same against brute force.)
 func TestSuggestRanksByCorrectedScore(t *testing.T) {
 	reqs, voices := syntheticRequests(10, 5, 300)
 	s := NewSuggester(reqs, voices)

@@ -89,8 +89,15 @@ func checkExact(t *testing.T, s *Suggester, queries []string, ks ...int) {
 }
 
 // TestSuggestExactSynthetic: the walk's top k is the brute-force one among synthetic requests
-// (the benchmark's) in index sizes where it stops early and where it does not.
+// (the benchmark's) in index sizes where it stops early and where it does not, with plain
+// cosines and with the hubness correction a corpus brings (its offsets in the walk's bounds).
 func TestSuggestExactSynthetic(t *testing.T) {
+	for _, hub := range []bool{false, true} {
+		t.Run(map[bool]string{false: "plain", true: "hubness"}[hub], func(t *testing.T) { exactSynthetic(t, hub) })
+	}
+}
+
+func exactSynthetic(t *testing.T, hub bool) {
 	for _, n := range []int{300, 3000, 10_000} {
 		queries := 200
 		if n == 10_000 {
@@ -102,7 +109,14 @@ func TestSuggestExactSynthetic(t *testing.T) {
 		reqs, qs := syntheticRequests(n, 5, queries)
 		// Queries of common terms only: every list is long, none short enough to pool.
 		qs = append(qs, "出力", "出", "表示速度", "w1x", "w0x w1x w2x", "設定 w3x")
-		s := NewSuggester(reqs, nil)
+		var corpus []string
+		if hub {
+			_, corpus = syntheticRequests(1, 0, 2000)
+		}
+		s := NewSuggester(reqs, corpus)
+		if hub != (len(s.hub.sample) > 0) {
+			t.Fatalf("hubness sample of %d voices with a corpus of %d", len(s.hub.sample), len(corpus))
+		}
 		checkExact(t, s, qs, 1, 3, 10)
 	}
 }
