@@ -183,7 +183,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	}
 }
 
-// TestDiskFull moves the feedback table onto a 16 MB filesystem and ingests more than fits: the
+// TestDiskFull moves the feedback table onto a 32 MB filesystem and ingests more than fits: the
 // ingest stops with a clear message, what it stored is whole batches that its summary counts,
 // and once there is room a rerun stores exactly the rest. It needs root to mount a tmpfs.
 func TestDiskFull(t *testing.T) {
@@ -195,7 +195,7 @@ func TestDiskFull(t *testing.T) {
 	if err := os.Mkdir(mnt, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", mnt).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
 	}
 	defer exec.Command("umount", "-l", mnt).Run()
