@@ -2,7 +2,6 @@ package scoring
 
 import (
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -26,17 +25,7 @@ func BenchmarkSuggestHubness(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("requests=%d/hub=%s", n, name), func(b *testing.B) {
 				b.ReportMetric(built.Seconds(), "build-s")
-				var next atomic.Int64
-				start, cpu0 := time.Now(), cpuTime()
-				b.RunParallel(func(pb *testing.PB) {
-					i := int(next.Add(7919))
-					for pb.Next() {
-						s.Suggest(queries[i%len(queries)], 3)
-						i++
-					}
-				})
-				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "suggestions/s")
-				b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e3, "cpu-µs/op")
+				suggestOnEveryCore(b, s, queries)
 			})
 		}
 	}
@@ -55,16 +44,7 @@ func BenchmarkSuggestHubnessBanking77(b *testing.B) {
 			name = "off"
 		}
 		b.Run("hub="+name, func(b *testing.B) {
-			start, cpu0 := time.Now(), cpuTime()
-			b.RunParallel(func(pb *testing.PB) {
-				i := 0
-				for pb.Next() {
-					s.Suggest(texts[i%len(texts)], 3)
-					i++
-				}
-			})
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "suggestions/s")
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e3, "cpu-µs/op")
+			suggestOnEveryCore(b, s, texts)
 		})
 	}
 }
