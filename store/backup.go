@@ -133,9 +133,12 @@ func (s *DB) ImportAll(ctx context.Context, next func() (BackupRow, bool, error)
 		if err := flush(); err != nil {
 			return err
 		}
-		// A backup from before the search text was stored (migration 00031) has none: fold the
-		// words here, as the trigger that is off during the restore would (00090).
-		if _, err := tx.ExecContext(ctx, `UPDATE feedback SET search_text = koe_search_key(title, body) WHERE search_text IS NULL`); err != nil {
+		// A backup from before the search text was stored (migration 00031) has none, one from
+		// before its pieces were (00092) has no pieces: fold the words and cut the pieces here,
+		// as the trigger that is off during the restore would (00090, 00092).
+		if _, err := tx.ExecContext(ctx, `UPDATE feedback SET search_text = COALESCE(search_text, koe_search_key(title, body)),
+			search_grams = koe_search_grams(COALESCE(search_text, koe_search_key(title, body)))
+			WHERE search_text IS NULL OR search_grams IS NULL`); err != nil {
 			return err
 		}
 		for _, t := range backupTables {

@@ -37,7 +37,7 @@ type IngestCounts struct {
 
 var stageFeedbackColumns = []string{"source_kind", "source_name", "source_id", "received_at", "author_name",
 	"author_email", "company_name", "account_id", "match_rule", "title", "body", "context", "language", "rating",
-	"sentiment", "url", "raw", "search_text"}
+	"sentiment", "url", "raw", "search_text", "search_grams"}
 
 // SaveFeedback writes a batch with COPY into a staging table and one INSERT … ON CONFLICT: a voice
 // already there (same source kind, name and id) with the same words is a duplicate, taken off the
@@ -69,7 +69,7 @@ func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCoun
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS stage_feedback (
 		source_kind text, source_name text, source_id text, received_at timestamptz, author_name text,
 		author_email text, company_name text, account_id bigint, match_rule text, title text, body text,
-		context text, language text, rating real, sentiment real, url text, raw jsonb, search_text text) ON COMMIT DELETE ROWS`); err != nil {
+		context text, language text, rating real, sentiment real, url text, raw jsonb, search_text text, search_grams int[]) ON COMMIT DELETE ROWS`); err != nil {
 		return c, nil, err
 	}
 	if err := copyRows(ctx, tx, "stage_feedback", stageFeedbackColumns, len(b.Items), func(i int) []any {
@@ -78,9 +78,10 @@ func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCoun
 		if len(it.Raw) > 0 {
 			raw = string(it.Raw)
 		}
+		key := searchText(it.Title, it.Body)
 		return []any{string(it.SourceKind), it.SourceName, it.SourceID, it.ReceivedAt, it.AuthorName, it.AuthorEmail,
 			it.CompanyName, it.AccountID, it.MatchRule, it.Title, it.Body, it.Context, it.Language, it.Rating,
-			it.Sentiment, it.URL, raw, searchText(it.Title, it.Body)}
+			it.Sentiment, it.URL, raw, key, pq.Int32Array(searchGrams(key))}
 	}); err != nil {
 		return c, nil, err
 	}
@@ -116,10 +117,10 @@ func saveFeedback(ctx context.Context, tx *sqlx.Tx, b FeedbackBatch) (IngestCoun
 	rows, err := tx.QueryContext(ctx, `
 		INSERT INTO feedback AS f (source_kind, source_name, source_id, received_at, author_name, author_email,
 			company_name, account_id, match_rule, mrr_at_receipt_minor, mrr_currency, title, body, context,
-			language, rating, sentiment, url, raw, search_text)
+			language, rating, sentiment, url, raw, search_text, search_grams)
 		SELECT s.source_kind, s.source_name, s.source_id, s.received_at, s.author_name, s.author_email,
 			s.company_name, s.account_id, s.match_rule, h.mrr_minor, COALESCE(h.currency, ''), s.title, s.body,
-			s.context, s.language, s.rating, s.sentiment, s.url, s.raw, s.search_text
+			s.context, s.language, s.rating, s.sentiment, s.url, s.raw, s.search_text, s.search_grams
 		FROM stage_feedback s
 		LEFT JOIN LATERAL (`+mrrAt("s.account_id", "s.received_at")+`) h ON true
 `+onConflict+`
@@ -174,7 +175,8 @@ const sameMessages = `COALESCE(f.raw->'message_ids', '[]'::jsonb) @> COALESCE(s.
 const replaceWords = `ON CONFLICT (source_kind, source_name, source_id) DO UPDATE
 	SET title = EXCLUDED.title, body = EXCLUDED.body, context = EXCLUDED.context,
 	    language = EXCLUDED.language, rating = EXCLUDED.rating, sentiment = EXCLUDED.sentiment,
-	    url = EXCLUDED.url, raw = EXCLUDED.raw, search_text = EXCLUDED.search_text, updated_at = now()
+	    url = EXCLUDED.url, raw = EXCLUDED.raw, search_text = EXCLUDED.search_text,
+	    search_grams = EXCLUDED.search_grams, updated_at = now()
 	WHERE (f.title, f.body, f.context, f.rating) IS DISTINCT FROM
 	      (EXCLUDED.title, EXCLUDED.body, EXCLUDED.context, EXCLUDED.rating)`
 

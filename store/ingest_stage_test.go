@@ -147,6 +147,23 @@ func TestSearchFunctionsMatchTheirFirstForm(t *testing.T) {
 	}
 }
 
+// searchGrams cuts a text into the numbers koe_search_grams (migration 00092) gives, for
+// Japanese, Latin, emoji (past 16 bits: the numbers wrap alike) and the empty text.
+func TestSearchGramsAsTheDatabaseCutsThem(t *testing.T) {
+	db := openInternal(t)
+	texts := []string{"", "a", "ab", "aa", "abab", "ＣＳＶで出力", "ばっくあっぷ", "Hello\nWorld\r\n!", "😀👍🏽 emoji",
+		"a\uffffb", "\U0010FFFF\U0010FFFE", "ﾃｽﾄ", "请求书 한국어", "\u00a0\u3000", "ー・〜"}
+	for _, s := range texts {
+		var want pq.Int32Array
+		if err := db.db.QueryRow(`SELECT koe_search_grams($1)`, s).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := searchGrams(s); !slices.Equal(got, []int32(want)) || got == nil {
+			t.Errorf("searchGrams(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
 // The ingest folds a voice's search text in Go (migration 00090); every way a voice's words get
 // stored — a new voice, an edit, a later message of a thread, the dataset loader, an UPDATE by
 // hand — leaves the text the database's fold gives, so the sheet's search finds the same voices.
@@ -174,6 +191,14 @@ func TestSearchTextFoldedInGoAsTheDatabaseFolds(t *testing.T) {
 		}
 		if len(bad) > 0 {
 			t.Errorf("%s: search text not as the database folds it: %q", when, bad)
+		}
+		bad = nil
+		if err := db.db.Select(&bad, `SELECT source_id || ': ' || coalesce(search_grams::text, 'NULL') || ' ≠ ' || koe_search_grams(search_text)::text
+			FROM feedback WHERE search_grams IS DISTINCT FROM koe_search_grams(search_text) ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) > 0 {
+			t.Errorf("%s: search pieces not as the database cuts them: %q", when, bad)
 		}
 	}
 	mismatches("ingested")
@@ -211,6 +236,21 @@ func TestSearchTextFoldedInGoAsTheDatabaseFolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	mismatches("loaded and updated by hand")
+	// A search text set by hand gets its pieces; pieces cleared by hand come back.
+	if _, err := db.db.Exec(`UPDATE feedback SET search_text = 'by hand' WHERE source_id = 'ds1'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.Exec(`UPDATE feedback SET search_grams = NULL WHERE source_id = 'k3'`); err != nil {
+		t.Fatal(err)
+	}
+	var byHand int
+	if err := db.db.Get(&byHand, `SELECT count(*) FROM feedback WHERE search_grams @> koe_search_grams('by hand')`); err != nil || byHand != 1 {
+		t.Fatalf("%d voices found by the pieces of a search text set by hand %v", byHand, err)
+	}
+	var cleared int
+	if err := db.db.Get(&cleared, `SELECT count(*) FROM feedback WHERE search_grams IS DISTINCT FROM koe_search_grams(search_text)`); err != nil || cleared != 0 {
+		t.Fatalf("%d voices whose pieces are not their search text's %v", cleared, err)
+	}
 	var n int
 	if err := db.db.Get(&n, `SELECT count(*) FROM feedback WHERE search_text IS NULL`); err != nil || n != 0 {
 		t.Fatalf("%d voices without search text %v", n, err)

@@ -1,8 +1,8 @@
 package store
 
 import (
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -27,23 +27,21 @@ func SearchKey(s string) string {
 	return b.String()
 }
 
-// bigrams are the two-character pieces of a folded query, as koe_bigrams cuts them; none for a
-// single character.
-func bigrams(key string) []string {
-	if utf8.RuneCountInString(key) < 2 {
-		return nil
-	}
-	r := []rune(key)
-	seen := map[string]bool{}
-	var out []string
-	for i := 0; i+1 < len(r); i++ {
-		g := string(r[i : i+2])
-		if !seen[g] {
-			seen[g] = true
-			out = append(out, g)
+// searchGrams are the two-character pieces of a folded text as the search index holds them
+// (migration 00092, koe_search_grams): each pair's code points side by side in 32 bits (first <<
+// 16 | second, wrapping), sorted, each once; none for fewer than two characters. The database's
+// function gives the same numbers.
+func searchGrams(key string) []int32 {
+	g := make([]int32, 0, len(key)) // never nil: an empty array, not NULL, for a short text
+	prev, first := rune(0), true
+	for _, r := range key {
+		if !first {
+			g = append(g, int32(uint32(prev)<<16+uint32(r)))
 		}
+		prev, first = r, false
 	}
-	return out
+	slices.Sort(g)
+	return slices.Compact(g)
 }
 
 // searchText is a voice's search text, folded as koe_search_key(title, body) folds it: the ingest

@@ -105,8 +105,8 @@ func (s *DB) feedbackSheet(ctx context.Context, f SheetFilter, window int) ([]Sh
 	}
 	if q := SearchKey(strings.TrimSpace(f.Q)); q != "" {
 		// The index of two-character pieces narrows the voices; LIKE checks the whole query.
-		if g := bigrams(q); g != nil && window == 0 {
-			search = append(search, "koe_bigrams(f.search_text) @> "+arg(pq.Array(g))+"::text[]")
+		if g := searchGrams(q); len(g) > 0 && window == 0 {
+			search = append(search, "f.search_grams @> "+arg(pq.Array(g))+"::int[]")
 		}
 		search = append(search, "f.search_text LIKE "+arg("%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)+"%"))
 	}
