@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // ModelBuckets is how many feature ids there are: features are hashed into [0, ModelBuckets), so
@@ -99,7 +97,7 @@ func (m *Model) LogOdds(text string) float64 {
 	v := float64(len(m.Counts)) + 1 // features seen, and one for those not seen
 	den := [2]float64{math.Log(float64(m.Tokens[0]) + modelAlpha*v), math.Log(float64(m.Tokens[1]) + modelAlpha*v)}
 	sum := math.Log(float64(m.Docs[1])) - math.Log(float64(m.Docs[0]))
-	for _, f := range ModelFeatures(text) {
+	for _, f := range modelFeaturesFolded(text) {
 		n, ok := m.Counts[f]
 		if !ok {
 			continue // unseen in both classes: the same in both, bar the denominators
@@ -113,13 +111,18 @@ func (m *Model) LogOdds(text string) float64 {
 // polarFeatureMin examples, and polarFeatureRatio, natural log, likelier in one class), and how
 // many of its features the model knows.
 func (m *Model) evidence(text string) (lo float64, polar, known int) {
+	return m.evidenceFolded(fold(text))
+}
+
+// evidenceFolded is evidence of a text folded already.
+func (m *Model) evidenceFolded(text string) (lo float64, polar, known int) {
 	if m == nil || m.Docs[0] == 0 || m.Docs[1] == 0 {
 		return 0, 0, 0
 	}
 	v := float64(len(m.Counts)) + 1
 	den := [2]float64{math.Log(float64(m.Tokens[0]) + modelAlpha*v), math.Log(float64(m.Tokens[1]) + modelAlpha*v)}
 	lo = math.Log(float64(m.Docs[1])) - math.Log(float64(m.Docs[0]))
-	for _, f := range ModelFeatures(text) {
+	for _, f := range modelFeaturesFolded(text) {
 		n, ok := m.Counts[f]
 		if !ok {
 			continue
@@ -135,8 +138,10 @@ func (m *Model) evidence(text string) (lo float64, polar, known int) {
 }
 
 // ModelFeatures are the distinct feature ids of text, in increasing order.
-func ModelFeatures(text string) []uint32 {
-	text = strings.ToLower(norm.NFKC.String(text))
+func ModelFeatures(text string) []uint32 { return modelFeaturesFolded(fold(text)) }
+
+// modelFeaturesFolded is ModelFeatures of a text folded already.
+func modelFeaturesFolded(text string) []uint32 {
 	out := make([]uint32, 0, 3*len(text)/2)
 	var run []rune              // the current Japanese run, between ^ and $
 	var words []string          // the current clause's Latin words

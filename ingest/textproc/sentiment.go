@@ -32,11 +32,15 @@ func Sentiment(text string) (float64, string) {
 // ruleOrGlossSum is ruleSum, or when the rules find no opinion the reading of a Japanese text
 // through its English glosses (glossSum).
 func ruleOrGlossSum(text string) float64 {
-	if sum := ruleSum(text); sum != 0 {
-		return sum
+	folded := fold(text)
+	if opinion, wish := rulePartsFolded(folded); opinion+wish != 0 {
+		return opinion + wish
 	}
-	return glossSum(strings.ToLower(norm.NFKC.String(text)))
+	return glossSum(folded)
 }
+
+// fold is how the rules, the request test and the model read a text: NFKC, lower case.
+func fold(text string) string { return strings.ToLower(norm.NFKC.String(text)) }
 
 // ruleSum is the lexicon's unsquashed sum for text: 0 when no term is found.
 func ruleSum(text string) float64 {
@@ -46,8 +50,10 @@ func ruleSum(text string) float64 {
 
 // ruleParts is ruleSum in two parts: the opinions, and the wishes — a condition before a wish
 // (速いと嬉しい), ほしい, "would be nice", "I'd like" — which ask for something rather than judge it.
-func ruleParts(text string) (opinion, wish float64) {
-	text = strings.ToLower(norm.NFKC.String(text))
+func ruleParts(text string) (opinion, wish float64) { return rulePartsFolded(fold(text)) }
+
+// rulePartsFolded is ruleParts of a text folded already.
+func rulePartsFolded(text string) (opinion, wish float64) {
 	eo, ew := englishScore(text)
 	jo, jw := japaneseScore(text)
 	opinion, wish = eo+jo, ew+jw
@@ -498,14 +504,15 @@ const (
 var neutralGate = gate{requestSure: math.Inf(1), requestOpinion: 0.7, sureJaPer: 8}
 
 func (g gate) sentiment(m *Model, text string) (float64, string) {
-	opinion, wish := ruleParts(text)
 	if m.Examples() < ModelMinExamples {
 		return Sentiment(text)
 	}
-	request := g.requestSure > 0 && Request(text)
-	lo, polar, known := m.evidence(text)
+	folded := fold(text) // once, for the rules, the request test and the model
+	opinion, wish := rulePartsFolded(folded)
+	request := g.requestSure > 0 && requestFolded(folded)
+	lo, polar, known := m.evidenceFolded(folded)
 	if !request && opinion+wish == 0 && lo == 0 {
-		return Sentiment(text) // neither knows a word: the glosses may
+		return labelled(glossSum(folded)) // neither knows a word: the glosses may
 	}
 	if request {
 		if math.Abs(lo) < g.requestSure {
@@ -564,8 +571,10 @@ var (
 // Request tells whether text asks something — a question, a request, a wish — rather than
 // judging: "CSVで出力したい", "How do I reset my password?", "Please add dark mode". A request holds
 // no feeling by itself; SentimentWith keeps one neutral unless there is an opinion beside it.
-func Request(text string) bool {
-	text = strings.ToLower(norm.NFKC.String(text))
+func Request(text string) bool { return requestFolded(fold(text)) }
+
+// requestFolded is Request of a text folded already.
+func requestFolded(text string) bool {
 	trimmed := strings.TrimRight(text, " \t\n。.!！")
 	if strings.HasSuffix(trimmed, "?") || strings.HasSuffix(trimmed, "か") {
 		return true
@@ -643,31 +652,63 @@ var (
 // jaConstruction is the factor one of the constructions above applies to a term of score, and how
 // many bytes of rest (what follows the term) it took up; ok is false when none is there.
 func jaConstruction(rest string, score float64) (factor float64, skip int, ok bool) {
-	turn := func(m []int) (float64, int, bool) { return -0.8, m[1], true } // either way round
-	if m := jaDismissal.FindStringIndex(rest); m != nil {
-		if score < 0 {
-			return -0.3, m[1], true // 悪いとは言えない: faint praise
+	// Every construction matches at the start of rest and within its first 27 characters: the
+	// expressions read only a window of 40 (at least: 160 bytes), and only when a word each one
+	// needs is in it. An import runs this for every lexicon term of every voice.
+	if len(rest) > jaConstructionWindow {
+		cut := jaConstructionWindow
+		for cut > 0 && !utf8.RuneStart(rest[cut]) {
+			cut--
 		}
-		return -0.8, m[1], true
+		rest = rest[:cut]
 	}
-	if m := jaNeverHappened.FindStringIndex(rest); m != nil {
-		return turn(m)
+	turn := func(m []int) (float64, int, bool) { return -0.8, m[1], true } // either way round
+	if containsAny(rest, "とは", "わけ") {
+		if m := jaDismissal.FindStringIndex(rest); m != nil {
+			if score < 0 {
+				return -0.3, m[1], true // 悪いとは言えない: faint praise
+			}
+			return -0.8, m[1], true
+		}
 	}
-	if m := jaNoReason.FindStringIndex(rest); m != nil {
-		return turn(m)
+	if strings.Contains(rest, "こと") {
+		if m := jaNeverHappened.FindStringIndex(rest); m != nil {
+			return turn(m)
+		}
 	}
-	if m := jaNotFelt.FindStringIndex(rest); m != nil {
-		return -0.7, m[1], true
+	if containsAny(rest, "理由", "必要", "要素", "気配", "様子", "兆し", "見込み") {
+		if m := jaNoReason.FindStringIndex(rest); m != nil {
+			return turn(m)
+		}
 	}
-	if score > 0 && jaWishedFor.MatchString(rest) {
+	if containsAny(rest, "感じ", "実感", "得られ", "見られ", "見え") {
+		if m := jaNotFelt.FindStringIndex(rest); m != nil {
+			return -0.7, m[1], true
+		}
+	}
+	if score > 0 && strings.Contains(rest, "かった") && jaWishedFor.MatchString(rest) {
 		return -0.5, 0, true // 丁寧に説明してほしかった: what was wished for was missing
 	}
-	if score < 0 {
+	if score < 0 && containsAny(rest, "消え", "なくな", "無くな", "減", "解消", "ゼロに") {
 		if m := jaWentAway.FindStringIndex(rest); m != nil {
 			return -0.8, m[1], true
 		}
 	}
 	return 0, 0, false
+}
+
+// jaConstructionWindow is how many bytes of what follows a term jaConstruction reads: 40
+// characters of Japanese, more of anything else; the longest construction is 27 characters.
+const jaConstructionWindow = 160
+
+// containsAny tells whether s holds any of words.
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // jaOthers name what a product is compared with: its past, or another one.

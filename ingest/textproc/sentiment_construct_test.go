@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // constructionCases are the Japanese constructions and words the rules read, by kind, in
@@ -150,5 +152,61 @@ func TestSentimentJapaneseProbe(t *testing.T) {
 	t.Logf("rules on the probe set: %.3f (%d sentences)", acc, len(set))
 	if acc < 0.72 {
 		t.Errorf("rules accuracy %.3f on the probe set fell below 0.72", acc)
+	}
+}
+
+// jaConstruction reads only a window after a term, and a construction's expression only when a
+// word it needs is in the window: on every position of every Japanese test sentence (and the
+// sentences run together, so that what follows a term is long), the answer is the one the
+// expressions give on the whole rest of the text.
+func TestJaConstructionWindowChangesNothing(t *testing.T) {
+	var texts []string
+	for _, f := range []string{"ja_sentiment.tsv", "ja_sentiment_heldout.tsv", "ja_sentiment_probe.tsv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, fold(string(b)))
+	}
+	whole := func(rest string, score float64) (float64, int, bool) {
+		for _, c := range []struct {
+			re     *regexp.Regexp
+			factor float64
+		}{{jaDismissal, -0.8}, {jaNeverHappened, -0.8}, {jaNoReason, -0.8}, {jaNotFelt, -0.7}} {
+			if m := c.re.FindStringIndex(rest); m != nil {
+				if c.re == jaDismissal && score < 0 {
+					return -0.3, m[1], true
+				}
+				return c.factor, m[1], true
+			}
+		}
+		if score > 0 && jaWishedFor.MatchString(rest) {
+			return -0.5, 0, true
+		}
+		if m := jaWentAway.FindStringIndex(rest); score < 0 && m != nil {
+			return -0.8, m[1], true
+		}
+		return 0, 0, false
+	}
+	found := 0
+	for _, text := range texts {
+		for i := range text {
+			if !utf8.RuneStart(text[i]) {
+				continue
+			}
+			for _, score := range []float64{1, -1} {
+				f, skip, ok := jaConstruction(text[i:], score)
+				wf, wskip, wok := whole(text[i:], score)
+				if f != wf || skip != wskip || ok != wok {
+					t.Fatalf("at %q: %v %d %v, the whole rest gives %v %d %v", text[i:min(len(text), i+60)], f, skip, ok, wf, wskip, wok)
+				}
+				if ok {
+					found++
+				}
+			}
+		}
+	}
+	if found < 50 {
+		t.Fatalf("only %d constructions found: the test reads too little", found)
 	}
 }
