@@ -105,18 +105,18 @@ func TestRescoreWritesOnlyChangedScores(t *testing.T) {
 	}
 }
 
-// A rescoring batch larger than a chunk, with a chunk of rated reviews only in the middle (no
-// UPDATE for it while the one before may still be running), stores every changed score and
-// counts each once.
-func TestRescoreInChunks(t *testing.T) {
+// A rescoring of several windows, rescored at once, with a window of rated reviews only in the
+// middle (no UPDATE for it), stores every changed score, counts each once, and moves
+// scored_through to the last voice.
+func TestRescoreInWindows(t *testing.T) {
 	ctx := context.Background()
 	db := openInternal(t)
 	var items []feedback.Item
-	for i := range 3*rescoreChunk + 17 {
+	for i := range 3*sentimentBatch + 17 {
 		it := voice(fmt.Sprint(i), fmt.Sprintf("voice %d", i))
 		s := 0.1
 		it.Sentiment = &s
-		if i >= rescoreChunk && i < 2*rescoreChunk {
+		if i >= sentimentBatch && i < 2*sentimentBatch {
 			stars := 5.0
 			it.Rating = &stars
 		}
@@ -156,7 +156,58 @@ func TestRescoreInChunks(t *testing.T) {
 			changed++
 		}
 	}
-	if n != changed || changed < 2*rescoreChunk/2 {
+	if n != changed || changed < 2*sentimentBatch/2 {
 		t.Errorf("changed %d, want %d", n, changed)
+	}
+	var through, last int64
+	if err := db.db.QueryRow(`SELECT scored_through, (SELECT max(id) FROM feedback) FROM sentiment_model`).Scan(&through, &last); err != nil || through != last {
+		t.Errorf("scored through %d (%v), want the last voice %d", through, err, last)
+	}
+}
+
+// A rescoring that fails halfway keeps what it did, moves scored_through only past windows done
+// with every window before them, and the next rescoring does the rest.
+func TestRescoreFailsHalfway(t *testing.T) {
+	db := openInternal(t)
+	var items []feedback.Item
+	for i := range 4 * sentimentBatch {
+		it := voice(fmt.Sprint(i), fmt.Sprintf("voice %d", i))
+		s := 0.1
+		it.Sentiment = &s
+		items = append(items, it)
+	}
+	if _, _, err := db.SaveFeedback(context.Background(), FeedbackBatch{Items: items}); err != nil {
+		t.Fatal(err)
+	}
+	var first int64
+	if err := db.db.Get(&first, `SELECT min(id) FROM feedback`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	failAt := first + 2*sentimentBatch + 10 // in the third window
+	if _, err := db.RescoreSentiment(ctx, false, func(v UnratedVoice) float64 {
+		if v.ID == failAt {
+			cancel()
+		}
+		return -0.3
+	}); err == nil {
+		t.Fatal("a rescoring whose context ended halfway succeeded")
+	}
+	var through int64
+	if err := db.db.Get(&through, `SELECT scored_through FROM sentiment_model`); err != nil || through >= failAt {
+		t.Fatalf("scored through %d (%v), past the window that failed (voice %d)", through, err, failAt)
+	}
+	var rescored int64 // every voice up to scored_through (none when the first window was cut short)
+	if err := db.db.Get(&rescored, `SELECT count(*) FROM feedback WHERE sentiment < 0 AND id <= $1`, through); err != nil || rescored != max(0, through-first+1) {
+		t.Fatalf("%d voices rescored up to %d (%v), want %d", rescored, through, err, max(0, through-first+1))
+	}
+	n, err := db.RescoreSentiment(context.Background(), false, func(UnratedVoice) float64 { return -0.3 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := db.db.Get(&left, `SELECT count(*) FROM feedback WHERE sentiment > 0`); err != nil || left != 0 || n == 0 {
+		t.Fatalf("after the second rescoring %d voices keep the old score, %d changed (%v)", left, n, err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,8 +106,17 @@ func TestRescoreSentiment(t *testing.T) {
 	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{rated(1, 5, "great"), rated(2, -1, "chat one"), rated(3, -1, "chat two")}}); err != nil {
 		t.Fatal(err)
 	}
-	var scored []int64
-	score := func(v store.UnratedVoice) float64 { scored = append(scored, v.ID); return -0.5 }
+	var (
+		mu     sync.Mutex
+		scored []int64 // in order of id: score runs on several goroutines
+	)
+	score := func(v store.UnratedVoice) float64 {
+		mu.Lock()
+		defer mu.Unlock()
+		i, _ := slices.BinarySearch(scored, v.ID)
+		scored = slices.Insert(scored, i, v.ID)
+		return -0.5
+	}
 	if n, err := db.RescoreSentiment(ctx, false, score); err != nil || n != 2 || !reflect.DeepEqual(scored, []int64{2, 3}) {
 		t.Fatalf("first: changed %d, scored %v, %v; want 2, [2 3]", n, scored, err)
 	}
