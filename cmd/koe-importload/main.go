@@ -37,6 +37,8 @@ func main() {
 	statements := flag.Int("statements", 0, "print this many statements PostgreSQL spent the most time on (pg_stat_statements)")
 	fast := flag.Bool("fast", false, "run the private cluster with fsync and synchronous commit off (as the tests do)")
 	cpuProfile := flag.String("cpuprofile", "", "write this process's CPU profile of the two runs to this file")
+	rerun := flag.Bool("rerun", true, "ingest the file a second time (every voice a duplicate)")
+	pgdata := flag.String("pgdata", "", "with DATABASE_URL: the data directory of that cluster, when it runs on this machine, to measure its CPU")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -50,20 +52,20 @@ func main() {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*voices, *requests, *accounts, *statements, *fast); err != nil {
+	if err := run(*voices, *requests, *accounts, *statements, *fast, *rerun, *pgdata); err != nil {
 		fmt.Fprintln(os.Stderr, "koe-importload:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(voices, requests, accounts, statements int, fast bool) error {
+func run(voices, requests, accounts, statements int, fast, rerun bool, pgdata string) error {
 	ctx := context.Background()
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return err
 	}
-	dsn, pgdata := cfg.DatabaseURL, ""
+	dsn := cfg.DatabaseURL
 	if dsn == "" {
 		dir, err := os.MkdirTemp("", "koe-importload-")
 		if err != nil {
@@ -132,7 +134,11 @@ func run(voices, requests, accounts, statements int, fast bool) error {
 	}
 	fmt.Printf("koe-importload: %d voices into a database with %d requests and %d accounts (fsync %v)\n", voices, requests, accounts, !fast)
 	fmt.Printf("%-10s %8s %8s %8s %8s %9s  %s\n", "run", "wall s", "go cpu s", "pg cpu s", "cpu/wall", "voices/s", "counts")
-	for _, name := range []string{"first", "rerun"} {
+	runs := []string{"first", "rerun"}
+	if !rerun {
+		runs = runs[:1]
+	}
+	for _, name := range runs {
 		m, err := mappingFor()
 		if err != nil {
 			return err
