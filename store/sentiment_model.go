@@ -43,7 +43,6 @@ const reviewKey = `concat_ws(E'\x1f', source_kind, source_name, source_id)`
 // sentimentBatch is how many voices are read at a time.
 const sentimentBatch = 2000
 
-
 // SentimentVersion returns the stored model's version, which every change increases: a replica
 // asks it before scoring and reloads the model only when it moved.
 func (s *DB) SentimentVersion(ctx context.Context) (int64, error) {
