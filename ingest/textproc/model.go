@@ -107,14 +107,9 @@ func (m *Model) LogOdds(text string) float64 {
 	return sum
 }
 
-// evidence is LogOdds, how many of the text's features are clearly polar (seen in at least
+// evidenceFolded is LogOdds, how many of the text's features are clearly polar (seen in at least
 // polarFeatureMin examples, and polarFeatureRatio, natural log, likelier in one class), and how
-// many of its features the model knows.
-func (m *Model) evidence(text string) (lo float64, polar, known int) {
-	return m.evidenceFolded(fold(text))
-}
-
-// evidenceFolded is evidence of a text folded already.
+// many of its features the model knows, for a text folded already (fold).
 func (m *Model) evidenceFolded(text string) (lo float64, polar, known int) {
 	if m == nil || m.Docs[0] == 0 || m.Docs[1] == 0 {
 		return 0, 0, 0
