@@ -653,8 +653,8 @@ var (
 // many bytes of rest (what follows the term) it took up; ok is false when none is there.
 func jaConstruction(rest string, score float64) (factor float64, skip int, ok bool) {
 	// Every construction matches at the start of rest and within its first 27 characters: the
-	// expressions read only a window of 40 (at least: 160 bytes), and only when a word each one
-	// needs is in it. An import runs this for every lexicon term of every voice.
+	// expressions read only the first 160 bytes of rest (40 characters at least), and each only
+	// when a word it needs is there. An import runs this for every lexicon term of every voice.
 	if len(rest) > jaConstructionWindow {
 		cut := jaConstructionWindow
 		for cut > 0 && !utf8.RuneStart(rest[cut]) {
