@@ -118,8 +118,14 @@ type Pipeline struct {
 	// Sentiment, when set, scores the words of each voice without a star rating instead of the
 	// rules (textproc.Sentiment): intake sets it to the learned model, so a voice is stored with
 	// its final score in one write and the Rules see that score. A rated review keeps the rules'
-	// reading: its stars say how it feels. It is called from one goroutine at a time.
-	Sentiment func(text string) (float64, string)
+	// reading: its stars say how it feels. It is given the voice's source id and words, and is
+	// called from one goroutine at a time.
+	Sentiment func(sourceID, text string) (float64, string)
+	// Learn, when set, is given the words of every rated review as its batch is prepared, and
+	// whether it is positive (4–5 stars; 1–2 negative; 3 says neither and is not given), before
+	// the voices read after it are scored: intake's model learns from an import's own reviews as
+	// it reads them. It is called from the goroutine that calls Sentiment, never at once with it.
+	Learn func(text string, positive bool)
 
 	mu      sync.Mutex // guards the counts while the reader and the writers run together
 	rulesMu sync.Mutex // Rules is called from one writer at a time
@@ -442,21 +448,22 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 	it.AuthorEmail = strings.ToLower(strings.TrimSpace(it.AuthorEmail))
 	it.Body, it.Context = textproc.Clip(it.Body, textproc.MaxText), textproc.Clip(it.Context, textproc.MaxText)
 	it.Language = textproc.Language(it.Title + "\n" + it.Body)
-	score, _ := p.sentiment(it)(it.Title + "\n" + it.Body)
+	text := it.Title + "\n" + it.Body
+	var score float64
+	if p.Sentiment == nil || it.Rating != nil {
+		score, _ = textproc.Sentiment(text)
+	} else {
+		score, _ = p.Sentiment(it.SourceID, text)
+	}
 	it.Sentiment = &score
+	if r := it.Rating; p.Learn != nil && r != nil && (*r >= 4 || *r <= 2) {
+		p.Learn(text, *r >= 4) // as the store learns it: title, a line break, body
+	}
 	if m, ok := ix.Match(it.AuthorEmail, it.CompanyName); ok {
 		id := m.AccountID
 		it.AccountID, it.MatchRule = &id, m.Rule
 	}
 	return it, nil
-}
-
-// sentiment is what scores it: Sentiment for a voice without a rating, else the rules.
-func (p *Pipeline) sentiment(it feedback.Item) func(string) (float64, string) {
-	if p.Sentiment == nil || it.Rating != nil {
-		return textproc.Sentiment
-	}
-	return p.Sentiment
 }
 
 // where names a record in messages: where the source says it is, else the source and its id.

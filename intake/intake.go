@@ -95,9 +95,21 @@ type Run struct {
 // counts and error are the pipeline's: voices stored before an error stay stored. A failure to
 // suggest is logged, not returned.
 func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.Counts, error) {
-	sentiment, scored := s.sentimentScorer(ctx)
+	rs := s.sentimentScorer(ctx)
+	scored := rs.scored
 	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
-		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord, Sentiment: sentiment}
+		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord,
+		Sentiment: rs.score, Learn: rs.learn}
+	if rs.stored != nil {
+		rules := s.Rules
+		p.Rules = func(added []feedback.Item) []store.OutboxMessage {
+			rs.stored(added)
+			if rules == nil {
+				return nil
+			}
+			return rules(added)
+		}
+	}
 	if s.kick != nil {
 		c, err := p.Run(ctx, src)
 		scored(c)

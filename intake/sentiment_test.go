@@ -60,7 +60,7 @@ func chats(first int, texts ...string) source {
 
 func sentimentOf(t *testing.T, db *store.DB, kind feedback.SourceKind, sourceID string) float64 {
 	t.Helper()
-	items, err := db.FeedbackItems(context.Background(), 1000)
+	items, err := db.FeedbackItems(context.Background(), 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,4 +286,64 @@ func TestVoiceScoredByTheModelWhenStored(t *testing.T) {
 		}
 		mu.Unlock()
 	}
+}
+
+// TestImportLearnsFromItsOwnReviews: a first import that brings enough rated reviews learns from
+// them as it reads them; the voices read before the model had learned enough are stored with the
+// rules' score and rescored once the import is stored, with every review; the ones read after are
+// stored with the model as it was then, and not rescored.
+func TestImportLearnsFromItsOwnReviews(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	in := &intake.Service{DB: db}
+	// A word only the last 100 reviews use, after the model has learned from 2,000: the model
+	// that scores a voice read after them does not know it yet, the one learned from every
+	// review does.
+	const chat = "ぽよぽよ"
+	src := source{kind: feedback.SourceReview}
+	add := func(texts []string, stars []float64) {
+		src.texts, src.stars = append(src.texts, texts...), append(src.stars, stars...)
+	}
+	add(reviews(0, 1000).texts, reviews(0, 1000).stars)
+	add([]string{chat}, []float64{-1}) // id 1001: read before the model learned enough
+	add(reviews(0, 1000).texts, reviews(0, 1000).stars)
+	for range 100 {
+		add([]string{"ぽよぽよする"}, []float64{1})
+	}
+	add([]string{chat}, []float64{-1}) // id 2102: read after
+	if _, err := in.Ingest(ctx, withoutStars(src), intake.Run{SourceType: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sentimentOf(t, db, feedback.SourceReview, "1001"); got >= -0.05 {
+		t.Errorf("the voice read before the model learned enough scored %v, want negative (rescored with every review)", got)
+	}
+	if got := sentimentOf(t, db, feedback.SourceReview, "2102"); got != 0 {
+		t.Errorf("the voice read after scored %v, want 0 (the model when it was stored did not know the word; not rescored)", got)
+	}
+}
+
+// withoutStars takes the stars off the texts whose stars are negative: they are voices without a
+// rating.
+func withoutStars(s source) sourceFunc {
+	return func(emit func(ingest.Batch) error) error {
+		var b ingest.Batch
+		for i, text := range s.texts {
+			it := feedback.Item{SourceKind: s.kind, SourceName: s.Name(), SourceID: fmt.Sprint(s.first + i + 1),
+				ReceivedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Body: text}
+			if s.stars[i] >= 0 {
+				it.Rating = &s.stars[i]
+			}
+			b.Records = append(b.Records, ingest.Record{Item: it})
+		}
+		return emit(b)
+	}
+}
+
+// sourceFunc is a source of reviews that pull emits.
+type sourceFunc func(emit func(ingest.Batch) error) error
+
+func (sourceFunc) Kind() feedback.SourceKind { return feedback.SourceReview }
+func (sourceFunc) Name() string              { return "reviews" }
+func (f sourceFunc) Pull(_ context.Context, _ string, emit func(ingest.Batch) error) error {
+	return f(emit)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/koehq/koe/feedback"
@@ -89,7 +90,7 @@ func TestRescoreWritesOnlyChangedScores(t *testing.T) {
 		}
 		return 0.1
 	}
-	n, err := db.RescoreSentiment(ctx, true, score)
+	n, err := db.RescoreSentiment(ctx, true, math.MaxInt64, score)
 	if err != nil || n != 1 {
 		t.Fatalf("changed %d (%v), want 1", n, err)
 	}
@@ -131,7 +132,7 @@ func TestRescoreInWindows(t *testing.T) {
 		}
 		return -0.2
 	}
-	n, err := db.RescoreSentiment(ctx, true, func(v UnratedVoice) float64 { return want(v.ID) })
+	n, err := db.RescoreSentiment(ctx, true, math.MaxInt64, func(v UnratedVoice) float64 { return want(v.ID) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func TestRescoreFailsHalfway(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	failAt := first + 2*sentimentBatch + 10 // in the third window
-	if _, err := db.RescoreSentiment(ctx, false, func(v UnratedVoice) float64 {
+	if _, err := db.RescoreSentiment(ctx, false, math.MaxInt64, func(v UnratedVoice) float64 {
 		if v.ID == failAt {
 			cancel()
 		}
@@ -202,7 +203,7 @@ func TestRescoreFailsHalfway(t *testing.T) {
 	if err := db.db.Get(&rescored, `SELECT count(*) FROM feedback WHERE sentiment < 0 AND id <= $1`, through); err != nil || rescored != max(0, through-first+1) {
 		t.Fatalf("%d voices rescored up to %d (%v), want %d", rescored, through, err, max(0, through-first+1))
 	}
-	n, err := db.RescoreSentiment(context.Background(), false, func(UnratedVoice) float64 { return -0.3 })
+	n, err := db.RescoreSentiment(context.Background(), false, math.MaxInt64, func(UnratedVoice) float64 { return -0.3 })
 	if err != nil {
 		t.Fatal(err)
 	}

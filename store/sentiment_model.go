@@ -164,8 +164,8 @@ func (s *DB) LearnSentiment(ctx context.Context, learn func([]RatedText) Sentime
 }
 
 // RescoreSentiment stores score's sentiment for the voices without a rating stored since the last
-// rescoring — or for all of them when all is set (a model that learned much since) — and returns
-// how many changed. A voice whose words an edit changed later was scored by the rules again when
+// rescoring — or for all of them when all is set (a model that learned much since) — up to the
+// voice until (math.MaxInt64: all of them), and returns how many changed. A voice whose words an edit changed later was scored by the rules again when
 // stored, and is scored with the model again only with all: finding edited voices would read the
 // whole table at every intake. score is called from several goroutines at once.
 //
@@ -177,7 +177,7 @@ func (s *DB) LearnSentiment(ctx context.Context, learn func([]RatedText) Sentime
 // durable, none of which waited: a failure or a crash halfway leaves what was not done, and at
 // most what was, to be scored again. One rescoring runs at a time among replicas (a session
 // advisory lock); learning goes on beside it.
-func (s *DB) RescoreSentiment(ctx context.Context, all bool, score func(UnratedVoice) float64) (changed int, err error) {
+func (s *DB) RescoreSentiment(ctx context.Context, all bool, until int64, score func(UnratedVoice) float64) (changed int, err error) {
 	conn, err := s.db.Connx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("store: rescore sentiment: %w", err)
@@ -218,10 +218,11 @@ func (s *DB) RescoreSentiment(ctx context.Context, all bool, score func(UnratedV
 		defer close(windows)
 		for lo := after; ; {
 			var hi int64
-			err := conn.GetContext(gctx, &hi, `SELECT id FROM feedback WHERE id > $1 ORDER BY id OFFSET $2 LIMIT 1`, lo, sentimentBatch-1)
+			err := conn.GetContext(gctx, &hi, `SELECT id FROM feedback WHERE id > $1 AND id <= $3 ORDER BY id OFFSET $2 LIMIT 1`,
+				lo, sentimentBatch-1, until)
 			last := errors.Is(err, sql.ErrNoRows)
 			if last {
-				err = conn.GetContext(gctx, &hi, `SELECT COALESCE(max(id), $1) FROM feedback WHERE id > $1`, lo)
+				err = conn.GetContext(gctx, &hi, `SELECT COALESCE(max(id), $1) FROM feedback WHERE id > $1 AND id <= $2`, lo, until)
 			}
 			if err != nil || hi == lo {
 				return err

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sync"
@@ -117,18 +118,18 @@ func TestRescoreSentiment(t *testing.T) {
 		scored = slices.Insert(scored, i, v.ID)
 		return -0.5
 	}
-	if n, err := db.RescoreSentiment(ctx, false, score); err != nil || n != 2 || !reflect.DeepEqual(scored, []int64{2, 3}) {
+	if n, err := db.RescoreSentiment(ctx, false, math.MaxInt64, score); err != nil || n != 2 || !reflect.DeepEqual(scored, []int64{2, 3}) {
 		t.Fatalf("first: changed %d, scored %v, %v; want 2, [2 3]", n, scored, err)
 	}
 	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{rated(4, -1, "chat three")}}); err != nil {
 		t.Fatal(err)
 	}
 	scored = nil
-	if n, err := db.RescoreSentiment(ctx, false, score); err != nil || n != 1 || !reflect.DeepEqual(scored, []int64{4}) {
+	if n, err := db.RescoreSentiment(ctx, false, math.MaxInt64, score); err != nil || n != 1 || !reflect.DeepEqual(scored, []int64{4}) {
 		t.Fatalf("second: changed %d, scored %v, %v; want 1, [4]", n, scored, err)
 	}
 	scored = nil
-	if n, err := db.RescoreSentiment(ctx, true, score); err != nil || n != 0 || len(scored) != 3 {
+	if n, err := db.RescoreSentiment(ctx, true, math.MaxInt64, score); err != nil || n != 0 || len(scored) != 3 {
 		t.Fatalf("all: changed %d, scored %v, %v; want 0 changed of 3", n, scored, err)
 	}
 	it, err := db.FeedbackByID(ctx, 3)
@@ -143,7 +144,7 @@ func TestRescoreSentiment(t *testing.T) {
 		t.Fatal(err)
 	}
 	scored = nil
-	if _, err := db.RescoreSentiment(ctx, false, score); err != nil || len(scored) != 0 {
+	if _, err := db.RescoreSentiment(ctx, false, math.MaxInt64, score); err != nil || len(scored) != 0 {
 		t.Fatalf("after a reset: scored %v %v, want none", scored, err)
 	}
 }
