@@ -99,8 +99,9 @@ func TestSentimentModelRoundTrip(t *testing.T) {
 	}
 }
 
-// TestRescoreSentiment: voices without a rating are scored once, then only the new ones, or all
-// of them again on request; rated reviews keep their own; after a reset, none until new ones.
+// TestRescoreSentiment: voices without a rating are scored once (up to a voice when asked), then
+// only the new ones, or all of them again on request; rated reviews keep their own; after a
+// reset, none until new ones.
 func TestRescoreSentiment(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
@@ -118,8 +119,13 @@ func TestRescoreSentiment(t *testing.T) {
 		scored = slices.Insert(scored, i, v.ID)
 		return -0.5
 	}
-	if n, err := db.RescoreSentiment(ctx, false, math.MaxInt64, score); err != nil || n != 2 || !reflect.DeepEqual(scored, []int64{2, 3}) {
-		t.Fatalf("first: changed %d, scored %v, %v; want 2, [2 3]", n, scored, err)
+	// Up to voice 2 only: voice 3 waits for the next rescoring.
+	if n, err := db.RescoreSentiment(ctx, false, 2, score); err != nil || n != 1 || !reflect.DeepEqual(scored, []int64{2}) {
+		t.Fatalf("up to 2: changed %d, scored %v, %v; want 1, [2]", n, scored, err)
+	}
+	scored = nil
+	if n, err := db.RescoreSentiment(ctx, false, math.MaxInt64, score); err != nil || n != 1 || !reflect.DeepEqual(scored, []int64{3}) {
+		t.Fatalf("first: changed %d, scored %v, %v; want 1, [3]", n, scored, err)
 	}
 	if err := db.ImportDataset(ctx, feedback.Dataset{Items: []feedback.Item{rated(4, -1, "chat three")}}); err != nil {
 		t.Fatal(err)
