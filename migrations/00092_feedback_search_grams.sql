@@ -23,7 +23,12 @@ CREATE FUNCTION koe_search_grams(s text) RETURNS int[]
 -- +goose StatementEnd
 
 ALTER TABLE feedback ADD COLUMN search_grams int[];
+-- Every stored voice gets its pieces here: 200,000 voices took 24 s (31 s with the feedback
+-- triggers on, which gather every changed row for the backlog's summaries; the pieces change
+-- none of them).
+ALTER TABLE feedback DISABLE TRIGGER USER;
 UPDATE feedback SET search_grams = koe_search_grams(search_text);
+ALTER TABLE feedback ENABLE TRIGGER USER;
 
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION koe_feedback_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
