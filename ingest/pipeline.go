@@ -447,8 +447,8 @@ func (p *Pipeline) prepare(src Source, ix *accounts.Index, r Record) (feedback.I
 	it.SourceKind, it.SourceName = src.Kind(), src.Name()
 	it.AuthorEmail = strings.ToLower(strings.TrimSpace(it.AuthorEmail))
 	it.Body, it.Context = textproc.Clip(it.Body, textproc.MaxText), textproc.Clip(it.Context, textproc.MaxText)
-	it.Language = textproc.Language(it.Title + "\n" + it.Body)
 	text := it.Title + "\n" + it.Body
+	it.Language = textproc.Language(text)
 	var score float64
 	if p.Sentiment == nil || it.Rating != nil {
 		score, _ = textproc.Sentiment(text)

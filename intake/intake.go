@@ -96,7 +96,6 @@ type Run struct {
 // suggest is logged, not returned.
 func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.Counts, error) {
 	rs := s.sentimentScorer(ctx)
-	scored := rs.scored
 	p := &ingest.Pipeline{Store: s.DB, Rules: s.Rules, ExtraFreeMail: s.ExtraFreeMail, SourceType: r.SourceType,
 		Progress: r.Progress, Problem: r.Problem, Index: r.Index, NoRunRecord: r.NoRunRecord,
 		Sentiment: rs.score, Learn: rs.learn}
@@ -112,7 +111,7 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 	}
 	if s.kick != nil {
 		c, err := p.Run(ctx, src)
-		scored(c)
+		rs.scored(c)
 		if c.New+c.Updated > 0 {
 			select {
 			case s.kick <- struct{}{}:
@@ -131,7 +130,7 @@ func (s *Service) Ingest(ctx context.Context, src ingest.Source, r Run) (ingest.
 	}()
 	c, err := p.Run(ctx, src)
 	close(stored)
-	scored(c)
+	rs.scored(c)
 	if c.New+c.Updated > 0 {
 		s.learnSentiment(ctx, src.Name())
 	}

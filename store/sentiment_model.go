@@ -165,9 +165,10 @@ func (s *DB) LearnSentiment(ctx context.Context, learn func([]RatedText) Sentime
 
 // RescoreSentiment stores score's sentiment for the voices without a rating stored since the last
 // rescoring — or for all of them when all is set (a model that learned much since) — up to the
-// voice until (math.MaxInt64: all of them), and returns how many changed. A voice whose words an edit changed later was scored by the rules again when
-// stored, and is scored with the model again only with all: finding edited voices would read the
-// whole table at every intake. score is called from several goroutines at once.
+// voice until (math.MaxInt64: all of them), and returns how many changed. A voice whose words an
+// edit changed later was scored by the rules again when stored, and is scored with the model
+// again only with all: finding edited voices would read the whole table at every intake. score
+// is called from several goroutines at once.
 //
 // The voices are rescored a window of sentimentBatch at a time, each window a transaction of its
 // own, by rescoreWorkers windows at once: one scores here while another's UPDATE runs in
